@@ -1,0 +1,123 @@
+// alx-cli: the engine's jobs without a GUI, for scripts and GPU servers.
+#include <CLI/CLI.hpp>
+
+#include <c10/util/Exception.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "alx/errors.h"
+#include "alx/version.h"
+#include "cli_jobs.h"
+
+using namespace alx::cli;
+
+namespace {
+
+extern "C" void onInterrupt(int) {
+    // A second Ctrl-C falls back to the default action: kill at once.
+    interruptRequested.store(true);
+    std::signal(SIGINT, SIG_DFL);
+}
+
+void addDataOptions(CLI::App* cmd, DataOptions& data) {
+    cmd->add_option("--dataset", data.dataset, "mnist or fashion-mnist")->capture_default_str();
+    cmd->add_option("--data-dir", data.dataDir,
+                    "directory holding the four IDX files (raw or .gz), or a <dataset>/ folder of them");
+    cmd->add_flag("!--no-verify", data.verifyChecksums, "skip the MD5 check of the dataset files");
+    cmd->add_option("--train-images", data.trainImages, "use only the first N training images (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--test-images", data.testImages, "evaluate only the first N test images (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+}
+
+void addRunOptions(CLI::App* cmd, TrainJob& job, bool training) {
+    cmd->add_option("--model", job.model, "net, simplecnn, resnet18 or lenet5")->required();
+    addDataOptions(cmd, job.data);
+    if (training) {
+        cmd->add_option("--epochs", job.epochs, "epochs (default: the model's preset)")->check(CLI::PositiveNumber);
+        cmd->add_option("--batch-size", job.batchSize, "batch size (default: the model's preset)")
+            ->check(CLI::PositiveNumber);
+        cmd->add_option("--lr", job.learningRate, "learning rate (default: the model's preset)")
+            ->check(CLI::PositiveNumber);
+        cmd->add_option("--val", job.validation, "hold out N training images to report accuracy per epoch")
+            ->check(CLI::NonNegativeNumber);
+        cmd->add_option("--init-weights", job.initWeights, "start from these weights (a model.pt of this model)")
+            ->check(CLI::ExistingFile);
+    } else {
+        cmd->add_option("--weights", job.weights, "model.pt written by 'alx-cli train'")->required()
+            ->check(CLI::ExistingFile);
+    }
+    cmd->add_option("--seed", job.seed, "seed for initialisation and shuffling")->capture_default_str();
+    cmd->add_option("--device", job.device, "auto, cpu or cuda")->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    cmd->add_option("--neighbours", job.neighbours, "neighbours per image for the neighbour scores")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--threads", job.threads, "CPU threads for LibTorch (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--out", job.outDir, "output directory (created if missing)")->required();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"ALX, the Active Learning Explorer: train, evaluate and score CNNs on MNIST headless"};
+    app.set_version_flag("--version", std::string("alx-cli ") + alx::kVersion);
+    app.require_subcommand(1);
+
+    TrainJob train;
+    auto* trainCmd = app.add_subcommand("train", "train a model, evaluate it and write the per-sample scores");
+    addRunOptions(trainCmd, train, true);
+
+    TrainJob eval;
+    auto* evalCmd = app.add_subcommand("eval", "evaluate saved weights and write the per-sample scores");
+    addRunOptions(evalCmd, eval, false);
+
+    FetchJob fetch;
+    auto* fetchCmd = app.add_subcommand("fetch", "download MNIST into the cache and check its MD5s");
+    fetchCmd->add_option("--dataset", fetch.dataset, "dataset to download")->capture_default_str();
+    fetchCmd->add_option("--dest", fetch.destDir, "directory to download into (default: the user cache)");
+    fetchCmd->add_option("--mirror", fetch.mirrors, "base URL to download from instead of the usual mirrors");
+
+    auto* modelsCmd = app.add_subcommand("models", "list the models and their presets");
+    std::string datasetsDir;
+    auto* datasetsCmd = app.add_subcommand("datasets", "list the datasets and where they were found");
+    datasetsCmd->add_option("--data-dir", datasetsDir, "also look here first");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "alx-cli: " << e.what() << " (see alx-cli --help)" << std::endl;
+        return kBadInput;
+    }
+
+    std::signal(SIGINT, onInterrupt);
+    try {
+        if (*trainCmd) return runTrain(train);
+        if (*evalCmd) return runTrain(eval);
+        if (*fetchCmd) return runFetch(fetch);
+        if (*modelsCmd) return listModels();
+        if (*datasetsCmd) return listDatasets(datasetsDir);
+    } catch (const alx::InputError& e) {
+        std::cerr << "alx-cli: " << e.what() << std::endl;
+        return kBadInput;
+    } catch (const alx::RunError& e) {
+        std::cerr << "alx-cli: " << e.what() << std::endl;
+        return kRunFailed;
+    } catch (const c10::Error& e) {
+        std::string why = e.what_without_backtrace();
+        if (const auto cut = why.find('\n'); cut != std::string::npos) why.resize(cut);
+        std::cerr << "alx-cli: LibTorch error: " << why << std::endl;
+        return kRunFailed;
+    } catch (const std::exception& e) {
+        std::cerr << "alx-cli: " << e.what() << std::endl;
+        return kRunFailed;
+    }
+    return kBadInput;
+}

@@ -1,0 +1,52 @@
+#pragma once
+// The jobs alx-cli runs, apart from its argument parsing so that each reads
+// as a plain sequence of engine calls.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace alx::cli {
+
+// Exit codes, the same for every subcommand.
+enum ExitCode : int { kOk = 0, kRunFailed = 1, kBadInput = 2, kInterrupted = 130 };
+
+struct DataOptions {
+    std::string dataset = "mnist";
+    std::string dataDir;
+    bool verifyChecksums = true;
+    int64_t trainImages = 0;  // 0 = all; else the first N (for quick runs and tests)
+    int64_t testImages = 0;
+};
+
+struct TrainJob {
+    DataOptions data;
+    std::string model;
+    int epochs = 0;          // 0 = the model's preset
+    int64_t batchSize = 0;   // 0 = preset
+    double learningRate = 0; // 0 = preset
+    uint64_t seed = 0;
+    int64_t validation = 0;
+    std::string device = "auto";
+    int64_t neighbours = 5;
+    int threads = 0;
+    std::string initWeights;  // train: optional starting weights
+    std::string weights;      // eval: the weights to evaluate (no training)
+    std::string outDir;
+};
+
+struct FetchJob {
+    std::string dataset = "mnist";
+    std::string destDir;  // empty = the user cache
+    std::vector<std::string> mirrors;
+};
+
+// Set by the SIGINT handler; polled between batches and chunks.
+extern std::atomic<bool> interruptRequested;
+
+int runTrain(const TrainJob& job);  // also eval, when job.weights is set
+int runFetch(const FetchJob& job);
+int listModels();
+int listDatasets(const std::string& dataDir);
+
+}  // namespace alx::cli

@@ -1,0 +1,37 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+namespace alx {
+
+// What every model gives for a batch: the class scores, and the feature
+// vector the neighbour-based scores work on (one documented layer per model,
+// the penultimate one: the input of the final linear layer).
+struct ModelOutput {
+    torch::Tensor logits;     // [N, classes]
+    torch::Tensor embedding;  // [N, embeddingDim()]
+};
+
+// The interface of the four (and later more) classifiers. They take
+// normalised [N, 1, 28, 28] images.
+class Classifier : public torch::nn::Module {
+public:
+    explicit Classifier(std::string name) : torch::nn::Module(std::move(name)) {}
+    virtual ModelOutput forward(const torch::Tensor& images) = 0;
+    virtual int64_t embeddingDim() const = 0;
+    // Says which layer forward() returns as the embedding, for the docs and the UI.
+    virtual std::string embeddingDescription() const = 0;
+};
+
+using ClassifierPtr = std::shared_ptr<Classifier>;
+
+// Weights as a LibTorch archive (torch::save of the module's parameters and
+// buffers). Loading checks every name and shape and throws InputError
+// naming the file when they do not fit the model.
+void saveWeights(Classifier& model, const std::string& path);
+void loadWeights(Classifier& model, const std::string& path);
+
+}  // namespace alx

@@ -1,0 +1,13 @@
+#pragma once
+// The notebook's four architectures. Each file's comment says what its
+// forward() returns as the embedding.
+#include "alx/model.h"
+
+namespace alx {
+
+ClassifierPtr makeNet(int64_t classes = 10);        // section First
+ClassifierPtr makeSimpleCnn(int64_t classes = 10);  // section Second
+ClassifierPtr makeResNet18(int64_t classes = 10);   // section Third
+ClassifierPtr makeLeNet5(int64_t classes = 10);     // section Fourth
+
+}  // namespace alx

@@ -1,0 +1,74 @@
+#include "alx/dataset_loader.h"
+
+#include <torch/torch.h>
+
+#include "alx/errors.h"
+#include "alx/idx_reader.h"
+#include "alx/md5.h"
+
+namespace alx {
+namespace {
+
+IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole role, const LoadOptions& options) {
+    const DatasetFile& file = spec.files[static_cast<int>(role)];
+    const auto path = findDatasetFile(dir, file);
+    if (!path) throw InputError(fileError(dir + "/" + file.stem + "[.gz]", "file not found"));
+    const std::vector<uint8_t> raw = gunzipIfCompressed(readWholeFile(*path), *path);
+    if (options.verifyChecksums) {
+        const std::string actual = md5Hex(raw);
+        if (actual != file.rawMd5) {
+            throw InputError(fileError(*path, "checksum mismatch: the file is damaged or not the published " +
+                                                  spec.displayName + " file (MD5 of its contents " + actual +
+                                                  ", expected " + file.rawMd5 + ")"));
+        }
+    }
+    return parseIdx(raw, file.rank, *path);
+}
+
+ImageSplit toSplit(IdxArray images, IdxArray labels, const std::string& imagePath, const std::string& labelPath,
+                   int numClasses) {
+    if (images.dims.size() != 3 || images.dims[1] != 28 || images.dims[2] != 28) {
+        throw InputError(fileError(imagePath, "images are " + std::to_string(images.dims[1]) + "x" +
+                                                  std::to_string(images.dims[2]) + ", expected 28x28"));
+    }
+    if (images.items() != labels.items()) {
+        throw InputError(fileError(labelPath, "has " + std::to_string(labels.items()) + " labels but " + imagePath +
+                                                  " has " + std::to_string(images.items()) + " images"));
+    }
+    for (size_t i = 0; i < labels.data.size(); ++i) {
+        if (labels.data[i] >= numClasses) {
+            throw InputError(fileError(labelPath, "label " + std::to_string(labels.data[i]) + " of item " +
+                                                      std::to_string(i) + " is out of range 0.." +
+                                                      std::to_string(numClasses - 1)));
+        }
+    }
+    ImageSplit split;
+    const int64_t n = images.items();
+    split.images = torch::from_blob(images.data.data(), {n, 28, 28}, torch::kUInt8).clone();
+    split.labels = torch::from_blob(labels.data.data(), {n}, torch::kUInt8).to(torch::kInt64);
+    return split;
+}
+
+}  // namespace
+
+LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const LoadOptions& options) {
+    auto pathOf = [&](FileRole role) {
+        return findDatasetFile(dir, spec.files[static_cast<int>(role)]).value_or(dir);
+    };
+    LoadedDataset data;
+    data.dir = dir;
+    data.train = toSplit(readChecked(spec, dir, FileRole::TrainImages, options),
+                         readChecked(spec, dir, FileRole::TrainLabels, options), pathOf(FileRole::TrainImages),
+                         pathOf(FileRole::TrainLabels), options.numClasses);
+    data.test = toSplit(readChecked(spec, dir, FileRole::TestImages, options),
+                        readChecked(spec, dir, FileRole::TestLabels, options), pathOf(FileRole::TestImages),
+                        pathOf(FileRole::TestLabels), options.numClasses);
+    return data;
+}
+
+torch::Tensor normaliseImages(const torch::Tensor& images, const torch::Device& device) {
+    // Move the compact uint8 tensor first, then widen it on the device.
+    return images.to(device).unsqueeze(1).to(torch::kFloat32).div_(255.0).sub_(0.5).div_(0.5);
+}
+
+}  // namespace alx

@@ -1,0 +1,37 @@
+#include "alx/device.h"
+
+#include <thread>
+
+#include <torch/torch.h>
+
+#include "alx/errors.h"
+
+namespace alx {
+
+torch::Device resolveDevice(const std::string& choice) {
+    if (choice == "cpu") return torch::kCPU;
+    if (choice == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    if (choice == "cuda") {
+        if (!torch::cuda::is_available()) {
+            throw InputError(
+                "--device cuda: no CUDA device is available (this LibTorch build or this machine has none); use --device cpu or auto");
+        }
+        return torch::Device(torch::kCUDA);
+    }
+    throw InputError("--device " + choice + ": expected auto, cpu or cuda");
+}
+
+std::string describeDevice(const torch::Device& device) {
+    if (device.is_cuda()) return "cuda:" + std::to_string(device.has_index() ? device.index() : 0);
+    return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
+}
+
+void configureThreads(int threads) {
+    static bool configured = false;
+    if (configured) return;
+    configured = true;
+    const int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(n);
+}
+
+}  // namespace alx

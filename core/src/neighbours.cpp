@@ -1,0 +1,38 @@
+#include "alx/neighbours.h"
+
+#include <torch/torch.h>
+
+#include "alx/errors.h"
+
+namespace alx {
+
+torch::Tensor unitNormalise(const torch::Tensor& embeddings) {
+    return embeddings / embeddings.norm(2, 1, true).clamp_min(1e-12);
+}
+
+Neighbours nearestNeighbours(const torch::Tensor& embeddings, int64_t m, int64_t chunkRows,
+                             const std::function<bool()>& shouldStop) {
+    const int64_t n = embeddings.size(0);
+    if (m < 1 || m >= n) {
+        throw InputError("--neighbours " + std::to_string(m) + ": must be between 1 and " + std::to_string(n - 1) +
+                         " (the evaluated set has " + std::to_string(n) + " images)");
+    }
+    c10::InferenceMode inference;
+    const auto u = unitNormalise(embeddings.to(torch::kFloat32));
+    const auto ut = u.t().contiguous();
+    std::vector<torch::Tensor> indices, similarities;
+    for (int64_t start = 0; start < n; start += chunkRows) {
+        if (shouldStop && shouldStop()) throw Cancelled();
+        const int64_t end = std::min(n, start + chunkRows);
+        auto sim = torch::mm(u.slice(0, start, end), ut);  // [rows, n]
+        // Exclude each row's own image, whatever ties or rounding say.
+        const auto rows = torch::arange(end - start, torch::TensorOptions().dtype(torch::kInt64).device(u.device()));
+        sim.index_put_({rows, rows + start}, -std::numeric_limits<float>::infinity());
+        auto top = sim.topk(m, 1, /*largest=*/true, /*sorted=*/true);
+        similarities.push_back(std::get<0>(top));
+        indices.push_back(std::get<1>(top));
+    }
+    return {torch::cat(indices), torch::cat(similarities)};
+}
+
+}  // namespace alx

@@ -1,0 +1,141 @@
+#include "alx/trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "alx/errors.h"
+
+namespace alx {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimiser(Classifier& model, const TrainConfig& config) {
+    if (config.optimiser == OptimiserKind::Sgd) {
+        return std::make_unique<torch::optim::SGD>(
+            model.parameters(), torch::optim::SGDOptions(config.learningRate).momentum(config.momentum));
+    }
+    return std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(config.learningRate));
+}
+
+double accuracyOn(Classifier& model, const TensorSet& set) {
+    torch::NoGradGuard noGrad;
+    model.eval();
+    int64_t correct = 0;
+    constexpr int64_t kChunk = 1000;
+    for (int64_t start = 0; start < set.size(); start += kChunk) {
+        const int64_t end = std::min(set.size(), start + kChunk);
+        const auto logits = model.forward(set.images.slice(0, start, end)).logits;
+        correct += logits.argmax(1).eq(set.labels.slice(0, start, end)).sum().item<int64_t>();
+    }
+    model.train();
+    return set.size() > 0 ? double(correct) / double(set.size()) : 0.0;
+}
+
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> splitValidation(int64_t n, int64_t validationCount, uint64_t seed) {
+    if (validationCount < 0 || validationCount >= n) {
+        throw InputError("--val " + std::to_string(validationCount) + ": must be between 0 and " +
+                         std::to_string(n - 1) + " (the training set has " + std::to_string(n) + " images)");
+    }
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0x5eedULL);
+    const auto perm = torch::randperm(n, generator, torch::kInt64);
+    auto validation = std::get<0>(perm.slice(0, 0, validationCount).sort());
+    auto train = std::get<0>(perm.slice(0, validationCount, n).sort());
+    return {train, validation};
+}
+
+TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSet& validation,
+                       const TrainConfig& config, const TrainCallbacks& callbacks) {
+    if (config.batchSize < 1) throw InputError("--batch-size must be at least 1");
+    if (config.epochs < 1) throw InputError("--epochs must be at least 1");
+    if (!(config.learningRate > 0) || !std::isfinite(config.learningRate)) {
+        throw InputError("--lr must be a positive number");
+    }
+    if (train.size() == 0) throw InputError("the training set is empty");
+
+    // Grad mode is per thread: a worker thread must not inherit a caller's guard.
+    torch::AutoGradMode enableGrad(true);
+    model.train();
+    auto optimiser = makeOptimiser(model, config);
+    const torch::Device device = train.images.device();
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
+    const int64_t n = train.size();
+    const int64_t batches = (n + config.batchSize - 1) / config.batchSize;
+    const int64_t readInterval = std::max<int64_t>(1, config.lossReadInterval);
+
+    TrainResult result;
+    const auto runStart = Clock::now();
+    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+        const auto epochStart = Clock::now();
+        // A fresh permutation every epoch, from the seeded generator.
+        const auto order = torch::randperm(n, generator, torch::kInt64).to(device);
+        auto windowLossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+        double epochLossRead = 0;
+        int64_t windowBatches = 0;
+
+        for (int64_t b = 0; b < batches; ++b) {
+            if (callbacks.shouldStop && callbacks.shouldStop()) {
+                result.outcome = TrainOutcome::Cancelled;
+                result.message = "stopped during epoch " + std::to_string(epoch) + " after " +
+                                 std::to_string(b) + " of " + std::to_string(batches) + " batches";
+                result.seconds = secondsSince(runStart);
+                return result;
+            }
+            const auto index = order.slice(0, b * config.batchSize, std::min(n, (b + 1) * config.batchSize));
+            const auto images = train.images.index_select(0, index);
+            const auto labels = train.labels.index_select(0, index);
+
+            optimiser->zero_grad();
+            const auto loss = torch::nn::functional::cross_entropy(model.forward(images).logits, labels);
+            loss.backward();
+            optimiser->step();
+            // Summed on the device; read only every readInterval batches.
+            windowLossSum += loss.detach();
+            ++windowBatches;
+
+            if (windowBatches == readInterval || b + 1 == batches) {
+                const double windowSum = windowLossSum.item<double>();
+                if (!std::isfinite(windowSum)) {
+                    std::ostringstream why;
+                    why << "training diverged: the loss became " << (std::isnan(windowSum) ? "NaN" : "infinite")
+                        << " in epoch " << epoch << " (batches " << (b + 2 - windowBatches) << "-" << (b + 1)
+                        << "); learning rate " << config.learningRate << " may be too high. Kept "
+                        << result.epochs.size() << " finished epoch(s)";
+                    result.outcome = TrainOutcome::Diverged;
+                    result.message = why.str();
+                    result.seconds = secondsSince(runStart);
+                    return result;
+                }
+                epochLossRead += windowSum;
+                if (callbacks.onBatch) {
+                    callbacks.onBatch({epoch, b + 1, batches, windowSum / double(windowBatches)});
+                }
+                windowLossSum.zero_();
+                windowBatches = 0;
+            }
+        }
+
+        EpochReport report;
+        report.epoch = epoch;
+        report.epochs = config.epochs;
+        report.meanLoss = epochLossRead / double(batches);
+        if (validation.size() > 0) report.validationAccuracy = accuracyOn(model, validation);
+        report.seconds = secondsSince(epochStart);
+        result.epochs.push_back(report);
+        if (callbacks.onEpoch) callbacks.onEpoch(report);
+    }
+    result.seconds = secondsSince(runStart);
+    return result;
+}
+
+}  // namespace alx
