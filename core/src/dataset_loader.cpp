@@ -57,11 +57,15 @@ LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const
     };
     LoadedDataset data;
     data.dir = dir;
-    data.train = toSplit(readChecked(spec, dir, FileRole::TrainImages, options),
-                         readChecked(spec, dir, FileRole::TrainLabels, options), pathOf(FileRole::TrainImages),
+    // One file after the other, in the catalogue's order, so that the first
+    // damaged file is the one reported.
+    IdxArray trainImages = readChecked(spec, dir, FileRole::TrainImages, options);
+    IdxArray trainLabels = readChecked(spec, dir, FileRole::TrainLabels, options);
+    IdxArray testImages = readChecked(spec, dir, FileRole::TestImages, options);
+    IdxArray testLabels = readChecked(spec, dir, FileRole::TestLabels, options);
+    data.train = toSplit(std::move(trainImages), std::move(trainLabels), pathOf(FileRole::TrainImages),
                          pathOf(FileRole::TrainLabels), options.numClasses);
-    data.test = toSplit(readChecked(spec, dir, FileRole::TestImages, options),
-                        readChecked(spec, dir, FileRole::TestLabels, options), pathOf(FileRole::TestImages),
+    data.test = toSplit(std::move(testImages), std::move(testLabels), pathOf(FileRole::TestImages),
                         pathOf(FileRole::TestLabels), options.numClasses);
     return data;
 }

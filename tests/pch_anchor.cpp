@@ -1,0 +1,1 @@
+// Gives the tests' precompiled header a translation unit to belong to.

@@ -1,0 +1,230 @@
+// alx-cli as a user or a script meets it: exit codes, one-line errors, the
+// files of a run, evaluation of saved weights, and Ctrl-C mid-training.
+#include <signal.h>
+
+#include "test_support.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Result runCli(const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("ALX_DATA_DIR");
+    p.setProcessEnvironment(env);
+    p.start(alx::test::cliPath(), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonObject readJson(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// The shape in a .npy header, e.g. "(300, 84)".
+QString npyShape(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const QByteArray header = f.read(128);
+    const int start = header.indexOf("'shape': ") + 9;
+    return QString::fromLatin1(header.mid(start, header.indexOf(')', start) - start + 1));
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    QString data_;
+
+    QString path(const QString& name) const { return tmp_.path() + "/" + name; }
+
+    void expectBadInput(const QStringList& args, const QString& mentions) {
+        const Result r = runCli(args);
+        QVERIFY2(r.exitCode == 2, qPrintable(QString("exit %1: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);  // one line
+    }
+
+private slots:
+    void initTestCase() {
+        data_ = path("data");
+        alx::test::writeSyntheticDataset(data_.toStdString(), 400, 300, true);
+    }
+
+    void versionAndHelp() {
+        Result r = runCli({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("alx-cli 0."), qPrintable(r.out));
+        r = runCli({"train", "--help"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* flag : {"--model", "--dataset", "--data-dir", "--epochs", "--batch-size", "--lr", "--seed",
+                                 "--val", "--device", "--neighbours", "--out"}) {
+            QVERIFY2(r.out.contains(flag), flag);
+        }
+    }
+
+    void badFlagsAreExitCodeTwo() {
+        expectBadInput({"train", "--model", "lenet5", "--out", path("x"), "--bogus"}, "bogus");
+        expectBadInput({"train", "--model", "lenet5", "--out", path("x"), "--epochs", "zero"}, "epochs");
+        expectBadInput({"train", "--model", "lenet5"}, "--out");
+        expectBadInput({"train", "--model", "vgg16", "--out", path("x"), "--data-dir", data_, "--no-verify"},
+                       "unknown model 'vgg16'");
+        expectBadInput({"train", "--model", "lenet5", "--dataset", "cifar", "--out", path("x")}, "unknown dataset");
+        expectBadInput({"train", "--model", "lenet5", "--out", path("x"), "--device", "tpu"}, "device");
+        expectBadInput({}, "subcommand");
+    }
+
+    void missingOrDamagedDataIsExitCodeTwo() {
+        QDir().mkpath(path("empty"));
+        expectBadInput({"train", "--model", "lenet5", "--data-dir", path("empty"), "--out", path("o1")},
+                       "not found");
+        // A truncated gzip file.
+        const QString damaged = path("damaged");
+        alx::test::writeSyntheticDataset(damaged.toStdString(), 20, 20, true);
+        QFile f(damaged + "/train-images-idx3-ubyte.gz");
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.resize(f.size() / 2);
+        f.close();
+        expectBadInput({"train", "--model", "lenet5", "--data-dir", damaged, "--no-verify", "--out", path("o2")},
+                       "train-images-idx3-ubyte.gz: corrupt gzip data");
+        // The synthetic files are not MNIST: the checksum says so.
+        expectBadInput({"train", "--model", "lenet5", "--data-dir", data_, "--out", path("o3")}, "checksum mismatch");
+    }
+
+    void unwritableOutputIsExitCodeTwo() {
+        QFile blocker(path("a-file"));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        expectBadInput({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--out", path("a-file/run")},
+                       "a-file");
+    }
+
+    void cudaWithoutCudaIsExitCodeTwo() {
+        const Result probe = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                     "--device", "cuda", "--out", path("cuda")});
+        if (probe.exitCode == 0) QSKIP("this machine has CUDA");
+        QCOMPARE(probe.exitCode, 2);
+        QVERIFY2(probe.err.contains("no CUDA device"), qPrintable(probe.err));
+    }
+
+    void trainWritesEveryFileThenEvalReproducesIt() {
+        const QString out = path("run");
+        const Result r = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "4",
+                                 "--batch-size", "16", "--neighbours", "4", "--val", "50", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("Epoch 1/4, Loss: "));
+        QVERIFY(r.out.contains("Epoch 4/4, Loss: "));
+        QVERIFY(r.out.contains("Accuracy on the test set: "));
+        QVERIFY(r.out.contains("Mean kl_divergence:"));
+
+        const QJsonObject s = readJson(out + "/summary.json");
+        QCOMPARE(s["model"].toString(), QString("lenet5"));
+        QCOMPARE(s["dataset"].toString(), QString("mnist"));
+        QVERIFY(s["device"].toString().startsWith("cpu") || s["device"].toString().startsWith("cuda"));
+        QCOMPARE(s["epochs"].toInt(), 4);
+        QCOMPARE(s["epoch_loss"].toArray().size(), 4);
+        QCOMPARE(s["validation_accuracy"].toArray().size(), 4);
+        QCOMPARE(s["train_images"].toInt(), 350);
+        const double accuracy = s["test_accuracy"].toDouble();
+        QVERIFY2(accuracy > 0.8 && accuracy <= 1.0, qPrintable(r.out));
+        QVERIFY(s["train_seconds"].toDouble() > 0);
+        const QJsonObject means = s["metric_means"].toObject();
+        for (const char* key : {"least_confidence", "entropy", "margin", "cosine_similarity", "l2_distance",
+                                "kl_divergence"}) {
+            QVERIFY2(means.contains(key), key);
+        }
+
+        QFile csv(out + "/per_sample.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 301);
+        QVERIFY(lines[0].startsWith("index,label,predicted,least_confidence,entropy,margin,cosine_similarity,"
+                                    "l2_distance,kl_divergence,neighbours"));
+        QCOMPARE(lines[1].split(',').last().split(' ').size(), 4);  // m = 4 neighbours
+        QCOMPARE(npyShape(out + "/probabilities.npy"), QString("(300, 10)"));
+        QCOMPARE(npyShape(out + "/embeddings.npy"), QString("(300, 84)"));
+        QVERIFY(QFile::exists(out + "/model.pt"));
+
+        const QString evalOut = path("eval");
+        const Result e = runCli({"eval", "--model", "lenet5", "--weights", out + "/model.pt", "--data-dir", data_,
+                                 "--no-verify", "--neighbours", "4", "--out", evalOut});
+        QVERIFY2(e.exitCode == 0, qPrintable(e.err));
+        const QJsonObject es = readJson(evalOut + "/summary.json");
+        QCOMPARE(es["test_accuracy"].toDouble(), accuracy);
+        QCOMPARE(es["metric_means"].toObject()["entropy"].toDouble(), means["entropy"].toDouble());
+        QCOMPARE(es["epochs"].toInt(), 0);
+
+        // Weights of another architecture are refused with a clear message.
+        expectBadInput({"eval", "--model", "simplecnn", "--weights", out + "/model.pt", "--data-dir", data_,
+                        "--no-verify", "--out", path("eval2")},
+                       "model.pt");
+    }
+
+    void divergenceIsExitCodeOneAndKeepsTheSummary() {
+        const QString out = path("diverge");
+        const Result r = runCli({"train", "--model", "net", "--data-dir", data_, "--no-verify", "--epochs", "3",
+                                 "--lr", "1e8", "--out", out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("diverged"), qPrintable(r.err));
+        QCOMPARE(readJson(out + "/summary.json")["status"].toString(), QString("diverged"));
+    }
+
+    void ctrlCStopsPromptlyAndKeepsFinishedEpochs() {
+        const QString out = path("interrupted");
+        QProcess p;
+        p.start(alx::test::cliPath(), {"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1000",
+                               "--batch-size", "8", "--out", out});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        QByteArray seen;
+        while (!seen.contains("Epoch 2/1000") && waited.elapsed() < 120000) {
+            p.waitForReadyRead(1000);
+            seen += p.readAllStandardOutput();
+        }
+        QVERIFY2(seen.contains("Epoch 2/1000"), seen.constData());
+        QElapsedTimer latency;
+        latency.start();
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(10000));
+        qInfo("exit %lld ms after SIGINT", static_cast<long long>(latency.elapsed()));
+        QVERIFY2(latency.elapsed() < 5000, "alx-cli took more than 5 s to stop");
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QJsonObject s = readJson(out + "/summary.json");
+        QCOMPARE(s["status"].toString(), QString("cancelled"));
+        QVERIFY(s["epoch_loss"].toArray().size() >= 2);
+    }
+
+    void listsModelsAndDatasets() {
+        const Result models = runCli({"models"});
+        QCOMPARE(models.exitCode, 0);
+        for (const char* name : {"net", "simplecnn", "resnet18", "lenet5"}) QVERIFY(models.out.contains(name));
+        const Result datasets = runCli({"datasets"});
+        QCOMPARE(datasets.exitCode, 0);
+        QVERIFY(datasets.out.contains("fashion-mnist"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

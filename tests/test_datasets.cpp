@@ -1,0 +1,149 @@
+// Dataset look-up order, loading, checksums, and each way a dataset's files
+// can disagree with each other.
+#include <torch/torch.h>
+
+#include "alx/dataset_catalog.h"
+#include "alx/dataset_loader.h"
+#include "alx/errors.h"
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace alx;
+using namespace alx::test;
+
+namespace {
+
+QString loadError(const std::string& dir, bool verify = false) {
+    try {
+        LoadOptions options;
+        options.verifyChecksums = verify;
+        loadDataset(datasetSpec("mnist"), dir, options);
+        return {};
+    } catch (const InputError& e) {
+        return QString::fromStdString(e.what());
+    }
+}
+
+}  // namespace
+
+class TestDatasets : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    std::string dir(const char* name) const { return (tmp_.path() + "/" + name).toStdString(); }
+
+private slots:
+    void init() {
+        qunsetenv("ALX_DATA_DIR");
+        qputenv("XDG_CACHE_HOME", (tmp_.path() + "/cache").toUtf8());
+    }
+
+    void loadsSyntheticRawAndGzipped() {
+        writeSyntheticDataset(dir("raw"), 50, 20, false);
+        writeSyntheticDataset(dir("gz"), 50, 20, true);
+        const auto raw = loadDataset(datasetSpec("mnist"), dir("raw"), {false});
+        const auto gz = loadDataset(datasetSpec("mnist"), dir("gz"), {false});
+        QCOMPARE(raw.train.images.sizes().vec(), (std::vector<int64_t>{50, 28, 28}));
+        QCOMPARE(raw.test.labels.sizes().vec(), (std::vector<int64_t>{20}));
+        QCOMPARE(raw.train.images.scalar_type(), torch::kUInt8);
+        QCOMPARE(raw.train.labels.scalar_type(), torch::kInt64);
+        QVERIFY(torch::equal(raw.train.images, gz.train.images));
+        QVERIFY(torch::equal(raw.test.labels, gz.test.labels));
+    }
+
+    void normalisesToPlusMinusOne() {
+        const auto u8 = torch::tensor({0, 255, 51}, torch::kUInt8).view({1, 1, 3});
+        const auto x = normaliseImages(u8, torch::kCPU);
+        QCOMPARE(x.sizes().vec(), (std::vector<int64_t>{1, 1, 1, 3}));
+        QVERIFY(torch::allclose(x.flatten(), torch::tensor({-1.0f, 1.0f, -0.6f})));
+    }
+
+    void checksumMismatchIsReported() {
+        writeSyntheticDataset(dir("fake"), 10, 10, true);
+        const QString error = loadError(dir("fake"), /*verify=*/true);
+        QVERIFY2(error.contains("checksum mismatch") && error.contains("train-images-idx3-ubyte.gz"),
+                 qPrintable(error));
+        QVERIFY(loadError(dir("fake"), false).isEmpty());
+    }
+
+    void countMismatchIsReported() {
+        writeSyntheticDataset(dir("counts"), 10, 10);
+        writeBytes(dir("counts") + "/train-labels-idx1-ubyte", makeIdx({9}, std::vector<uint8_t>(9, 1)));
+        const QString error = loadError(dir("counts"));
+        QVERIFY2(error.contains("has 9 labels but") && error.contains("10 images"), qPrintable(error));
+    }
+
+    void labelOutOfRangeIsReported() {
+        writeSyntheticDataset(dir("labels"), 10, 10);
+        std::vector<uint8_t> labels(10, 3);
+        labels[7] = 10;
+        writeBytes(dir("labels") + "/t10k-labels-idx1-ubyte", makeIdx({10}, labels));
+        const QString error = loadError(dir("labels"));
+        QVERIFY2(error.contains("label 10 of item 7 is out of range"), qPrintable(error));
+    }
+
+    void wrongImageSizeIsReported() {
+        writeSyntheticDataset(dir("size"), 10, 10);
+        writeBytes(dir("size") + "/t10k-images-idx3-ubyte", makeIdx({10, 32, 32}, std::vector<uint8_t>(10 * 32 * 32)));
+        QVERIFY(loadError(dir("size")).contains("32x32, expected 28x28"));
+    }
+
+    void missingFileIsReported() {
+        writeSyntheticDataset(dir("missing"), 10, 10);
+        QFile::remove(QString::fromStdString(dir("missing") + "/t10k-images-idx3-ubyte"));
+        QVERIFY(loadError(dir("missing")).contains("file not found"));
+    }
+
+    void lookupOrder() {
+        const DatasetSpec& spec = datasetSpec("mnist");
+        QVERIFY(!locateDataset(spec).has_value());
+
+        // The user cache is found by itself.
+        const std::string cache = userCacheDir("mnist");
+        QCOMPARE(QString::fromStdString(cache), tmp_.path() + "/cache/alx/mnist");
+        writeSyntheticDataset(cache, 5, 5, true);
+        QCOMPARE(QString::fromStdString(locateDataset(spec)->source), QString("cache"));
+
+        // ALX_DATA_DIR comes before the cache, as DIR/mnist or DIR itself.
+        writeSyntheticDataset(dir("env") + "/mnist", 5, 5);
+        qputenv("ALX_DATA_DIR", QByteArray::fromStdString(dir("env")));
+        QCOMPARE(QString::fromStdString(locateDataset(spec)->dir), QString::fromStdString(dir("env") + "/mnist"));
+        QCOMPARE(QString::fromStdString(locateDataset(spec)->source), QString("ALX_DATA_DIR"));
+
+        // --data-dir comes first of all.
+        writeSyntheticDataset(dir("flag"), 5, 5);
+        const auto flagged = locateDataset(spec, dir("flag"));
+        QCOMPARE(QString::fromStdString(flagged->dir), QString::fromStdString(dir("flag")));
+        QCOMPARE(QString::fromStdString(flagged->source), QString("--data-dir"));
+
+        // A --data-dir without the files is an error, not a silent fall-back.
+        QDir().mkpath(QString::fromStdString(dir("empty")));
+        QVERIFY_THROWS_EXCEPTION(InputError, locateDataset(spec, dir("empty")));
+
+        const auto path = datasetSearchPath(spec, dir("flag"));
+        QCOMPARE(path.size(), size_t(5));
+        QCOMPARE(QString::fromStdString(path.back()), QString::fromStdString(cache));
+    }
+
+    void fashionMnistFallsBackToTheSystemCopy() {
+        const DatasetSpec& spec = datasetSpec("fashion-mnist");
+        QCOMPARE(QString::fromStdString(spec.systemDir.value_or("")), QString("/usr/share/datasets/fashion-mnist"));
+        if (!QFile::exists("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz")) {
+            QFAIL("Debian's dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)");
+        }
+        const auto where = locateDataset(spec);
+        QVERIFY(where.has_value());
+        QCOMPARE(QString::fromStdString(where->source), QString("system"));
+        // The checksums of Debian's copy match the published contents.
+        const auto data = loadDataset(spec, where->dir);
+        QCOMPARE(data.train.size(), int64_t(60000));
+        QCOMPARE(data.test.size(), int64_t(10000));
+    }
+
+    void unknownDatasetIsAnInputError() { QVERIFY_THROWS_EXCEPTION(InputError, datasetSpec("cifar10")); }
+};
+
+QTEST_GUILESS_MAIN(TestDatasets)
+#include "test_datasets.moc"

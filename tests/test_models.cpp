@@ -1,0 +1,128 @@
+// Each model's output shapes, the registry and presets, and saving and
+// loading weights (including a file made for another model).
+#include <torch/torch.h>
+
+#include "alx/errors.h"
+#include "alx/model_registry.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace alx;
+
+class TestModels : public QObject {
+    Q_OBJECT
+
+private slots:
+    void outputShapes_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<qlonglong>("embeddingDim");
+        QTest::newRow("net") << "net" << 84LL;
+        QTest::newRow("simplecnn") << "simplecnn" << 512LL;
+        QTest::newRow("resnet18") << "resnet18" << 512LL;
+        QTest::newRow("lenet5") << "lenet5" << 84LL;
+    }
+    void outputShapes() {
+        QFETCH(QString, name);
+        QFETCH(qlonglong, embeddingDim);
+        torch::manual_seed(0);
+        auto model = makeModel(name.toStdString());
+        QCOMPARE(model->embeddingDim(), int64_t(embeddingDim));
+        model->eval();
+        torch::NoGradGuard noGrad;
+        for (int64_t batch : {1, 3}) {
+            const auto out = model->forward(torch::randn({batch, 1, 28, 28}));
+            QCOMPARE(out.logits.sizes().vec(), (std::vector<int64_t>{batch, 10}));
+            QCOMPARE(out.embedding.sizes().vec(), (std::vector<int64_t>{batch, int64_t(embeddingDim)}));
+            QVERIFY(torch::isfinite(out.logits).all().item<bool>());
+        }
+        QVERIFY(!model->embeddingDescription().empty());
+    }
+
+    void presetsAreTheNotebooks() {
+        const ModelInfo& net = modelInfo("net");
+        QCOMPARE(net.preset.optimiser, OptimiserKind::Sgd);
+        QCOMPARE(net.preset.learningRate, 1e-3);
+        QCOMPARE(net.preset.momentum, 0.9);
+        QCOMPARE(net.preset.batchSize, int64_t(4));
+        QCOMPARE(net.preset.epochs, 10);
+        for (const char* name : {"simplecnn", "resnet18", "lenet5"}) {
+            const ModelInfo& info = modelInfo(name);
+            QCOMPARE(info.preset.optimiser, OptimiserKind::Adam);
+            QCOMPARE(info.preset.learningRate, 1e-3);
+            QCOMPARE(info.preset.batchSize, int64_t(32));
+            QCOMPARE(info.preset.epochs, 10);
+        }
+        QCOMPARE(modelCatalogue().size(), size_t(4));
+    }
+
+    void unknownModelIsAnInputError() {
+        try {
+            makeModel("vgg");
+            QFAIL("unknown model accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("lenet5"), e.what());  // lists the known names
+        }
+    }
+
+    void lenetUsesAveragePoolingNetMaxPooling() {
+        // Same layer shapes and weights, different pooling: outputs must differ.
+        torch::manual_seed(1);
+        auto net = makeModel("net");
+        auto lenet = makeModel("lenet5");
+        auto source = net->named_parameters();
+        torch::NoGradGuard noGrad;
+        for (auto& item : lenet->named_parameters()) item.value().copy_(source[item.key()]);
+        const auto x = torch::randn({2, 1, 28, 28});
+        QVERIFY(!torch::allclose(net->forward(x).logits, lenet->forward(x).logits));
+    }
+
+    void weightsRoundTrip() {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/model.pt").toStdString();
+        torch::manual_seed(2);
+        auto a = makeModel("lenet5");
+        saveWeights(*a, path);
+        torch::manual_seed(99);
+        auto b = makeModel("lenet5");
+        const auto x = torch::randn({2, 1, 28, 28});
+        a->eval();
+        b->eval();
+        QVERIFY(!torch::allclose(a->forward(x).logits, b->forward(x).logits));
+        loadWeights(*b, path);
+        QVERIFY(torch::allclose(a->forward(x).logits, b->forward(x).logits));
+
+        // ResNet-18's batch-norm running statistics travel too.
+        auto r = makeModel("resnet18");
+        saveWeights(*r, path);
+        auto r2 = makeModel("resnet18");
+        loadWeights(*r2, path);
+    }
+
+    void weightsOfAnotherModelAreRefused() {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/model.pt").toStdString();
+        saveWeights(*makeModel("simplecnn"), path);
+        auto net = makeModel("net");
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path));
+
+        saveWeights(*makeModel("net"), path);
+        auto lenet = makeModel("lenet5");
+        loadWeights(*lenet, path);  // same names and shapes: allowed (weights are only numbers)
+
+        const std::string garbage = (dir.path() + "/garbage.pt").toStdString();
+        QFile file(QString::fromStdString(garbage));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a weights file");
+        file.close();
+        try {
+            loadWeights(*lenet, garbage);
+            QFAIL("garbage accepted as weights");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("garbage.pt"), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "test_models.moc"

@@ -1,0 +1,151 @@
+// The trainer on a small learnable dataset: it learns, it is reproducible
+// from its seed, it stops when asked, it catches a NaN loss, and the
+// evaluator's accuracy and confusion matrix agree with each other.
+#include <torch/torch.h>
+
+#include "alx/dataset_catalog.h"
+#include "alx/dataset_loader.h"
+#include "alx/evaluator.h"
+#include "alx/model_registry.h"
+#include "alx/trainer.h"
+#include "test_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace alx;
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+
+    TensorSet train_, test_;
+
+    TrainConfig quickConfig(int epochs = 3) const {
+        TrainConfig config;
+        config.optimiser = OptimiserKind::Adam;
+        config.learningRate = 1e-3;
+        config.batchSize = 32;
+        config.epochs = epochs;
+        config.seed = 7;
+        config.lossReadInterval = 4;
+        return config;
+    }
+
+    std::vector<double> lossesOf(const TrainResult& result) const {
+        std::vector<double> losses;
+        for (const auto& e : result.epochs) losses.push_back(e.meanLoss);
+        return losses;
+    }
+
+private slots:
+    void initTestCase() {
+        QTemporaryDir dir;
+        alx::test::writeSyntheticDataset(dir.path().toStdString(), 600, 200);
+        const auto data = loadDataset(datasetSpec("mnist"), dir.path().toStdString(), {false});
+        train_ = {normaliseImages(data.train.images, torch::kCPU), data.train.labels};
+        test_ = {normaliseImages(data.test.images, torch::kCPU), data.test.labels};
+    }
+
+    void learnsAndReportsEveryEpoch() {
+        torch::manual_seed(0);
+        auto model = makeModel("lenet5");
+        int epochCalls = 0, batchCalls = 0;
+        TrainCallbacks callbacks;
+        callbacks.onEpoch = [&](const EpochReport& e) {
+            ++epochCalls;
+            QCOMPARE(e.epoch, epochCalls);
+            QVERIFY(e.seconds > 0);
+        };
+        callbacks.onBatch = [&](const BatchReport& b) {
+            ++batchCalls;
+            QCOMPARE(b.batches, int64_t(19));  // ceil(600 / 32)
+            QVERIFY(std::isfinite(b.recentLoss));
+        };
+        const TrainResult result = trainModel(*model, train_, {}, quickConfig(3), callbacks);
+        QCOMPARE(result.outcome, TrainOutcome::Finished);
+        QCOMPARE(epochCalls, 3);
+        QCOMPARE(batchCalls, 3 * 5);  // every 4 batches and at each epoch's end: 4,8,12,16,19
+        const auto losses = lossesOf(result);
+        QVERIFY2(losses.back() < losses.front() * 0.5, "the loss did not fall");
+
+        const Evaluation eval = evaluateModel(*model, test_, 64);
+        QVERIFY2(eval.accuracy > 0.9, qPrintable(QString::number(eval.accuracy)));
+        QCOMPARE(eval.probabilities.sizes().vec(), (std::vector<int64_t>{200, 10}));
+        QCOMPARE(eval.embeddings.sizes().vec(), (std::vector<int64_t>{200, 84}));
+        QVERIFY(torch::allclose(eval.probabilities.sum(1), torch::ones({200})));
+        QCOMPARE(eval.confusion.sum().item<int64_t>(), int64_t(200));
+        QCOMPARE(eval.confusion.diagonal().sum().item<double>() / 200.0, eval.accuracy);
+        // Row = true label: row sums are the label counts.
+        QVERIFY(torch::equal(eval.confusion.sum(1), torch::bincount(test_.labels, {}, 10)));
+    }
+
+    void sameSeedSameLosses() {
+        auto run = [&](uint64_t seed) {
+            torch::manual_seed(0);
+            auto model = makeModel("lenet5");
+            auto config = quickConfig(2);
+            config.seed = seed;
+            return lossesOf(trainModel(*model, train_, {}, config));
+        };
+        QCOMPARE(run(7), run(7));
+        QVERIFY(run(7) != run(8));  // the seed drives the shuffling
+    }
+
+    void stopsBetweenBatchesAndKeepsFinishedEpochs() {
+        auto model = makeModel("lenet5");
+        int batches = 0;
+        TrainCallbacks callbacks;
+        callbacks.onBatch = [&](const BatchReport&) { ++batches; };
+        // Stop in the middle of the second epoch.
+        callbacks.shouldStop = [&] { return batches >= 7; };
+        const TrainResult result = trainModel(*model, train_, {}, quickConfig(5), callbacks);
+        QCOMPARE(result.outcome, TrainOutcome::Cancelled);
+        QCOMPARE(result.epochs.size(), size_t(1));
+        QVERIFY(QString::fromStdString(result.message).contains("epoch 2"));
+    }
+
+    void nanLossStopsTrainingWithAMessage() {
+        auto model = makeModel("lenet5");
+        // A NaN weight makes every loss NaN from the first batch on.
+        {
+            torch::NoGradGuard noGrad;
+            model->named_parameters()["fc3.bias"].fill_(std::numeric_limits<float>::quiet_NaN());
+        }
+        const TrainResult result = trainModel(*model, train_, {}, quickConfig(2));
+        QCOMPARE(result.outcome, TrainOutcome::Diverged);
+        QVERIFY(result.epochs.empty());
+        QVERIFY2(QString::fromStdString(result.message).contains("NaN"), result.message.c_str());
+    }
+
+    void divergesWithAHugeLearningRate() {
+        torch::manual_seed(0);
+        auto model = makeModel("net");
+        TrainConfig config = quickConfig(3);
+        config.optimiser = OptimiserKind::Sgd;
+        config.learningRate = 1e8;
+        const TrainResult result = trainModel(*model, train_, {}, config);
+        QCOMPARE(result.outcome, TrainOutcome::Diverged);
+        QVERIFY(QString::fromStdString(result.message).contains("may be too high"));
+    }
+
+    void validationSplitIsSeededAndDisjoint() {
+        const auto [train, val] = splitValidation(100, 10, 3);
+        QCOMPARE(train.size(0), int64_t(90));
+        QCOMPARE(val.size(0), int64_t(10));
+        QVERIFY(torch::equal(std::get<0>(torch::cat({train, val}).sort()), torch::arange(100)));
+        QVERIFY(torch::equal(val, splitValidation(100, 10, 3).second));
+        QVERIFY(!torch::equal(val, splitValidation(100, 10, 4).second));
+
+        auto model = makeModel("lenet5");
+        std::vector<double> accuracies;
+        TrainCallbacks callbacks;
+        callbacks.onEpoch = [&](const EpochReport& e) { accuracies.push_back(e.validationAccuracy.value_or(-1)); };
+        const TensorSet validation{train_.images.slice(0, 0, 50), train_.labels.slice(0, 0, 50)};
+        trainModel(*model, train_, validation, quickConfig(2), callbacks);
+        QCOMPARE(accuracies.size(), size_t(2));
+        QVERIFY(accuracies[0] >= 0 && accuracies[1] <= 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
