@@ -1,0 +1,97 @@
+#pragma once
+// Plain data that crosses from the worker thread to the widgets. No torch
+// here: the widgets never see a tensor, so no ui header includes LibTorch.
+#include <QMetaType>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace alx::ui {
+
+inline constexpr int kScoreCount = 6;
+
+// What the person asked for in the Train panel.
+struct TrainRequest {
+    std::string dataset = "mnist";
+    std::string dataDir;        // empty: the usual look-up order
+    std::string model = "lenet5";
+    int epochs = 10;
+    int64_t batchSize = 32;
+    std::string optimiser = "adam";  // "adam" or "sgd"
+    double learningRate = 1e-3;
+    double momentum = 0.9;           // SGD only
+    std::string device = "auto";
+    uint64_t seed = 0;
+    int64_t validation = 0;
+    int64_t neighbours = 5;
+    int64_t trainImages = 0;    // 0 = all
+    int64_t testImages = 0;     // 0 = all
+};
+
+struct BatchPoint {
+    int epoch = 0;              // 1-based
+    int epochs = 0;
+    int64_t batch = 0;          // batches done in this epoch
+    int64_t batches = 0;        // per epoch
+    double loss = 0;            // mean over the batches since the previous point
+    double elapsedSeconds = 0;  // since training started
+};
+
+struct EpochPoint {
+    int epoch = 0;
+    int epochs = 0;
+    double meanLoss = 0;
+    double seconds = 0;
+    double validationAccuracy = -1;  // < 0: no validation split
+};
+
+// Everything the Inspect views show, for the evaluated test images in order.
+struct RunResults {
+    std::string model, modelDisplayName, dataset, device;
+    int64_t count = 0;
+    int classes = 10;
+    int neighboursPerImage = 0;
+    double accuracy = 0;
+    double trainSeconds = 0;
+    double evalSeconds = 0;
+    std::vector<EpochPoint> epochs;
+    std::vector<uint8_t> images;                      // count x 28 x 28
+    std::vector<int> labels, predicted;               // count
+    std::vector<float> probabilities;                 // count x classes
+    std::array<std::vector<float>, kScoreCount> scores;  // core's order: see scoreName()
+    std::vector<int64_t> neighbours;                  // count x neighboursPerImage, nearest first
+    std::vector<float> neighbourSimilarity;           // same shape, u . u_j
+    std::vector<int64_t> confusion;                   // classes x classes, rows = true label
+
+    const uint8_t* image(int64_t i) const { return images.data() + i * 28 * 28; }
+    float score(int kind, int64_t i) const { return scores[size_t(kind)][size_t(i)]; }
+    // |u - u_j| for unit vectors, from the stored similarity.
+    float neighbourDistance(int64_t i, int j) const;
+};
+
+using RunResultsPtr = std::shared_ptr<const RunResults>;
+
+// A model as the Train panel offers it, with the notebook's preset.
+struct ModelChoice {
+    std::string name, displayName, summary, embedding;
+    std::string optimiser;
+    double learningRate = 0, momentum = 0;
+    int64_t batchSize = 0;
+    int epochs = 0;
+};
+std::vector<ModelChoice> modelChoices();  // from core's registry
+
+// Display names and file keys of the six scores, in core's order.
+const char* scoreName(int kind);
+const char* scoreKeyName(int kind);
+bool scoreHighIsUncertain(int kind);
+
+}  // namespace alx::ui
+
+Q_DECLARE_METATYPE(alx::ui::TrainRequest)
+Q_DECLARE_METATYPE(alx::ui::BatchPoint)
+Q_DECLARE_METATYPE(alx::ui::EpochPoint)
+Q_DECLARE_METATYPE(alx::ui::RunResultsPtr)

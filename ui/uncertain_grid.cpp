@@ -1,0 +1,121 @@
+#include "uncertain_grid.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <numeric>
+
+#include "digit_tile.h"
+
+namespace alx::ui {
+
+UncertainGrid::UncertainGrid(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* controls = new QHBoxLayout;
+    layout->addLayout(controls);
+    controls->addWidget(new QLabel(tr("Rank by"), this));
+    score_ = new QComboBox(this);
+    for (int kind = 0; kind < kScoreCount; ++kind) score_->addItem(tr(scoreName(kind)), kind);
+    score_->setCurrentIndex(1);  // entropy
+    controls->addWidget(score_);
+    highIsUncertain_ = new QCheckBox(tr("High = uncertain"), this);
+    highIsUncertain_->setChecked(scoreHighIsUncertain(1));
+    highIsUncertain_->setToolTip(tr("Which end of the score counts as uncertain; set to the usual one when the score changes"));
+    controls->addWidget(highIsUncertain_);
+    controls->addWidget(new QLabel(tr("Show"), this));
+    topN_ = new QSpinBox(this);
+    topN_->setRange(1, 500);
+    topN_->setValue(32);
+    topN_->setSuffix(tr(" images"));
+    controls->addWidget(topN_);
+    summary_ = new QLabel(this);
+    controls->addWidget(summary_, 1);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    tiles_ = new QWidget(scroll);
+    tileLayout_ = new QGridLayout(tiles_);
+    tileLayout_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    scroll->setWidget(tiles_);
+    layout->addWidget(scroll, 1);
+
+    connect(score_, &QComboBox::currentIndexChanged, this, [this] {
+        const QSignalBlocker block(highIsUncertain_);
+        highIsUncertain_->setChecked(scoreHighIsUncertain(score_->currentData().toInt()));
+        rebuild();
+    });
+    connect(highIsUncertain_, &QCheckBox::toggled, this, &UncertainGrid::rebuild);
+    connect(topN_, &QSpinBox::valueChanged, this, &UncertainGrid::rebuild);
+}
+
+void UncertainGrid::setResults(const RunResultsPtr& results) {
+    results_ = results;
+    rebuild();
+}
+
+void UncertainGrid::clear() {
+    results_.reset();
+    rebuild();
+}
+
+int UncertainGrid::tilesPerRow() const { return results_ ? 1 + results_->neighboursPerImage : 0; }
+void UncertainGrid::setTopN(int n) { topN_->setValue(n); }
+void UncertainGrid::setScore(int kind) { score_->setCurrentIndex(kind); }
+
+void UncertainGrid::rebuild() {
+    while (QLayoutItem* item = tileLayout_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    shown_.clear();
+    if (!results_) {
+        summary_->clear();
+        return;
+    }
+    const int kind = score_->currentData().toInt();
+    const bool high = highIsUncertain_->isChecked();
+    const auto& values = results_->scores[size_t(kind)];
+    std::vector<int64_t> order(size_t(results_->count));
+    std::iota(order.begin(), order.end(), 0);
+    const size_t n = std::min(order.size(), size_t(topN_->value()));
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(n), order.end(), [&](int64_t a, int64_t b) {
+        return high ? values[size_t(a)] > values[size_t(b)] : values[size_t(a)] < values[size_t(b)];
+    });
+    shown_.assign(order.begin(), order.begin() + std::ptrdiff_t(n));
+    int wrong = 0;
+    for (int64_t i : shown_) wrong += results_->labels[size_t(i)] != results_->predicted[size_t(i)];
+    summary_->setText(tr("%1 of %2 test images, %3 of them misclassified; beside each, its %4 nearest neighbours")
+                          .arg(n).arg(results_->count).arg(wrong).arg(results_->neighboursPerImage));
+
+    const int m = results_->neighboursPerImage;
+    for (int row = 0; row < int(shown_.size()); ++row) {
+        const int64_t i = shown_[size_t(row)];
+        const int label = results_->labels[size_t(i)], predicted = results_->predicted[size_t(i)];
+        auto* tile = new DigitTile(results_->image(i), i,
+                                   tr("#%1 %2→%3\n%4").arg(i).arg(label).arg(predicted).arg(values[size_t(i)], 0, 'g', 3),
+                                   56, tiles_, label == predicted ? QColor(44, 160, 44) : QColor(214, 39, 40));
+        connect(tile, &DigitTile::clicked, this, &UncertainGrid::imageClicked);
+        tileLayout_->addWidget(tile, row, 0);
+        auto* separator = new QFrame(tiles_);
+        separator->setFrameShape(QFrame::VLine);
+        tileLayout_->addWidget(separator, row, 1);
+        for (int j = 0; j < m; ++j) {
+            const int64_t nb = results_->neighbours[size_t(i * m + j)];
+            auto* neighbour = new DigitTile(results_->image(nb), nb,
+                                            tr("label %1\nd %2").arg(results_->labels[size_t(nb)]).arg(results_->neighbourDistance(i, j), 0, 'f', 3),
+                                            40, tiles_);
+            connect(neighbour, &DigitTile::clicked, this, &UncertainGrid::imageClicked);
+            tileLayout_->addWidget(neighbour, row, 2 + j, Qt::AlignBottom);
+        }
+    }
+}
+
+}  // namespace alx::ui
