@@ -6,6 +6,7 @@
 #include "main_window.h"
 
 int main(int argc, char** argv) {
+    Q_INIT_RESOURCE(alx);  // the icons, compiled into the static ui library
     QApplication app(argc, argv);
     QApplication::setApplicationName("alx");
     QApplication::setOrganizationName("alx");
@@ -19,13 +20,22 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption dataDir("data-dir", "Folder holding the dataset's IDX files.", "DIR");
     QCommandLineOption open("open", "Open a saved run folder.", "DIR");
-    parser.addOption(dataDir);
-    parser.addOption(open);
+    QCommandLineOption dataset("dataset", "Dataset to select: mnist or fashion-mnist.", "NAME");
+    QCommandLineOption model("model", "Model to select: net, simplecnn, resnet18 or lenet5 (fills its preset).", "NAME");
+    QCommandLineOption epochs("epochs", "Epochs (after the model's preset).", "N");
+    QCommandLineOption trainImages("train-images", "Train on the first N training images only.", "N");
+    QCommandLineOption train("train", "Start training as soon as the window opens.");
+    parser.addOptions({dataDir, open, dataset, model, epochs, trainImages, train});
     parser.process(app);
 
     alx::ui::MainWindow window;
     if (parser.isSet(dataDir)) window.setDataDirectory(parser.value(dataDir));
+    if (parser.isSet(dataset)) window.selectDataset(parser.value(dataset));
+    if (parser.isSet(model)) window.selectModel(parser.value(model));
+    if (parser.isSet(epochs)) window.setEpochs(parser.value(epochs).toInt());
+    if (parser.isSet(trainImages)) window.setSubset(parser.value(trainImages).toInt(), 0);
     window.show();
+    if (parser.isSet(train)) window.startTraining();
     if (parser.isSet(open)) window.openRunFrom(parser.value(open));
     return app.exec();
 }

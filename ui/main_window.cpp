@@ -70,7 +70,7 @@ QString formatDuration(double seconds) {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new TrainingWorker) {
     setWindowTitle(tr("ALX, the Active Learning Explorer"));
-    setWindowIcon(QIcon::fromTheme("alx", QIcon(":/alx.svg")));
+    setWindowIcon(QIcon::fromTheme("alx", QIcon(":/icons/alx-256.png")));
     qRegisterMetaType<TrainRequest>();
     qRegisterMetaType<BatchPoint>();
     qRegisterMetaType<EpochPoint>();
@@ -433,7 +433,11 @@ void MainWindow::setBusy(bool busy, const QString& what) {
     downloadButton_->setEnabled(!busy);
     saveAction_->setEnabled(!busy && results_ != nullptr);
     exportAction_->setEnabled(!busy && results_ != nullptr);
-    if (!what.isEmpty()) statusBar()->showMessage(what);
+    if (!what.isEmpty()) {
+        statusBar()->showMessage(what);
+    } else if (!busy) {
+        statusBar()->clearMessage();
+    }
 }
 
 void MainWindow::startTraining() {
@@ -475,7 +479,8 @@ void MainWindow::stop() {
 void MainWindow::showResults(const RunResultsPtr& r) {
     results_ = r;
     accuracy_->setText(tr("%1 on %2: test accuracy <b>%3 %</b> (%4 of %5 images)")
-                           .arg(QString::fromStdString(r->modelDisplayName), QString::fromStdString(r->dataset))
+                           .arg(QString::fromStdString(r->modelDisplayName),
+                                QString::fromStdString(datasetSpec(r->dataset).displayName))
                            .arg(100 * r->accuracy, 0, 'f', 2)
                            .arg(int64_t(r->accuracy * double(r->count) + 0.5))
                            .arg(r->count));

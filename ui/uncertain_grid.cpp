@@ -37,6 +37,8 @@ UncertainGrid::UncertainGrid(QWidget* parent) : QWidget(parent) {
     topN_->setSuffix(tr(" images"));
     controls->addWidget(topN_);
     summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    summary_->setMinimumWidth(200);
     controls->addWidget(summary_, 1);
 
     auto* scroll = new QScrollArea(this);
