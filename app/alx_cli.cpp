@@ -79,6 +79,25 @@ int main(int argc, char** argv) {
     fetchCmd->add_option("--dest", fetch.destDir, "directory to download into (default: the user cache)");
     fetchCmd->add_option("--mirror", fetch.mirrors, "base URL to download from instead of the usual mirrors");
 
+    BenchJob bench;
+    auto* benchCmd = app.add_subcommand("bench", "measure training and scoring throughput (images per second)");
+    benchCmd->add_option("--model", bench.model, "net, simplecnn, resnet18 or lenet5")->required();
+    benchCmd->add_option("--dataset", bench.data.dataset, "mnist or fashion-mnist")->capture_default_str();
+    benchCmd->add_option("--data-dir", bench.data.dataDir, "directory holding the four IDX files");
+    benchCmd->add_flag("!--no-verify", bench.data.verifyChecksums, "skip the MD5 check of the dataset files");
+    benchCmd->add_option("--batch-size", bench.batchSize, "training batch size (default: the model's preset)")
+        ->check(CLI::PositiveNumber);
+    benchCmd->add_option("--train-images", bench.trainImages, "images to train on, one pass")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    benchCmd->add_option("--eval-images", bench.evalImages, "test images to evaluate and score")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    benchCmd->add_option("--seed", bench.seed, "seed")->capture_default_str();
+    benchCmd->add_option("--device", bench.device, "auto, cpu or cuda")->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    benchCmd->add_option("--threads", bench.threads, "CPU threads for LibTorch (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    benchCmd->add_flag("--json", bench.json, "print one JSON line (the last line) with the figures");
+
     auto* modelsCmd = app.add_subcommand("models", "list the models and their presets");
     std::string datasetsDir;
     auto* datasetsCmd = app.add_subcommand("datasets", "list the datasets and where they were found");
@@ -102,6 +121,7 @@ int main(int argc, char** argv) {
         if (*trainCmd) return runTrain(train);
         if (*evalCmd) return runTrain(eval);
         if (*fetchCmd) return runFetch(fetch);
+        if (*benchCmd) return runBench(bench);
         if (*modelsCmd) return listModels();
         if (*datasetsCmd) return listDatasets(datasetsDir);
     } catch (const alx::InputError& e) {

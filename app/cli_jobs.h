@@ -35,6 +35,20 @@ struct TrainJob {
     std::string outDir;
 };
 
+// Throughput of training and of evaluation with all six scores, measured
+// the way shared/bench/seed_pipeline.py measures the notebook's pipeline.
+struct BenchJob {
+    DataOptions data;
+    std::string model;
+    int64_t batchSize = 0;      // 0 = the model's preset
+    int64_t trainImages = 6400;
+    int64_t evalImages = 10000;
+    uint64_t seed = 0;
+    std::string device = "auto";
+    int threads = 0;
+    bool json = false;
+};
+
 struct FetchJob {
     std::string dataset = "mnist";
     std::string destDir;  // empty = the user cache
@@ -46,6 +60,7 @@ extern std::atomic<bool> interruptRequested;
 
 int runTrain(const TrainJob& job);  // also eval, when job.weights is set
 int runFetch(const FetchJob& job);
+int runBench(const BenchJob& job);
 int listModels();
 int listDatasets(const std::string& dataDir);
 
