@@ -98,6 +98,41 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     benchCmd->add_flag("--json", bench.json, "print one JSON line (the last line) with the figures");
 
+    ActiveLearningJob al;
+    auto* alCmd = app.add_subcommand(
+        "al", "pool-based active learning: strategies compared against labels (writes curve.csv and summary.json)");
+    alCmd->add_option("--strategy", al.strategies,
+                      "comma-separated: random, least_confidence, entropy, margin, bald, variation_ratios, coreset, "
+                      "kl_neighbours, entropy_coreset (the hybrid: most entropic, spread by k-center)")
+        ->required();
+    alCmd->add_option("--model", al.model, "model (gal has the dropout BALD and variation ratios need)")->capture_default_str();
+    alCmd->add_option("--dataset", al.data.dataset, "mnist or fashion-mnist")->capture_default_str();
+    alCmd->add_option("--data-dir", al.data.dataDir, "directory holding the four IDX files");
+    alCmd->add_flag("!--no-verify", al.data.verifyChecksums, "skip the MD5 check of the dataset files");
+    alCmd->add_option("--train-images", al.data.trainImages, "use only the first N training images as the pool (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    alCmd->add_option("--test-images", al.data.testImages, "measure on the first N test images only (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    alCmd->add_option("--initial", al.initial, "initial labelled images, balanced over the classes")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    alCmd->add_option("--acquire", al.acquire, "images labelled per round")->capture_default_str()->check(CLI::PositiveNumber);
+    alCmd->add_option("--budget", al.budget, "labelled images in all, the initial ones included")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    alCmd->add_option("--pool-subset", al.poolSubset, "candidates scored per round, at random from the pool (0 = all)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
+    alCmd->add_option("--mc-samples", al.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    alCmd->add_option("--max-steps", al.maxSteps, "training steps per round at most (50 epochs or this, whichever is fewer)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    alCmd->add_option("--repeats", al.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    alCmd->add_option("--seed", al.seed, "seed")->capture_default_str();
+    alCmd->add_option("--device", al.device, "auto, cpu or cuda")->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    alCmd->add_option("--threads", al.threads, "CPU threads for LibTorch (default: all cores)")->check(CLI::NonNegativeNumber);
+    alCmd->add_flag("--resume", al.resume, "continue the interrupted run in --out without repeating finished rounds");
+    alCmd->add_option("--out", al.outDir, "output directory")->required();
+
     auto* modelsCmd = app.add_subcommand("models", "list the models and their presets");
     std::string datasetsDir;
     auto* datasetsCmd = app.add_subcommand("datasets", "list the datasets and where they were found");
@@ -122,6 +157,7 @@ int main(int argc, char** argv) {
         if (*evalCmd) return runTrain(eval);
         if (*fetchCmd) return runFetch(fetch);
         if (*benchCmd) return runBench(bench);
+        if (*alCmd) return runActiveLearningJob(al);
         if (*modelsCmd) return listModels();
         if (*datasetsCmd) return listDatasets(datasetsDir);
     } catch (const alx::InputError& e) {

@@ -49,6 +49,24 @@ struct BenchJob {
     bool json = false;
 };
 
+struct ActiveLearningJob {
+    DataOptions data;
+    std::string strategies;  // comma-separated
+    std::string model = "gal";
+    int64_t initial = 20;
+    int64_t acquire = 10;
+    int64_t budget = 1000;
+    int64_t poolSubset = 2000;
+    int mcSamples = 20;
+    int repeats = 3;
+    uint64_t seed = 0;
+    std::string device = "auto";
+    int threads = 0;
+    int64_t maxSteps = 300;
+    bool resume = false;
+    std::string outDir;
+};
+
 struct FetchJob {
     std::string dataset = "mnist";
     std::string destDir;  // empty = the user cache
@@ -61,6 +79,7 @@ extern std::atomic<bool> interruptRequested;
 int runTrain(const TrainJob& job);  // also eval, when job.weights is set
 int runFetch(const FetchJob& job);
 int runBench(const BenchJob& job);
+int runActiveLearningJob(const ActiveLearningJob& job);
 int listModels();
 int listDatasets(const std::string& dataDir);
 

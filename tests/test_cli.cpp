@@ -216,6 +216,61 @@ private slots:
         QVERIFY(s["epoch_loss"].toArray().size() >= 2);
     }
 
+    void benchPrintsOneJsonLine() {
+        const Result r = runCli({"bench", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--train-images", "64",
+                                 "--eval-images", "50", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.trimmed().split('\n').last().toUtf8()).object();
+        for (const char* key : {"train_img_per_s", "eval_metrics_img_per_s", "peak_rss_mb"}) {
+            QVERIFY2(j[key].toDouble() > 0, key);
+        }
+        QCOMPARE(j["batch"].toInt(), 32);
+    }
+
+    void activeLearningWritesCurveAndResumes() {
+        const QString out = path("al");
+        const QStringList args = {"al", "--strategy", "random,entropy", "--repeats", "1", "--budget", "40",
+                                  "--pool-subset", "100", "--max-steps", "10", "--data-dir", data_, "--no-verify",
+                                  "--out", out};
+        // Interrupt it after its first round, then resume.
+        QProcess p;
+        p.start(alx::test::cliPath(), args);
+        QVERIFY(p.waitForStarted());
+        QByteArray seen;
+        QElapsedTimer waited;
+        waited.start();
+        while (!seen.contains("random repeat 1: 30 labels") && waited.elapsed() < 120000) {
+            p.waitForReadyRead(500);
+            seen += p.readAllStandardOutput();
+        }
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 130);
+
+        // Without --resume the folder is refused.
+        expectBadInput(args, "--resume");
+        const Result r = runCli(args + QStringList{"--resume"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile curve(out + "/curve.csv");
+        QVERIFY(curve.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = curve.readAll().trimmed().split('\n');
+        QCOMPARE(lines[0], QByteArray("strategy,repeat,labels,test_accuracy"));
+        // 20, 30, 40 for each strategy, none repeated after the resume.
+        QCOMPARE(lines.size(), 1 + 2 * 3);
+        QSet<QByteArray> keys;
+        for (int i = 1; i < lines.size(); ++i) keys.insert(lines[i].left(lines[i].lastIndexOf(',')));
+        QCOMPARE(keys.size(), 6);
+        const QJsonObject summary = readJson(out + "/summary.json")["strategies"].toObject();
+        QVERIFY(summary.contains("random") && summary.contains("entropy"));
+        QVERIFY(summary["entropy"].toObject().contains("labels_to_90"));
+        QVERIFY(summary["entropy"].toObject()["final_accuracy"].toDouble() > 0);
+
+        expectBadInput({"al", "--strategy", "bald", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--out",
+                        path("al2")},
+                       "dropout");
+        expectBadInput({"al", "--strategy", "badge", "--data-dir", data_, "--out", path("al3")}, "unknown strategy");
+    }
+
     void listsModelsAndDatasets() {
         const Result models = runCli({"models"});
         QCOMPARE(models.exitCode, 0);

@@ -21,6 +21,7 @@ private slots:
         QTest::newRow("simplecnn") << "simplecnn" << 512LL;
         QTest::newRow("resnet18") << "resnet18" << 512LL;
         QTest::newRow("lenet5") << "lenet5" << 84LL;
+        QTest::newRow("gal") << "gal" << 128LL;
     }
     void outputShapes() {
         QFETCH(QString, name);
@@ -53,7 +54,7 @@ private slots:
             QCOMPARE(info.preset.batchSize, int64_t(32));
             QCOMPARE(info.preset.epochs, 10);
         }
-        QCOMPARE(modelCatalogue().size(), size_t(4));
+        QCOMPARE(modelCatalogue().size(), size_t(5));  // the four of the notebook and gal
     }
 
     void unknownModelIsAnInputError() {

@@ -18,6 +18,14 @@ std::map<std::string, std::vector<int64_t>> shapesOf(Classifier& model) {
 
 }  // namespace
 
+torch::Tensor Classifier::trunk(const torch::Tensor&) {
+    throw InputError("model '" + name() + "' has no dropout: Monte Carlo dropout strategies need one (e.g. --model gal)");
+}
+
+ModelOutput Classifier::head(const torch::Tensor&) {
+    throw InputError("model '" + name() + "' has no dropout: Monte Carlo dropout strategies need one (e.g. --model gal)");
+}
+
 void saveWeights(Classifier& model, const std::string& path) {
     torch::serialize::OutputArchive archive;
     model.save(archive);

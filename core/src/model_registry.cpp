@@ -27,6 +27,11 @@ const std::vector<Entry>& entries() {
         {{"lenet5", "LeNet-5", "conv 6@5x5, avg-pool, conv 16@5x5, avg-pool, fc 120-84-10",
           {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
          makeLeNet5},
+        // Not in the notebook: the model of the Bayesian active learning
+        // literature, with dropout for Monte Carlo scoring.
+        {{"gal", "Gal et al. CNN", "conv 32@4x4, conv 32@4x4, max-pool, dropout 0.25, fc 128, dropout 0.5, fc 10",
+          {OptimiserKind::Adam, 1e-3, 0.0, 64, 10}},
+         makeGal},
     };
     return list;
 }

@@ -24,6 +24,14 @@ public:
     virtual int64_t embeddingDim() const = 0;
     // Says which layer forward() returns as the embedding, for the docs and the UI.
     virtual std::string embeddingDescription() const = 0;
+
+    // Monte Carlo dropout (BALD, variation ratios) needs a head with dropout.
+    // Models that have one split forward() into trunk() (the convolutional
+    // features, computed once per image) and head() (dropout active when the
+    // module is in training mode), so that T stochastic passes cost T heads.
+    virtual bool hasDropoutHead() const { return false; }
+    virtual torch::Tensor trunk(const torch::Tensor& images);
+    virtual ModelOutput head(const torch::Tensor& features);
 };
 
 using ClassifierPtr = std::shared_ptr<Classifier>;

@@ -1,0 +1,73 @@
+#pragma once
+// Pool-based active learning: start from a few labels, let a strategy pick
+// the next images to label from the unlabelled training pool, retrain, and
+// measure test accuracy against the number of labels.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "alx/acquisition.h"
+#include "alx/trainer.h"
+
+namespace alx {
+
+struct ActiveLearningConfig {
+    std::string model = "gal";
+    int64_t initial = 20;      // balanced: initial / classes per class
+    int64_t acquire = 10;      // per round
+    int64_t budget = 1000;     // all labelled images, the initial ones included
+    int64_t poolSubset = 2000; // candidates scored per round, drawn at random from the pool; 0 = the whole pool
+    int mcSamples = 20;
+    int64_t neighbours = 5;    // kl_neighbours
+    bool retrainFromScratch = true;
+    // Training per round, capped so a round's cost does not grow with the
+    // labelled set: `epochsPerRound` passes over the labelled images in
+    // batches of `batchSize`, but never more than `maxStepsPerRound` steps.
+    int epochsPerRound = 50;
+    int64_t maxStepsPerRound = 300;
+    int64_t batchSize = 64;
+    double learningRate = 1e-3;
+};
+
+struct ActiveLearningRound {
+    int round = 0;                      // 0 = the initial labelled set
+    int64_t labels = 0;                 // labelled images after this round's acquisition and training
+    double testAccuracy = 0;
+    std::vector<int64_t> acquired;      // pool (training set) indices labelled in this round
+    std::vector<float> acquiredScores;  // the strategy's score of each
+    double seconds = 0;
+};
+
+struct ActiveLearningCallbacks {
+    std::function<void(const ActiveLearningRound&)> onRound;
+    std::function<bool()> shouldStop;  // polled between rounds and between training steps
+    // Human in the loop: given the images chosen (training-set indices),
+    // returns their labels; empty means the dataset's own labels are used.
+    std::function<std::vector<int64_t>(const std::vector<int64_t>&)> labeller;
+};
+
+struct ActiveLearningResult {
+    std::vector<ActiveLearningRound> rounds;
+    std::vector<int64_t> labelled;  // training-set indices in the order they were labelled
+    bool cancelled = false;
+};
+
+// The balanced initial set: initial / classes images of each class, drawn
+// with the seed; throws InputError when the pool cannot provide them.
+std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t initial, int64_t classes, uint64_t seed);
+
+// Runs one repeat of `strategy`. `pool` is the whole training set
+// (normalised images and true labels, on the training device); `test` the
+// test set. `resumeLabelled` continues a run: the labelled indices of its
+// finished rounds, in order (initial set first); the rounds they cover are
+// not repeated. Seeds of each round derive from `seed` and the round number,
+// so a resumed run continues exactly as an uninterrupted one would.
+ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,
+                                       const TensorSet& test, uint64_t seed,
+                                       const ActiveLearningCallbacks& callbacks = {},
+                                       const std::vector<int64_t>& resumeLabelled = {});
+
+}  // namespace alx

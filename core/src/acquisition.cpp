@@ -1,0 +1,193 @@
+#include "alx/acquisition.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include "alx/errors.h"
+#include "alx/evaluator.h"
+#include "alx/neighbours.h"
+#include "alx/scores.h"
+
+namespace alx {
+namespace {
+
+struct StrategyInfo {
+    Strategy strategy;
+    const char* name;
+    const char* description;
+};
+
+const std::vector<StrategyInfo>& strategyTable() {
+    static const std::vector<StrategyInfo> table = {
+        {Strategy::Random, "random", "uniformly at random from the pool: the baseline"},
+        {Strategy::LeastConfidence, "least_confidence", "highest 1 - max p (Lewis and Gale 1994)"},
+        {Strategy::Entropy, "entropy", "highest predictive entropy -sum p ln p (Settles 2009)"},
+        {Strategy::Margin, "margin", "smallest margin p(top 1) - p(top 2) (Scheffer et al. 2001)"},
+        {Strategy::Bald, "bald",
+         "highest mutual information between the prediction and the weights, by Monte Carlo dropout (Houlsby et al. 2011; Gal et al. 2017)"},
+        {Strategy::VariationRatios, "variation_ratios",
+         "highest 1 - share of Monte Carlo dropout passes voting for the modal class (Freeman 1965; Gal et al. 2017)"},
+        {Strategy::Coreset, "coreset", "k-center greedy cover of the embeddings, labelled images as centres (Sener and Savarese 2018)"},
+        {Strategy::KlNeighbours, "kl_neighbours",
+         "highest KL divergence from the mean prediction of the m nearest neighbours to the image's own (the notebook's score)"},
+        {Strategy::EntropyCoreset, "entropy_coreset",
+         "hybrid: the 10k most entropic, spread to k by k-center greedy, so a batch is uncertain but not redundant (in the spirit of Ash et al. 2020, BADGE)"},
+    };
+    return table;
+}
+
+at::Generator generatorFor(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+
+// Monte Carlo dropout: the trunk once, the head T times with dropout on.
+torch::Tensor mcProbabilities(Classifier& model, const torch::Tensor& images, int samples, uint64_t seed) {
+    if (!model.hasDropoutHead()) {
+        throw InputError("model '" + model.name() + "' has no dropout, which BALD and variation ratios need; use --model gal");
+    }
+    torch::NoGradGuard noGrad;
+    model.eval();
+    std::vector<torch::Tensor> features;
+    for (int64_t start = 0; start < images.size(0); start += 1000) {
+        features.push_back(model.trunk(images.slice(0, start, std::min(images.size(0), start + 1000))));
+    }
+    const auto trunk = torch::cat(features);
+    // Dropout masks come from the global generator: seed it for reproducibility.
+    torch::manual_seed(seed);
+    model.train();
+    std::vector<torch::Tensor> passes;
+    for (int t = 0; t < samples; ++t) passes.push_back(torch::softmax(model.head(trunk).logits, 1));
+    model.eval();
+    return torch::stack(passes);  // [T, N, C]
+}
+
+Evaluation predict(Classifier& model, const torch::Tensor& images) {
+    TensorSet set{images, torch::zeros({images.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(images.device()))};
+    return evaluateModel(model, set, 1000);
+}
+
+torch::Tensor embed(Classifier& model, const torch::Tensor& images) {
+    if (images.size(0) == 0) return torch::empty({0, model.embeddingDim()}, images.options());
+    return predict(model, images).embeddings;
+}
+
+}  // namespace
+
+Strategy parseStrategy(const std::string& name) {
+    for (const auto& s : strategyTable()) {
+        if (name == s.name) return s.strategy;
+    }
+    std::string known;
+    for (const auto& s : strategyTable()) known += (known.empty() ? "" : ", ") + std::string(s.name);
+    throw InputError("unknown strategy '" + name + "' (known: " + known + ")");
+}
+
+std::string strategyName(Strategy strategy) {
+    for (const auto& s : strategyTable()) {
+        if (s.strategy == strategy) return s.name;
+    }
+    return "unknown";
+}
+
+std::string strategyDescription(Strategy strategy) {
+    for (const auto& s : strategyTable()) {
+        if (s.strategy == strategy) return s.description;
+    }
+    return {};
+}
+
+std::vector<Strategy> allStrategies() {
+    std::vector<Strategy> out;
+    for (const auto& s : strategyTable()) out.push_back(s.strategy);
+    return out;
+}
+
+bool needsMcDropout(Strategy strategy) { return strategy == Strategy::Bald || strategy == Strategy::VariationRatios; }
+
+torch::Tensor topK(const torch::Tensor& scores, int64_t k, bool largest) {
+    return std::get<1>(scores.topk(std::min(k, scores.size(0)), 0, largest, /*sorted=*/true));
+}
+
+torch::Tensor baldScores(const torch::Tensor& mc) {
+    const auto mean = mc.mean(0);
+    const auto entropyOfMean = -torch::xlogy(mean, mean).sum(1);
+    const auto meanEntropy = (-torch::xlogy(mc, mc).sum(2)).mean(0);
+    return (entropyOfMean - meanEntropy).clamp_min(0.0);
+}
+
+torch::Tensor variationRatios(const torch::Tensor& mc) {
+    const int64_t t = mc.size(0), c = mc.size(2);
+    const auto votes = torch::one_hot(mc.argmax(2), c).sum(0);  // [N, C]
+    return 1.0 - std::get<0>(votes.max(1)).to(torch::kFloat32) / float(t);
+}
+
+torch::Tensor kCenterGreedy(const torch::Tensor& candidates, const torch::Tensor& centres, int64_t k) {
+    const int64_t n = candidates.size(0);
+    k = std::min(k, n);
+    auto distanceTo = [&](const torch::Tensor& points) {  // [n] distance of each candidate to its nearest point
+        return std::get<0>(torch::cdist(candidates.unsqueeze(0), points.unsqueeze(0)).squeeze(0).min(1));
+    };
+    torch::Tensor nearest;
+    if (centres.defined() && centres.size(0) > 0) {
+        nearest = distanceTo(centres);
+    } else {
+        nearest = distanceTo(candidates.mean(0, true));
+    }
+    std::vector<int64_t> picked;
+    for (int64_t i = 0; i < k; ++i) {
+        const int64_t best = nearest.argmax().item<int64_t>();
+        picked.push_back(best);
+        nearest = torch::minimum(nearest, distanceTo(candidates.slice(0, best, best + 1)));
+        nearest[best] = -1;  // never twice
+    }
+    return torch::tensor(picked, torch::kInt64).to(candidates.device());
+}
+
+Acquisition acquire(Strategy strategy, const AcquisitionInput& in) {
+    const int64_t n = in.candidateImages.size(0);
+    if (in.count < 1) throw InputError("the acquisition size must be at least 1");
+    const int64_t k = std::min(in.count, n);
+    Acquisition out;
+    auto byScore = [&](const torch::Tensor& scores, bool largest) {
+        out.chosen = topK(scores, k, largest);
+        out.scores = scores.index_select(0, out.chosen).to(torch::kFloat32);
+    };
+    switch (strategy) {
+        case Strategy::Random: {
+            auto generator = generatorFor(in.seed);
+            out.chosen = torch::randperm(n, generator, torch::kInt64).slice(0, 0, k).to(in.candidateImages.device());
+            out.scores = torch::zeros({k});
+            break;
+        }
+        case Strategy::LeastConfidence: byScore(leastConfidence(predict(*in.model, in.candidateImages).probabilities), true); break;
+        case Strategy::Entropy: byScore(entropy(predict(*in.model, in.candidateImages).probabilities), true); break;
+        case Strategy::Margin: byScore(margin(predict(*in.model, in.candidateImages).probabilities), false); break;
+        case Strategy::Bald: byScore(baldScores(mcProbabilities(*in.model, in.candidateImages, in.mcSamples, in.seed)), true); break;
+        case Strategy::VariationRatios:
+            byScore(variationRatios(mcProbabilities(*in.model, in.candidateImages, in.mcSamples, in.seed)), true);
+            break;
+        case Strategy::KlNeighbours: {
+            const Evaluation e = predict(*in.model, in.candidateImages);
+            const Neighbours nb = nearestNeighbours(e.embeddings, std::min(in.neighbours, n - 1));
+            byScore(klToNeighbours(e.probabilities, nb), true);
+            break;
+        }
+        case Strategy::Coreset: {
+            const auto chosen = kCenterGreedy(embed(*in.model, in.candidateImages), embed(*in.model, in.labelledImages), k);
+            out.chosen = chosen;
+            out.scores = torch::zeros({chosen.size(0)});
+            break;
+        }
+        case Strategy::EntropyCoreset: {
+            const Evaluation e = predict(*in.model, in.candidateImages);
+            const auto scores = entropy(e.probabilities);
+            const auto shortlist = topK(scores, std::min(n, 10 * k), true);
+            const auto spread = kCenterGreedy(e.embeddings.index_select(0, shortlist),
+                                              embed(*in.model, in.labelledImages), k);
+            out.chosen = shortlist.index_select(0, spread);
+            out.scores = scores.index_select(0, out.chosen).to(torch::kFloat32);
+            break;
+        }
+    }
+    return out;
+}
+
+}  // namespace alx
