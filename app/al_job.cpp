@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "alx/active_learning.h"
@@ -19,6 +20,7 @@
 #include "alx/device.h"
 #include "alx/errors.h"
 #include "alx/idx_reader.h"
+#include "alx/learning_curve.h"
 #include "alx/model_registry.h"
 #include "cli_jobs.h"
 
@@ -69,54 +71,25 @@ void writeCurve(const std::string& path, const std::vector<CurveRow>& rows) {
     writeFileAtomically(path, text);
 }
 
-// Median over repeats, where a repeat that never reached `target` counts as
-// above every other (infinity); null when the median itself is infinite.
-nlohmann::json labelsTo(const std::vector<CurveRow>& rows, const std::string& strategy, int repeats, double target) {
-    std::vector<double> firsts;
-    for (int r = 0; r < repeats; ++r) {
-        double first = std::numeric_limits<double>::infinity();
-        for (const auto& row : rows) {
-            if (row.strategy == strategy && row.repeat == r && row.accuracy >= target) {
-                first = std::min(first, double(row.labels));
-            }
-        }
-        firsts.push_back(first);
-    }
-    std::sort(firsts.begin(), firsts.end());
-    const size_t n = firsts.size();
-    const double median = n % 2 ? firsts[n / 2] : (firsts[n / 2 - 1] + firsts[n / 2]) / 2;
-    if (!std::isfinite(median)) return nullptr;
-    return median;
-}
-
 void writeSummaryJson(const std::string& dir, const std::vector<CurveRow>& rows, const std::vector<Strategy>& strategies,
                       int repeats, const nlohmann::json& settings) {
     nlohmann::json j;
     j["settings"] = settings;
     for (Strategy s : strategies) {
         const std::string name = strategyName(s);
-        std::vector<double> finals;
-        int finishedRepeats = 0;
-        for (int r = 0; r < repeats; ++r) {
-            const CurveRow* last = nullptr;
-            for (const auto& row : rows) {
-                if (row.strategy == name && row.repeat == r && (!last || row.labels > last->labels)) last = &row;
-            }
-            if (last) {
-                finals.push_back(last->accuracy);
-                ++finishedRepeats;
-            }
+        std::vector<CurvePoint> points;
+        std::set<int> repeatsSeen;
+        for (const auto& row : rows) {
+            if (row.strategy != name) continue;
+            points.push_back({row.repeat, row.labels, row.accuracy});
+            repeatsSeen.insert(row.repeat);
         }
-        std::sort(finals.begin(), finals.end());
+        auto orNull = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
         nlohmann::json entry;
-        entry["labels_to_90"] = labelsTo(rows, name, repeats, 0.90);
-        entry["labels_to_95"] = labelsTo(rows, name, repeats, 0.95);
-        if (finals.empty()) {
-            entry["final_accuracy"] = nullptr;
-        } else {
-            const size_t n = finals.size();
-            entry["final_accuracy"] = n % 2 ? finals[n / 2] : (finals[n / 2 - 1] + finals[n / 2]) / 2;
-        }
+        entry["labels_to_90"] = orNull(medianLabelsToReach(points, repeats, 0.90));
+        entry["labels_to_95"] = orNull(medianLabelsToReach(points, repeats, 0.95));
+        entry["final_accuracy"] = orNull(medianFinalAccuracy(points, repeats));
+        const int finishedRepeats = int(repeatsSeen.size());
         entry["repeats_with_rounds"] = finishedRepeats;
         entry["description"] = strategyDescription(s);
         j["strategies"][name] = entry;

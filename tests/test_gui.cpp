@@ -4,6 +4,8 @@
 #include "alx/scores.h"
 
 #include <QElapsedTimer>
+#include <QLineEdit>
+#include <QTableWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -13,6 +15,7 @@
 
 #include <numeric>
 
+#include "active_learning_page.h"
 #include "confusion_view.h"
 #include "digit_tile.h"
 #include "histogram.h"
@@ -177,6 +180,47 @@ private slots:
         QVERIFY(refused.wait(60000));
         QVERIFY2(refused.first().first().toString().contains("per_sample.csv"), qPrintable(refused.first().first().toString()));
         QVERIFY(!third->results());
+    }
+
+    void activeLearningCurvesGrowLive() {
+        auto w = makeWindow(1, 0, 0);
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setStrategies({"random", "entropy"});
+        page->setBudget(20, 10, 40, 200, 1, 10);
+        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        Q_EMIT page->runRequested(page->request());
+        QVERIFY(w->isBusy());
+        QVERIFY(finished.wait(300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        // Rounds at 20, 30 and 40 labels for each strategy, one line each.
+        QCOMPARE(page->roundCount("random"), 3);
+        QCOMPARE(page->roundCount("entropy"), 3);
+        QTRY_COMPARE(page->table()->rowCount(), 2);
+        QVERIFY(page->plot()->graphCount() == 6);  // a line and a two-graph band per strategy
+        QVERIFY(!w->isBusy());
+    }
+
+    void humanLabelsTheAcquiredImages() {
+        auto w = makeWindow(1, 0, 0);
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setStrategies({"entropy"});
+        page->setBudget(20, 10, 30, 200, 1, 10);
+        page->setHumanMode(true);
+        w->tabs()->setCurrentWidget(page);
+        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        Q_EMIT page->runRequested(page->request());
+        // After round 0 the app asks for ten labels; the person types them.
+        QTRY_COMPARE_WITH_TIMEOUT(page->labelFields().size(), 10, 120000);
+        for (QLineEdit* field : page->labelFields()) {
+            QTest::keyClicks(field, "7");
+            QCOMPARE(field->text(), QString("7"));
+        }
+        const QList<QPushButton*> buttons = page->findChildren<QPushButton*>();
+        QPushButton* submit = *std::find_if(buttons.begin(), buttons.end(), [](QPushButton* b) { return b->text() == "Submit labels"; });
+        QTest::mouseClick(submit, Qt::LeftButton);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(page->roundCount("entropy (you)"), 2);  // 20 labels, then 30 with the person's
     }
 
     void stopEndsTheRunPromptly() {

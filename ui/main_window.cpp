@@ -33,6 +33,7 @@
 #include "alx/dataset_catalog.h"
 #include "alx/errors.h"
 #include "alx/version.h"
+#include "active_learning_page.h"
 #include "confusion_view.h"
 #include "digit_detail_dialog.h"
 #include "digit_tile.h"
@@ -75,6 +76,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new Train
     qRegisterMetaType<BatchPoint>();
     qRegisterMetaType<EpochPoint>();
     qRegisterMetaType<RunResultsPtr>();
+    qRegisterMetaType<AlRequest>();
+    qRegisterMetaType<AlRoundPoint>();
+    qRegisterMetaType<AlQuery>();
 
     // The worker lives in its own thread; every call to it is a queued signal.
     worker_->moveToThread(&workerThread_);
@@ -83,6 +87,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new Train
     connect(this, &MainWindow::downloadRequested, worker_, &TrainingWorker::download);
     connect(this, &MainWindow::saveRequested, worker_, &TrainingWorker::saveRun);
     connect(this, &MainWindow::openRequested, worker_, &TrainingWorker::openRun);
+    connect(this, &MainWindow::activeLearningRequested, worker_, &TrainingWorker::runActiveLearning);
     workerThread_.start();
 
     auto* splitter = new QSplitter(this);
@@ -123,6 +128,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new Train
     tabs_->addTab(histograms_, tr("&Scores"));
     grid_ = new UncertainGrid(tabs_);
     tabs_->addTab(grid_, tr("&Uncertain digits"));
+    alPage_ = new ActiveLearningPage(tabs_);
+    tabs_->addTab(alPage_, tr("Active &learning"));
     splitter->addWidget(tabs_);
     splitter->setStretchFactor(1, 1);
     setCentralWidget(splitter);
@@ -163,14 +170,39 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new Train
         showResults(r);
         Q_EMIT runFinished();
     });
+    connect(alPage_, &ActiveLearningPage::runRequested, this, [this](AlRequest request) {
+        if (busy_) return;
+        request.dataset = dataset_->currentData().toString().toStdString();
+        request.dataDir = dataDir_.toStdString();
+        request.device = device_->currentData().toString().toStdString();
+        request.seed = uint64_t(seed_->value());
+        alPage_->clearCurves();
+        alPage_->setRunning(true);
+        setBusy(true, tr("Active learning on %1…").arg(dataset_->currentText()));
+        Q_EMIT activeLearningRequested(request);
+    });
+    connect(alPage_, &ActiveLearningPage::stopRequested, this, &MainWindow::stop);
+    connect(alPage_, &ActiveLearningPage::labelsGiven, this, [this](const std::vector<int64_t>& labels) {
+        worker_->provideLabels(labels);
+    });
+    connect(worker_, &TrainingWorker::alRound, alPage_, &ActiveLearningPage::addRound);
+    connect(worker_, &TrainingWorker::alLabelsNeeded, alPage_, &ActiveLearningPage::askForLabels);
+    connect(worker_, &TrainingWorker::alFinished, this, [this](const QString& message) {
+        setBusy(false);
+        alPage_->setRunning(false);
+        statusBar()->showMessage(message, 10000);
+        Q_EMIT activeLearningFinished();
+    });
     connect(worker_, &TrainingWorker::stopped, this, [this](const QString& message) {
         setBusy(false);
+        alPage_->setRunning(false);
         progressText_->setText(message);
         statusBar()->showMessage(message, 10000);
         Q_EMIT runStopped(message);
     });
     connect(worker_, &TrainingWorker::failed, this, [this](const QString& title, const QString& message) {
         setBusy(false);
+        alPage_->setRunning(false);
         progressText_->setText(title + ": " + message);
         if (!qEnvironmentVariableIsSet("ALX_NO_DIALOGS")) QMessageBox::warning(this, title, message);
         Q_EMIT runFailed(message);

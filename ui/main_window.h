@@ -20,6 +20,7 @@ class QTabWidget;
 
 namespace alx::ui {
 
+class ActiveLearningPage;
 class ConfusionView;
 class LossPlot;
 class ScoreHistograms;
@@ -44,6 +45,7 @@ public:
     UncertainGrid* uncertainGrid() const { return grid_; }
     ConfusionView* confusionView() const { return confusion_; }
     QTabWidget* tabs() const { return tabs_; }
+    ActiveLearningPage* activeLearningPage() const { return alPage_; }
     QPushButton* trainButton() const { return trainButton_; }
     QPushButton* stopButton() const { return stopButton_; }
     RunResultsPtr results() const { return results_; }
@@ -55,11 +57,13 @@ Q_SIGNALS:
     void runStopped(const QString& message);
     void runFailed(const QString& message);
     void runSaved(const QString& dir);
+    void activeLearningFinished();
     // Queued to the worker.
     void trainRequested(const alx::ui::TrainRequest& request);
     void downloadRequested(const QString& dataset);
     void saveRequested(const QString& dir);
     void openRequested(const QString& dir, const QString& dataDir);
+    void activeLearningRequested(const alx::ui::AlRequest& request);
 
 public Q_SLOTS:
     void startTraining();
@@ -116,6 +120,7 @@ private:
     ConfusionView* confusion_;
     ScoreHistograms* histograms_;
     UncertainGrid* grid_;
+    ActiveLearningPage* alPage_;
     QLabel* deviceStatus_;
     QAction* trainAction_;
     QAction* stopAction_;

@@ -74,6 +74,42 @@ struct RunResults {
 
 using RunResultsPtr = std::shared_ptr<const RunResults>;
 
+// What the Active learning page asks for.
+struct AlRequest {
+    std::string dataset = "mnist";
+    std::string dataDir;
+    std::string model = "gal";
+    std::string device = "auto";
+    std::vector<std::string> strategies;
+    int64_t initial = 20, acquire = 10, budget = 1000, poolSubset = 2000;
+    int mcSamples = 20;
+    int repeats = 3;
+    uint64_t seed = 0;
+    int64_t maxSteps = 300;
+    bool human = false;  // the person labels the acquired images (first strategy, one repeat)
+};
+
+// One finished round: the point on the curve and what was acquired before it.
+struct AlRoundPoint {
+    std::string strategy;  // "entropy", or "entropy (you)" in the human mode
+    int repeat = 0;
+    int round = 0;
+    int64_t labels = 0;
+    double accuracy = 0;
+    std::vector<int64_t> acquired;  // training-set indices
+    std::vector<float> scores;
+    std::vector<uint8_t> images;    // acquired.size() x 28 x 28
+    std::vector<int> trueLabels;
+};
+
+// Images the person is asked to label.
+struct AlQuery {
+    std::string strategy;
+    int round = 0;
+    std::vector<int64_t> indices;
+    std::vector<uint8_t> images;  // indices.size() x 28 x 28
+};
+
 // A model as the Train panel offers it, with the notebook's preset.
 struct ModelChoice {
     std::string name, displayName, summary, embedding;
@@ -83,6 +119,7 @@ struct ModelChoice {
     int epochs = 0;
 };
 std::vector<ModelChoice> modelChoices();  // from core's registry
+std::vector<std::pair<std::string, std::string>> strategyChoices();  // name, one-line description
 
 // Display names and file keys of the six scores, in core's order.
 const char* scoreName(int kind);
@@ -95,3 +132,6 @@ Q_DECLARE_METATYPE(alx::ui::TrainRequest)
 Q_DECLARE_METATYPE(alx::ui::BatchPoint)
 Q_DECLARE_METATYPE(alx::ui::EpochPoint)
 Q_DECLARE_METATYPE(alx::ui::RunResultsPtr)
+Q_DECLARE_METATYPE(alx::ui::AlRequest)
+Q_DECLARE_METATYPE(alx::ui::AlRoundPoint)
+Q_DECLARE_METATYPE(alx::ui::AlQuery)

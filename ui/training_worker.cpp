@@ -1,6 +1,7 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
 #include <torch/torch.h>
 
+#include "alx/active_learning.h"
 #include "alx/atomic_file.h"
 #include "alx/dataset_catalog.h"
 #include "alx/dataset_loader.h"
@@ -110,7 +111,109 @@ std::vector<ModelChoice> modelChoices() {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> strategyChoices() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (Strategy s : allStrategies()) out.push_back({strategyName(s), strategyDescription(s)});
+    return out;
+}
+
 TrainingWorker::TrainingWorker() : state_(std::make_unique<State>()) {}
+
+void TrainingWorker::requestStop() {
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);
+        stop_.store(true);
+    }
+    labelsArrived_.notify_all();
+}
+
+void TrainingWorker::provideLabels(const std::vector<int64_t>& labels) {
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);
+        givenLabels_ = labels;
+    }
+    labelsArrived_.notify_all();
+}
+
+void TrainingWorker::runActiveLearning(const AlRequest& request) {
+    stop_.store(false);
+    givenLabels_.reset();
+    auto shouldStop = [this] { return stop_.load(std::memory_order_relaxed); };
+    try {
+        configureThreads();
+        const torch::Device device = resolveDevice(request.device);
+        std::vector<Strategy> strategies;
+        for (const auto& name : request.strategies) strategies.push_back(parseStrategy(name));
+        if (strategies.empty()) throw InputError("Choose at least one strategy.");
+        if (request.human) strategies.resize(1);
+        const LoadedDataset data = loadFor(request.dataset, request.dataDir, 0, 0);
+        const TensorSet pool{normaliseImages(data.train.images, device), data.train.labels.to(device)};
+        const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
+        const auto rawImages = data.train.images.contiguous();
+        auto imagesOf = [&](const std::vector<int64_t>& indices) {
+            std::vector<uint8_t> bytes;
+            for (int64_t i : indices) {
+                const auto* p = rawImages[i].data_ptr<uint8_t>();
+                bytes.insert(bytes.end(), p, p + 28 * 28);
+            }
+            return bytes;
+        };
+        Q_EMIT trainingStarted(qs(describeDevice(device)), qlonglong(pool.size()), qlonglong(test.size()));
+
+        ActiveLearningConfig config;
+        config.model = request.model;
+        config.initial = request.initial;
+        config.acquire = request.acquire;
+        config.budget = request.budget;
+        config.poolSubset = request.poolSubset;
+        config.mcSamples = request.mcSamples;
+        config.maxStepsPerRound = request.maxSteps;
+        const int repeats = request.human ? 1 : request.repeats;
+        for (Strategy strategy : strategies) {
+            const std::string name = strategyName(strategy) + (request.human ? " (you)" : "");
+            for (int repeat = 0; repeat < repeats; ++repeat) {
+                ActiveLearningCallbacks callbacks;
+                callbacks.shouldStop = shouldStop;
+                int round = 0;
+                callbacks.onRound = [&](const ActiveLearningRound& r) {
+                    round = r.round;
+                    AlRoundPoint point;
+                    point.strategy = name;
+                    point.repeat = repeat;
+                    point.round = r.round;
+                    point.labels = r.labels;
+                    point.accuracy = r.testAccuracy;
+                    point.acquired = r.acquired;
+                    point.scores = r.acquiredScores;
+                    point.images = imagesOf(r.acquired);
+                    for (int64_t i : r.acquired) point.trueLabels.push_back(int(data.train.labels[i].item<int64_t>()));
+                    Q_EMIT alRound(point);
+                };
+                if (request.human) {
+                    callbacks.labeller = [&](const std::vector<int64_t>& indices) {
+                        Q_EMIT alLabelsNeeded({name, round + 1, indices, imagesOf(indices)});
+                        std::unique_lock<std::mutex> lock(labelMutex_);
+                        labelsArrived_.wait(lock, [&] { return givenLabels_.has_value() || stop_.load(); });
+                        if (stop_.load()) throw Cancelled();
+                        std::vector<int64_t> labels = *givenLabels_;
+                        givenLabels_.reset();
+                        return labels;
+                    };
+                }
+                const uint64_t seed = request.seed * 1000 + uint64_t(repeat);
+                const ActiveLearningResult result = alx::runActiveLearning(strategy, config, pool, test, seed, callbacks);
+                if (result.cancelled) throw Cancelled();
+            }
+        }
+        Q_EMIT alFinished(tr("Active learning finished."));
+    } catch (const Cancelled&) {
+        Q_EMIT stopped(tr("Active learning stopped; the finished rounds are kept."));
+    } catch (const InputError& e) {
+        Q_EMIT failed(tr("Cannot run active learning"), qs(e.what()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Active learning failed"), qs(e.what()));
+    }
+}
 TrainingWorker::~TrainingWorker() = default;
 
 void TrainingWorker::train(const TrainRequest& request) {

@@ -8,7 +8,11 @@
 #include <QString>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
 
 #include "run_data.h"
 
@@ -20,8 +24,11 @@ public:
     TrainingWorker();
     ~TrainingWorker() override;
 
-    // Thread-safe: asks the running job to end at its next check.
-    void requestStop() { stop_.store(true); }
+    // Thread-safe: asks the running job to end at its next check (and
+    // releases a wait for the person's labels).
+    void requestStop();
+    // Thread-safe: the person's labels for the last AlQuery.
+    void provideLabels(const std::vector<int64_t>& labels);
 
 public Q_SLOTS:
     void train(const alx::ui::TrainRequest& request);
@@ -32,6 +39,8 @@ public Q_SLOTS:
     // Reads a directory written by saveRun() or `alx-cli train`, with the
     // test images from the run's dataset, without retraining.
     void openRun(const QString& dir, const QString& dataDir);
+    // Pool-based active learning, strategy after strategy, repeat after repeat.
+    void runActiveLearning(const alx::ui::AlRequest& request);
 
 Q_SIGNALS:
     void trainingStarted(const QString& device, qlonglong trainImages, qlonglong testImages);
@@ -46,11 +55,17 @@ Q_SIGNALS:
     void downloadFinished(bool ok, const QString& message);
     void runSaved(const QString& dir);
     void runOpened(const alx::ui::RunResultsPtr& results, const QString& dir);
+    void alRound(const alx::ui::AlRoundPoint& point);
+    void alLabelsNeeded(const alx::ui::AlQuery& query);
+    void alFinished(const QString& message);
 
 private:
     struct State;  // the last model and tensors, kept in the .cpp (torch stays out of ui headers)
     std::unique_ptr<State> state_;
     std::atomic<bool> stop_{false};
+    std::mutex labelMutex_;
+    std::condition_variable labelsArrived_;
+    std::optional<std::vector<int64_t>> givenLabels_;
 };
 
 }  // namespace alx::ui

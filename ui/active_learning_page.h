@@ -1,0 +1,77 @@
+#pragma once
+// The Active learning page: strategies and settings, learning curves that
+// grow live (accuracy against labels, one line per strategy with the band
+// across repeats), the labels each needs for 90 % and 95 %, the images the
+// last round acquired, and, in the human mode, a panel where the person
+// labels the acquired images (click a field or type 0-9).
+#include <QTimer>
+#include <QWidget>
+
+#include <map>
+
+#include "run_data.h"
+
+class QCheckBox;
+class QGroupBox;
+class QComboBox;
+class QCustomPlot;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace alx::ui {
+
+class ActiveLearningPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ActiveLearningPage(QWidget* parent = nullptr);
+
+    AlRequest request() const;
+    void setRunning(bool running);
+    void addRound(const AlRoundPoint& point);
+    void askForLabels(const AlQuery& query);
+    void clearCurves();
+
+    // For tests: the rounds received per strategy, and the labelling fields.
+    int roundCount(const std::string& strategy) const;
+    QList<QLineEdit*> labelFields() const;
+    void setStrategies(const QStringList& names);
+    void setBudget(int64_t initial, int64_t acquire, int64_t budget, int64_t poolSubset, int repeats, int64_t maxSteps);
+    void setHumanMode(bool on);
+    QTableWidget* table() const { return table_; }
+    QCustomPlot* plot() const { return plot_; }
+
+Q_SIGNALS:
+    void runRequested(const alx::ui::AlRequest& request);
+    void stopRequested();
+    void labelsGiven(const std::vector<int64_t>& labels);
+
+private:
+    void redraw();
+    void submitLabels();
+
+    QListWidget* strategies_;
+    QComboBox* model_;
+    QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
+    QCheckBox* human_;
+    QPushButton *run_, *stop_;
+    QCustomPlot* plot_;
+    QTableWidget* table_;
+    QLabel* lastRoundTitle_;
+    QWidget* lastRound_;
+    QGridLayout* lastRoundLayout_;
+    QGroupBox* labelPanel_;
+    QGridLayout* labelLayout_;
+    QPushButton* submit_;
+    QList<QLineEdit*> labelFields_;
+    QTimer redrawTimer_;
+    // strategy -> repeat -> (labels, accuracy) in order
+    std::map<std::string, std::map<int, std::vector<std::pair<int64_t, double>>>> curves_;
+    int repeatsRequested_ = 1;
+};
+
+}  // namespace alx::ui
