@@ -7,6 +7,7 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -221,6 +222,28 @@ private slots:
         QTest::mouseClick(submit, Qt::LeftButton);
         QVERIFY(finished.wait(120000));
         QCOMPARE(page->roundCount("entropy (you)"), 2);  // 20 labels, then 30 with the person's
+    }
+
+    void damagedSettingsFallBackToDefaults() {
+        {
+            QSettings settings;
+            settings.setValue("train/model", "simplecnn");
+        }
+        const QString path = QSettings().fileName();
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("[train\nmodel=simplecnn\n\x01\x02[[[=\n");
+        file.close();
+        QVERIFY(QSettings().status() != QSettings::NoError);
+        {
+            MainWindow w;  // must not crash, and must start from the defaults
+            w.close();     // writes its settings again
+        }
+        QFile rewritten(path);
+        QVERIFY(rewritten.open(QIODevice::ReadOnly));
+        const QByteArray text = rewritten.readAll();
+        QVERIFY2(text.contains("model=lenet5") && !text.contains("[[["), text.constData());
+        QSettings().clear();
     }
 
     void stopEndsTheRunPromptly() {

@@ -585,8 +585,18 @@ void MainWindow::exportPlots(const QString& chosen) {
 
 void MainWindow::loadSettings() {
     QSettings settings;
-    const int version = settings.value("settingsVersion", 1).toInt();
-    if (version > 1) statusBar()->showMessage(tr("Settings from a newer ALX were ignored."), 10000);
+    if (settings.status() != QSettings::NoError) {
+        // A damaged settings file: start from the defaults (it is rewritten on the next save).
+        settings.clear();
+        settings.sync();
+        statusBar()->showMessage(tr("The settings file %1 was damaged; using the defaults.").arg(settings.fileName()), 15000);
+        qWarning("alx: damaged settings file %s: using the defaults", qPrintable(settings.fileName()));
+    }
+    // Version 1 is the first; files without a version predate it and read the same.
+    if (settings.value("settingsVersion", 1).toInt() > 1) {
+        settings.clear();
+        statusBar()->showMessage(tr("Settings written by a newer ALX were reset to the defaults."), 15000);
+    }
     if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 820);
     const QString model = settings.value("train/model", "lenet5").toString();
     model_->setCurrentIndex(std::max(0, model_->findData(model)));
