@@ -157,23 +157,10 @@ int runActiveLearningJob(const ActiveLearningJob& job) {
 
     configureThreads(job.threads);
     const torch::Device device = resolveDevice(job.device);
-    const DatasetSpec& spec = datasetSpec(job.data.dataset);
-    const auto location = locateDataset(spec, job.data.dataDir);
-    if (!location) throw InputError(spec.displayName + " not found; run 'alx-cli fetch' or pass --data-dir DIR");
-    LoadOptions load;
-    load.verifyChecksums = job.data.verifyChecksums;
-    LoadedDataset data = loadDataset(spec, location->dir, load);
-    if (job.data.trainImages > 0 && job.data.trainImages < data.train.size()) {
-        data.train.images = data.train.images.slice(0, 0, job.data.trainImages);
-        data.train.labels = data.train.labels.slice(0, 0, job.data.trainImages);
-    }
-    if (job.data.testImages > 0 && job.data.testImages < data.test.size()) {
-        data.test.images = data.test.images.slice(0, 0, job.data.testImages);
-        data.test.labels = data.test.labels.slice(0, 0, job.data.testImages);
-    }
+    const LoadedDataset data = loadFor(job.data);
     const TensorSet pool{normaliseImages(data.train.images, device), data.train.labels.to(device)};
     const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
-    std::cout << "Active learning on " << spec.displayName << " (" << pool.size() << " pool, " << test.size()
+    std::cout << "Active learning on " << datasetSpec(job.data.dataset).displayName << " (" << pool.size() << " pool, " << test.size()
               << " test images), model " << job.model << ", " << describeDevice(device) << std::endl;
 
     std::vector<CurveRow> rows = readCurve(curvePath);

@@ -36,33 +36,6 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-LoadedDataset loadFor(const DataOptions& options) {
-    const DatasetSpec& spec = datasetSpec(options.dataset);
-    const auto location = locateDataset(spec, options.dataDir);
-    if (!location) {
-        std::string searched;
-        for (const auto& dir : datasetSearchPath(spec, options.dataDir)) searched += (searched.empty() ? "" : ", ") + dir;
-        throw InputError(spec.displayName + " not found (looked in " + searched + ")" +
-                         (spec.mirrors.empty() ? std::string()
-                                               : "; run 'alx-cli fetch --dataset " + spec.name +
-                                                     "' or pass --data-dir DIR"));
-    }
-    LoadOptions load;
-    load.verifyChecksums = options.verifyChecksums;
-    LoadedDataset data = loadDataset(spec, location->dir, load);
-    auto firstN = [](ImageSplit& split, int64_t n) {
-        if (n > 0 && n < split.size()) {
-            split.images = split.images.slice(0, 0, n);
-            split.labels = split.labels.slice(0, 0, n);
-        }
-    };
-    firstN(data.train, options.trainImages);
-    firstN(data.test, options.testImages);
-    std::cout << spec.displayName << " from " << location->dir << " (" << location->source << "): "
-              << data.train.size() << " training, " << data.test.size() << " test images" << std::endl;
-    return data;
-}
-
 void printMeans(const ScoreTable& scores) {
     for (ScoreKind kind : kAllScores) {
         std::printf("Mean %-18s %.6f\n", (scoreKey(kind) + ":").c_str(),
@@ -72,6 +45,14 @@ void printMeans(const ScoreTable& scores) {
 }
 
 }  // namespace
+
+LoadedDataset loadFor(const DataOptions& options) {
+    const LoadedDataset data = loadRequestedDataset(
+        {options.dataset, options.dataDir, options.verifyChecksums, options.trainImages, options.testImages});
+    std::cout << datasetSpec(options.dataset).displayName << " from " << data.dir << " (" << data.source
+              << "): " << data.train.size() << " training, " << data.test.size() << " test images" << std::endl;
+    return data;
+}
 
 int runTrain(const TrainJob& job) {
     const ModelInfo& info = modelInfo(job.model);

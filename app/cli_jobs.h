@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "alx/dataset_loader.h"
+
 namespace alx::cli {
 
 // Exit codes, the same for every subcommand.
@@ -80,6 +82,9 @@ int runTrain(const TrainJob& job);  // also eval, when job.weights is set
 int runFetch(const FetchJob& job);
 int runBench(const BenchJob& job);
 int runActiveLearningJob(const ActiveLearningJob& job);
+
+// Locates and loads the dataset the options name, and says where it came from.
+LoadedDataset loadFor(const DataOptions& options);
 int listModels();
 int listDatasets(const std::string& dataDir);
 

@@ -79,24 +79,7 @@ RunResultsPtr makeResults(const RunSummary& summary, const torch::Tensor& images
 
 LoadedDataset loadFor(const std::string& dataset, const std::string& dataDir, int64_t trainImages,
                       int64_t testImages) {
-    const DatasetSpec& spec = datasetSpec(dataset);
-    const auto location = locateDataset(spec, dataDir);
-    if (!location) {
-        std::string searched;
-        for (const auto& dir : datasetSearchPath(spec, dataDir)) searched += "\n  " + dir;
-        throw InputError(spec.displayName + " was not found. Looked in:" + searched +
-                         (spec.mirrors.empty() ? "" : "\nUse Download, or choose the folder that holds its files."));
-    }
-    LoadedDataset data = loadDataset(spec, location->dir);
-    auto firstN = [](ImageSplit& split, int64_t n) {
-        if (n > 0 && n < split.size()) {
-            split.images = split.images.slice(0, 0, n);
-            split.labels = split.labels.slice(0, 0, n);
-        }
-    };
-    firstN(data.train, trainImages);
-    firstN(data.test, testImages);
-    return data;
+    return loadRequestedDataset({dataset, dataDir, true, trainImages, testImages});
 }
 
 }  // namespace

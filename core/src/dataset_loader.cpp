@@ -70,6 +70,32 @@ LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const
     return data;
 }
 
+LoadedDataset loadRequestedDataset(const DatasetRequest& request) {
+    const DatasetSpec& spec = datasetSpec(request.name);
+    const auto location = locateDataset(spec, request.dataDir);
+    if (!location) {
+        std::string searched;
+        for (const auto& dir : datasetSearchPath(spec, request.dataDir)) searched += (searched.empty() ? "" : ", ") + dir;
+        throw InputError(spec.displayName + " not found (looked in " + searched + ")" +
+                         (spec.mirrors.empty() ? std::string()
+                                               : "; download it (alx-cli fetch --dataset " + spec.name +
+                                                     ", or Download in the app) or give its folder"));
+    }
+    LoadOptions options;
+    options.verifyChecksums = request.verifyChecksums;
+    LoadedDataset data = loadDataset(spec, location->dir, options);
+    data.source = location->source;
+    auto keepFirst = [](ImageSplit& split, int64_t n) {
+        if (n > 0 && n < split.size()) {
+            split.images = split.images.slice(0, 0, n);
+            split.labels = split.labels.slice(0, 0, n);
+        }
+    };
+    keepFirst(data.train, request.trainImages);
+    keepFirst(data.test, request.testImages);
+    return data;
+}
+
 torch::Tensor normaliseImages(const torch::Tensor& images, const torch::Device& device) {
     // Move the compact uint8 tensor first, then widen it on the device.
     return images.to(device).unsqueeze(1).to(torch::kFloat32).div_(255.0).sub_(0.5).div_(0.5);

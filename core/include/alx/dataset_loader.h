@@ -22,6 +22,7 @@ struct LoadedDataset {
     ImageSplit train;
     ImageSplit test;
     std::string dir;
+    std::string source;  // which look-up rule found it (see locateDataset)
 };
 
 struct LoadOptions {
@@ -34,6 +35,18 @@ struct LoadOptions {
 // labels out of range, images that are not 28x28) throws InputError naming
 // the file and the problem.
 LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const LoadOptions& options = {});
+
+// A dataset by name, as the CLI and the GUI ask for it: located in the
+// usual order (InputError listing every place looked in when it is nowhere),
+// loaded, and cut to its first trainImages / testImages images when > 0.
+struct DatasetRequest {
+    std::string name = "mnist";
+    std::string dataDir;
+    bool verifyChecksums = true;
+    int64_t trainImages = 0;
+    int64_t testImages = 0;
+};
+LoadedDataset loadRequestedDataset(const DatasetRequest& request);
 
 // uint8 [N, H, W] -> float [N, 1, H, W] on `device`, (x/255 - 0.5) / 0.5 as
 // in the notebook, so pixels lie in [-1, 1].
