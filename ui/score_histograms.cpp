@@ -14,6 +14,7 @@ ScoreHistograms::ScoreHistograms(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     logScale_ = new QCheckBox(tr("Logarithmic counts"), this);
     logScale_->setToolTip(tr("Most images score near one end; a log scale shows the tail"));
+    logScale_->setChecked(true);
     layout->addWidget(logScale_);
     auto* grid = new QGridLayout;
     layout->addLayout(grid, 1);

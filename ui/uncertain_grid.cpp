@@ -97,26 +97,30 @@ void UncertainGrid::rebuild() {
     summary_->setText(tr("%1 of %2 test images, %3 of them misclassified; beside each, its %4 nearest neighbours")
                           .arg(n).arg(results_->count).arg(wrong).arg(results_->neighboursPerImage));
 
+    // Two images to a line (each with its neighbours), read left to right.
     const int m = results_->neighboursPerImage;
-    for (int row = 0; row < int(shown_.size()); ++row) {
-        const int64_t i = shown_[size_t(row)];
+    const int blockWidth = m + 3;  // image, separator, m neighbours, gap
+    for (int rank = 0; rank < int(shown_.size()); ++rank) {
+        const int row = rank / 2, base = (rank % 2) * blockWidth;
+        const int64_t i = shown_[size_t(rank)];
         const int label = results_->labels[size_t(i)], predicted = results_->predicted[size_t(i)];
         auto* tile = new DigitTile(results_->image(i), i,
-                                   tr("#%1 %2→%3\n%4").arg(i).arg(label).arg(predicted).arg(values[size_t(i)], 0, 'g', 3),
+                                   tr("%1. #%2 %3→%4\n%5").arg(rank + 1).arg(i).arg(label).arg(predicted).arg(values[size_t(i)], 0, 'g', 3),
                                    56, tiles_, label == predicted ? QColor(44, 160, 44) : QColor(214, 39, 40));
         connect(tile, &DigitTile::clicked, this, &UncertainGrid::imageClicked);
-        tileLayout_->addWidget(tile, row, 0);
+        tileLayout_->addWidget(tile, row, base);
         auto* separator = new QFrame(tiles_);
         separator->setFrameShape(QFrame::VLine);
-        tileLayout_->addWidget(separator, row, 1);
+        tileLayout_->addWidget(separator, row, base + 1);
         for (int j = 0; j < m; ++j) {
             const int64_t nb = results_->neighbours[size_t(i * m + j)];
             auto* neighbour = new DigitTile(results_->image(nb), nb,
                                             tr("label %1\nd %2").arg(results_->labels[size_t(nb)]).arg(results_->neighbourDistance(i, j), 0, 'f', 3),
                                             40, tiles_);
             connect(neighbour, &DigitTile::clicked, this, &UncertainGrid::imageClicked);
-            tileLayout_->addWidget(neighbour, row, 2 + j, Qt::AlignBottom);
+            tileLayout_->addWidget(neighbour, row, base + 2 + j, Qt::AlignBottom);
         }
+        if (rank % 2 == 0) tileLayout_->setColumnMinimumWidth(base + m + 2, 24);
     }
 }
 
