@@ -191,6 +191,12 @@ version_out="$(/usr/bin/alx-cli --version)" || fail "alx-cli --version exited wi
 grep -Eq "(^|[^0-9.])${version//./\\.}([^0-9.]|$)" <<<"$version_out" ||
   fail "alx-cli --version printed '$version_out', not version $version"
 say "/usr/bin/alx-cli --version: $version_out"
+if [[ -x /usr/bin/alx ]]; then
+  # The GUI needs no display to answer --version (offscreen platform).
+  gui_version="$(QT_QPA_PLATFORM=offscreen /usr/bin/alx --version 2>/dev/null)" || fail "alx --version exited with $?"
+  [[ "$gui_version" == "alx $version" ]] || fail "alx --version printed '$gui_version', not 'alx $version'"
+  say "/usr/bin/alx --version: $gui_version"
+fi
 
 /usr/bin/alx-cli models >"$work/models.txt" || fail "alx-cli models exited with $?"
 grep -q lenet5 "$work/models.txt" || fail "alx-cli models does not list lenet5"
