@@ -16,6 +16,8 @@ data="${ALX_BENCH_MNIST:-$(cd "$root/.." && pwd)/shared/datasets/mnist}"
 seed_pipeline="${ALX_SEED_PIPELINE:-$(cd "$root/.." && pwd)/shared/bench/seed_pipeline.py}"
 models="${ALX_BENCH_MODELS:-net simplecnn resnet18 lenet5}"
 cli="${ALX_BUILD_DIR:-$root/build}/app/alx-cli"
+# Debian's interpreter, which python3-torch installs into (not a pyenv or venv one).
+python=/usr/bin/python3
 
 for pkg in python3-torch python3-torchvision python3-sklearn python3-pil; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=" $pkg"
@@ -42,11 +44,11 @@ for threads in default 1; do
     n=$(train_images "$model")
     for ((r = 1; r <= runs; r++)); do
       if [[ $threads == 1 ]]; then
-        nb=$(OMP_NUM_THREADS=1 python3 "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
+        nb=$(OMP_NUM_THREADS=1 "$python" "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
         ours=$(OMP_NUM_THREADS=1 "$cli" bench --model "$model" --data-dir "$data" --train-images "$n" \
                --eval-images "$eval_images" --threads 1 --json | tail -1)
       else
-        nb=$(python3 "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
+        nb=$("$python" "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
         ours=$("$cli" bench --model "$model" --data-dir "$data" --train-images "$n" \
                --eval-images "$eval_images" --json | tail -1)
       fi

@@ -1,5 +1,7 @@
 #include "alx/device.h"
 
+#include <dlfcn.h>
+
 #include <thread>
 
 #include <torch/torch.h>
@@ -26,13 +28,29 @@ std::string describeDevice(const torch::Device& device) {
     return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
 }
 
+namespace {
+
+// OpenBLAS's own thread control, if the BLAS LibTorch loaded is OpenBLAS
+// (Debian's LibTorch links libblas.so.3, whichever provides it).
+void setBlasThreads(int n) {
+    using SetThreads = void (*)(int);
+    static const auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (set) set(n);
+}
+
+}  // namespace
+
 void configureThreads(int threads) {
     static bool configured = false;
     if (configured) return;
     configured = true;
     const int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);
+    setBlasThreads(1);
 }
+
+ScopedBlasThreads::ScopedBlasThreads() { setBlasThreads(torch::get_num_threads()); }
+ScopedBlasThreads::~ScopedBlasThreads() { setBlasThreads(1); }
 
 }  // namespace alx
 

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "alx/device.h"
 #include "alx/errors.h"
 
 namespace alx {
@@ -18,6 +19,7 @@ Neighbours nearestNeighbours(const torch::Tensor& embeddings, int64_t m, int64_t
                          " (the evaluated set has " + std::to_string(n) + " images)");
     }
     c10::InferenceMode inference;
+    const ScopedBlasThreads blas;  // one large product per chunk: let the BLAS use every core
     const auto u = unitNormalise(embeddings.to(torch::kFloat32));
     const auto ut = u.t().contiguous();
     std::vector<torch::Tensor> indices, similarities;

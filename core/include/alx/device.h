@@ -14,6 +14,20 @@ std::string describeDevice(const torch::Device& device);
 
 // Sets LibTorch's intra-op thread count once per process: to `threads`
 // when > 0, else to the number of cores (Debian's LibTorch starts with 1).
+// The system BLAS (OpenBLAS, found at run time) is then held to one thread:
+// LibTorch's own threads already call it in parallel, and two pools of
+// spinning threads on the same cores made training up to 1.6x slower here.
 void configureThreads(int threads = 0);
+
+// Lets the BLAS use LibTorch's thread count for the lifetime of this
+// object: for one large matrix product outside LibTorch's parallel
+// regions, such as the neighbour search. A no-op without OpenBLAS.
+class ScopedBlasThreads {
+public:
+    ScopedBlasThreads();
+    ~ScopedBlasThreads();
+    ScopedBlasThreads(const ScopedBlasThreads&) = delete;
+    ScopedBlasThreads& operator=(const ScopedBlasThreads&) = delete;
+};
 
 }  // namespace alx
