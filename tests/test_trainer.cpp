@@ -6,10 +6,12 @@
 #include "alx/dataset_catalog.h"
 #include "alx/dataset_loader.h"
 #include "alx/evaluator.h"
+#include "alx/flat_optimiser.h"
 #include "alx/model_registry.h"
 #include "alx/trainer.h"
 #include "test_support.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -126,6 +128,48 @@ private slots:
         const TrainResult result = trainModel(*model, train_, {}, config);
         QCOMPARE(result.outcome, TrainOutcome::Diverged);
         QVERIFY(QString::fromStdString(result.message).contains("may be too high"));
+    }
+
+    void flatOptimiserMatchesLibTorchs_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("sgd momentum") << int(OptimiserKind::Sgd);
+        QTest::newRow("adam") << int(OptimiserKind::Adam);
+    }
+    void flatOptimiserMatchesLibTorchs() {
+        QFETCH(int, kind);
+        torch::manual_seed(5);
+        auto ours = makeModel("lenet5");
+        torch::manual_seed(5);
+        auto reference = makeModel("lenet5");
+        FlatOptimiser::Options options;
+        options.kind = OptimiserKind(kind);
+        options.learningRate = 0.01;
+        FlatOptimiser flat(ours->parameters(), options);
+        std::unique_ptr<torch::optim::Optimizer> libtorch;
+        if (options.kind == OptimiserKind::Sgd) {
+            libtorch = std::make_unique<torch::optim::SGD>(reference->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9));
+        } else {
+            libtorch = std::make_unique<torch::optim::Adam>(reference->parameters(), torch::optim::AdamOptions(0.01));
+        }
+        for (int step = 0; step < 6; ++step) {
+            const auto x = train_.images.slice(0, step * 16, step * 16 + 16);
+            const auto y = train_.labels.slice(0, step * 16, step * 16 + 16);
+            flat.zeroGrad();
+            torch::nn::functional::cross_entropy(ours->forward(x).logits, y).backward();
+            flat.step();
+            libtorch->zero_grad();
+            torch::nn::functional::cross_entropy(reference->forward(x).logits, y).backward();
+            libtorch->step();
+        }
+        auto theirs = reference->named_parameters();
+        for (const auto& p : ours->named_parameters()) {
+            QVERIFY2(torch::allclose(p.value(), theirs[p.key()], 1e-5, 1e-6), p.key().c_str());
+        }
+        // Saved weights hold the parameters alone, not the flat buffer each time.
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/m.pt").toStdString();
+        saveWeights(*ours, path);
+        QVERIFY(QFileInfo(QString::fromStdString(path)).size() < 4 * 44426 * 2);  // LeNet-5 has 44,426 parameters
     }
 
     void validationSplitIsSeededAndDisjoint() {
