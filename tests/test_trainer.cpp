@@ -132,11 +132,15 @@ private slots:
 
     void flatOptimiserMatchesLibTorchs_data() {
         QTest::addColumn<int>("kind");
-        QTest::newRow("sgd momentum") << int(OptimiserKind::Sgd);
-        QTest::newRow("adam") << int(OptimiserKind::Adam);
+        QTest::addColumn<bool>("flat");
+        QTest::newRow("sgd momentum, flat") << int(OptimiserKind::Sgd) << true;
+        QTest::newRow("adam, flat") << int(OptimiserKind::Adam) << true;
+        QTest::newRow("sgd momentum, per parameter") << int(OptimiserKind::Sgd) << false;
+        QTest::newRow("adam, per parameter") << int(OptimiserKind::Adam) << false;
     }
     void flatOptimiserMatchesLibTorchs() {
         QFETCH(int, kind);
+        QFETCH(bool, flat);
         torch::manual_seed(5);
         auto ours = makeModel("lenet5");
         torch::manual_seed(5);
@@ -144,7 +148,9 @@ private slots:
         FlatOptimiser::Options options;
         options.kind = OptimiserKind(kind);
         options.learningRate = 0.01;
-        FlatOptimiser flat(ours->parameters(), options);
+        options.flatLimit = flat ? 4'000'000 : 0;
+        FlatOptimiser optimiser(ours->parameters(), options);
+        QCOMPARE(optimiser.isFlat(), flat);
         std::unique_ptr<torch::optim::Optimizer> libtorch;
         if (options.kind == OptimiserKind::Sgd) {
             libtorch = std::make_unique<torch::optim::SGD>(reference->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9));
@@ -154,9 +160,9 @@ private slots:
         for (int step = 0; step < 6; ++step) {
             const auto x = train_.images.slice(0, step * 16, step * 16 + 16);
             const auto y = train_.labels.slice(0, step * 16, step * 16 + 16);
-            flat.zeroGrad();
+            optimiser.zeroGrad();
             torch::nn::functional::cross_entropy(ours->forward(x).logits, y).backward();
-            flat.step();
+            optimiser.step();
             libtorch->zero_grad();
             torch::nn::functional::cross_entropy(reference->forward(x).logits, y).backward();
             libtorch->step();
