@@ -47,7 +47,8 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     auto* outer = new QHBoxLayout(this);
     auto* controls = new QGroupBox(tr("Active learning"), this);
     controls->setMaximumWidth(330);
-    auto* form = new QFormLayout(controls);
+    auto* column = new QVBoxLayout(controls);
+    auto* form = new QFormLayout;
     strategies_ = new QListWidget(controls);
     for (const auto& [name, description] : strategyChoices()) {
         auto* item = new QListWidgetItem(QString::fromStdString(name), strategies_);
@@ -55,9 +56,10 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
         item->setCheckState(name == "random" || name == "entropy" || name == "bald" ? Qt::Checked : Qt::Unchecked);
         item->setToolTip(QString::fromStdString(description));
     }
-    strategies_->setMaximumHeight(190);
-    form->addRow(new QLabel(tr("Strategies (hover for what each does):"), controls));
-    form->addRow(strategies_);
+    strategies_->setFixedHeight(strategies_->sizeHintForRow(0) * strategies_->count() + 6);
+    column->addWidget(new QLabel(tr("Strategies (hover for what each does):"), controls));
+    column->addWidget(strategies_);
+    column->addLayout(form);
     model_ = new QComboBox(controls);
     for (const ModelChoice& m : modelChoices()) {
         model_->addItem(QString::fromStdString(m.displayName), QString::fromStdString(m.name));
@@ -92,6 +94,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(run_);
     buttons->addWidget(stop_);
     form->addRow(buttons);
+    column->addStretch();
     outer->addWidget(controls);
 
     auto* right = new QSplitter(Qt::Vertical, this);
@@ -99,7 +102,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     plot_->xAxis->setLabel(tr("labelled images"));
     plot_->yAxis->setLabel(tr("test accuracy"));
     plot_->yAxis->setRange(0, 1);
-    plot_->legend->setVisible(true);
+    plot_->legend->setVisible(false);  // shown once there are curves
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     plot_->setMinimumHeight(260);
     right->addWidget(plot_);
@@ -253,6 +256,7 @@ void ActiveLearningPage::redraw() {
         table_->setItem(index, 3, new QTableWidgetItem(cell(medianFinalAccuracy(points, int(repeats.size())), true)));
         ++index;
     }
+    plot_->legend->setVisible(!curves_.empty());
     plot_->xAxis->setRange(0, maxLabels * 1.02);
     plot_->yAxis->setRange(0, 1);
     plot_->replot();
