@@ -79,18 +79,9 @@ int runTrain(const TrainJob& job) {
     if (evalOnly) loadWeights(*model, job.weights);
     if (!job.initWeights.empty()) loadWeights(*model, job.initWeights);
 
-    RunSummary summary;
-    summary.model = job.model;
-    summary.dataset = job.data.dataset;
-    summary.device = describeDevice(device);
-    summary.epochsPlanned = evalOnly ? 0 : config.epochs;
-    summary.batchSize = config.batchSize;
-    summary.learningRate = config.learningRate;
-    summary.optimiser = optimiserName(config.optimiser);
-    summary.seed = job.seed;
-    summary.validationCount = job.validation;
-    summary.neighbours = job.neighbours;
-    summary.trainImages = trainIndex.size(0);
+    RunSummary summary = summaryFor(job.model, job.data.dataset, device, config, job.validation, job.neighbours,
+                                    trainIndex.size(0));
+    if (evalOnly) summary.epochsPlanned = 0;
     std::cout << info.displayName << " on " << summary.device << std::endl;
 
     const torch::Tensor trainImagesOnDevice = normaliseImages(data.train.images, device);

@@ -226,18 +226,8 @@ void TrainingWorker::train(const TrainRequest& request) {
         config.seed = request.seed;
         config.lossReadInterval = 20;
 
-        RunSummary summary;
-        summary.model = request.model;
-        summary.dataset = request.dataset;
-        summary.device = describeDevice(device);
-        summary.epochsPlanned = config.epochs;
-        summary.batchSize = config.batchSize;
-        summary.learningRate = config.learningRate;
-        summary.optimiser = optimiserName(config.optimiser);
-        summary.seed = request.seed;
-        summary.validationCount = request.validation;
-        summary.neighbours = request.neighbours;
-        summary.trainImages = trainIndex.size(0);
+        RunSummary summary = summaryFor(request.model, request.dataset, device, config, request.validation,
+                                        request.neighbours, trainIndex.size(0));
 
         const auto allImages = normaliseImages(data.train.images, device);
         const auto allLabels = data.train.labels.to(device);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alx/atomic_file.h"
+#include "alx/device.h"
 #include "alx/npy_writer.h"
 
 namespace fs = std::filesystem;
@@ -54,6 +55,23 @@ nlohmann::json toJson(const RunSummary& s) {
 }
 
 }  // namespace
+
+RunSummary summaryFor(const std::string& model, const std::string& dataset, const torch::Device& device,
+                      const TrainConfig& config, int64_t validationCount, int64_t neighbours, int64_t trainImages) {
+    RunSummary summary;
+    summary.model = model;
+    summary.dataset = dataset;
+    summary.device = describeDevice(device);
+    summary.epochsPlanned = config.epochs;
+    summary.batchSize = config.batchSize;
+    summary.learningRate = config.learningRate;
+    summary.optimiser = optimiserName(config.optimiser);
+    summary.seed = config.seed;
+    summary.validationCount = validationCount;
+    summary.neighbours = neighbours;
+    summary.trainImages = trainImages;
+    return summary;
+}
 
 void writeSummary(const std::string& dir, const RunSummary& summary) {
     writeFileAtomically(pathIn(dir, "summary.json"), toJson(summary).dump(2) + "\n");

@@ -32,6 +32,11 @@ struct RunSummary {
     std::array<double, kScoreCount> metricMeans{};
 };
 
+// A summary's settings, filled the same way by the CLI and the GUI before
+// training: the model, the data, the device and the training set-up.
+RunSummary summaryFor(const std::string& model, const std::string& dataset, const torch::Device& device,
+                      const TrainConfig& config, int64_t validationCount, int64_t neighbours, int64_t trainImages);
+
 // summary.json alone: written after every epoch too, so an interrupted run
 // keeps its loss curve.
 void writeSummary(const std::string& dir, const RunSummary& summary);
