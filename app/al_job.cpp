@@ -123,13 +123,7 @@ int runActiveLearningJob(const ActiveLearningJob& job) {
     config.poolSubset = job.poolSubset;
     config.mcSamples = job.mcSamples;
     config.maxStepsPerRound = job.maxSteps;
-    auto probe = makeModel(job.model);
-    for (Strategy s : strategies) {
-        if (needsMcDropout(s) && !probe->hasDropoutHead()) {
-            throw InputError("strategy " + strategyName(s) + " needs Monte Carlo dropout, and model '" + job.model +
-                             "' has no dropout; use --model gal");
-        }
-    }
+    for (Strategy s : strategies) requireModelFits(s, job.model);
 
     nlohmann::json settings = {{"model", job.model},        {"dataset", job.data.dataset}, {"initial", job.initial},
                                {"acquire", job.acquire},    {"budget", job.budget},       {"pool_subset", job.poolSubset},

@@ -27,6 +27,13 @@ torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Devi
 
 }  // namespace
 
+void requireModelFits(Strategy strategy, const std::string& model) {
+    if (needsMcDropout(strategy) && !makeModel(model)->hasDropoutHead()) {
+        throw InputError("strategy " + strategyName(strategy) + " needs Monte Carlo dropout, and model '" + model +
+                         "' has no dropout; use --model gal");
+    }
+}
+
 std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t initial, int64_t classes, uint64_t seed) {
     if (initial < classes || initial % classes != 0) {
         throw InputError("--initial " + std::to_string(initial) + ": must be a positive multiple of the " +
@@ -56,10 +63,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
     if (config.budget < config.initial) throw InputError("--budget must be at least --initial");
     if (config.budget > pool.size()) throw InputError("--budget exceeds the pool of " + std::to_string(pool.size()) + " images");
     modelInfo(config.model);  // an unknown name fails here
-    if (needsMcDropout(strategy) && !makeModel(config.model)->hasDropoutHead()) {
-        throw InputError("strategy " + strategyName(strategy) + " needs Monte Carlo dropout, and model '" + config.model +
-                         "' has no dropout; use --model gal");
-    }
+    requireModelFits(strategy, config.model);
     const torch::Device device = pool.images.device();
     const int64_t classes = 10;
 
