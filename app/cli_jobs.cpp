@@ -124,7 +124,7 @@ int runTrain(const TrainJob& job) {
     try {
         const auto evalStart = std::chrono::steady_clock::now();
         const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
-        const Evaluation evaluation = evaluateModel(*model, test, 1000, stopRequested);
+        const Evaluation evaluation = evaluateModel(*model, test, kEvaluationBatch, stopRequested);
         const ScoreTable scores = computeScores(evaluation.probabilities, evaluation.embeddings, job.neighbours,
                                                 stopRequested);
         summary.evalSeconds = secondsSince(evalStart);
@@ -182,7 +182,7 @@ int runBench(const BenchJob& job) {
     // searched exactly over all evalImages images.
     const auto evalStart = std::chrono::steady_clock::now();
     const TensorSet test{normaliseImages(loaded.test.images, device), loaded.test.labels.to(device)};
-    const Evaluation evaluation = evaluateModel(*model, test, 1000, stopRequested);
+    const Evaluation evaluation = evaluateModel(*model, test, kEvaluationBatch, stopRequested);
     const ScoreTable scores = computeScores(evaluation.probabilities, evaluation.embeddings, 5, stopRequested);
     (void)scores[ScoreKind::KlDivergence].sum().item<double>();  // forces the work on asynchronous devices
     sync();

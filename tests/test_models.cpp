@@ -40,6 +40,26 @@ private slots:
         QVERIFY(!model->embeddingDescription().empty());
     }
 
+    // At inference the first convolution takes another code path on the
+    // CPU (applyInputConv): it must give what the default path gives.
+    void inferencePathMatchesTheDefault_data() { outputShapes_data(); }
+    void inferencePathMatchesTheDefault() {
+        QFETCH(QString, name);
+        torch::manual_seed(1);
+        auto model = makeModel(name.toStdString());
+        model->eval();
+        const auto images = torch::randn({5, 1, 28, 28});
+        const auto reference = model->forward(images).logits.detach();  // grad mode on: the default path
+        torch::Tensor fast;
+        {
+            c10::InferenceMode inference;
+            fast = model->forward(images).logits.clone();
+        }
+        QCOMPARE(fast.sizes().vec(), reference.sizes().vec());
+        QVERIFY2(torch::allclose(fast, reference, 1e-4, 1e-5),
+                 qPrintable(QString("largest difference %1").arg((fast - reference).abs().max().item<double>())));
+    }
+
     void presetsAreTheNotebooks() {
         const ModelInfo& net = modelInfo("net");
         QCOMPARE(net.preset.optimiser, OptimiserKind::Sgd);

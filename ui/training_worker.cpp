@@ -265,7 +265,7 @@ void TrainingWorker::train(const TrainRequest& request) {
         const auto evalStart = std::chrono::steady_clock::now();
         const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
         // Small batches: Stop is checked between them.
-        Evaluation evaluation = evaluateModel(*model, test, 250, shouldStop);
+        Evaluation evaluation = evaluateModel(*model, test, kEvaluationBatch, shouldStop);
         ScoreTable scores = computeScores(evaluation.probabilities, evaluation.embeddings,
                                           std::min<int64_t>(request.neighbours, test.size() - 1), shouldStop);
         summary.evalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - evalStart).count();

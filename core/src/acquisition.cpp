@@ -46,8 +46,8 @@ torch::Tensor mcProbabilities(Classifier& model, const torch::Tensor& images, in
     torch::NoGradGuard noGrad;
     model.eval();
     std::vector<torch::Tensor> features;
-    for (int64_t start = 0; start < images.size(0); start += 1000) {
-        features.push_back(model.trunk(images.slice(0, start, std::min(images.size(0), start + 1000))));
+    for (int64_t start = 0; start < images.size(0); start += kEvaluationBatch) {
+        features.push_back(model.trunk(images.slice(0, start, std::min(images.size(0), start + kEvaluationBatch))));
     }
     const auto trunk = torch::cat(features);
     // Dropout masks come from the global generator: seed it for reproducibility.
@@ -61,7 +61,7 @@ torch::Tensor mcProbabilities(Classifier& model, const torch::Tensor& images, in
 
 Evaluation predict(Classifier& model, const torch::Tensor& images) {
     TensorSet set{images, torch::zeros({images.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(images.device()))};
-    return evaluateModel(model, set, 1000);
+    return evaluateModel(model, set, kEvaluationBatch);
 }
 
 torch::Tensor embed(Classifier& model, const torch::Tensor& images) {

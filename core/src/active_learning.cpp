@@ -122,7 +122,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
         if (trained.outcome == TrainOutcome::Diverged) throw RunError(trained.message);
 
         if (record) {
-            const Evaluation eval = evaluateModel(*model, test, 1000, callbacks.shouldStop);
+            const Evaluation eval = evaluateModel(*model, test, kEvaluationBatch, callbacks.shouldStop);
             ActiveLearningRound r;
             r.round = round;
             r.labels = int64_t(labelled.size());

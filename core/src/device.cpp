@@ -1,6 +1,9 @@
 #include "alx/device.h"
 
 #include <dlfcn.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <thread>
 
@@ -47,6 +50,14 @@ void configureThreads(int threads) {
     const int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);
     setBlasThreads(1);
+    tuneAllocator();
+}
+
+void tuneAllocator() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 }
 
 ScopedBlasThreads::ScopedBlasThreads() { setBlasThreads(torch::get_num_threads()); }

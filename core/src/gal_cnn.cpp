@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "alx/models.h"
+#include "input_conv.h"
 
 namespace alx {
 namespace {
@@ -23,7 +24,7 @@ public:
     ModelOutput forward(const torch::Tensor& images) override { return head(trunk(images)); }
 
     torch::Tensor trunk(const torch::Tensor& images) override {
-        auto x = torch::relu(conv1_(images));
+        auto x = torch::relu(applyInputConv(conv1_, images));
         return torch::max_pool2d(torch::relu(conv2_(x)), 2).flatten(1);
     }
 

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "alx/models.h"
+#include "input_conv.h"
 
 namespace alx {
 namespace {
@@ -23,7 +24,7 @@ public:
           fc3_(register_module("fc3", torch::nn::Linear(84, classes))) {}
 
     ModelOutput forward(const torch::Tensor& images) override {
-        auto x = pool(torch::relu(conv1_(images)));
+        auto x = pool(torch::relu(applyInputConv(conv1_, images)));
         x = pool(torch::relu(conv2_(x))).flatten(1);
         x = torch::relu(fc1_(x));
         auto embedding = torch::relu(fc2_(x));

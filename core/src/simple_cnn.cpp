@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "alx/models.h"
+#include "input_conv.h"
 
 namespace alx {
 namespace {
@@ -18,7 +19,7 @@ public:
           fc2_(register_module("fc2", torch::nn::Linear(512, classes))) {}
 
     ModelOutput forward(const torch::Tensor& images) override {
-        auto x = torch::max_pool2d(torch::relu(conv1_(images)), 2);
+        auto x = torch::max_pool2d(torch::relu(applyInputConv(conv1_, images, /*padding=*/1)), 2);
         x = torch::max_pool2d(torch::relu(conv2_(x)), 2).flatten(1);
         auto embedding = torch::relu(fc1_(x));
         return {fc2_(embedding), embedding};
