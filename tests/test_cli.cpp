@@ -1,6 +1,7 @@
 // alx-cli as a user or a script meets it: exit codes, one-line errors, the
 // files of a run, evaluation of saved weights, and Ctrl-C mid-training.
 #include <signal.h>
+#include <unistd.h>
 
 #include "test_support.h"
 
@@ -19,12 +20,19 @@ struct Result {
     QString out, err;
 };
 
-Result runCli(const QStringList& args, int timeoutMs = 120000) {
+// Runs alx-cli; with `unprivileged`, as user nobody when the tests run as
+// root (root reads any file, so "permission denied" needs another user).
+Result runCli(const QStringList& args, int timeoutMs = 120000, bool unprivileged = false) {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove("ALX_DATA_DIR");
     p.setProcessEnvironment(env);
-    p.start(alx::test::cliPath(), args);
+    if (unprivileged && geteuid() == 0) {
+        p.start("setpriv", QStringList{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
+                                       alx::test::cliPath()} + args);
+    } else {
+        p.start(alx::test::cliPath(), args);
+    }
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
@@ -109,6 +117,26 @@ private slots:
                        "train-images-idx3-ubyte.gz: corrupt gzip data");
         // The synthetic files are not MNIST: the checksum says so.
         expectBadInput({"train", "--model", "lenet5", "--data-dir", data_, "--out", path("o3")}, "checksum mismatch");
+    }
+
+    void unreadableDataIsExitCodeTwo() {
+        // The folders open to all, the training images to nobody.
+        const QString dir = path("unreadable");
+        alx::test::writeSyntheticDataset(dir.toStdString(), 20, 20, true);
+        const auto open = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup |
+                          QFile::ReadOther | QFile::ExeOther;
+        QVERIFY(QFile::setPermissions(tmp_.path(), open));
+        QVERIFY(QFile::setPermissions(dir, open));
+        const QString images = dir + "/train-images-idx3-ubyte.gz";
+        QVERIFY(QFile::setPermissions(images, QFile::Permissions()));
+        for (const QStringList& extra : {QStringList{"--no-verify"}, QStringList{}}) {
+            const Result r = runCli(QStringList{"train", "--model", "lenet5", "--data-dir", dir, "--out", "/tmp/never"} + extra,
+                                    120000, /*unprivileged=*/true);
+            QVERIFY2(r.exitCode == 2, qPrintable(QString("exit %1: %2").arg(r.exitCode).arg(r.err)));
+            QVERIFY2(r.err.contains("train-images-idx3-ubyte.gz") && r.err.contains("Permission denied"), qPrintable(r.err));
+            QCOMPARE(r.err.trimmed().count('\n'), 0);
+        }
+        QVERIFY(QFile::setPermissions(images, open));
     }
 
     void unwritableOutputIsExitCodeTwo() {

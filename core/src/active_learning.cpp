@@ -90,8 +90,10 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
     // recorded: retrain on them (to have a model that acquires) without
     // recording that round again.
     bool record = resumeLabelled.empty();
+    // A round's time runs from the end of the previous one: the acquisition
+    // that chose its images, its training and its evaluation.
+    auto roundStart = std::chrono::steady_clock::now();
     while (true) {
-        const auto roundStart = std::chrono::steady_clock::now();
         if (callbacks.shouldStop && callbacks.shouldStop()) {
             result.cancelled = true;
             break;
@@ -132,6 +134,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
             r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - roundStart).count();
             result.rounds.push_back(r);
             if (callbacks.onRound) callbacks.onRound(r);
+            roundStart = std::chrono::steady_clock::now();
         }
         record = true;
         if (int64_t(labelled.size()) >= config.budget) break;

@@ -38,7 +38,7 @@ struct ActiveLearningRound {
     double testAccuracy = 0;
     std::vector<int64_t> acquired;      // pool (training set) indices labelled in this round
     std::vector<float> acquiredScores;  // the strategy's score of each
-    double seconds = 0;
+    double seconds = 0;                 // acquisition, training and evaluation of this round
 };
 
 struct ActiveLearningCallbacks {
