@@ -120,7 +120,10 @@ void TrainingWorker::provideLabels(const std::vector<int64_t>& labels) {
 
 void TrainingWorker::runActiveLearning(const AlRequest& request) {
     stop_.store(false);
-    givenLabels_.reset();
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);  // provideLabels() may run in the GUI thread
+        givenLabels_.reset();
+    }
     auto shouldStop = [this] { return stop_.load(std::memory_order_relaxed); };
     try {
         configureThreads();

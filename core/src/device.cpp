@@ -5,6 +5,7 @@
 #include <malloc.h>
 #endif
 
+#include <cstdlib>
 #include <thread>
 
 #include <torch/torch.h>
@@ -47,6 +48,11 @@ void configureThreads(int threads) {
     static bool configured = false;
     if (configured) return;
     configured = true;
+    if (threads <= 0) {
+        // ALX_THREADS: the app has no thread setting of its own, and the
+        // ThreadSanitizer run needs one thread (libgomp is not instrumented).
+        if (const char* env = std::getenv("ALX_THREADS")) threads = std::atoi(env);
+    }
     const int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);
     setBlasThreads(1);

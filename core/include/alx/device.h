@@ -13,7 +13,8 @@ torch::Device resolveDevice(const std::string& choice);
 std::string describeDevice(const torch::Device& device);
 
 // Sets LibTorch's intra-op thread count once per process: to `threads`
-// when > 0, else to the number of cores (Debian's LibTorch starts with 1).
+// when > 0, else to $ALX_THREADS when set, else to the number of cores
+// (Debian's LibTorch starts with 1).
 // The system BLAS (OpenBLAS, found at run time) is then held to one thread:
 // LibTorch's own threads already call it in parallel, and two pools of
 // spinning threads on the same cores made training up to 1.6x slower here.

@@ -1,0 +1,136 @@
+// The worker's own synchronisation, without an event loop in between: the
+// job runs in a std::thread, as it does in the app's QThread, while this
+// thread stops it or answers its questions. Every signal is connected
+// directly, so what crosses threads goes only through the worker's atomics,
+// mutex and condition variable; scripts/tsan.sh runs this under
+// ThreadSanitizer, which sees all of them.
+#include "training_worker.h"
+#include "test_support.h"
+
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+using namespace alx::ui;
+using Clock = std::chrono::steady_clock;
+
+class TestWorkerThreads : public QObject {
+    Q_OBJECT
+
+    std::string mnist_;
+
+    template <typename Predicate>
+    static bool waitFor(Predicate done, int seconds) {
+        const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+        while (!done()) {
+            if (Clock::now() > deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return true;
+    }
+
+private slots:
+    void initTestCase() {
+        std::string why;
+        mnist_ = alx::test::mnistDirectory(why);
+        if (mnist_.empty()) QFAIL(why.c_str());
+        qRegisterMetaType<BatchPoint>();
+    }
+
+    void stopFromAnotherThreadEndsTraining() {
+        TrainingWorker worker;
+        std::atomic<int> batches{0};
+        std::atomic<bool> stopped{false}, finished{false};
+        connect(&worker, &TrainingWorker::batchProgress, &worker, [&](const BatchPoint&) { ++batches; }, Qt::DirectConnection);
+        connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
+        connect(&worker, &TrainingWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
+        TrainRequest request;
+        request.dataDir = mnist_;
+        request.model = "lenet5";
+        request.epochs = 50;  // far longer than the test waits
+        request.trainImages = 20000;
+        request.testImages = 1000;
+        std::thread job([&] { worker.train(request); });
+        QVERIFY2(waitFor([&] { return batches.load() >= 2; }, 120), "no batch reported");
+        const auto asked = Clock::now();
+        worker.requestStop();
+        job.join();
+        const double seconds = std::chrono::duration<double>(Clock::now() - asked).count();
+        QVERIFY(stopped.load());
+        QVERIFY(!finished.load());
+        QVERIFY2(seconds < 1.0, qPrintable(QString("the job took %1 s to end").arg(seconds)));
+    }
+
+    void labelsAnsweredFromAnotherThread() {
+        TrainingWorker worker;
+        std::mutex mutex;
+        std::vector<AlQuery> queries;
+        std::vector<AlRoundPoint> rounds;
+        std::atomic<bool> done{false};
+        connect(&worker, &TrainingWorker::alLabelsNeeded, &worker, [&](const AlQuery& q) {
+            std::lock_guard<std::mutex> lock(mutex);
+            queries.push_back(q);
+        }, Qt::DirectConnection);
+        connect(&worker, &TrainingWorker::alRound, &worker, [&](const AlRoundPoint& r) {
+            std::lock_guard<std::mutex> lock(mutex);
+            rounds.push_back(r);
+        }, Qt::DirectConnection);
+        connect(&worker, &TrainingWorker::alFinished, &worker, [&](const QString&) { done = true; }, Qt::DirectConnection);
+        AlRequest request;
+        request.dataDir = mnist_;
+        request.strategies = {"entropy"};
+        request.initial = 20;
+        request.acquire = 10;
+        request.budget = 40;
+        request.poolSubset = 200;
+        request.repeats = 1;
+        request.maxSteps = 20;
+        request.human = true;
+        std::thread job([&] { worker.runActiveLearning(request); });
+        // Two questions, each answered from this thread with all sevens.
+        for (size_t asked = 1; asked <= 2; ++asked) {
+            QVERIFY2(waitFor([&] { std::lock_guard<std::mutex> lock(mutex); return queries.size() >= asked; }, 300),
+                     "the worker asked for no labels");
+            size_t count = 0;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                count = queries.back().indices.size();
+            }
+            QCOMPARE(count, size_t(10));
+            worker.provideLabels(std::vector<int64_t>(count, 7));
+        }
+        QVERIFY2(waitFor([&] { return done.load(); }, 300), "the loop did not finish");
+        job.join();
+        std::lock_guard<std::mutex> lock(mutex);
+        QCOMPARE(rounds.size(), size_t(3));  // 20, 30 and 40 labels
+        QCOMPARE(rounds.back().labels, int64_t(40));
+    }
+
+    void stopReleasesAWaitForLabels() {
+        TrainingWorker worker;
+        std::atomic<bool> asked{false}, stopped{false};
+        connect(&worker, &TrainingWorker::alLabelsNeeded, &worker, [&](const AlQuery&) { asked = true; }, Qt::DirectConnection);
+        connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
+        AlRequest request;
+        request.dataDir = mnist_;
+        request.strategies = {"margin"};
+        request.budget = 100;
+        request.poolSubset = 200;
+        request.repeats = 1;
+        request.maxSteps = 20;
+        request.human = true;
+        std::thread job([&] { worker.runActiveLearning(request); });
+        QVERIFY2(waitFor([&] { return asked.load(); }, 300), "the worker asked for no labels");
+        const auto start = Clock::now();
+        worker.requestStop();
+        job.join();
+        QVERIFY(stopped.load());
+        QVERIFY(std::chrono::duration<double>(Clock::now() - start).count() < 1.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkerThreads)
+#include "test_worker_threads.moc"
