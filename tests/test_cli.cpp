@@ -27,9 +27,16 @@ Result runCli(const QStringList& args, int timeoutMs = 120000, bool unprivileged
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove("ALX_DATA_DIR");
     p.setProcessEnvironment(env);
+    QString copy;  // nobody may not reach the build tree: a copy in the temporary folder
     if (unprivileged && geteuid() == 0) {
-        p.start("setpriv", QStringList{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
-                                       alx::test::cliPath()} + args);
+        copy = QDir::tempPath() + "/alx-cli-as-nobody-" + QString::number(QCoreApplication::applicationPid());
+        QFile::remove(copy);
+        if (!QFile::copy(alx::test::cliPath(), copy) ||
+            !QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
+                                             QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther)) {
+            return {-1, {}, "cannot copy alx-cli to " + copy};
+        }
+        p.start("setpriv", QStringList{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", copy} + args);
     } else {
         p.start(alx::test::cliPath(), args);
     }
@@ -37,6 +44,7 @@ Result runCli(const QStringList& args, int timeoutMs = 120000, bool unprivileged
         p.kill();
         p.waitForFinished();
     }
+    if (!copy.isEmpty()) QFile::remove(copy);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
 }
