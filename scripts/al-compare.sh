@@ -11,10 +11,12 @@
 #     (default: random entropy margin bald variation_ratios coreset entropy_coreset)
 # Environment: ALX_BENCH_MNIST (default ../shared/datasets/mnist),
 #              ALX_AL_JOBS (strategies at once, default: the cores),
-#              ALX_AL_REPEATS (default 3), ALX_AL_BUDGET (default 1000).
+#              ALX_AL_REPEATS (default 3), ALX_AL_BUDGET (default 1000),
+#              ALX_CLI (an alx-cli to use as it is, e.g. a copy that a
+#              rebuild during the hours of the run will not replace).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-[[ $# -ge 1 ]] || { sed -n '2,15p' "$0" >&2; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '2,17p' "$0" >&2; exit 2; }
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
 shift
 strategies=("$@")
@@ -23,8 +25,12 @@ data="${ALX_BENCH_MNIST:-$(cd "$root/.." && pwd)/shared/datasets/mnist}"
 jobs="${ALX_AL_JOBS:-$(nproc)}"
 repeats="${ALX_AL_REPEATS:-3}"
 budget="${ALX_AL_BUDGET:-1000}"
-cli="${ALX_BUILD_DIR:-$root/build}/app/alx-cli"
-"$root/scripts/build.sh" alx-cli >/dev/null
+if [[ -n "${ALX_CLI:-}" ]]; then
+  cli="$ALX_CLI"
+else
+  cli="${ALX_BUILD_DIR:-$root/build}/app/alx-cli"
+  "$root/scripts/build.sh" alx-cli >/dev/null
+fi
 
 run_strategy() {
   local strategy="$1" resume=()

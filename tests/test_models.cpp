@@ -4,6 +4,7 @@
 
 #include "alx/errors.h"
 #include "alx/model_registry.h"
+#include "pooling.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -58,6 +59,30 @@ private slots:
         QCOMPARE(fast.sizes().vec(), reference.sizes().vec());
         QVERIFY2(torch::allclose(fast, reference, 1e-4, 1e-5),
                  qPrintable(QString("largest difference %1").arg((fast - reference).abs().max().item<double>())));
+    }
+
+    // The inference path of 2x2 pooling against LibTorch's kernels: the
+    // maximum exactly, ties included (small integers tie often); the
+    // average to rounding; odd sizes and training take LibTorch's own.
+    void poolingMatchesLibTorch() {
+        torch::manual_seed(2);
+        for (const auto& shape : std::vector<std::vector<int64_t>>{{3, 4, 8, 6}, {2, 5, 7, 9}, {1, 1, 2, 2}}) {
+            const auto x = torch::randint(-3, 4, shape).to(torch::kFloat32) + 0.25 * torch::randn(shape).round();
+            const auto maxReference = torch::max_pool2d(x, 2, 2), avgReference = torch::avg_pool2d(x, 2, 2);
+            c10::InferenceMode inference;
+            const auto maxFast = maxPool2x2(x), avgFast = avgPool2x2(x);
+            QCOMPARE(maxFast.sizes().vec(), maxReference.sizes().vec());
+            QVERIFY(torch::equal(maxFast, maxReference));
+            QCOMPARE(avgFast.sizes().vec(), avgReference.sizes().vec());
+            QVERIFY(torch::allclose(avgFast, avgReference, 1e-6, 1e-6));
+        }
+        // NaN propagates as in LibTorch's max pooling.
+        auto x = torch::zeros({1, 1, 4, 4});
+        x[0][0][1][1] = std::numeric_limits<float>::quiet_NaN();
+        c10::InferenceMode inference;
+        const auto pooled = maxPool2x2(x);
+        QVERIFY(std::isnan(pooled[0][0][0][0].item<float>()));
+        QCOMPARE(torch::isnan(pooled).sum().item<int64_t>(), int64_t(1));
     }
 
     void presetsAreTheNotebooks() {

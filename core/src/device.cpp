@@ -42,6 +42,13 @@ void setBlasThreads(int n) {
     if (set) set(n);
 }
 
+void tuneAllocator() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 }  // namespace
 
 void configureThreads(int threads) {
@@ -58,16 +65,6 @@ void configureThreads(int threads) {
     setBlasThreads(1);
     tuneAllocator();
 }
-
-void tuneAllocator() {
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
-}
-
-ScopedBlasThreads::ScopedBlasThreads() { setBlasThreads(torch::get_num_threads()); }
-ScopedBlasThreads::~ScopedBlasThreads() { setBlasThreads(1); }
 
 }  // namespace alx
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "alx/errors.h"
+#include "parallel_items.h"
 
 namespace alx {
 
@@ -13,13 +14,16 @@ Evaluation evaluateModel(Classifier& model, const TensorSet& set, int64_t batchS
     // counters, no autograd bookkeeping.
     c10::InferenceMode inference;
     model.eval();
-    std::vector<torch::Tensor> probabilities, embeddings;
-    for (int64_t start = 0; start < set.size(); start += batchSize) {
-        if (shouldStop && shouldStop()) throw Cancelled();
+    const int64_t batches = (set.size() + batchSize - 1) / batchSize;
+    std::vector<torch::Tensor> probabilities(batches), embeddings(batches);
+    // On the CPU, whole batches to each thread (eval mode changes no state, so
+    // the threads can share the model).
+    forEachItem(batches, set.images.device().is_cpu(), shouldStop, [&](int64_t b) {
+        const int64_t start = b * batchSize;
         const auto out = model.forward(set.images.slice(0, start, std::min(set.size(), start + batchSize)));
-        probabilities.push_back(torch::softmax(out.logits.to(torch::kFloat32), 1));
-        embeddings.push_back(out.embedding.to(torch::kFloat32));
-    }
+        probabilities[b] = torch::softmax(out.logits.to(torch::kFloat32), 1);
+        embeddings[b] = out.embedding.to(torch::kFloat32);
+    });
     model.train();
 
     Evaluation eval;

@@ -8,6 +8,7 @@
 
 #include "alx/models.h"
 #include "input_conv.h"
+#include "pooling.h"
 
 namespace alx {
 namespace {
@@ -25,7 +26,8 @@ public:
 
     torch::Tensor trunk(const torch::Tensor& images) override {
         auto x = torch::relu(applyInputConv(conv1_, images));
-        return torch::max_pool2d(torch::relu(conv2_(x)), 2).flatten(1);
+        // ReLU after max pooling: the same values (both are monotone), a quarter of the work.
+        return torch::relu(maxPool2x2(conv2_(x))).flatten(1);
     }
 
     ModelOutput head(const torch::Tensor& features) override {

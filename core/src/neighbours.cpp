@@ -2,8 +2,8 @@
 
 #include <torch/torch.h>
 
-#include "alx/device.h"
 #include "alx/errors.h"
+#include "parallel_items.h"
 
 namespace alx {
 
@@ -19,21 +19,22 @@ Neighbours nearestNeighbours(const torch::Tensor& embeddings, int64_t m, int64_t
                          " (the evaluated set has " + std::to_string(n) + " images)");
     }
     c10::InferenceMode inference;
-    const ScopedBlasThreads blas;  // one large product per chunk: let the BLAS use every core
     const auto u = unitNormalise(embeddings.to(torch::kFloat32));
     const auto ut = u.t().contiguous();
-    std::vector<torch::Tensor> indices, similarities;
-    for (int64_t start = 0; start < n; start += chunkRows) {
-        if (shouldStop && shouldStop()) throw Cancelled();
-        const int64_t end = std::min(n, start + chunkRows);
+    const bool cpu = u.device().is_cpu();
+    if (chunkRows <= 0) chunkRows = cpu ? 256 : 2048;
+    const int64_t chunks = (n + chunkRows - 1) / chunkRows;
+    std::vector<torch::Tensor> indices(chunks), similarities(chunks);
+    forEachItem(chunks, cpu, shouldStop, [&](int64_t c) {
+        const int64_t start = c * chunkRows, end = std::min(n, start + chunkRows);
         auto sim = torch::mm(u.slice(0, start, end), ut);  // [rows, n]
         // Exclude each row's own image, whatever ties or rounding say.
         const auto rows = torch::arange(end - start, torch::TensorOptions().dtype(torch::kInt64).device(u.device()));
         sim.index_put_({rows, rows + start}, -std::numeric_limits<float>::infinity());
         auto top = sim.topk(m, 1, /*largest=*/true, /*sorted=*/true);
-        similarities.push_back(std::get<0>(top));
-        indices.push_back(std::get<1>(top));
-    }
+        similarities[c] = std::get<0>(top);
+        indices[c] = std::get<1>(top);
+    });
     return {torch::cat(indices), torch::cat(similarities)};
 }
 

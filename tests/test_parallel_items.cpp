@@ -1,0 +1,144 @@
+// forEachItem, which spreads inference batches and neighbour blocks across
+// LibTorch's threads: every item once, really on several threads (it runs
+// on one if its file is built without OpenMP), the caller's inference mode
+// in every worker, cancellation and errors; and the evaluator and the
+// neighbour search giving the same answers on two threads as on one.
+#include <torch/torch.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "alx/errors.h"
+#include "alx/evaluator.h"
+#include "alx/model_registry.h"
+#include "alx/neighbours.h"
+#include "parallel_items.h"
+
+#include <QtTest>
+
+using namespace alx;
+
+namespace {
+
+// Sets LibTorch's thread count for one test and restores it.
+class ThreadCount {
+public:
+    explicit ThreadCount(int n) : previous_(torch::get_num_threads()) { torch::set_num_threads(n); }
+    ~ThreadCount() { torch::set_num_threads(previous_); }
+
+private:
+    int previous_;
+};
+
+}  // namespace
+
+class TestParallelItems : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyItemOnce() {
+        const ThreadCount two(2);
+        for (int64_t count : {0, 1, 2, 3, 7}) {
+            auto calls = std::make_unique<std::atomic<int>[]>(size_t(count));  // zeroed
+            forEachItem(count, true, {}, [&](int64_t i) { ++calls[size_t(i)]; });
+            for (int64_t i = 0; i < count; ++i) QCOMPARE(calls[size_t(i)].load(), 1);
+        }
+    }
+
+    void itemsRunOnSeveralThreads() {
+        const ThreadCount two(2);
+        std::mutex mutex;
+        std::set<std::thread::id> threads;
+        forEachItem(8, true, {}, [&](int64_t) {
+            // Long enough that one thread cannot take both items of a group.
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            const std::lock_guard<std::mutex> lock(mutex);
+            threads.insert(std::this_thread::get_id());
+        });
+        QCOMPARE(threads.size(), size_t(2));
+
+        threads.clear();
+        forEachItem(8, false, {}, [&](int64_t) {
+            const std::lock_guard<std::mutex> lock(mutex);
+            threads.insert(std::this_thread::get_id());
+        });
+        QCOMPARE(threads.size(), size_t(1));
+        QVERIFY(*threads.begin() == std::this_thread::get_id());
+    }
+
+    void workersShareTheCallersInferenceMode() {
+        const ThreadCount two(2);
+        std::atomic<int> inInference{0}, withGrad{0};
+        {
+            c10::InferenceMode inference;
+            forEachItem(6, true, {}, [&](int64_t) { inInference += c10::InferenceMode::is_enabled() ? 1 : 0; });
+        }
+        forEachItem(6, true, {}, [&](int64_t) { withGrad += torch::GradMode::is_enabled() ? 1 : 0; });
+        QCOMPARE(inInference.load(), 6);
+        QCOMPARE(withGrad.load(), 6);
+    }
+
+    void stopIsAskedBetweenGroups() {
+        const ThreadCount two(2);
+        std::atomic<int> done{0};
+        int asked = 0;
+        const auto stopAfterTwoGroups = [&] { return ++asked > 2; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, forEachItem(10, true, stopAfterTwoGroups, [&](int64_t) { ++done; }));
+        QCOMPARE(done.load(), 4);  // two groups of two
+        QCOMPARE(asked, 3);
+    }
+
+    void anItemsErrorReachesTheCaller() {
+        const ThreadCount two(2);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, forEachItem(4, true, {}, [](int64_t i) {
+                                     if (i == 3) throw std::runtime_error("item 3");
+                                 }));
+    }
+
+    void evaluationIsTheSameOnTwoThreads_data() {
+        QTest::addColumn<QString>("name");
+        for (const char* name : {"net", "simplecnn", "resnet18", "lenet5", "gal"}) QTest::newRow(name) << name;
+    }
+    void evaluationIsTheSameOnTwoThreads() {
+        QFETCH(QString, name);
+        torch::manual_seed(3);
+        auto model = makeModel(name.toStdString());
+        const TensorSet set{torch::randn({300, 1, 28, 28}), torch::randint(0, 10, {300}, torch::kInt64)};
+        Evaluation one, two;
+        {
+            const ThreadCount single(1);
+            one = evaluateModel(*model, set, 64);
+        }
+        {
+            const ThreadCount pair(2);
+            two = evaluateModel(*model, set, 64);
+        }
+        QVERIFY(torch::allclose(one.probabilities, two.probabilities, 1e-5, 1e-6));
+        QVERIFY(torch::allclose(one.embeddings, two.embeddings, 1e-4, 1e-5));
+        QVERIFY(torch::equal(one.confusion, two.confusion));
+        QVERIFY(model->is_training());  // handed back in training mode, as before
+    }
+
+    void neighboursAreTheSameOnTwoThreads() {
+        torch::manual_seed(4);
+        const auto features = torch::randn({1000, 16});
+        Neighbours one, two;
+        {
+            const ThreadCount single(1);
+            one = nearestNeighbours(features, 5, 2048);  // one block
+        }
+        {
+            const ThreadCount pair(2);
+            two = nearestNeighbours(features, 5, 96);  // eleven blocks, the last one short
+        }
+        QVERIFY(torch::equal(one.indices, two.indices));
+        QVERIFY(torch::allclose(one.similarity, two.similarity, 1e-6, 1e-6));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestParallelItems)
+#include "test_parallel_items.moc"
