@@ -85,6 +85,26 @@ private slots:
         QCOMPARE(torch::isnan(pooled).sum().item<int64_t>(), int64_t(1));
     }
 
+    // In training, max pooling's gradient must reach the element LibTorch's
+    // picks (the window's first maximum in row-major order), ties included.
+    void maxPoolingGradientMatchesLibTorch() {
+        torch::manual_seed(5);
+        // Small maps take LibTorch's kernel, large ones (>= 65,536 values) ours.
+        for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 3, 6, 8}, {4, 6, 24, 24}, {1, 2, 5, 4},
+                                                                   {4, 8, 64, 48}, {3, 32, 28, 28}}) {
+            // Few distinct values: many windows hold two, three or four equal maxima.
+            const auto values = torch::randint(0, 3, shape).to(torch::kFloat32);
+            const auto upstream = torch::randn(torch::max_pool2d(values, 2, 2).sizes());
+            auto ours = values.clone().requires_grad_(true), theirs = values.clone().requires_grad_(true);
+            const auto oursOut = maxPool2x2(ours), theirsOut = torch::max_pool2d(theirs, 2, 2);
+            QVERIFY(torch::equal(oursOut, theirsOut));
+            (oursOut * upstream).sum().backward();
+            (theirsOut * upstream).sum().backward();
+            QVERIFY2(torch::equal(ours.grad(), theirs.grad()),
+                     qPrintable(QString("gradients differ at %1 places").arg(ours.grad().ne(theirs.grad()).sum().item<int64_t>())));
+        }
+    }
+
     void presetsAreTheNotebooks() {
         const ModelInfo& net = modelInfo("net");
         QCOMPARE(net.preset.optimiser, OptimiserKind::Sgd);

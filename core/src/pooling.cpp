@@ -3,9 +3,10 @@
 namespace alx {
 namespace {
 
-bool canTakeFastPath(const torch::Tensor& x) {
-    return !torch::GradMode::is_enabled() && x.device().is_cpu() && x.dim() == 4 && x.is_contiguous() &&
-           x.size(2) % 2 == 0 && x.size(3) % 2 == 0;
+constexpr int64_t kLargeMap = 65536;
+
+bool isEvenCpuMap(const torch::Tensor& x) {
+    return x.device().is_cpu() && x.dim() == 4 && x.is_contiguous() && x.size(2) % 2 == 0 && x.size(3) % 2 == 0;
 }
 
 // Combines each pair of rows, then each pair of columns, with `combine`.
@@ -18,15 +19,54 @@ torch::Tensor pool2x2(const torch::Tensor& x, Combine combine) {
     return combine(columns.select(4, 0), columns.select(4, 1));
 }
 
+// Max pooling with a backward pass, for training on large maps. The
+// forward pass takes each pair of columns, then each pair of rows, and
+// remembers which one won (the second only when strictly greater): that is
+// the window's first maximum in row-major order, the element LibTorch's own
+// kernel picks, so its backward kernel can be given the same indices and
+// the gradients match it exactly, ties included.
+class MaxPool2x2Function : public torch::autograd::Function<MaxPool2x2Function> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x) {
+        const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        const auto columnPairs = x.view({n, c, h, w / 2, 2});
+        const auto left = columnPairs.select(4, 0), right = columnPairs.select(4, 1);
+        const auto rightWins = (right > left).view({n, c, h / 2, 2, w / 2});
+        const auto rowMaxima = torch::maximum(left, right).view({n, c, h / 2, 2, w / 2});
+        const auto top = rowMaxima.select(3, 0), bottom = rowMaxima.select(3, 1);
+        const auto bottomWins = bottom > top;
+        // The winner's index in its h x w plane: (2i + bottom) w + 2j + right.
+        const auto longs = x.options().dtype(torch::kInt64);
+        const auto corners = (torch::arange(h / 2, longs) * (2 * w)).unsqueeze(1) + torch::arange(w / 2, longs) * 2;
+        auto indices = torch::where(bottomWins, rightWins.select(3, 1), rightWins.select(3, 0)).to(torch::kInt64);
+        indices.add_(bottomWins.to(torch::kInt64) * w).add_(corners);
+        context->save_for_backward({x, indices});
+        return torch::maximum(top, bottom);
+    }
+
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::tensor_list gradients) {
+        const auto saved = context->get_saved_variables();
+        return {at::max_pool2d_with_indices_backward(gradients[0].contiguous(), saved[0], {2, 2}, {2, 2}, {0, 0},
+                                                     {1, 1}, false, saved[1])};
+    }
+};
+
 }  // namespace
 
 torch::Tensor maxPool2x2(const torch::Tensor& x) {
-    if (!canTakeFastPath(x)) return torch::max_pool2d(x, 2, 2);
+    if (!isEvenCpuMap(x)) return torch::max_pool2d(x, 2, 2);
+    if (torch::GradMode::is_enabled() && x.requires_grad()) {
+        // Small maps (`net` at batch 4) are faster with LibTorch's kernel: its
+        // one call costs less than this function's dozen small ones.
+        if (x.numel() < kLargeMap) return torch::max_pool2d(x, 2, 2);
+        return MaxPool2x2Function::apply(x);
+    }
     return pool2x2(x, [](const torch::Tensor& a, const torch::Tensor& b) { return torch::maximum(a, b); });
 }
 
 torch::Tensor avgPool2x2(const torch::Tensor& x) {
-    if (!canTakeFastPath(x)) return torch::avg_pool2d(x, 2, 2);
+    if (!isEvenCpuMap(x) || torch::GradMode::is_enabled()) return torch::avg_pool2d(x, 2, 2);
     // Halve each pair's sum: the second halving makes the mean of four.
     return pool2x2(x, [](const torch::Tensor& a, const torch::Tensor& b) { return (a + b).mul_(0.5); });
 }

@@ -4,16 +4,17 @@
 
 namespace alx {
 
-// Equal to torch::max_pool2d(x, 2) and torch::avg_pool2d(x, 2, 2). At
-// inference on the CPU, for a contiguous NCHW map of even height and width,
-// they are computed as two elementwise passes over strided views (pairs of
-// rows, then pairs of columns) instead of LibTorch 1.13's NCHW pooling
-// kernels, which are scalar loops: for a batch of 128 maps of 32x28x28, one
-// thread, max pooling took 15.7 ms that way and 1.0 ms this way, average
-// pooling of 6x24x24 maps 0.89 ms against 0.11 ms. The maximum is exact; the
-// average may differ from LibTorch's in the last bit (another order of the
-// four additions). Training keeps LibTorch's kernels, whose backward pass
-// routes each window's gradient to its first maximum.
+// Equal to torch::max_pool2d(x, 2) and torch::avg_pool2d(x, 2, 2). On the
+// CPU, for a contiguous NCHW map of even height and width, they are
+// computed as two elementwise passes over strided views (pairs of rows and
+// pairs of columns) instead of LibTorch 1.13's NCHW pooling kernels, which
+// are scalar loops: for a batch of 128 maps of 32x28x28, one thread, max
+// pooling took 15.7 ms that way and 1.0 ms this way, average pooling of
+// 6x24x24 maps 0.89 ms against 0.11 ms. The maximum is exact, and in
+// training its gradient goes to the same element as LibTorch's (the
+// window's first maximum); the average may differ from LibTorch's in the
+// last bit (another order of the four additions), so training keeps
+// LibTorch's average pooling.
 torch::Tensor maxPool2x2(const torch::Tensor& x);
 torch::Tensor avgPool2x2(const torch::Tensor& x);
 
