@@ -115,20 +115,13 @@ std::vector<Strategy> parseStrategies(const std::string& list) {
 int runActiveLearningJob(const ActiveLearningJob& job) {
     const std::vector<Strategy> strategies = parseStrategies(job.strategies);
     if (job.repeats < 1) throw InputError("--repeats must be at least 1");
-    ActiveLearningConfig config;
-    config.model = job.model;
-    config.initial = job.initial;
-    config.acquire = job.acquire;
-    config.budget = job.budget;
-    config.poolSubset = job.poolSubset;
-    config.mcSamples = job.mcSamples;
-    config.maxStepsPerRound = job.maxSteps;
-    for (Strategy s : strategies) requireModelFits(s, job.model);
+    const ActiveLearningConfig& config = job.loop;
+    for (Strategy s : strategies) requireModelFits(s, config.model);
 
-    nlohmann::json settings = {{"model", job.model},        {"dataset", job.data.dataset}, {"initial", job.initial},
-                               {"acquire", job.acquire},    {"budget", job.budget},       {"pool_subset", job.poolSubset},
-                               {"mc_samples", job.mcSamples}, {"repeats", job.repeats},   {"seed", job.seed},
-                               {"max_steps_per_round", job.maxSteps}, {"epochs_per_round", config.epochsPerRound},
+    nlohmann::json settings = {{"model", config.model},        {"dataset", job.data.dataset}, {"initial", config.initial},
+                               {"acquire", config.acquire},    {"budget", config.budget},       {"pool_subset", config.poolSubset},
+                               {"mc_samples", config.mcSamples}, {"repeats", job.repeats},   {"seed", job.seed},
+                               {"max_steps_per_round", config.maxStepsPerRound}, {"epochs_per_round", config.epochsPerRound},
                                {"batch_size", config.batchSize}};
     ensureWritableDirectory(job.outDir);
     const std::string settingsPath = pathIn(job.outDir, "settings.json");
@@ -155,7 +148,7 @@ int runActiveLearningJob(const ActiveLearningJob& job) {
     const TensorSet pool{normaliseImages(data.train.images, device), data.train.labels.to(device)};
     const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
     std::cout << "Active learning on " << datasetSpec(job.data.dataset).displayName << " (" << pool.size() << " pool, " << test.size()
-              << " test images), model " << job.model << ", " << describeDevice(device) << std::endl;
+              << " test images), model " << config.model << ", " << describeDevice(device) << std::endl;
 
     std::vector<CurveRow> rows = readCurve(curvePath);
     for (Strategy strategy : strategies) {
@@ -175,10 +168,10 @@ int runActiveLearningJob(const ActiveLearningJob& job) {
                 rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const CurveRow& r) {
                                return r.strategy == name && r.repeat == repeat && r.labels > int64_t(labelled.size());
                            }), rows.end());
-                if (int64_t(labelled.size()) >= job.budget) continue;  // this repeat is done
+                if (int64_t(labelled.size()) >= config.budget) continue;  // this repeat is done
             }
             std::vector<int64_t> labelledSoFar =
-                labelled.empty() ? initialLabelledSet(pool.labels, job.initial, 10, seed) : labelled;
+                labelled.empty() ? initialLabelledSet(pool.labels, config.initial, 10, seed) : labelled;
             ActiveLearningCallbacks callbacks;
             callbacks.shouldStop = [] { return interruptRequested.load(); };
             callbacks.onRound = [&](const ActiveLearningRound& r) {

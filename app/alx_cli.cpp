@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
                       "comma-separated: random, least_confidence, entropy, margin, bald, variation_ratios, coreset, "
                       "kl_neighbours, entropy_coreset (the hybrid: most entropic, spread by k-center)")
         ->required();
-    alCmd->add_option("--model", al.model, "model (gal has the dropout BALD and variation ratios need)")->capture_default_str();
+    alCmd->add_option("--model", al.loop.model, "model (gal has the dropout BALD and variation ratios need)")->capture_default_str();
     alCmd->add_option("--dataset", al.data.dataset, "mnist or fashion-mnist")->capture_default_str();
     alCmd->add_option("--data-dir", al.data.dataDir, "directory holding the four IDX files");
     alCmd->add_flag("!--no-verify", al.data.verifyChecksums, "skip the MD5 check of the dataset files");
@@ -113,16 +113,16 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     alCmd->add_option("--test-images", al.data.testImages, "measure on the first N test images only (0 = all)")
         ->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--initial", al.initial, "initial labelled images, balanced over the classes")->capture_default_str()
+    alCmd->add_option("--initial", al.loop.initial, "initial labelled images, balanced over the classes")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    alCmd->add_option("--acquire", al.acquire, "images labelled per round")->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--budget", al.budget, "labelled images in all, the initial ones included")->capture_default_str()
+    alCmd->add_option("--acquire", al.loop.acquire, "images labelled per round")->capture_default_str()->check(CLI::PositiveNumber);
+    alCmd->add_option("--budget", al.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    alCmd->add_option("--pool-subset", al.poolSubset, "candidates scored per round, at random from the pool (0 = all)")
+    alCmd->add_option("--pool-subset", al.loop.poolSubset, "candidates scored per round, at random from the pool (0 = all)")
         ->capture_default_str()->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--mc-samples", al.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
+    alCmd->add_option("--mc-samples", al.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
         ->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--max-steps", al.maxSteps, "training steps per round at most (50 epochs or this, whichever is fewer)")
+    alCmd->add_option("--max-steps", al.loop.maxStepsPerRound, "training steps per round at most (50 epochs or this, whichever is fewer)")
         ->capture_default_str()->check(CLI::PositiveNumber);
     alCmd->add_option("--repeats", al.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
         ->check(CLI::PositiveNumber);

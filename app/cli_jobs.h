@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "alx/active_learning_config.h"
 #include "alx/dataset_loader.h"
 
 namespace alx::cli {
@@ -54,17 +55,11 @@ struct BenchJob {
 struct ActiveLearningJob {
     DataOptions data;
     std::string strategies;  // comma-separated
-    std::string model = "gal";
-    int64_t initial = 20;
-    int64_t acquire = 10;
-    int64_t budget = 1000;
-    int64_t poolSubset = 2000;
-    int mcSamples = 20;
+    ActiveLearningConfig loop;  // model, initial, acquire, budget, pool subset, MC samples, steps
     int repeats = 3;
     uint64_t seed = 0;
     std::string device = "auto";
     int threads = 0;
-    int64_t maxSteps = 300;
     bool resume = false;
     std::string outDir;
 };

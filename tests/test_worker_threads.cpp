@@ -32,6 +32,19 @@ class TestWorkerThreads : public QObject {
         return true;
     }
 
+    // A short human-in-the-loop run: one repeat, 200 candidates, 20 steps a round.
+    AlRequest humanRequest(const std::string& strategy, int64_t budget) const {
+        AlRequest request;
+        request.dataDir = mnist_;
+        request.strategies = {strategy};
+        request.loop.budget = budget;
+        request.loop.poolSubset = 200;
+        request.loop.maxStepsPerRound = 20;
+        request.repeats = 1;
+        request.human = true;
+        return request;
+    }
+
 private slots:
     void initTestCase() {
         std::string why;
@@ -79,16 +92,7 @@ private slots:
             rounds.push_back(r);
         }, Qt::DirectConnection);
         connect(&worker, &TrainingWorker::alFinished, &worker, [&](const QString&) { done = true; }, Qt::DirectConnection);
-        AlRequest request;
-        request.dataDir = mnist_;
-        request.strategies = {"entropy"};
-        request.initial = 20;
-        request.acquire = 10;
-        request.budget = 40;
-        request.poolSubset = 200;
-        request.repeats = 1;
-        request.maxSteps = 20;
-        request.human = true;
+        const AlRequest request = humanRequest("entropy", 40);  // 20 initial, 10 a round: two questions
         std::thread job([&] { worker.runActiveLearning(request); });
         // Two questions, each answered from this thread with all sevens.
         for (size_t asked = 1; asked <= 2; ++asked) {
@@ -114,14 +118,7 @@ private slots:
         std::atomic<bool> asked{false}, stopped{false};
         connect(&worker, &TrainingWorker::alLabelsNeeded, &worker, [&](const AlQuery&) { asked = true; }, Qt::DirectConnection);
         connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
-        AlRequest request;
-        request.dataDir = mnist_;
-        request.strategies = {"margin"};
-        request.budget = 100;
-        request.poolSubset = 200;
-        request.repeats = 1;
-        request.maxSteps = 20;
-        request.human = true;
+        const AlRequest request = humanRequest("margin", 100);
         std::thread job([&] { worker.runActiveLearning(request); });
         QVERIFY2(waitFor([&] { return asked.load(); }, 300), "the worker asked for no labels");
         const auto start = Clock::now();

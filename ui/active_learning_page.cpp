@@ -153,14 +153,14 @@ AlRequest ActiveLearningPage::request() const {
     for (int i = 0; i < strategies_->count(); ++i) {
         if (strategies_->item(i)->checkState() == Qt::Checked) r.strategies.push_back(strategies_->item(i)->text().toStdString());
     }
-    r.model = model_->currentData().toString().toStdString();
-    r.initial = initial_->value();
-    r.acquire = acquire_->value();
-    r.budget = budget_->value();
-    r.poolSubset = poolSubset_->value();
-    r.mcSamples = mcSamples_->value();
+    r.loop.model = model_->currentData().toString().toStdString();
+    r.loop.initial = initial_->value();
+    r.loop.acquire = acquire_->value();
+    r.loop.budget = budget_->value();
+    r.loop.poolSubset = poolSubset_->value();
+    r.loop.mcSamples = mcSamples_->value();
+    r.loop.maxStepsPerRound = maxSteps_->value();
     r.repeats = repeats_->value();
-    r.maxSteps = maxSteps_->value();
     r.human = human_->isChecked();
     return r;
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "alx/active_learning_config.h"
+
 namespace alx::ui {
 
 inline constexpr int kScoreCount = 6;
@@ -78,14 +80,11 @@ using RunResultsPtr = std::shared_ptr<const RunResults>;
 struct AlRequest {
     std::string dataset = "mnist";
     std::string dataDir;
-    std::string model = "gal";
     std::string device = "auto";
     std::vector<std::string> strategies;
-    int64_t initial = 20, acquire = 10, budget = 1000, poolSubset = 2000;
-    int mcSamples = 20;
+    ActiveLearningConfig loop;  // model, initial, acquire, budget, pool subset, MC samples, steps
     int repeats = 3;
     uint64_t seed = 0;
-    int64_t maxSteps = 300;
     bool human = false;  // the person labels the acquired images (first strategy, one repeat)
 };
 

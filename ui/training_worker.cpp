@@ -146,14 +146,7 @@ void TrainingWorker::runActiveLearning(const AlRequest& request) {
         };
         Q_EMIT trainingStarted(qs(describeDevice(device)), qlonglong(pool.size()), qlonglong(test.size()));
 
-        ActiveLearningConfig config;
-        config.model = request.model;
-        config.initial = request.initial;
-        config.acquire = request.acquire;
-        config.budget = request.budget;
-        config.poolSubset = request.poolSubset;
-        config.mcSamples = request.mcSamples;
-        config.maxStepsPerRound = request.maxSteps;
+        const ActiveLearningConfig& config = request.loop;
         const int repeats = request.human ? 1 : request.repeats;
         for (Strategy strategy : strategies) {
             const std::string name = strategyName(strategy) + (request.human ? " (you)" : "");

@@ -10,27 +10,10 @@
 #include <torch/types.h>
 
 #include "alx/acquisition.h"
+#include "alx/active_learning_config.h"
 #include "alx/trainer.h"
 
 namespace alx {
-
-struct ActiveLearningConfig {
-    std::string model = "gal";
-    int64_t initial = 20;      // balanced: initial / classes per class
-    int64_t acquire = 10;      // per round
-    int64_t budget = 1000;     // all labelled images, the initial ones included
-    int64_t poolSubset = 2000; // candidates scored per round, drawn at random from the pool; 0 = the whole pool
-    int mcSamples = 20;
-    int64_t neighbours = 5;    // kl_neighbours
-    bool retrainFromScratch = true;
-    // Training per round, capped so a round's cost does not grow with the
-    // labelled set: `epochsPerRound` passes over the labelled images in
-    // batches of `batchSize`, but never more than `maxStepsPerRound` steps.
-    int epochsPerRound = 50;
-    int64_t maxStepsPerRound = 300;
-    int64_t batchSize = 64;
-    double learningRate = 1e-3;
-};
 
 struct ActiveLearningRound {
     int round = 0;                      // 0 = the initial labelled set
