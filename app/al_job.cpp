@@ -118,10 +118,17 @@ int runActiveLearningJob(const ActiveLearningJob& job) {
     const ActiveLearningConfig& config = job.loop;
     for (Strategy s : strategies) requireModelFits(s, config.model);
 
-    nlohmann::json settings = {{"model", config.model},        {"dataset", job.data.dataset}, {"initial", config.initial},
-                               {"acquire", config.acquire},    {"budget", config.budget},       {"pool_subset", config.poolSubset},
-                               {"mc_samples", config.mcSamples}, {"repeats", job.repeats},   {"seed", job.seed},
-                               {"max_steps_per_round", config.maxStepsPerRound}, {"epochs_per_round", config.epochsPerRound},
+    nlohmann::json settings = {{"model", config.model},
+                               {"dataset", job.data.dataset},
+                               {"initial", config.initial},
+                               {"acquire", config.acquire},
+                               {"budget", config.budget},
+                               {"pool_subset", config.poolSubset},
+                               {"mc_samples", config.mcSamples},
+                               {"repeats", job.repeats},
+                               {"seed", job.seed},
+                               {"max_steps_per_round", config.maxStepsPerRound},
+                               {"epochs_per_round", config.epochsPerRound},
                                {"batch_size", config.batchSize}};
     ensureWritableDirectory(job.outDir);
     const std::string settingsPath = pathIn(job.outDir, "settings.json");

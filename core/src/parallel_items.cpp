@@ -15,12 +15,8 @@ void forEachItem(int64_t count, bool acrossThreads, const std::function<bool()>&
     const at::ThreadLocalState callerState;  // grad mode, inference mode: thread-local, so carried over by hand
     for (int64_t first = 0; first < count; first += lanes) {
         if (shouldStop && shouldStop()) throw Cancelled();
-        const int64_t last = std::min(count, first + lanes);
-        if (last - first == 1) {
-            work(first);
-            continue;
-        }
-        at::parallel_for(first, last, 1, [&](int64_t begin, int64_t end) {
+        // A group of one runs on this thread: at::parallel_for does not split it.
+        at::parallel_for(first, std::min(count, first + lanes), 1, [&](int64_t begin, int64_t end) {
             const at::ThreadLocalStateGuard sameState(callerState);
             for (int64_t i = begin; i < end; ++i) work(i);
         });
