@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     benchCmd->add_option("--threads", bench.threads, "CPU threads for LibTorch (default: all cores)")
         ->check(CLI::NonNegativeNumber);
+    benchCmd->add_flag("--warm-up", bench.warmUp,
+                       "evaluate once, untimed, before timing it (on a GPU the first pass also loads its kernels)");
     benchCmd->add_flag("--json", bench.json, "print one JSON line (the last line) with the figures");
 
     ActiveLearningJob al;

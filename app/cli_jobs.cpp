@@ -180,29 +180,34 @@ int runBench(const BenchJob& job) {
 
     // Evaluation: probabilities, embeddings and all six scores, neighbours
     // searched exactly over all evalImages images.
+    auto evaluateAndScore = [&] {
+        const TensorSet test{normaliseImages(loaded.test.images, device), loaded.test.labels.to(device)};
+        const Evaluation evaluation = evaluateModel(*model, test, kEvaluationBatch, stopRequested);
+        const ScoreTable scores = computeScores(evaluation.probabilities, evaluation.embeddings, 5, stopRequested);
+        (void)scores[ScoreKind::KlDivergence].sum().item<double>();  // forces the work on asynchronous devices
+        sync();
+        return test.size();
+    };
+    if (job.warmUp) evaluateAndScore();
     const auto evalStart = std::chrono::steady_clock::now();
-    const TensorSet test{normaliseImages(loaded.test.images, device), loaded.test.labels.to(device)};
-    const Evaluation evaluation = evaluateModel(*model, test, kEvaluationBatch, stopRequested);
-    const ScoreTable scores = computeScores(evaluation.probabilities, evaluation.embeddings, 5, stopRequested);
-    (void)scores[ScoreKind::KlDivergence].sum().item<double>();  // forces the work on asynchronous devices
-    sync();
+    const int64_t evaluated = evaluateAndScore();
     const double evalSeconds = secondsSince(evalStart);
 
     struct rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     const double peakRssMb = double(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
     const double trainRate = double(train.size()) / trainSeconds;
-    const double evalRate = double(test.size()) / evalSeconds;
+    const double evalRate = double(evaluated) / evalSeconds;
     std::printf("%s on %s, batch %lld: training %.0f images/s, evaluation with six scores %.0f images/s, peak RSS %.0f MiB\n",
                 info.displayName.c_str(), describeDevice(device).c_str(), static_cast<long long>(config.batchSize),
                 trainRate, evalRate, peakRssMb);
     if (job.json) {
         std::printf("{\"model\": \"%s\", \"batch\": %lld, \"train_images\": %lld, \"train_img_per_s\": %.3f, "
                     "\"eval_images\": %lld, \"eval_metrics_img_per_s\": %.3f, \"threads\": %d, \"device\": \"%s\", "
-                    "\"peak_rss_mb\": %.1f}\n",
+                    "\"warm_up\": %s, \"peak_rss_mb\": %.1f}\n",
                     job.model.c_str(), static_cast<long long>(config.batchSize), static_cast<long long>(train.size()),
-                    trainRate, static_cast<long long>(test.size()), evalRate, torch::get_num_threads(),
-                    device.is_cuda() ? "cuda" : "cpu", peakRssMb);
+                    trainRate, static_cast<long long>(evaluated), evalRate, torch::get_num_threads(),
+                    device.is_cuda() ? "cuda" : "cpu", job.warmUp ? "true" : "false", peakRssMb);
     }
     std::fflush(stdout);
     return kOk;

@@ -49,6 +49,7 @@ struct BenchJob {
     uint64_t seed = 0;
     std::string device = "auto";
     int threads = 0;
+    bool warmUp = false;  // evaluate once, untimed, before the timed evaluation
     bool json = false;
 };
 

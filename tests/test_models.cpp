@@ -105,6 +105,46 @@ private slots:
         }
     }
 
+    // The explicit backward pass (no autograd graph) against autograd's, for
+    // both poolings, at batch 4 and at batch 40 (where conv1's maps take our
+    // max-pooling path), on images with many zero pixels so that pooling
+    // windows tie, as on MNIST's blank borders.
+    void explicitGradientsMatchAutograd_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("batch");
+        for (const char* name : {"net", "lenet5"}) {
+            for (int batch : {4, 40}) QTest::newRow(qPrintable(QString("%1/%2").arg(name).arg(batch))) << name << batch;
+        }
+    }
+    void explicitGradientsMatchAutograd() {
+        QFETCH(QString, name);
+        QFETCH(int, batch);
+        torch::manual_seed(11);
+        auto model = makeModel(name.toStdString());
+        QVERIFY(model->hasExplicitGradients());
+        const auto images = torch::relu(torch::randn({batch, 1, 28, 28}));
+        const auto labels = torch::randint(0, 10, {batch}, torch::kInt64);
+        const auto parameters = model->parameters();
+        for (auto p : parameters) p.mutable_grad() = torch::full_like(p, 7.0);  // stale values to be overwritten
+
+        const auto explicitLoss = model->lossWithGradients(images, labels);
+        std::vector<torch::Tensor> explicitGradients;
+        for (const auto& p : parameters) explicitGradients.push_back(p.grad().clone());
+
+        for (auto p : parameters) p.mutable_grad().zero_();
+        const auto loss = torch::nn::functional::cross_entropy(model->forward(images).logits, labels);
+        loss.backward();
+        QVERIFY(torch::allclose(explicitLoss, loss.detach(), 1e-6, 1e-7));
+        const auto names = model->named_parameters().keys();
+        for (size_t i = 0; i < parameters.size(); ++i) {
+            const auto& reference = parameters[i].grad();
+            QVERIFY2(reference.abs().max().item<double>() > 0, names[i].c_str());  // the test compares something
+            QVERIFY2(torch::allclose(explicitGradients[i], reference, 1e-5, 1e-7),
+                     qPrintable(QString("%1: largest difference %2").arg(QString::fromStdString(names[i]))
+                                    .arg((explicitGradients[i] - reference).abs().max().item<double>())));
+        }
+    }
+
     void presetsAreTheNotebooks() {
         const ModelInfo& net = modelInfo("net");
         QCOMPARE(net.preset.optimiser, OptimiserKind::Sgd);

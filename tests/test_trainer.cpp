@@ -93,6 +93,40 @@ private slots:
         QVERIFY(run(7) != run(8));  // the seed drives the shuffling
     }
 
+    // Training with explicit gradients lands where autograd's training does
+    // (net with SGD at batch 4, lenet5 with Adam at batch 32).
+    void explicitGradientsTrainLikeAutograd_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addRow("net") << "net";
+        QTest::addRow("lenet5") << "lenet5";
+    }
+    void explicitGradientsTrainLikeAutograd() {
+        QFETCH(QString, name);
+        const ModelInfo& info = modelInfo(name.toStdString());
+        auto train = [&](bool explicitGradients) {
+            torch::manual_seed(0);
+            auto model = makeModel(name.toStdString());
+            auto config = quickConfig(2);
+            config.optimiser = info.preset.optimiser;
+            config.learningRate = info.preset.learningRate;
+            config.momentum = info.preset.momentum;
+            config.batchSize = info.preset.batchSize;
+            config.explicitGradients = explicitGradients;
+            const auto losses = lossesOf(trainModel(*model, train_, {}, config));
+            return std::make_pair(losses, torch::nn::utils::parameters_to_vector(model->parameters()).detach());
+        };
+        const auto [explicitLosses, explicitWeights] = train(true);
+        const auto [autogradLosses, autogradWeights] = train(false);
+        QCOMPARE(explicitLosses.size(), size_t(2));
+        for (size_t e = 0; e < explicitLosses.size(); ++e) {
+            QVERIFY2(std::abs(explicitLosses[e] - autogradLosses[e]) < 1e-5 * autogradLosses[e],
+                     qPrintable(QString("epoch %1: %2 against %3").arg(e + 1).arg(explicitLosses[e]).arg(autogradLosses[e])));
+        }
+        QVERIFY2(torch::allclose(explicitWeights, autogradWeights, 1e-4, 1e-6),
+                 qPrintable(QString("largest weight difference %1")
+                                .arg((explicitWeights - autogradWeights).abs().max().item<double>())));
+    }
+
     void stopsBetweenBatchesAndKeepsFinishedEpochs() {
         auto model = makeModel("lenet5");
         int batches = 0;

@@ -1,6 +1,9 @@
 #include "alx/downloader.h"
 
+#include "alx/build_options.h"
+#if ALX_WITH_DOWNLOAD
 #include <curl/curl.h>
+#endif
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +18,7 @@
 namespace fs = std::filesystem;
 
 namespace alx {
+#if ALX_WITH_DOWNLOAD
 namespace {
 
 struct TransferState {
@@ -128,5 +132,14 @@ void downloadDataset(const DatasetSpec& spec, const std::string& destDir, const 
         if (!done) throw RunError("could not download " + spec.displayName + " " + file.stem + ".gz: " + failures);
     }
 }
+
+#else  // built without libcurl (-DALX_WITH_DOWNLOAD=OFF), e.g. on a server that has only LibTorch
+
+void downloadDataset(const DatasetSpec& spec, const std::string& destDir, const DownloadOptions&) {
+    throw RunError("this build of ALX has no download support (configured with -DALX_WITH_DOWNLOAD=OFF); copy " +
+                   spec.displayName + "'s four files (.gz or not) into " + destDir + " by hand");
+}
+
+#endif
 
 }  // namespace alx

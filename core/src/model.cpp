@@ -1,6 +1,7 @@
 #include "alx/model.h"
 
 #include <map>
+#include <stdexcept>
 
 #include <torch/torch.h>
 
@@ -24,6 +25,10 @@ torch::Tensor Classifier::trunk(const torch::Tensor&) {
 
 ModelOutput Classifier::head(const torch::Tensor&) {
     throw InputError("model '" + name() + "' has no dropout: Monte Carlo dropout strategies need one (e.g. --model gal)");
+}
+
+torch::Tensor Classifier::lossWithGradients(const torch::Tensor&, const torch::Tensor&) {
+    throw std::logic_error("model '" + name() + "' has no explicit gradients; train it with autograd");
 }
 
 void saveWeights(Classifier& model, const std::string& path) {

@@ -19,46 +19,57 @@ torch::Tensor pool2x2(const torch::Tensor& x, Combine combine) {
     return combine(columns.select(4, 0), columns.select(4, 1));
 }
 
-// Max pooling with a backward pass, for training on large maps. The
-// forward pass takes each pair of columns, then each pair of rows, and
-// remembers which one won (the second only when strictly greater): that is
-// the window's first maximum in row-major order, the element LibTorch's own
-// kernel picks, so its backward kernel can be given the same indices and
-// the gradients match it exactly, ties included.
+// Max pooling with a backward pass, for training on large maps (see
+// maxPool2x2WithIndices).
 class MaxPool2x2Function : public torch::autograd::Function<MaxPool2x2Function> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x) {
-        const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        const auto columnPairs = x.view({n, c, h, w / 2, 2});
-        const auto left = columnPairs.select(4, 0), right = columnPairs.select(4, 1);
-        const auto rightWins = (right > left).view({n, c, h / 2, 2, w / 2});
-        const auto rowMaxima = torch::maximum(left, right).view({n, c, h / 2, 2, w / 2});
-        const auto top = rowMaxima.select(3, 0), bottom = rowMaxima.select(3, 1);
-        const auto bottomWins = bottom > top;
-        // The winner's index in its h x w plane: (2i + bottom) w + 2j + right.
-        const auto longs = x.options().dtype(torch::kInt64);
-        const auto corners = (torch::arange(h / 2, longs) * (2 * w)).unsqueeze(1) + torch::arange(w / 2, longs) * 2;
-        auto indices = torch::where(bottomWins, rightWins.select(3, 1), rightWins.select(3, 0)).to(torch::kInt64);
-        indices.add_(bottomWins.to(torch::kInt64) * w).add_(corners);
+        auto [values, indices] = maxPool2x2WithIndices(x);
         context->save_for_backward({x, indices});
-        return torch::maximum(top, bottom);
+        return values;
     }
 
     static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* context,
                                                  torch::autograd::tensor_list gradients) {
         const auto saved = context->get_saved_variables();
-        return {at::max_pool2d_with_indices_backward(gradients[0].contiguous(), saved[0], {2, 2}, {2, 2}, {0, 0},
-                                                     {1, 1}, false, saved[1])};
+        return {maxPool2x2Backward(gradients[0], saved[0], saved[1])};
     }
 };
 
 }  // namespace
 
+std::tuple<torch::Tensor, torch::Tensor> maxPool2x2WithIndices(const torch::Tensor& x) {
+    // Small maps (`net` at batch 4) are faster with LibTorch's kernel: its
+    // one call costs less than the dozen small ones below.
+    if (!isEvenCpuMap(x) || x.numel() < kLargeMap) return at::max_pool2d_with_indices(x, {2, 2}, {2, 2});
+    // Each pair of columns, then each pair of rows, remembering which one won
+    // (the second only when strictly greater): that is the window's first
+    // maximum in row-major order, the element LibTorch's own kernel picks,
+    // so its backward kernel given these indices matches it exactly, ties
+    // included.
+    const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+    const auto columnPairs = x.view({n, c, h, w / 2, 2});
+    const auto left = columnPairs.select(4, 0), right = columnPairs.select(4, 1);
+    const auto rightWins = (right > left).view({n, c, h / 2, 2, w / 2});
+    const auto rowMaxima = torch::maximum(left, right).view({n, c, h / 2, 2, w / 2});
+    const auto top = rowMaxima.select(3, 0), bottom = rowMaxima.select(3, 1);
+    const auto bottomWins = bottom > top;
+    // The winner's index in its h x w plane: (2i + bottom) w + 2j + right.
+    const auto longs = x.options().dtype(torch::kInt64);
+    const auto corners = (torch::arange(h / 2, longs) * (2 * w)).unsqueeze(1) + torch::arange(w / 2, longs) * 2;
+    auto indices = torch::where(bottomWins, rightWins.select(3, 1), rightWins.select(3, 0)).to(torch::kInt64);
+    indices.add_(bottomWins.to(torch::kInt64) * w).add_(corners);
+    return {torch::maximum(top, bottom), indices};
+}
+
+torch::Tensor maxPool2x2Backward(const torch::Tensor& gradient, const torch::Tensor& x, const torch::Tensor& indices) {
+    return at::max_pool2d_with_indices_backward(gradient.contiguous(), x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, false,
+                                                indices);
+}
+
 torch::Tensor maxPool2x2(const torch::Tensor& x) {
     if (!isEvenCpuMap(x)) return torch::max_pool2d(x, 2, 2);
     if (torch::GradMode::is_enabled() && x.requires_grad()) {
-        // Small maps (`net` at batch 4) are faster with LibTorch's kernel: its
-        // one call costs less than this function's dozen small ones.
         if (x.numel() < kLargeMap) return torch::max_pool2d(x, 2, 2);
         return MaxPool2x2Function::apply(x);
     }

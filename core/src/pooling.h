@@ -18,4 +18,11 @@ namespace alx {
 torch::Tensor maxPool2x2(const torch::Tensor& x);
 torch::Tensor avgPool2x2(const torch::Tensor& x);
 
+// For training without autograd (explicit backpropagation): max pooling's
+// values and the flat index of each window's winner in its plane, the
+// indices LibTorch's max_pool2d_with_indices gives, ties included; and the
+// gradient with respect to x given the gradient of the values.
+std::tuple<torch::Tensor, torch::Tensor> maxPool2x2WithIndices(const torch::Tensor& x);
+torch::Tensor maxPool2x2Backward(const torch::Tensor& gradient, const torch::Tensor& x, const torch::Tensor& indices);
+
 }  // namespace alx

@@ -100,6 +100,8 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     const ConvolutionBackendForBatch convolutionBackend(config.batchSize);
     const ThreadsForBatch threads(config.batchSize);
     const torch::Device device = train.images.device();
+    // Explicit gradients are written into the flat arrangement's gradient buffer.
+    const bool explicitGradients = config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat();
     auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     const int64_t n = train.size();
     const int64_t batches = (n + config.batchSize - 1) / config.batchSize;
@@ -132,9 +134,14 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
             const auto images = epochImages.slice(0, begin, end);
             const auto labels = epochLabels.slice(0, begin, end);
 
-            optimiser.zeroGrad();
-            const auto loss = torch::nn::functional::cross_entropy(model.forward(images).logits, labels);
-            loss.backward();
+            torch::Tensor loss;
+            if (explicitGradients) {
+                loss = model.lossWithGradients(images, labels);  // overwrites every gradient
+            } else {
+                optimiser.zeroGrad();
+                loss = torch::nn::functional::cross_entropy(model.forward(images).logits, labels);
+                loss.backward();
+            }
             optimiser.step();
             // Summed on the device; read only every readInterval batches.
             windowLossSum += loss.detach();

@@ -23,6 +23,10 @@ struct TrainConfig {
     // batches (and at each epoch's end): the host never waits for the
     // device on every batch, and a NaN is still caught within that window.
     int64_t lossReadInterval = 50;
+    // Models that can compute their gradients without autograd (see
+    // Classifier::hasExplicitGradients) do so; false forces autograd, for
+    // comparing the two.
+    bool explicitGradients = true;
 };
 
 struct BatchReport {
