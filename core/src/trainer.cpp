@@ -100,8 +100,10 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     const ConvolutionBackendForBatch convolutionBackend(config.batchSize);
     const ThreadsForBatch threads(config.batchSize);
     const torch::Device device = train.images.device();
-    // Explicit gradients are written into the flat arrangement's gradient buffer.
-    const bool explicitGradients = config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat();
+    // Explicit gradients are written into the flat arrangement's gradient
+    // buffer. CPU only until they have been checked on a GPU.
+    const bool explicitGradients =
+        config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat() && device.is_cpu();
     auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     const int64_t n = train.size();
     const int64_t batches = (n + config.batchSize - 1) / config.batchSize;
