@@ -10,9 +10,7 @@ FlatOptimiser::FlatOptimiser(const std::vector<torch::Tensor>& parameters, const
     torch::NoGradGuard noGrad;
     int64_t total = 0;
     for (const auto& p : parameters) total += p.numel();
-    // On a GPU every operation is a kernel launch and memory traffic is
-    // cheap, so the flat arrangement pays there whatever the size.
-    flat_ = !parameters.empty() && (total <= options_.flatLimit || !parameters.front().device().is_cpu());
+    flat_ = total <= options_.flatLimit && !parameters.empty();
     if (!flat_) {
         parameters_ = parameters;
         for (const auto& p : parameters_) {

@@ -4,12 +4,10 @@
 // gradient, becomes a view into one flat tensor, so that zeroing the
 // gradients and a whole step are a handful of tensor operations instead of
 // several per parameter; at the notebook's batch of 4 those per-operation
-// costs were most of a step. Large models (ResNet-18) on the CPU:
-// parameters stay apart and gradients are released rather than zeroed,
-// since there the memory traffic of a flat buffer (zeroing, accumulating in
-// place) costs more than the operations it saves (ResNet-18 trained 25 %
-// slower flat). On a GPU, where each of Adam's eight operations per
-// parameter is a kernel launch, every model is flat.
+// costs were most of a step. Large models (ResNet-18): parameters stay
+// apart and gradients are released rather than zeroed, since there the
+// memory traffic of a flat buffer (zeroing, accumulating in place) costs
+// more than the operations it saves (ResNet-18 trained 25 % slower flat).
 // The arithmetic is PyTorch's (torch.optim.SGD with momentum,
 // torch.optim.Adam without weight decay); test_trainer checks it against
 // LibTorch's own optimisers in both arrangements.
@@ -29,7 +27,7 @@ public:
         double learningRate = 1e-3;
         double momentum = 0.9;  // SGD
         double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // Adam
-        int64_t flatLimit = 4'000'000;  // parameters up to which one flat buffer is used on the CPU
+        int64_t flatLimit = 4'000'000;  // parameters up to which one flat buffer is used
     };
 
     // In the flat arrangement the parameters' storage is rebound: construct
