@@ -77,6 +77,35 @@ private slots:
         QVERIFY2(seconds < 1.0, qPrintable(QString("the job took %1 s to end").arg(seconds)));
     }
 
+    // A Stop that arrives after the job was queued but before it began (as
+    // when Stop is clicked while the worker thread is still busy) ends that
+    // job; clearStop(), which the GUI calls before queuing, lets the next run.
+    void stopBeforeTheJobBeginsIsKept() {
+        TrainingWorker worker;
+        std::atomic<bool> stopped{false}, finished{false};
+        connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
+        connect(&worker, &TrainingWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
+        TrainRequest request;
+        request.dataDir = mnist_;
+        request.model = "lenet5";
+        request.epochs = 1;
+        request.trainImages = 200;
+        request.testImages = 100;
+        worker.clearStop();  // queued
+        worker.requestStop();  // stopped before it began
+        std::thread first([&] { worker.train(request); });
+        first.join();
+        QVERIFY(stopped.load());
+        QVERIFY(!finished.load());
+
+        stopped = false;
+        worker.clearStop();
+        std::thread second([&] { worker.train(request); });
+        second.join();
+        QVERIFY(finished.load());
+        QVERIFY(!stopped.load());
+    }
+
     void labelsAnsweredFromAnotherThread() {
         TrainingWorker worker;
         std::mutex mutex;

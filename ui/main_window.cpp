@@ -179,6 +179,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new Train
         alPage_->clearCurves();
         alPage_->setRunning(true);
         setBusy(true, tr("Active learning on %1…").arg(dataset_->currentText()));
+        worker_->clearStop();  // before queuing: a Stop from now on ends this job
         Q_EMIT activeLearningRequested(request);
     });
     connect(alPage_, &ActiveLearningPage::stopRequested, this, &MainWindow::stop);
@@ -363,6 +364,7 @@ QWidget* MainWindow::buildTrainPanel() {
         setBusy(true, tr("Downloading…"));
         downloadProgress_->setVisible(true);
         downloadProgress_->setValue(0);
+        worker_->clearStop();  // before queuing: a Stop from now on ends this job
         Q_EMIT downloadRequested(dataset_->currentData().toString());
     });
     return panel;
@@ -499,6 +501,7 @@ void MainWindow::startTraining() {
     tabs_->setCurrentIndex(0);
     setBusy(true, tr("Training %1 on %2").arg(model_->currentText(), dataset_->currentText()));
     saveSettings();
+    worker_->clearStop();  // before queuing: a Stop from now on ends this job
     Q_EMIT trainRequested(r);
 }
 

@@ -110,6 +110,8 @@ void TrainingWorker::requestStop() {
     labelsArrived_.notify_all();
 }
 
+void TrainingWorker::clearStop() { stop_.store(false); }
+
 void TrainingWorker::provideLabels(const std::vector<int64_t>& labels) {
     {
         std::lock_guard<std::mutex> lock(labelMutex_);
@@ -119,7 +121,6 @@ void TrainingWorker::provideLabels(const std::vector<int64_t>& labels) {
 }
 
 void TrainingWorker::runActiveLearning(const AlRequest& request) {
-    stop_.store(false);
     {
         std::lock_guard<std::mutex> lock(labelMutex_);  // provideLabels() may run in the GUI thread
         givenLabels_.reset();
@@ -196,7 +197,6 @@ void TrainingWorker::runActiveLearning(const AlRequest& request) {
 TrainingWorker::~TrainingWorker() = default;
 
 void TrainingWorker::train(const TrainRequest& request) {
-    stop_.store(false);
     auto shouldStop = [this] { return stop_.load(std::memory_order_relaxed); };
     try {
         configureThreads();
@@ -284,7 +284,6 @@ void TrainingWorker::train(const TrainRequest& request) {
 }
 
 void TrainingWorker::download(const QString& dataset) {
-    stop_.store(false);
     try {
         const DatasetSpec& spec = datasetSpec(dataset.toStdString());
         DownloadOptions options;

@@ -24,9 +24,14 @@ public:
     TrainingWorker();
     ~TrainingWorker() override;
 
-    // Thread-safe: asks the running job to end at its next check (and
-    // releases a wait for the person's labels).
+    // Thread-safe: asks the running job, or the next one if none has begun
+    // yet, to end at its next check (and releases a wait for the person's
+    // labels). The flag stays set until clearStop().
     void requestStop();
+    // Thread-safe: forgets an earlier Stop. The GUI calls it just before it
+    // queues a job, so that a Stop sent after that, even before the job
+    // begins, still ends it.
+    void clearStop();
     // Thread-safe: the person's labels for the last AlQuery.
     void provideLabels(const std::vector<int64_t>& labels);
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "alx/errors.h"
+#include "alx/evaluator.h"
 #include "alx/flat_optimiser.h"
 
 namespace alx {
@@ -51,20 +52,6 @@ public:
 private:
     int previous_;
 };
-
-double accuracyOn(Classifier& model, const TensorSet& set) {
-    torch::NoGradGuard noGrad;
-    model.eval();
-    int64_t correct = 0;
-    constexpr int64_t kChunk = 1000;
-    for (int64_t start = 0; start < set.size(); start += kChunk) {
-        const int64_t end = std::min(set.size(), start + kChunk);
-        const auto logits = model.forward(set.images.slice(0, start, end)).logits;
-        correct += logits.argmax(1).eq(set.labels.slice(0, start, end)).sum().item<int64_t>();
-    }
-    model.train();
-    return set.size() > 0 ? double(correct) / double(set.size()) : 0.0;
-}
 
 }  // namespace
 
@@ -175,7 +162,8 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
         report.epoch = epoch;
         report.epochs = config.epochs;
         report.meanLoss = epochLossRead / double(batches);
-        if (validation.size() > 0) report.validationAccuracy = accuracyOn(model, validation);
+        // The same evaluation as the test set's: batches spread over threads, inference mode.
+        if (validation.size() > 0) report.validationAccuracy = evaluateModel(model, validation).accuracy;
         report.seconds = secondsSince(epochStart);
         result.epochs.push_back(report);
         if (callbacks.onEpoch) callbacks.onEpoch(report);
