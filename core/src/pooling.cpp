@@ -9,6 +9,11 @@ bool isEvenCpuMap(const torch::Tensor& x) {
     return x.device().is_cpu() && x.dim() == 4 && x.is_contiguous() && x.size(2) % 2 == 0 && x.size(3) % 2 == 0;
 }
 
+// In training, whether our forward pass (with indices) beats LibTorch's
+// kernel. Small maps (`net` at batch 4) are faster with LibTorch's: its one
+// call costs less than the dozen small ones of ours.
+bool trainingForwardOfOursPays(const torch::Tensor& x) { return isEvenCpuMap(x) && x.numel() >= kLargeMap; }
+
 // Combines each pair of rows, then each pair of columns, with `combine`.
 template <class Combine>
 torch::Tensor pool2x2(const torch::Tensor& x, Combine combine) {
@@ -39,9 +44,7 @@ public:
 }  // namespace
 
 std::tuple<torch::Tensor, torch::Tensor> maxPool2x2WithIndices(const torch::Tensor& x) {
-    // Small maps (`net` at batch 4) are faster with LibTorch's kernel: its
-    // one call costs less than the dozen small ones below.
-    if (!isEvenCpuMap(x) || x.numel() < kLargeMap) return at::max_pool2d_with_indices(x, {2, 2}, {2, 2});
+    if (!trainingForwardOfOursPays(x)) return at::max_pool2d_with_indices(x, {2, 2}, {2, 2});
     // Each pair of columns, then each pair of rows, remembering which one won
     // (the second only when strictly greater): that is the window's first
     // maximum in row-major order, the element LibTorch's own kernel picks,
@@ -70,8 +73,7 @@ torch::Tensor maxPool2x2Backward(const torch::Tensor& gradient, const torch::Ten
 torch::Tensor maxPool2x2(const torch::Tensor& x) {
     if (!isEvenCpuMap(x)) return torch::max_pool2d(x, 2, 2);
     if (torch::GradMode::is_enabled() && x.requires_grad()) {
-        if (x.numel() < kLargeMap) return torch::max_pool2d(x, 2, 2);
-        return MaxPool2x2Function::apply(x);
+        return trainingForwardOfOursPays(x) ? MaxPool2x2Function::apply(x) : torch::max_pool2d(x, 2, 2);
     }
     return pool2x2(x, [](const torch::Tensor& a, const torch::Tensor& b) { return torch::maximum(a, b); });
 }
