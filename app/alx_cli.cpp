@@ -6,7 +6,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "alx/errors.h"
+#include "alx/util/errors.h"
 #include "alx/version.h"
 #include "cli_jobs.h"
 
@@ -20,8 +20,8 @@ extern "C" void onInterrupt(int) {
     std::signal(SIGINT, SIG_DFL);
 }
 
-void addDataOptions(CLI::App* cmd, DataOptions& data) {
-    cmd->add_option("--dataset", data.dataset, "mnist or fashion-mnist")->capture_default_str();
+void addDataOptions(CLI::App* cmd, alx::DatasetRequest& data) {
+    cmd->add_option("--dataset", data.name, "mnist or fashion-mnist")->capture_default_str();
     cmd->add_option("--data-dir", data.dataDir,
                     "directory holding the four IDX files (raw or .gz), or a <dataset>/ folder of them");
     cmd->add_flag("!--no-verify", data.verifyChecksums, "skip the MD5 check of the dataset files");
@@ -31,8 +31,8 @@ void addDataOptions(CLI::App* cmd, DataOptions& data) {
         ->check(CLI::NonNegativeNumber);
 }
 
-void addRunOptions(CLI::App* cmd, TrainJob& job, bool training) {
-    cmd->add_option("--model", job.model, "net, simplecnn, resnet18 or lenet5")->required();
+void addRunOptions(CLI::App* cmd, alx::TrainJobRequest& job, bool training) {
+    cmd->add_option("--model", job.model, "net, simplecnn, resnet18, lenet5 or gal")->required();
     addDataOptions(cmd, job.data);
     if (training) {
         cmd->add_option("--epochs", job.epochs, "epochs (default: the model's preset)")->check(CLI::PositiveNumber);
@@ -53,6 +53,8 @@ void addRunOptions(CLI::App* cmd, TrainJob& job, bool training) {
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     cmd->add_option("--neighbours", job.neighbours, "neighbours per image for the neighbour scores")
         ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_flag("--train-neighbours", job.trainNeighbours,
+                  "also find each test image's --neighbours nearest training images (train_neighbours.npy)");
     cmd->add_option("--threads", job.threads, "CPU threads for LibTorch (default: all cores)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--out", job.outDir, "output directory (created if missing)")->required();
@@ -65,75 +67,96 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("alx-cli ") + alx::kVersion);
     app.require_subcommand(1);
 
-    TrainJob train;
+    alx::TrainJobRequest train;
     auto* trainCmd = app.add_subcommand("train", "train a model, evaluate it and write the per-sample scores");
     addRunOptions(trainCmd, train, true);
 
-    TrainJob eval;
+    alx::TrainJobRequest eval;
     auto* evalCmd = app.add_subcommand("eval", "evaluate saved weights and write the per-sample scores");
     addRunOptions(evalCmd, eval, false);
 
-    FetchJob fetch;
+    FetchOptions fetch;
     auto* fetchCmd = app.add_subcommand("fetch", "download MNIST into the cache and check its MD5s");
     fetchCmd->add_option("--dataset", fetch.dataset, "dataset to download")->capture_default_str();
     fetchCmd->add_option("--dest", fetch.destDir, "directory to download into (default: the user cache)");
     fetchCmd->add_option("--mirror", fetch.mirrors, "base URL to download from instead of the usual mirrors");
 
-    BenchJob bench;
+    BenchOptions bench;
+    bench.request.data.trainImages = 6400;
+    bench.request.data.testImages = 10000;
     auto* benchCmd = app.add_subcommand("bench", "measure training and scoring throughput (images per second)");
-    benchCmd->add_option("--model", bench.model, "net, simplecnn, resnet18 or lenet5")->required();
-    benchCmd->add_option("--dataset", bench.data.dataset, "mnist or fashion-mnist")->capture_default_str();
-    benchCmd->add_option("--data-dir", bench.data.dataDir, "directory holding the four IDX files");
-    benchCmd->add_flag("!--no-verify", bench.data.verifyChecksums, "skip the MD5 check of the dataset files");
-    benchCmd->add_option("--batch-size", bench.batchSize, "training batch size (default: the model's preset)")
+    benchCmd->add_option("--model", bench.request.model, "net, simplecnn, resnet18, lenet5 or gal")->required();
+    benchCmd->add_option("--dataset", bench.request.data.name, "mnist or fashion-mnist")->capture_default_str();
+    benchCmd->add_option("--data-dir", bench.request.data.dataDir, "directory holding the four IDX files");
+    benchCmd->add_flag("!--no-verify", bench.request.data.verifyChecksums, "skip the MD5 check of the dataset files");
+    benchCmd->add_option("--batch-size", bench.request.batchSize, "training batch size (default: the model's preset)")
         ->check(CLI::PositiveNumber);
-    benchCmd->add_option("--train-images", bench.trainImages, "images to train on, one pass")->capture_default_str()
+    benchCmd->add_option("--train-images", bench.request.data.trainImages, "images to train on, one pass")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    benchCmd->add_option("--eval-images", bench.evalImages, "test images to evaluate and score")->capture_default_str()
+    benchCmd->add_option("--eval-images", bench.request.data.testImages, "test images to evaluate and score")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    benchCmd->add_option("--seed", bench.seed, "seed")->capture_default_str();
-    benchCmd->add_option("--device", bench.device, "auto, cpu or cuda")->capture_default_str()
+    benchCmd->add_option("--seed", bench.request.seed, "seed")->capture_default_str();
+    benchCmd->add_option("--device", bench.request.device, "auto, cpu or cuda")->capture_default_str()
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    benchCmd->add_option("--threads", bench.threads, "CPU threads for LibTorch (default: all cores)")
+    benchCmd->add_option("--threads", bench.request.threads, "CPU threads for LibTorch (default: all cores)")
         ->check(CLI::NonNegativeNumber);
-    benchCmd->add_flag("--warm-up", bench.warmUp,
+    benchCmd->add_flag("--warm-up", bench.request.warmUp,
                        "evaluate once, untimed, before timing it (on a GPU the first pass also loads its kernels)");
     benchCmd->add_flag("--json", bench.json, "print one JSON line (the last line) with the figures");
 
-    ActiveLearningJob al;
+    ActiveLearningOptions al;
+    alx::ActiveLearningJobRequest& alRequest = al.request;
     auto* alCmd = app.add_subcommand(
         "al", "pool-based active learning: strategies compared against labels (writes curve.csv and summary.json)");
     alCmd->add_option("--strategy", al.strategies,
                       "comma-separated: random, least_confidence, entropy, margin, bald, variation_ratios, coreset, "
                       "kl_neighbours, entropy_coreset (the hybrid: most entropic, spread by k-center)")
         ->required();
-    alCmd->add_option("--model", al.loop.model, "model (gal has the dropout BALD and variation ratios need)")->capture_default_str();
-    alCmd->add_option("--dataset", al.data.dataset, "mnist or fashion-mnist")->capture_default_str();
-    alCmd->add_option("--data-dir", al.data.dataDir, "directory holding the four IDX files");
-    alCmd->add_flag("!--no-verify", al.data.verifyChecksums, "skip the MD5 check of the dataset files");
-    alCmd->add_option("--train-images", al.data.trainImages, "use only the first N training images as the pool (0 = all)")
+    alCmd->add_option("--model", alRequest.loop.model, "model (gal has the dropout BALD and variation ratios need)")->capture_default_str();
+    alCmd->add_option("--dataset", alRequest.data.name, "mnist or fashion-mnist")->capture_default_str();
+    alCmd->add_option("--data-dir", alRequest.data.dataDir, "directory holding the four IDX files");
+    alCmd->add_flag("!--no-verify", alRequest.data.verifyChecksums, "skip the MD5 check of the dataset files");
+    alCmd->add_option("--train-images", alRequest.data.trainImages, "use only the first N training images as the pool (0 = all)")
         ->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--test-images", al.data.testImages, "measure on the first N test images only (0 = all)")
+    alCmd->add_option("--test-images", alRequest.data.testImages, "measure on the first N test images only (0 = all)")
         ->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--initial", al.loop.initial, "initial labelled images, balanced over the classes")->capture_default_str()
+    alCmd->add_option("--initial", alRequest.loop.initial, "initial labelled images, balanced over the classes")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    alCmd->add_option("--acquire", al.loop.acquire, "images labelled per round")->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--budget", al.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
+    alCmd->add_option("--acquire", alRequest.loop.acquire, "images labelled per round")->capture_default_str()->check(CLI::PositiveNumber);
+    alCmd->add_option("--budget", alRequest.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    alCmd->add_option("--pool-subset", al.loop.poolSubset, "candidates scored per round, at random from the pool (0 = all)")
+    alCmd->add_option("--pool-subset", alRequest.loop.poolSubset, "candidates scored per round, at random from the pool (0 = all)")
         ->capture_default_str()->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--mc-samples", al.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
+    alCmd->add_option("--mc-samples", alRequest.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
         ->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--max-steps", al.loop.maxStepsPerRound, "training steps per round at most (50 epochs or this, whichever is fewer)")
+    alCmd->add_option("--max-steps", alRequest.loop.maxStepsPerRound, "training steps per round at most (50 epochs or this, whichever is fewer)")
         ->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--repeats", al.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
+    alCmd->add_option("--repeats", alRequest.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
         ->check(CLI::PositiveNumber);
-    alCmd->add_option("--seed", al.seed, "seed")->capture_default_str();
-    alCmd->add_option("--device", al.device, "auto, cpu or cuda")->capture_default_str()
+    alCmd->add_option("--seed", alRequest.seed, "seed")->capture_default_str();
+    alCmd->add_option("--device", alRequest.device, "auto, cpu or cuda")->capture_default_str()
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    alCmd->add_option("--threads", al.threads, "CPU threads for LibTorch (default: all cores)")->check(CLI::NonNegativeNumber);
-    alCmd->add_flag("--resume", al.resume, "continue the interrupted run in --out without repeating finished rounds");
-    alCmd->add_option("--out", al.outDir, "output directory")->required();
+    alCmd->add_option("--threads", alRequest.threads, "CPU threads for LibTorch (default: all cores)")->check(CLI::NonNegativeNumber);
+    alCmd->add_flag("--resume", alRequest.resume, "continue the interrupted run in --out without repeating finished rounds");
+    alCmd->add_option("--out", alRequest.outDir, "output directory")->required();
+
+    alx::MapJobRequest map;
+    auto* mapCmd = app.add_subcommand("map", "a 2-D map (t-SNE or PCA) of a run's embeddings, kept in the run folder");
+    mapCmd->add_option("--run", map.runDir, "the run folder (alx-cli train or eval)")->required();
+    mapCmd->add_option("--method", map.method, "tsne or pca")->capture_default_str()->check(CLI::IsMember({"tsne", "pca"}));
+    mapCmd->add_option("--split", map.split, "test, train or all (test rows, then training rows)")
+        ->capture_default_str()->check(CLI::IsMember({"test", "train", "all"}));
+    mapCmd->add_option("--perplexity", map.tsne.perplexity, "t-SNE's perplexity")->capture_default_str()
+        ->check(CLI::Range(1.0, 10000.0));
+    mapCmd->add_option("--iterations", map.tsne.iterations, "t-SNE's iterations")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    mapCmd->add_option("--seed", map.tsne.seed, "seed (t-SNE starts from the PCA map; the seed is for ties only)")
+        ->capture_default_str();
+    mapCmd->add_option("--threads", map.threads, "CPU threads for LibTorch (default: all cores)")->check(CLI::NonNegativeNumber);
+    mapCmd->add_option("--device", map.device, "auto, cpu or cuda")->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    mapCmd->add_option("--data-dir", map.data.dataDir, "where the run's dataset is (for --split train or all)");
+    mapCmd->add_flag("!--no-verify", map.data.verifyChecksums, "skip the MD5 check of the dataset files");
 
     auto* modelsCmd = app.add_subcommand("models", "list the models and their presets");
     std::string datasetsDir;
@@ -159,12 +182,18 @@ int main(int argc, char** argv) {
         if (*evalCmd) return runTrain(eval);
         if (*fetchCmd) return runFetch(fetch);
         if (*benchCmd) return runBench(bench);
-        if (*alCmd) return runActiveLearningJob(al);
+        if (*alCmd) return runActiveLearning(al);
+        if (*mapCmd) return runMap(map);
         if (*modelsCmd) return listModels();
         if (*datasetsCmd) return listDatasets(datasetsDir);
     } catch (const alx::InputError& e) {
-        std::cerr << "alx-cli: " << e.what() << std::endl;
+        // The engine names the request field; point at the flag that sets it.
+        const std::string flag = flagForField(e.field());
+        std::cerr << "alx-cli: " << e.what() << (flag.empty() ? "" : " (" + flag + ")") << std::endl;
         return kBadInput;
+    } catch (const alx::Cancelled&) {
+        std::cerr << "alx-cli: interrupted" << std::endl;
+        return kInterrupted;
     } catch (const alx::RunError& e) {
         std::cerr << "alx-cli: " << e.what() << std::endl;
         return kRunFailed;

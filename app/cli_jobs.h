@@ -1,71 +1,32 @@
 #pragma once
-// The jobs alx-cli runs, apart from its argument parsing so that each reads
-// as a plain sequence of engine calls.
+// What alx-cli does for each subcommand once its arguments are parsed: fill
+// a core job's request, print the job's callbacks, map its outcome to an
+// exit code. The work itself is in core/ (alx/jobs/).
 #include <atomic>
-#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "alx/active_learning_config.h"
-#include "alx/dataset_loader.h"
+#include "alx/jobs/active_learning_job.h"
+#include "alx/jobs/bench_job.h"
+#include "alx/jobs/map_job.h"
+#include "alx/jobs/train_job.h"
 
 namespace alx::cli {
 
 // Exit codes, the same for every subcommand.
 enum ExitCode : int { kOk = 0, kRunFailed = 1, kBadInput = 2, kInterrupted = 130 };
 
-struct DataOptions {
-    std::string dataset = "mnist";
-    std::string dataDir;
-    bool verifyChecksums = true;
-    int64_t trainImages = 0;  // 0 = all; else the first N (for quick runs and tests)
-    int64_t testImages = 0;
-};
-
-struct TrainJob {
-    DataOptions data;
-    std::string model;
-    int epochs = 0;          // 0 = the model's preset
-    int64_t batchSize = 0;   // 0 = preset
-    double learningRate = 0; // 0 = preset
-    uint64_t seed = 0;
-    int64_t validation = 0;
-    std::string device = "auto";
-    int64_t neighbours = 5;
-    int threads = 0;
-    std::string initWeights;  // train: optional starting weights
-    std::string weights;      // eval: the weights to evaluate (no training)
-    std::string outDir;
-};
-
-// Throughput of training and of evaluation with all six scores, measured
-// the way shared/bench/seed_pipeline.py measures the notebook's pipeline.
-struct BenchJob {
-    DataOptions data;
-    std::string model;
-    int64_t batchSize = 0;      // 0 = the model's preset
-    int64_t trainImages = 6400;
-    int64_t evalImages = 10000;
-    uint64_t seed = 0;
-    std::string device = "auto";
-    int threads = 0;
-    bool warmUp = false;  // evaluate once, untimed, before the timed evaluation
+struct BenchOptions {
+    BenchJobRequest request;
     bool json = false;
 };
 
-struct ActiveLearningJob {
-    DataOptions data;
-    std::string strategies;  // comma-separated
-    ActiveLearningConfig loop;  // model, initial, acquire, budget, pool subset, MC samples, steps
-    int repeats = 3;
-    uint64_t seed = 0;
-    std::string device = "auto";
-    int threads = 0;
-    bool resume = false;
-    std::string outDir;
+struct ActiveLearningOptions {
+    ActiveLearningJobRequest request;
+    std::string strategies;  // comma-separated, as typed
 };
 
-struct FetchJob {
+struct FetchOptions {
     std::string dataset = "mnist";
     std::string destDir;  // empty = the user cache
     std::vector<std::string> mirrors;
@@ -74,14 +35,16 @@ struct FetchJob {
 // Set by the SIGINT handler; polled between batches and chunks.
 extern std::atomic<bool> interruptRequested;
 
-int runTrain(const TrainJob& job);  // also eval, when job.weights is set
-int runFetch(const FetchJob& job);
-int runBench(const BenchJob& job);
-int runActiveLearningJob(const ActiveLearningJob& job);
-
-// Locates and loads the dataset the options name, and says where it came from.
-LoadedDataset loadFor(const DataOptions& options);
+int runTrain(const TrainJobRequest& request);  // also eval, when request.weights is set
+int runBench(const BenchOptions& options);
+int runActiveLearning(ActiveLearningOptions options);
+int runMap(const MapJobRequest& request);
+int runFetch(const FetchOptions& options);
 int listModels();
 int listDatasets(const std::string& dataDir);
+
+// The flag of alx-cli that sets a request field ("budget" -> "--budget"),
+// for error messages; empty when none does.
+std::string flagForField(const std::string& field);
 
 }  // namespace alx::cli

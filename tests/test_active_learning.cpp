@@ -3,11 +3,11 @@
 // budget, rounds in order, resume, a human labeller).
 #include <torch/torch.h>
 
-#include "alx/acquisition.h"
-#include "alx/active_learning.h"
-#include "alx/dataset_catalog.h"
-#include "alx/dataset_loader.h"
-#include "alx/errors.h"
+#include "alx/active_learning/acquisition.h"
+#include "alx/active_learning/loop.h"
+#include "alx/data/dataset_catalog.h"
+#include "alx/data/dataset_loader.h"
+#include "alx/util/errors.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>
@@ -45,7 +45,6 @@ public:
     }
     bool hasDropoutHead() const override { return true; }
     int64_t embeddingDim() const override { return e_.size(1); }
-    std::string embeddingDescription() const override { return "table"; }
 
 private:
     torch::Tensor p_, e_;
@@ -221,8 +220,12 @@ private slots:
         config.poolSubset = 50;
         config.maxStepsPerRound = 10;
         int rounds = 0;
+        std::vector<ActiveLearningRound> seen;
         ActiveLearningCallbacks callbacks;
-        callbacks.onRound = [&](const ActiveLearningRound&) { ++rounds; };
+        callbacks.onRound = [&](const ActiveLearningRound& r) {
+            ++rounds;
+            seen.push_back(r);
+        };
         callbacks.shouldStop = [&] { return rounds >= 2; };
         std::vector<std::vector<int64_t>> asked;
         callbacks.labeller = [&](const std::vector<int64_t>& images) {
@@ -234,6 +237,27 @@ private slots:
         QCOMPARE(rounds, 2);
         QCOMPARE(asked.size(), size_t(2));  // asked after rounds 0 and 1
         QCOMPARE(asked[0].size(), size_t(10));
+
+        // The person's labels are the ones trained with, not the dataset's.
+        QCOMPARE(seen[1].acquired, asked[0]);
+        QCOMPARE(seen[1].acquiredLabels, std::vector<int64_t>(10, 7));
+        int trulySeven = 0;
+        for (int64_t i : asked[0]) trulySeven += pool_.labels[i].item<int64_t>() == 7;
+        QVERIFY2(trulySeven < 10, "the test needs images that are not all sevens");
+        QCOMPARE(result.labelled.size(), size_t(40));
+        QCOMPARE(result.labels.size(), size_t(40));
+        for (size_t j = 0; j < 20; ++j) QCOMPARE(result.labels[j], pool_.labels[result.labelled[j]].item<int64_t>());
+        for (size_t j = 20; j < 40; ++j) QCOMPARE(result.labels[j], int64_t(7));
+
+        // Resumed with those labels, the next round still trains with them and
+        // reports them back; without a labeller, new images get the dataset's.
+        config.budget = 50;
+        ActiveLearningCallbacks resume;
+        const auto continued =
+            runActiveLearning(Strategy::Entropy, config, pool_, test_, 3, resume, result.labelled, result.labels);
+        QCOMPARE(continued.labelled.size(), size_t(50));
+        for (size_t j = 20; j < 40; ++j) QCOMPARE(continued.labels[j], int64_t(7));
+        for (size_t j = 40; j < 50; ++j) QCOMPARE(continued.labels[j], pool_.labels[continued.labelled[j]].item<int64_t>());
     }
 
     void modelsWithoutDropoutRefuseMonteCarloStrategies() {

@@ -214,6 +214,28 @@ private slots:
         expectBadInput({"eval", "--model", "simplecnn", "--weights", out + "/model.pt", "--data-dir", data_,
                         "--no-verify", "--out", path("eval2")},
                        "model.pt");
+        // net has LeNet-5's tensor names and shapes: the model recorded in the file tells them apart.
+        const Result wrong = runCli({"eval", "--model", "net", "--weights", out + "/model.pt", "--data-dir", data_,
+                                     "--no-verify", "--out", path("eval3")});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("model.pt") && wrong.err.contains("'lenet5'") && wrong.err.contains("'net'"),
+                 qPrintable(wrong.err));
+        QCOMPARE(wrong.err.trimmed().count('\n'), 0);
+        // The run folder is whole and consistent for the strict reader, and says what it is.
+        QCOMPARE(s["format"].toInt(), 1);
+        QCOMPARE(s["kind"].toString(), QString("training"));
+        QCOMPARE(es["kind"].toString(), QString("evaluation"));
+        QCOMPARE(s["class_names"].toArray().size(), 10);
+    }
+
+    void errorsNameTheFlag() {
+        // The engine names the request field; the CLI points at its flag.
+        expectBadInput({"al", "--strategy", "entropy", "--budget", "10", "--initial", "20", "--data-dir", data_,
+                        "--no-verify", "--out", path("al-budget")},
+                       "(--budget)");
+        expectBadInput({"train", "--model", "lenet5", "--val", "999999", "--data-dir", data_, "--no-verify", "--out",
+                        path("val")},
+                       "(--val)");
     }
 
     void divergenceIsExitCodeOneAndKeepsTheSummary() {

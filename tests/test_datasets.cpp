@@ -2,9 +2,9 @@
 // can disagree with each other.
 #include <torch/torch.h>
 
-#include "alx/dataset_catalog.h"
-#include "alx/dataset_loader.h"
-#include "alx/errors.h"
+#include "alx/data/dataset_catalog.h"
+#include "alx/data/dataset_loader.h"
+#include "alx/util/errors.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>

@@ -2,10 +2,10 @@
 // the internet): whole files with good checksums land, damaged ones are
 // discarded and reported, mirrors are tried in turn, and a cancel leaves no
 // partial file behind.
-#include "alx/dataset_catalog.h"
-#include "alx/dataset_loader.h"
-#include "alx/downloader.h"
-#include "alx/errors.h"
+#include "alx/data/dataset_catalog.h"
+#include "alx/data/dataset_loader.h"
+#include "alx/data/downloader.h"
+#include "alx/util/errors.h"
 #include "test_support.h"
 
 #include <QProcess>

@@ -1,29 +1,45 @@
 // The real main window driven as a person would (offscreen): pick LeNet-5,
 // click Train on a small MNIST subset, wait, and check what every view
-// shows; Stop mid-run; close the window mid-run; save, reopen and export.
-#include "alx/scores.h"
+// shows; Stop mid-run; close the window mid-run or while the dataset loads;
+// save, reopen and export; active learning, labelled by the person, and
+// run folders handed between the app and alx-cli in both directions.
+// Every test builds the window and the runs it needs: none relies on
+// another's.
+#include "alx/scoring/scores.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
-#include <QTableWidget>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
 
+#include <csignal>
+#include <map>
 #include <numeric>
+#include <signal.h>
 
 #include "active_learning_page.h"
 #include "confusion_view.h"
 #include "digit_tile.h"
 #include "histogram.h"
+#include "job_worker.h"
+#include "learning_curve_plot.h"
 #include "loss_plot.h"
 #include "main_window.h"
 #include "score_histograms.h"
 #include "test_support.h"
+#include "training_panel.h"
 #include "uncertain_grid.h"
 
 using namespace alx::ui;
@@ -32,10 +48,11 @@ class TestGui : public QObject {
     Q_OBJECT
 
     QString mnist_;
-    QTemporaryDir tmp_;
-    std::unique_ptr<MainWindow> trained_;  // kept from the first test for the save/open ones
+    QTemporaryDir tmp_;  // each test uses a folder of its own in here
 
+    // A window from the default settings (so no test sees another's).
     std::unique_ptr<MainWindow> makeWindow(int epochs, int trainImages, int testImages) {
+        QSettings().clear();
         auto w = std::make_unique<MainWindow>();
         w->setDataDirectory(mnist_);
         w->selectDataset("mnist");
@@ -46,20 +63,59 @@ class TestGui : public QObject {
         return w;
     }
 
+    // The tiny run of the round-trip tests, as alx-cli's flags; the app's
+    // windows use the same through the panel and the page (alWindow).
+    QStringList alArguments(const QString& out, bool resume) const {
+        QStringList args = {"al", "--strategy", "entropy", "--repeats", "1", "--budget", "40", "--initial", "20",
+                            "--acquire", "10", "--max-steps", "20", "--train-images", "2000", "--test-images", "500",
+                            "--threads", "1", "--data-dir", mnist_, "--out", out};
+        if (resume) args << "--resume";
+        return args;
+    }
+
+    std::unique_ptr<MainWindow> alWindow() {
+        auto w = makeWindow(1, 2000, 500);
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setStrategies({"entropy"});
+        page->setBudget(20, 10, 40, 2000, 1, 20);
+        return w;
+    }
+
+    // How many times each label count appears in a run's curve.csv.
+    static std::map<int64_t, int> curveCounts(const QString& dir) {
+        std::map<int64_t, int> counts;
+        QFile file(dir + "/curve.csv");
+        if (!file.open(QIODevice::ReadOnly)) return counts;
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        for (int i = 1; i < lines.size(); ++i) {  // after the header
+            const QList<QByteArray> fields = lines[i].split(',');
+            if (fields.size() == 4) ++counts[fields[2].toLongLong()];
+        }
+        return counts;
+    }
+
+    // The labels a run folder's state file says each labelled image was trained with.
+    static QJsonArray stateLabels(const QString& dir, const QString& strategy) {
+        QFile file(dir + "/state/" + strategy + "-0.json");
+        if (!file.open(QIODevice::ReadOnly)) return {};
+        return QJsonDocument::fromJson(file.readAll()).object().value("labels").toArray();
+    }
+
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);  // settings go to a test location
+        QStandardPaths::setTestModeEnabled(true);  // settings and app runs go to a test location
+        // As the app does; without an organisation QSettings reads and
+        // writes nothing (status AccessError), which looks like a damaged file.
+        QCoreApplication::setOrganizationName("alx");
         qputenv("ALX_NO_DIALOGS", "1");
         std::string why;
         mnist_ = QString::fromStdString(alx::test::mnistDirectory(why));
         if (mnist_.isEmpty()) QFAIL(why.c_str());
     }
 
-    void scoreOrderMatchesCore() {
-        for (int k = 0; k < kScoreCount; ++k) {
-            QCOMPARE(QString(scoreKeyName(k)), QString::fromStdString(alx::scoreKey(alx::kAllScores[size_t(k)])));
-            QCOMPARE(scoreHighIsUncertain(k), alx::highIsUncertain(alx::kAllScores[size_t(k)]));
-        }
+    // The runs the app wrote under its (test mode) data location.
+    void cleanupTestCase() {
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs").removeRecursively();
     }
 
     void histogramCountsEveryValueOnce() {
@@ -74,8 +130,8 @@ private slots:
     }
 
     void trainShowsLossHistogramsAndGrid() {
-        trained_ = makeWindow(2, 3000, 400);
-        MainWindow& w = *trained_;
+        auto window = makeWindow(2, 3000, 400);
+        MainWindow& w = *window;
         QSignalSpy finished(&w, &MainWindow::runFinished);
         QSignalSpy failed(&w, &MainWindow::runFailed);
 
@@ -109,7 +165,7 @@ private slots:
         QVERIFY2(results->accuracy > 0.8, qPrintable(QString::number(results->accuracy)));
 
         // Each histogram holds every evaluated image exactly once.
-        for (int k = 0; k < kScoreCount; ++k) {
+        for (int k = 0; k < alx::kScoreCount; ++k) {
             const auto& counts = w.histograms()->histogram(k).counts;
             QCOMPARE(std::accumulate(counts.begin(), counts.end(), 0), 400);
             QVERIFY(w.histograms()->plot(k)->plottableCount() == 1);
@@ -137,10 +193,13 @@ private slots:
     }
 
     void saveOpenAndExport() {
-        QVERIFY(trained_);
+        auto trained = makeWindow(2, 1000, 200);
+        QSignalSpy finished(trained.get(), &MainWindow::runFinished);
+        QTest::mouseClick(trained->trainButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(300000));
         const QString dir = tmp_.path() + "/saved";
-        QSignalSpy saved(trained_.get(), &MainWindow::runSaved);
-        trained_->saveRunAs(dir);
+        QSignalSpy saved(trained.get(), &MainWindow::runSaved);
+        trained->saveRunAs(dir);
         QVERIFY(saved.wait(60000));
         for (const char* f : {"summary.json", "per_sample.csv", "embeddings.npy", "probabilities.npy", "model.pt"}) {
             QVERIFY2(QFile::exists(dir + "/" + f), f);
@@ -148,7 +207,7 @@ private slots:
 
         const QString plots = tmp_.path() + "/plots";
         QDir().mkpath(plots);
-        trained_->exportPlots(plots);
+        trained->exportPlots(plots);
         QVERIFY(QFile::exists(plots + "/loss.png"));
         QVERIFY(QFile::exists(plots + "/loss.pdf"));
         QVERIFY(QFile::exists(plots + "/histogram_kl_divergence.pdf"));
@@ -160,14 +219,14 @@ private slots:
         QSignalSpy opened(reopened.get(), &MainWindow::runFinished);
         reopened->openRunFrom(dir);
         QVERIFY(opened.wait(60000));
-        const auto a = trained_->results(), b = reopened->results();
+        const auto a = trained->results(), b = reopened->results();
         QCOMPARE(b->count, a->count);
         QCOMPARE(b->accuracy, a->accuracy);
         QCOMPARE(b->neighbours, a->neighbours);
         QCOMPARE(b->labels, a->labels);
         QCOMPARE(reopened->lossPlot()->epochPointCount(), 2);
-        for (int k = 0; k < kScoreCount; ++k) {
-            QCOMPARE(reopened->histograms()->histogram(k).counts, trained_->histograms()->histogram(k).counts);
+        for (int k = 0; k < alx::kScoreCount; ++k) {
+            QCOMPARE(reopened->histograms()->histogram(k).counts, trained->histograms()->histogram(k).counts);
         }
 
         // A damaged run is refused with a message, and nothing is half-shown.
@@ -192,14 +251,23 @@ private slots:
         QSignalSpy failed(w.get(), &MainWindow::runFailed);
         Q_EMIT page->runRequested(page->request());
         QVERIFY(w->isBusy());
+        // The run has a folder of its own under the app's data location, and the status bar says so.
+        const QString dir = w->activeLearningRunDir();
+        const QString runs = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs/";
+        QVERIFY2(dir.startsWith(runs) && dir.contains("-al-gal-mnist"), qPrintable(dir));
+        QVERIFY2(w->statusBar()->currentMessage().contains(dir), qPrintable(w->statusBar()->currentMessage()));
         QVERIFY(finished.wait(300000));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
         // Rounds at 20, 30 and 40 labels for each strategy, one line each.
         QCOMPARE(page->roundCount("random"), 3);
         QCOMPARE(page->roundCount("entropy"), 3);
         QTRY_COMPARE(page->table()->rowCount(), 2);
-        QVERIFY(page->plot()->graphCount() == 6);  // a line and a two-graph band per strategy
+        QTRY_COMPARE(page->plot()->graphCount(), 6);  // a line and a two-graph band per strategy
         QVERIFY(!w->isBusy());
+        QVERIFY(page->resumeButton()->isEnabled());
+        for (const char* f : {"settings.json", "curve.csv", "summary.json", "state/random-0.json", "state/entropy-0.json"}) {
+            QVERIFY2(QFile::exists(dir + "/" + f), f);
+        }
     }
 
     void humanLabelsTheAcquiredImages() {
@@ -210,6 +278,9 @@ private slots:
         page->setHumanMode(true);
         w->tabs()->setCurrentWidget(page);
         QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        // The rounds as the worker reports them, queued to this thread.
+        std::vector<AlRoundPoint> rounds;
+        connect(w->worker(), &JobWorker::alRound, w.get(), [&](const AlRoundPoint& p) { rounds.push_back(p); });
         Q_EMIT page->runRequested(page->request());
         // After round 0 the app asks for ten labels; the person types them.
         QTRY_COMPARE_WITH_TIMEOUT(page->labelFields().size(), 10, 120000);
@@ -222,6 +293,17 @@ private slots:
         QTest::mouseClick(submit, Qt::LeftButton);
         QVERIFY(finished.wait(120000));
         QCOMPARE(page->roundCount("entropy (you)"), 2);  // 20 labels, then 30 with the person's
+
+        // The person's sevens trained the acquired images, not MNIST's own
+        // labels (which are not all 7): in the round's report and in the
+        // run folder a resume reads.
+        QCOMPARE(rounds.size(), size_t(2));
+        QCOMPARE(rounds[1].usedLabels, std::vector<int>(10, 7));
+        QVERIFY2(std::any_of(rounds[1].trueLabels.begin(), rounds[1].trueLabels.end(), [](int l) { return l != 7; }),
+                 "every acquired image is a 7: the check proves nothing");
+        const QJsonArray labels = stateLabels(w->activeLearningRunDir(), "entropy");
+        QCOMPARE(labels.size(), 30);
+        for (int i = 20; i < 30; ++i) QCOMPARE(labels[i].toInt(), 7);
     }
 
     void damagedSettingsFallBackToDefaults() {
@@ -234,11 +316,14 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
         file.write("[train\nmodel=simplecnn\n\x01\x02[[[=\n");
         file.close();
-        QVERIFY(QSettings().status() != QSettings::NoError);
+        // (No QSettings here: only the first to parse a file sees its FormatError, and that must be the window.)
         {
             MainWindow w;  // must not crash, and must start from the defaults
+            QCOMPARE(QString::fromStdString(w.trainingPanel()->trainRequest().model), QString("lenet5"));
             w.close();     // writes its settings again
         }
+        QVERIFY(QFile::exists(path + ".damaged"));  // set aside, not lost
+        QFile::remove(path + ".damaged");
         QFile rewritten(path);
         QVERIFY(rewritten.open(QIODevice::ReadOnly));
         const QByteArray text = rewritten.readAll();
@@ -273,6 +358,138 @@ private slots:
         w.reset();
         qInfo("closing during training took %lld ms", static_cast<long long>(latency.elapsed()));
         QVERIFY(latency.elapsed() < 3000);
+    }
+
+    // Loading the full MNIST with its MD5s checked takes a while; closing
+    // the window meanwhile must not wait for it. Closed at once, and once
+    // the worker is surely reading the files.
+    void closingWhileTheDatasetLoadsIsPrompt() {
+        for (int delayMs : {0, 150}) {
+            auto w = makeWindow(1, 0, 0);
+            QTest::mouseClick(w->trainButton(), Qt::LeftButton);
+            if (delayMs > 0) QTest::qWait(delayMs);
+            QCOMPARE(w->lossPlot()->batchPointCount(), 0);  // still loading, not training
+            QElapsedTimer latency;
+            latency.start();
+            QVERIFY(w->close());  // stops the job, ends the worker's thread and joins it
+            w.reset();
+            qInfo("closing %d ms into loading took %lld ms", delayMs, static_cast<long long>(latency.elapsed()));
+            QVERIFY2(latency.elapsed() < 1000, "closing while the dataset loads took a second or more");
+        }
+    }
+
+    // Folder… recognises the dataset a folder holds by its label files, and
+    // the status never calls a folder of MNIST a home of Fashion-MNIST.
+    void dataFolderIsRecognised() {
+        auto w = makeWindow(1, 0, 0);
+        TrainingPanel* panel = w->trainingPanel();
+        panel->selectDataset("fashion-mnist");
+        QSignalSpy message(panel, &TrainingPanel::message);
+        panel->useDataFolder(mnist_);
+        QCOMPARE(panel->datasetName(), QString("mnist"));
+        QVERIFY(!message.isEmpty() && message.first().first().toString().contains("MNIST"));
+        QVERIFY2(panel->datasetStatus()->text().startsWith("Found in"), qPrintable(panel->datasetStatus()->text()));
+
+        panel->selectDataset("fashion-mnist");
+        const QString status = panel->datasetStatus()->text();
+        QVERIFY2(!status.contains("Found in") && status.contains("holds MNIST, not Fashion-MNIST"), qPrintable(status));
+        QVERIFY(!panel->datasetStatus()->styleSheet().contains("2a7d2a"));  // not green
+    }
+
+    // Rounds arrive one by one; the curve is redrawn once for a burst of
+    // them, and a round reported again (a resume) is drawn once.
+    void learningCurvesRedrawCoalesced() {
+        LearningCurvePlot plot;
+        const int before = plot.replotCount();
+        for (int i = 0; i < 90; ++i) plot.addPoint("entropy", i % 3, 20 + 10 * (i / 3), 0.5 + 0.005 * (i / 3));
+        QCOMPARE(plot.replotCount(), before);
+        QTRY_COMPARE(plot.replotCount(), before + 1);
+        QCOMPARE(plot.pointCount("entropy"), 90);
+        plot.addPoint("entropy", 0, 20, 0.6);
+        QCOMPARE(plot.pointCount("entropy"), 90);
+        QTRY_COMPARE(plot.replotCount(), before + 2);
+        QCOMPARE(plot.plot()->graphCount(), 3);
+    }
+
+    // A run made by alx-cli, interrupted after its first acquisition, opens
+    // in the app as File > Open opens it, and Resume finishes it.
+    void cliRunOpensAndResumesInTheApp() {
+        const QString dir = tmp_.path() + "/cli-run";
+        QProcess cli;
+        cli.start(alx::test::cliPath(), alArguments(dir, false));
+        QVERIFY(cli.waitForStarted());
+        QByteArray seen;
+        QElapsedTimer waited;
+        waited.start();
+        while (!seen.contains("entropy repeat 1: 30 labels") && cli.state() == QProcess::Running && waited.elapsed() < 300000) {
+            cli.waitForReadyRead(1000);
+            seen += cli.readAllStandardOutput();
+        }
+        QVERIFY2(seen.contains("entropy repeat 1: 30 labels"), (seen + cli.readAllStandardError()).constData());
+        ::kill(pid_t(cli.processId()), SIGINT);
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(cli.exitCode(), 130);
+        QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{20, 1}, {30, 1}}));
+
+        auto w = alWindow();
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setBudget(30, 5, 1000, 500, 3, 100);  // other settings: opening shows the run's
+        QVERIFY(!page->resumeButton()->isEnabled());
+        QSignalSpy opened(w.get(), &MainWindow::activeLearningRunOpened);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        w->openRunFrom(dir);
+        QVERIFY(opened.wait(60000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(w->tabs()->currentWidget(), static_cast<QWidget*>(page));
+        QCOMPARE(page->roundCount("entropy"), 2);
+        QTRY_COMPARE(page->plot()->graphCount(), 3);
+        QTRY_COMPARE(page->table()->rowCount(), 1);
+        QCOMPARE(page->findChildren<DigitTile*>().size(), 10);  // the images acquired for 30 labels
+        const AlRequest shown = page->request();
+        QCOMPARE(shown.strategies, std::vector<std::string>{"entropy"});
+        QCOMPARE(shown.loop.initial, int64_t(20));
+        QCOMPARE(shown.loop.acquire, int64_t(10));
+        QCOMPARE(shown.loop.budget, int64_t(40));
+        QCOMPARE(shown.loop.maxStepsPerRound, int64_t(20));
+        QCOMPARE(shown.repeats, 1);
+        QVERIFY(page->resumeButton()->isEnabled());
+
+        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        QTest::mouseClick(page->resumeButton(), Qt::LeftButton);
+        QVERIFY(w->isBusy());
+        QVERIFY(finished.wait(300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{20, 1}, {30, 1}, {40, 1}}));
+        QCOMPARE(page->roundCount("entropy"), 3);
+    }
+
+    // The other way round: a run started in the app and stopped after its
+    // first round is finished by `alx-cli al --resume`.
+    void appRunIsFinishedByTheCli() {
+        auto w = alWindow();
+        ActiveLearningPage* page = w->activeLearningPage();
+        JobWorker* worker = w->worker();
+        // Stopped from the worker's own thread as round 0 is reported, so
+        // that the run cannot finish before the Stop lands.
+        connect(worker, &JobWorker::alRound, worker, [worker](const AlRoundPoint&) { worker->requestStop(); },
+                Qt::DirectConnection);
+        QSignalSpy stopped(w.get(), &MainWindow::runStopped);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        Q_EMIT page->runRequested(page->request());
+        QVERIFY(stopped.wait(300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        const QString dir = w->activeLearningRunDir();
+        QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{20, 1}}));
+        QVERIFY(page->resumeButton()->isEnabled());  // a stopped run can be continued here too
+        w.reset();
+
+        QProcess cli;
+        cli.start(alx::test::cliPath(), alArguments(dir, true));
+        QVERIFY(cli.waitForFinished(300000));
+        QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0,
+                 (cli.readAllStandardOutput() + cli.readAllStandardError()).constData());
+        QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{20, 1}, {30, 1}, {40, 1}}));
     }
 };
 

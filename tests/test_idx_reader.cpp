@@ -3,8 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "alx/errors.h"
-#include "alx/idx_reader.h"
+#include "alx/util/errors.h"
+#include "alx/data/idx_reader.h"
 #include "test_support.h"
 
 using namespace alx;

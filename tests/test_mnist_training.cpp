@@ -3,13 +3,13 @@
 // scores over all 10,000 test images must be sane.
 #include <torch/torch.h>
 
-#include "alx/dataset_catalog.h"
-#include "alx/dataset_loader.h"
-#include "alx/device.h"
-#include "alx/evaluator.h"
-#include "alx/model_registry.h"
-#include "alx/scores.h"
-#include "alx/trainer.h"
+#include "alx/data/dataset_catalog.h"
+#include "alx/data/dataset_loader.h"
+#include "alx/util/device.h"
+#include "alx/scoring/evaluator.h"
+#include "alx/models/model_registry.h"
+#include "alx/scoring/scores.h"
+#include "alx/training/trainer.h"
 #include "test_support.h"
 
 #include <QtTest>

@@ -2,9 +2,10 @@
 // loading weights (including a file made for another model).
 #include <torch/torch.h>
 
-#include "alx/errors.h"
-#include "alx/model_registry.h"
-#include "pooling.h"
+#include "alx/util/errors.h"
+#include "alx/models/model_registry.h"
+#include "alx/storage/weights_file.h"
+#include "kernels/pooling.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -38,7 +39,10 @@ private slots:
             QCOMPARE(out.embedding.sizes().vec(), (std::vector<int64_t>{batch, int64_t(embeddingDim)}));
             QVERIFY(torch::isfinite(out.logits).all().item<bool>());
         }
-        QVERIFY(!model->embeddingDescription().empty());
+        // The catalogue names the layer and its width, and knows which models have dropout.
+        const ModelInfo& info = modelInfo(name.toStdString());
+        QVERIFY2(QString::fromStdString(info.embedding).contains(QString("(%1)").arg(embeddingDim)), info.embedding.c_str());
+        QCOMPARE(info.hasDropoutHead, model->hasDropoutHead());
     }
 
     // At inference the first convolution takes another code path on the
@@ -188,33 +192,52 @@ private slots:
         const std::string path = (dir.path() + "/model.pt").toStdString();
         torch::manual_seed(2);
         auto a = makeModel("lenet5");
-        saveWeights(*a, path);
+        saveWeights(*a, path, {"lenet5", 10});
+        QCOMPARE(readWeightsInfo(path).model, std::string("lenet5"));
+        QCOMPARE(readWeightsInfo(path).classes, int64_t(10));
         torch::manual_seed(99);
         auto b = makeModel("lenet5");
         const auto x = torch::randn({2, 1, 28, 28});
         a->eval();
         b->eval();
         QVERIFY(!torch::allclose(a->forward(x).logits, b->forward(x).logits));
-        loadWeights(*b, path);
+        loadWeights(*b, path, {"lenet5", 10});
         QVERIFY(torch::allclose(a->forward(x).logits, b->forward(x).logits));
 
         // ResNet-18's batch-norm running statistics travel too.
         auto r = makeModel("resnet18");
-        saveWeights(*r, path);
+        saveWeights(*r, path, {"resnet18", 10});
         auto r2 = makeModel("resnet18");
-        loadWeights(*r2, path);
+        loadWeights(*r2, path, {"resnet18", 10});
     }
 
     void weightsOfAnotherModelAreRefused() {
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/model.pt").toStdString();
-        saveWeights(*makeModel("simplecnn"), path);
+        saveWeights(*makeModel("simplecnn"), path, {"simplecnn", 10});
         auto net = makeModel("net");
-        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path));
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path, {"net", 10}));
 
-        saveWeights(*makeModel("net"), path);
+        // net and lenet5 have the same tensor names and shapes: the record tells them apart.
+        saveWeights(*makeModel("net"), path, {"net", 10});
         auto lenet = makeModel("lenet5");
-        loadWeights(*lenet, path);  // same names and shapes: allowed (weights are only numbers)
+        try {
+            loadWeights(*lenet, path, {"lenet5", 10});
+            QFAIL("net's weights were loaded into lenet5");
+        } catch (const InputError& e) {
+            const QString why = e.what();
+            QVERIFY2(why.contains("model.pt") && why.contains("'net'") && why.contains("'lenet5'"), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path, {"net", 7}));  // another class count
+
+        // A file written before the record existed is checked by its tensors alone.
+        const std::string legacy = (dir.path() + "/legacy.pt").toStdString();
+        torch::serialize::OutputArchive archive;
+        makeModel("net")->save(archive);
+        archive.save_to(legacy);
+        QVERIFY(readWeightsInfo(legacy).model.empty());
+        loadWeights(*lenet, legacy, {"lenet5", 10});
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*makeModel("simplecnn"), legacy, {"simplecnn", 10}));
 
         const std::string garbage = (dir.path() + "/garbage.pt").toStdString();
         QFile file(QString::fromStdString(garbage));
@@ -222,7 +245,7 @@ private slots:
         file.write("not a weights file");
         file.close();
         try {
-            loadWeights(*lenet, garbage);
+            loadWeights(*lenet, garbage, {"lenet5", 10});
             QFAIL("garbage accepted as weights");
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains("garbage.pt"), e.what());

@@ -12,11 +12,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include "alx/errors.h"
-#include "alx/evaluator.h"
-#include "alx/model_registry.h"
-#include "alx/neighbours.h"
-#include "parallel_items.h"
+#include "alx/util/errors.h"
+#include "alx/scoring/evaluator.h"
+#include "alx/models/model_registry.h"
+#include "alx/scoring/neighbours.h"
+#include "kernels/parallel_items.h"
 
 #include <QtTest>
 

@@ -2,10 +2,10 @@
 // and summary.json, all written atomically.
 #include <torch/torch.h>
 
-#include "alx/atomic_file.h"
-#include "alx/errors.h"
-#include "alx/npy_writer.h"
-#include "alx/run_writer.h"
+#include "alx/storage/atomic_file.h"
+#include "alx/util/errors.h"
+#include "alx/storage/npy.h"
+#include "alx/storage/run_writer.h"
 
 #include <cstring>
 
@@ -60,8 +60,12 @@ private slots:
         std::memcpy(values, bytes.data() + 10 + headerLength, sizeof values);
         QCOMPARE(values[2], 3.25f);
         QCOMPARE(values[4], 7.0f);
-        // Integer tensors become float32 too.
-        QVERIFY(encodeNpy(torch::ones({1, 1}, torch::kInt64)).find("'<f4'") != std::string::npos);
+        // Integer tensors are written as int32 and read back as int64.
+        const std::string ints = encodeNpy(torch::tensor({3, -2, 7, 1}, torch::kInt64).view({2, 2}));
+        QVERIFY(ints.find("'<i4'") != std::string::npos);
+        const auto back = parseNpy(std::vector<uint8_t>(ints.begin(), ints.end()), "ints.npy");
+        QCOMPARE(back.scalar_type(), torch::kInt64);
+        QVERIFY(torch::equal(back, torch::tensor({3, -2, 7, 1}, torch::kInt64).view({2, 2})));
     }
 
     void perSampleCsvColumns() {

@@ -1,10 +1,10 @@
 // The six scores on small inputs whose values were worked out by hand
-// (the definitions in NOTES.md), and the neighbour search against brute force.
+// (the definitions in the README and docs/notebook.md), and the neighbour search against brute force.
 #include <torch/torch.h>
 
-#include "alx/errors.h"
-#include "alx/neighbours.h"
-#include "alx/scores.h"
+#include "alx/util/errors.h"
+#include "alx/scoring/neighbours.h"
+#include "alx/scoring/scores.h"
 
 #include <QtTest>
 

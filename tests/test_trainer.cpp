@@ -3,12 +3,13 @@
 // evaluator's accuracy and confusion matrix agree with each other.
 #include <torch/torch.h>
 
-#include "alx/dataset_catalog.h"
-#include "alx/dataset_loader.h"
-#include "alx/evaluator.h"
-#include "alx/flat_optimiser.h"
-#include "alx/model_registry.h"
-#include "alx/trainer.h"
+#include "alx/data/dataset_catalog.h"
+#include "alx/data/dataset_loader.h"
+#include "alx/scoring/evaluator.h"
+#include "alx/training/flat_optimiser.h"
+#include "alx/models/model_registry.h"
+#include "alx/storage/weights_file.h"
+#include "alx/training/trainer.h"
 #include "test_support.h"
 
 #include <QFileInfo>
@@ -208,7 +209,7 @@ private slots:
         // Saved weights hold the parameters alone, not the flat buffer each time.
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/m.pt").toStdString();
-        saveWeights(*ours, path);
+        saveWeights(*ours, path, {"lenet5", 10});
         QVERIFY(QFileInfo(QString::fromStdString(path)).size() < 4 * 44426 * 2);  // LeNet-5 has 44,426 parameters
     }
 

@@ -4,9 +4,13 @@
 // directly, so what crosses threads goes only through the worker's atomics,
 // mutex and condition variable; scripts/tsan.sh runs this under
 // ThreadSanitizer, which sees all of them.
-#include "training_worker.h"
+#include "job_worker.h"
 #include "test_support.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <atomic>
@@ -21,6 +25,7 @@ class TestWorkerThreads : public QObject {
     Q_OBJECT
 
     std::string mnist_;
+    QTemporaryDir runs_;  // each active-learning test writes its run folder in here
 
     template <typename Predicate>
     static bool waitFor(Predicate done, int seconds) {
@@ -32,10 +37,12 @@ class TestWorkerThreads : public QObject {
         return true;
     }
 
-    // A short human-in-the-loop run: one repeat, 200 candidates, 20 steps a round.
+    // A short human-in-the-loop run: one repeat, 200 candidates, 20 steps a
+    // round, written to a new folder of its own.
     AlRequest humanRequest(const std::string& strategy, int64_t budget) const {
         AlRequest request;
         request.dataDir = mnist_;
+        request.outDir = (runs_.path() + "/" + QString::fromStdString(strategy)).toStdString();
         request.strategies = {strategy};
         request.loop.budget = budget;
         request.loop.poolSubset = 200;
@@ -54,12 +61,12 @@ private slots:
     }
 
     void stopFromAnotherThreadEndsTraining() {
-        TrainingWorker worker;
+        JobWorker worker;
         std::atomic<int> batches{0};
         std::atomic<bool> stopped{false}, finished{false};
-        connect(&worker, &TrainingWorker::batchProgress, &worker, [&](const BatchPoint&) { ++batches; }, Qt::DirectConnection);
-        connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
-        connect(&worker, &TrainingWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::batchProgress, &worker, [&](const BatchPoint&) { ++batches; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
         TrainRequest request;
         request.dataDir = mnist_;
         request.model = "lenet5";
@@ -81,10 +88,10 @@ private slots:
     // when Stop is clicked while the worker thread is still busy) ends that
     // job; clearStop(), which the GUI calls before queuing, lets the next run.
     void stopBeforeTheJobBeginsIsKept() {
-        TrainingWorker worker;
+        JobWorker worker;
         std::atomic<bool> stopped{false}, finished{false};
-        connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
-        connect(&worker, &TrainingWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
         TrainRequest request;
         request.dataDir = mnist_;
         request.model = "lenet5";
@@ -107,20 +114,20 @@ private slots:
     }
 
     void labelsAnsweredFromAnotherThread() {
-        TrainingWorker worker;
+        JobWorker worker;
         std::mutex mutex;
         std::vector<AlQuery> queries;
         std::vector<AlRoundPoint> rounds;
         std::atomic<bool> done{false};
-        connect(&worker, &TrainingWorker::alLabelsNeeded, &worker, [&](const AlQuery& q) {
+        connect(&worker, &JobWorker::alLabelsNeeded, &worker, [&](const AlQuery& q) {
             std::lock_guard<std::mutex> lock(mutex);
             queries.push_back(q);
         }, Qt::DirectConnection);
-        connect(&worker, &TrainingWorker::alRound, &worker, [&](const AlRoundPoint& r) {
+        connect(&worker, &JobWorker::alRound, &worker, [&](const AlRoundPoint& r) {
             std::lock_guard<std::mutex> lock(mutex);
             rounds.push_back(r);
         }, Qt::DirectConnection);
-        connect(&worker, &TrainingWorker::alFinished, &worker, [&](const QString&) { done = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::alFinished, &worker, [&](const QString&) { done = true; }, Qt::DirectConnection);
         const AlRequest request = humanRequest("entropy", 40);  // 20 initial, 10 a round: two questions
         std::thread job([&] { worker.runActiveLearning(request); });
         // Two questions, each answered from this thread with all sevens.
@@ -140,13 +147,33 @@ private slots:
         std::lock_guard<std::mutex> lock(mutex);
         QCOMPARE(rounds.size(), size_t(3));  // 20, 30 and 40 labels
         QCOMPARE(rounds.back().labels, int64_t(40));
+
+        // The person's labels, not the dataset's, trained every acquired
+        // image: as each round reports them, and as the run folder keeps
+        // them for a resume. MNIST's own labels of these 20 images are not
+        // all 7, so a loop that used them would fail here.
+        bool someTrueLabelIsNot7 = false;
+        for (size_t r = 1; r < rounds.size(); ++r) {
+            QCOMPARE(rounds[r].usedLabels.size(), size_t(10));
+            QCOMPARE(rounds[r].trueLabels.size(), size_t(10));
+            for (int label : rounds[r].usedLabels) QCOMPARE(label, 7);
+            for (int label : rounds[r].trueLabels) someTrueLabelIsNot7 = someTrueLabelIsNot7 || label != 7;
+        }
+        QVERIFY2(someTrueLabelIsNot7, "every acquired image is a 7: the check below proves nothing");
+        QFile state(QString::fromStdString(request.outDir) + "/state/entropy-0.json");
+        QVERIFY2(state.open(QIODevice::ReadOnly), qPrintable(state.fileName()));
+        const QJsonObject json = QJsonDocument::fromJson(state.readAll()).object();
+        const QJsonArray labelled = json.value("labelled").toArray(), labels = json.value("labels").toArray();
+        QCOMPARE(labelled.size(), 40);
+        QCOMPARE(labels.size(), 40);
+        for (int i = int(request.loop.initial); i < labels.size(); ++i) QCOMPARE(labels[i].toInt(), 7);
     }
 
     void stopReleasesAWaitForLabels() {
-        TrainingWorker worker;
+        JobWorker worker;
         std::atomic<bool> asked{false}, stopped{false};
-        connect(&worker, &TrainingWorker::alLabelsNeeded, &worker, [&](const AlQuery&) { asked = true; }, Qt::DirectConnection);
-        connect(&worker, &TrainingWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::alLabelsNeeded, &worker, [&](const AlQuery&) { asked = true; }, Qt::DirectConnection);
+        connect(&worker, &JobWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
         const AlRequest request = humanRequest("margin", 100);
         std::thread job([&] { worker.runActiveLearning(request); });
         QVERIFY2(waitFor([&] { return asked.load(); }, 300), "the worker asked for no labels");

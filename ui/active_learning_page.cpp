@@ -17,21 +17,15 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
 #include <algorithm>
 
-#include "alx/learning_curve.h"
+#include "alx/active_learning/learning_curve.h"
 #include "digit_tile.h"
+#include "learning_curve_plot.h"
 
 namespace alx::ui {
 namespace {
-
-QColor colourFor(int i) {
-    static const QColor palette[] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
-                                     {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
-    return palette[i % 10];
-}
 
 QSpinBox* spin(QWidget* parent, int low, int high, int value, int step = 1) {
     auto* s = new QSpinBox(parent);
@@ -45,67 +39,11 @@ QSpinBox* spin(QWidget* parent, int low, int high, int value, int step = 1) {
 
 ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     auto* outer = new QHBoxLayout(this);
-    auto* controls = new QGroupBox(tr("Active learning"), this);
-    controls->setMaximumWidth(330);
-    auto* column = new QVBoxLayout(controls);
-    auto* form = new QFormLayout;
-    strategies_ = new QListWidget(controls);
-    for (const auto& [name, description] : strategyChoices()) {
-        auto* item = new QListWidgetItem(QString::fromStdString(name), strategies_);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(name == "random" || name == "entropy" || name == "bald" ? Qt::Checked : Qt::Unchecked);
-        item->setToolTip(QString::fromStdString(description));
-    }
-    strategies_->setFixedHeight(strategies_->sizeHintForRow(0) * strategies_->count() + 6);
-    column->addWidget(new QLabel(tr("Strategies (hover for what each does):"), controls));
-    column->addWidget(strategies_);
-    column->addLayout(form);
-    model_ = new QComboBox(controls);
-    for (const ModelChoice& m : modelChoices()) {
-        model_->addItem(QString::fromStdString(m.displayName), QString::fromStdString(m.name));
-    }
-    model_->setCurrentIndex(model_->findData("gal"));
-    form->addRow(tr("Model:"), model_);
-    initial_ = spin(controls, 10, 1000, 20, 10);
-    initial_->setToolTip(tr("Labelled at the start, balanced over the 10 classes"));
-    form->addRow(tr("Initial labels:"), initial_);
-    acquire_ = spin(controls, 1, 1000, 10);
-    form->addRow(tr("Labels per round:"), acquire_);
-    budget_ = spin(controls, 20, 60000, 1000, 50);
-    form->addRow(tr("Budget (all labels):"), budget_);
-    poolSubset_ = spin(controls, 0, 60000, 2000, 500);
-    poolSubset_->setSpecialValueText(tr("whole pool"));
-    poolSubset_->setToolTip(tr("Candidates scored each round, drawn at random from the unlabelled pool"));
-    form->addRow(tr("Scored per round:"), poolSubset_);
-    mcSamples_ = spin(controls, 1, 200, 20);
-    form->addRow(tr("MC dropout passes:"), mcSamples_);
-    maxSteps_ = spin(controls, 10, 5000, 300, 50);
-    maxSteps_->setToolTip(tr("Training per round: 50 epochs of the labelled set or this many steps, whichever is fewer"));
-    form->addRow(tr("Steps per round (max):"), maxSteps_);
-    repeats_ = spin(controls, 1, 20, 3);
-    form->addRow(tr("Repeats:"), repeats_);
-    human_ = new QCheckBox(tr("I label the acquired images myself"), controls);
-    human_->setToolTip(tr("The first checked strategy, one repeat: the app shows each round's images without labels"));
-    form->addRow(human_);
-    auto* buttons = new QHBoxLayout;
-    run_ = new QPushButton(tr("Run"), controls);
-    stop_ = new QPushButton(tr("Stop"), controls);
-    stop_->setEnabled(false);
-    buttons->addWidget(run_);
-    buttons->addWidget(stop_);
-    form->addRow(buttons);
-    column->addStretch();
-    outer->addWidget(controls);
+    outer->addWidget(buildControls());
 
     auto* right = new QSplitter(Qt::Vertical, this);
-    plot_ = new QCustomPlot(right);
-    plot_->xAxis->setLabel(tr("labelled images"));
-    plot_->yAxis->setLabel(tr("test accuracy"));
-    plot_->yAxis->setRange(0, 1);
-    plot_->legend->setVisible(false);  // shown once there are curves
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    plot_->setMinimumHeight(260);
-    right->addWidget(plot_);
+    curves_ = new LearningCurvePlot(right);
+    right->addWidget(curves_);
 
     table_ = new QTableWidget(0, 4, right);
     table_->setHorizontalHeaderLabels({tr("strategy"), tr("labels to 90 %"), tr("labels to 95 %"), tr("last accuracy")});
@@ -141,11 +79,72 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     outer->addWidget(right, 1);
 
     connect(run_, &QPushButton::clicked, this, [this] { Q_EMIT runRequested(request()); });
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (resumable_) Q_EMIT runRequested(*resumable_);
+    });
     connect(stop_, &QPushButton::clicked, this, &ActiveLearningPage::stopRequested);
     connect(submit_, &QPushButton::clicked, this, &ActiveLearningPage::submitLabels);
-    redrawTimer_.setSingleShot(true);
-    redrawTimer_.setInterval(150);
-    connect(&redrawTimer_, &QTimer::timeout, this, &ActiveLearningPage::redraw);
+    // The table summarises the curves: refreshed with each coalesced redraw.
+    connect(curves_, &LearningCurvePlot::redrawn, this, &ActiveLearningPage::updateTable);
+}
+
+QWidget* ActiveLearningPage::buildControls() {
+    auto* controls = new QGroupBox(tr("Active learning"), this);
+    controls->setMaximumWidth(330);
+    auto* column = new QVBoxLayout(controls);
+    auto* form = new QFormLayout;
+    strategies_ = new QListWidget(controls);
+    for (Strategy strategy : allStrategies()) {
+        const std::string name = strategyName(strategy), description = strategyDescription(strategy);
+        auto* item = new QListWidgetItem(QString::fromStdString(name), strategies_);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(name == "random" || name == "entropy" || name == "bald" ? Qt::Checked : Qt::Unchecked);
+        item->setToolTip(QString::fromStdString(description));
+    }
+    strategies_->setFixedHeight(strategies_->sizeHintForRow(0) * strategies_->count() + 6);
+    column->addWidget(new QLabel(tr("Strategies (hover for what each does):"), controls));
+    column->addWidget(strategies_);
+    column->addLayout(form);
+    model_ = new QComboBox(controls);
+    for (const ModelInfo& m : modelCatalogue()) {
+        model_->addItem(QString::fromStdString(m.displayName), QString::fromStdString(m.name));
+    }
+    model_->setCurrentIndex(model_->findData("gal"));
+    form->addRow(tr("Model:"), model_);
+    initial_ = spin(controls, 10, 1000, 20, 10);
+    initial_->setToolTip(tr("Labelled at the start, balanced over the 10 classes"));
+    form->addRow(tr("Initial labels:"), initial_);
+    acquire_ = spin(controls, 1, 1000, 10);
+    form->addRow(tr("Labels per round:"), acquire_);
+    budget_ = spin(controls, 20, 60000, 1000, 50);
+    form->addRow(tr("Budget (all labels):"), budget_);
+    poolSubset_ = spin(controls, 0, 60000, 2000, 500);
+    poolSubset_->setSpecialValueText(tr("whole pool"));
+    poolSubset_->setToolTip(tr("Candidates scored each round, drawn at random from the unlabelled pool"));
+    form->addRow(tr("Scored per round:"), poolSubset_);
+    mcSamples_ = spin(controls, 1, 200, 20);
+    form->addRow(tr("MC dropout passes:"), mcSamples_);
+    maxSteps_ = spin(controls, 10, 5000, 300, 50);
+    maxSteps_->setToolTip(tr("Training per round: 50 epochs of the labelled set or this many steps, whichever is fewer"));
+    form->addRow(tr("Steps per round (max):"), maxSteps_);
+    repeats_ = spin(controls, 1, 20, 3);
+    form->addRow(tr("Repeats:"), repeats_);
+    human_ = new QCheckBox(tr("I label the acquired images myself"), controls);
+    human_->setToolTip(tr("The first checked strategy, one repeat: the app shows each round's images without labels"));
+    form->addRow(human_);
+    auto* buttons = new QHBoxLayout;
+    run_ = new QPushButton(tr("Run"), controls);
+    stop_ = new QPushButton(tr("Stop"), controls);
+    stop_->setEnabled(false);
+    resume_ = new QPushButton(tr("Resume"), controls);
+    resume_->setEnabled(false);
+    resume_->setToolTip(tr("Continue the opened or stopped run in its folder, with its settings"));
+    buttons->addWidget(run_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(resume_);
+    form->addRow(buttons);
+    column->addStretch();
+    return controls;
 }
 
 AlRequest ActiveLearningPage::request() const {
@@ -165,25 +164,50 @@ AlRequest ActiveLearningPage::request() const {
     return r;
 }
 
+void ActiveLearningPage::setRequest(const AlRequest& r) {
+    QStringList names;
+    for (const std::string& s : r.strategies) names << QString::fromStdString(s);
+    setStrategies(names);
+    model_->setCurrentIndex(std::max(0, model_->findData(QString::fromStdString(r.loop.model))));
+    setBudget(r.loop.initial, r.loop.acquire, r.loop.budget, r.loop.poolSubset, r.repeats, r.loop.maxStepsPerRound);
+    mcSamples_->setValue(r.loop.mcSamples);
+    human_->setChecked(r.human);
+}
+
 void ActiveLearningPage::setRunning(bool running) {
     run_->setEnabled(!running);
     stop_->setEnabled(running);
-    if (running) {
-        repeatsRequested_ = human_->isChecked() ? 1 : repeats_->value();
-    } else {
-        labelPanel_->setVisible(false);
-    }
+    resume_->setEnabled(!running && resumable_.has_value());
+    if (!running) labelPanel_->setVisible(false);
 }
 
-void ActiveLearningPage::clearCurves() {
-    curves_.clear();
-    redraw();
+void ActiveLearningPage::setResumable(const AlRequest& request) {
+    resumable_ = request;
+    resumable_->resume = true;
+    // The table's medians count a repeat that has not reached a target yet.
+    repeatsRequested_ = request.human ? 1 : request.repeats;
+    resume_->setToolTip(tr("Continue the run in %1").arg(QString::fromStdString(request.outDir)));
 }
+
+void ActiveLearningPage::clearCurves() { curves_->clear(); }
+
+QCustomPlot* ActiveLearningPage::plot() const { return curves_->plot(); }
 
 void ActiveLearningPage::addRound(const AlRoundPoint& p) {
-    curves_[p.strategy][p.repeat].push_back({p.labels, p.accuracy});
-    redrawTimer_.start();
+    curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
+    showLastRound(p);
+}
 
+void ActiveLearningPage::showOpenedRun(const AlOpenedRun& run) {
+    clearCurves();
+    for (const AlRoundPoint& p : run.rounds) curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
+    if (!run.rounds.empty()) showLastRound(run.rounds.back());
+    setRequest(run.request);
+    setResumable(run.request);
+    setRunning(false);
+}
+
+void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
     while (QLayoutItem* item = lastRoundLayout_->takeAt(0)) {
         delete item->widget();
         delete item;
@@ -195,56 +219,28 @@ void ActiveLearningPage::addRound(const AlRoundPoint& p) {
                                  .arg(p.labels)
                                  .arg(100 * p.accuracy, 0, 'f', 2)
                                  .arg(p.acquired.empty() ? tr(" (the initial set)") : tr("; acquired before it:")));
-    for (size_t i = 0; i < p.acquired.size(); ++i) {
-        auto* tile = new DigitTile(p.images.data() + i * 28 * 28, p.acquired[i],
-                                   tr("label %1\n%2").arg(p.trueLabels[i]).arg(p.scores[i], 0, 'g', 3), 40, lastRound_);
+    // An opened run has no scores, and a run written before labels were
+    // kept has no used labels: each tile says what is known.
+    const size_t shown = std::min(p.acquired.size(), p.images.size() / (28 * 28));
+    for (size_t i = 0; i < shown; ++i) {
+        const int truth = i < p.trueLabels.size() ? p.trueLabels[i] : -1;
+        QString caption = tr("label %1").arg(truth);
+        if (i < p.usedLabels.size() && p.usedLabels[i] != truth) caption = tr("given %1 (is %2)").arg(p.usedLabels[i]).arg(truth);
+        if (i < p.scores.size()) caption += "\n" + QString::number(p.scores[i], 'g', 3);
+        auto* tile = new DigitTile(p.images.data() + i * 28 * 28, p.acquired[i], caption, 40, lastRound_);
         lastRoundLayout_->addWidget(tile, int(i) / 20, int(i) % 20);
     }
 }
 
-void ActiveLearningPage::redraw() {
-    plot_->clearGraphs();
-    table_->setRowCount(int(curves_.size()));
+void ActiveLearningPage::updateTable() {
+    const LearningCurvePlot::Curves& curves = curves_->curves();
+    table_->setRowCount(int(curves.size()));
     int index = 0;
-    double maxLabels = 1;
-    for (const auto& [strategy, repeats] : curves_) {
-        // Mean over the repeats that reached each label count, with the min-max band.
-        std::map<int64_t, std::vector<double>> byLabels;
+    for (const auto& [strategy, repeats] : curves) {
         std::vector<CurvePoint> points;
         for (const auto& [repeat, curve] : repeats) {
-            for (const auto& [labels, accuracy] : curve) {
-                byLabels[labels].push_back(accuracy);
-                points.push_back({repeat, labels, accuracy});
-            }
+            for (const auto& [labels, accuracy] : curve) points.push_back({repeat, labels, accuracy});
         }
-        QVector<double> x, mean, low, high;
-        for (const auto& [labels, values] : byLabels) {
-            x << double(labels);
-            double sum = 0;
-            for (double v : values) sum += v;
-            mean << sum / double(values.size());
-            low << *std::min_element(values.begin(), values.end());
-            high << *std::max_element(values.begin(), values.end());
-            maxLabels = std::max(maxLabels, double(labels));
-        }
-        const QColor colour = colourFor(index);
-        QCPGraph* lower = plot_->addGraph();
-        lower->setData(x, low, true);
-        lower->setPen(Qt::NoPen);
-        lower->removeFromLegend();
-        QCPGraph* upper = plot_->addGraph();
-        upper->setData(x, high, true);
-        upper->setPen(Qt::NoPen);
-        QColor band = colour;
-        band.setAlpha(50);
-        upper->setBrush(band);
-        upper->setChannelFillGraph(lower);
-        upper->removeFromLegend();
-        QCPGraph* line = plot_->addGraph();
-        line->setData(x, mean, true);
-        line->setPen(QPen(colour, 2));
-        line->setName(QString::fromStdString(strategy));
-
         const int repeatsSeen = std::max(repeatsRequested_, int(repeats.size()));
         auto cell = [](const std::optional<double>& v, bool percent) {
             if (!v) return QObject::tr("not reached");
@@ -256,10 +252,6 @@ void ActiveLearningPage::redraw() {
         table_->setItem(index, 3, new QTableWidgetItem(cell(medianFinalAccuracy(points, int(repeats.size())), true)));
         ++index;
     }
-    plot_->legend->setVisible(!curves_.empty());
-    plot_->xAxis->setRange(0, maxLabels * 1.02);
-    plot_->yAxis->setRange(0, 1);
-    plot_->replot();
 }
 
 void ActiveLearningPage::askForLabels(const AlQuery& query) {
@@ -306,13 +298,7 @@ void ActiveLearningPage::submitLabels() {
     Q_EMIT labelsGiven(labels);
 }
 
-int ActiveLearningPage::roundCount(const std::string& strategy) const {
-    const auto it = curves_.find(strategy);
-    if (it == curves_.end()) return 0;
-    int n = 0;
-    for (const auto& [repeat, curve] : it->second) n += int(curve.size());
-    return n;
-}
+int ActiveLearningPage::roundCount(const std::string& strategy) const { return curves_->pointCount(strategy); }
 
 QList<QLineEdit*> ActiveLearningPage::labelFields() const { return labelFields_; }
 

@@ -3,11 +3,11 @@
 // grow live (accuracy against labels, one line per strategy with the band
 // across repeats), the labels each needs for 90 % and 95 %, the images the
 // last round acquired, and, in the human mode, a panel where the person
-// labels the acquired images (click a field or type 0-9).
-#include <QTimer>
+// labels the acquired images (click a field or type 0-9). An opened or
+// stopped run folder can be continued with Resume.
 #include <QWidget>
 
-#include <map>
+#include <optional>
 
 #include "run_data.h"
 
@@ -25,16 +25,29 @@ class QTableWidget;
 
 namespace alx::ui {
 
+class LearningCurvePlot;
+
 class ActiveLearningPage : public QWidget {
     Q_OBJECT
 public:
     explicit ActiveLearningPage(QWidget* parent = nullptr);
 
+    // A new run's request from the controls (MainWindow adds the data,
+    // device, seed and run folder).
     AlRequest request() const;
+    // Shows a request's settings in the controls.
+    void setRequest(const AlRequest& request);
     void setRunning(bool running);
     void addRound(const AlRoundPoint& point);
     void askForLabels(const AlQuery& query);
     void clearCurves();
+    // An opened run folder: its curves, its settings, its last round's
+    // images; Resume then continues it.
+    void showOpenedRun(const AlOpenedRun& run);
+    // The run Resume continues, with its folder in outDir: set as a run
+    // starts (so that a stopped run can be continued too) or is opened.
+    void setResumable(const AlRequest& request);
+    bool canResume() const { return resumable_.has_value(); }
 
     // For tests: the rounds received per strategy, and the labelling fields.
     int roundCount(const std::string& strategy) const;
@@ -43,7 +56,9 @@ public:
     void setBudget(int64_t initial, int64_t acquire, int64_t budget, int64_t poolSubset, int repeats, int64_t maxSteps);
     void setHumanMode(bool on);
     QTableWidget* table() const { return table_; }
-    QCustomPlot* plot() const { return plot_; }
+    QCustomPlot* plot() const;
+    LearningCurvePlot* curvePlot() const { return curves_; }
+    QPushButton* resumeButton() const { return resume_; }
 
 Q_SIGNALS:
     void runRequested(const alx::ui::AlRequest& request);
@@ -51,15 +66,17 @@ Q_SIGNALS:
     void labelsGiven(const std::vector<int64_t>& labels);
 
 private:
-    void redraw();
+    QWidget* buildControls();
+    void updateTable();
+    void showLastRound(const AlRoundPoint& point);
     void submitLabels();
 
     QListWidget* strategies_;
     QComboBox* model_;
     QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
     QCheckBox* human_;
-    QPushButton *run_, *stop_;
-    QCustomPlot* plot_;
+    QPushButton *run_, *stop_, *resume_;
+    LearningCurvePlot* curves_;
     QTableWidget* table_;
     QLabel* lastRoundTitle_;
     QWidget* lastRound_;
@@ -68,9 +85,7 @@ private:
     QGridLayout* labelLayout_;
     QPushButton* submit_;
     QList<QLineEdit*> labelFields_;
-    QTimer redrawTimer_;
-    // strategy -> repeat -> (labels, accuracy) in order
-    std::map<std::string, std::map<int, std::vector<std::pair<int64_t, double>>>> curves_;
+    std::optional<AlRequest> resumable_;
     int repeatsRequested_ = 1;
 };
 

@@ -43,7 +43,7 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
 
     auto* scores = new QGridLayout;
     for (int kind = 0; kind < kScoreCount; ++kind) {
-        scores->addWidget(new QLabel(tr(scoreName(kind)) + ":", this), kind / 3, (kind % 3) * 2);
+        scores->addWidget(new QLabel(QString::fromStdString(scoreName(scoreAt(kind))) + ":", this), kind / 3, (kind % 3) * 2);
         scores->addWidget(new QLabel(QString::number(r->score(kind, index), 'g', 5), this), kind / 3, (kind % 3) * 2 + 1);
     }
     layout->addLayout(scores);

@@ -1,30 +1,29 @@
 #pragma once
 // The explorer's window: the Train panel on the left; on the right the
 // live loss curve, the results (accuracy, confusion matrix), the score
-// histograms and the grid of uncertain digits. All engine work runs in a
-// TrainingWorker in its own thread; this class only sends it requests and
-// draws what it reports.
+// histograms, the grid of uncertain digits and the Active learning page.
+// All engine work runs in a JobWorker in its own thread; this class only
+// sends it requests and routes what it reports to the views.
 #include <QMainWindow>
 #include <QThread>
 
 #include "run_data.h"
 
-class QAction;
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
-class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTabWidget;
 
 namespace alx::ui {
 
 class ActiveLearningPage;
 class ConfusionView;
+class JobWorker;
 class LossPlot;
+class ResultsView;
+class RunActions;
 class ScoreHistograms;
-class TrainingWorker;
+class TrainingPanel;
+class TrainingView;
 class UncertainGrid;
 
 class MainWindow : public QMainWindow {
@@ -33,22 +32,28 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // For tests and scripted use: the folder searched first for datasets.
+    // For tests and scripted use (the Train panel's fields).
     void setDataDirectory(const QString& dir);
     void selectModel(const QString& name);
     void selectDataset(const QString& name);
     void setEpochs(int epochs);
     void setSubset(int trainImages, int testImages);
 
-    LossPlot* lossPlot() const { return lossPlot_; }
+    TrainingPanel* trainingPanel() const { return panel_; }
+    LossPlot* lossPlot() const;
     ScoreHistograms* histograms() const { return histograms_; }
     UncertainGrid* uncertainGrid() const { return grid_; }
-    ConfusionView* confusionView() const { return confusion_; }
+    ConfusionView* confusionView() const;
     QTabWidget* tabs() const { return tabs_; }
     ActiveLearningPage* activeLearningPage() const { return alPage_; }
-    QPushButton* trainButton() const { return trainButton_; }
-    QPushButton* stopButton() const { return stopButton_; }
+    QPushButton* trainButton() const;
+    QPushButton* stopButton() const;
+    // The worker, for tests that watch its signals (it lives in another
+    // thread: connect with a receiver in this one). Null once shut down.
+    JobWorker* worker() const { return worker_; }
     RunResultsPtr results() const { return results_; }
+    // The folder the last active-learning run started, resumed or opened here writes to.
+    QString activeLearningRunDir() const { return alRunDir_; }
     bool isBusy() const { return busy_; }
 
 Q_SIGNALS:
@@ -58,6 +63,7 @@ Q_SIGNALS:
     void runFailed(const QString& message);
     void runSaved(const QString& dir);
     void activeLearningFinished();
+    void activeLearningRunOpened(const QString& dir);
     // Queued to the worker.
     void trainRequested(const alx::ui::TrainRequest& request);
     void downloadRequested(const QString& dataset);
@@ -67,8 +73,13 @@ Q_SIGNALS:
 
 public Q_SLOTS:
     void startTraining();
+    // A new run from the Active learning page (a folder of its own under
+    // the app's data location), or a resumed one (request.resume).
+    void startActiveLearning(alx::ui::AlRequest request);
     void stop();
     void saveRunAs(const QString& dir = {});
+    // A run folder (File > Open): a trained run or an active-learning one;
+    // the worker tells which.
     void openRunFrom(const QString& dir = {});
     void exportPlots(const QString& dir = {});
 
@@ -76,56 +87,33 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    QWidget* buildTrainPanel();
-    void buildMenus();
-    void applyPreset(const QString& model);
-    void refreshDatasetStatus();
+    QTabWidget* buildPages();
+    void connectPanel();
+    void connectWorker();
+    void connectActiveLearning();
+    void startDownload(const QString& dataset);
+    // Stops the running job, ends the worker's thread and waits for it.
+    void shutDown();
     void setBusy(bool busy, const QString& what = {});
     void showResults(const RunResultsPtr& results);
-    void showImages(const QString& title, const std::vector<int64_t>& indices);
-    void showDetail(qint64 index);
     void loadSettings();
     void saveSettings() const;
 
     QThread workerThread_;
-    TrainingWorker* worker_;
+    JobWorker* worker_;
     RunResultsPtr results_;
     bool busy_ = false;
-    QString dataDir_;
+    QString alRunDir_;
 
-    QComboBox* dataset_;
-    QLabel* datasetStatus_;
-    QPushButton* downloadButton_;
-    QProgressBar* downloadProgress_;
-    QComboBox* model_;
-    QLabel* modelSummary_;
-    QComboBox* optimiser_;
-    QDoubleSpinBox* learningRate_;
-    QSpinBox* batchSize_;
-    QSpinBox* epochs_;
-    QSpinBox* validation_;
-    QSpinBox* trainImages_;
-    QSpinBox* testImages_;
-    QSpinBox* neighbours_;
-    QComboBox* device_;
-    QSpinBox* seed_;
-    QPushButton* trainButton_;
-    QPushButton* stopButton_;
-
+    TrainingPanel* panel_;
+    RunActions* actions_;
     QTabWidget* tabs_;
-    LossPlot* lossPlot_;
-    QProgressBar* progress_;
-    QLabel* progressText_;
-    QLabel* accuracy_;
-    ConfusionView* confusion_;
+    TrainingView* trainingView_;
+    ResultsView* resultsView_;
     ScoreHistograms* histograms_;
     UncertainGrid* grid_;
     ActiveLearningPage* alPage_;
     QLabel* deviceStatus_;
-    QAction* trainAction_;
-    QAction* stopAction_;
-    QAction* saveAction_;
-    QAction* exportAction_;
 };
 
 }  // namespace alx::ui

@@ -9,11 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "alx/active_learning_config.h"
+#include "alx/active_learning/config.h"
+#include "alx/vocabulary.h"
 
 namespace alx::ui {
-
-inline constexpr int kScoreCount = 6;
 
 // What the person asked for in the Train panel.
 struct TrainRequest {
@@ -86,6 +85,13 @@ struct AlRequest {
     int repeats = 3;
     uint64_t seed = 0;
     bool human = false;  // the person labels the acquired images (first strategy, one repeat)
+    std::string outDir;  // the run folder the rounds are written to
+    bool resume = false; // continue the run in outDir
+    // The first N training images form the pool, the first N test images
+    // measure it (0 = all): the Train panel's subset, as alx-cli's
+    // --train-images / --test-images. The run folder does not record them.
+    int64_t trainImages = 0;
+    int64_t testImages = 0;
 };
 
 // One finished round: the point on the curve and what was acquired before it.
@@ -99,6 +105,15 @@ struct AlRoundPoint {
     std::vector<float> scores;
     std::vector<uint8_t> images;    // acquired.size() x 28 x 28
     std::vector<int> trueLabels;
+    std::vector<int> usedLabels;    // the labels trained with (the person's in the human mode); may be empty
+};
+
+// An active-learning run folder as opened: every round on its curves, and
+// the request that resumes it.
+struct AlOpenedRun {
+    std::string dir;
+    AlRequest request;
+    std::vector<AlRoundPoint> rounds;  // the last one carries its acquired images, when known
 };
 
 // Images the person is asked to label.
@@ -109,21 +124,6 @@ struct AlQuery {
     std::vector<uint8_t> images;  // indices.size() x 28 x 28
 };
 
-// A model as the Train panel offers it, with the notebook's preset.
-struct ModelChoice {
-    std::string name, displayName, summary, embedding;
-    std::string optimiser;
-    double learningRate = 0, momentum = 0;
-    int64_t batchSize = 0;
-    int epochs = 0;
-};
-std::vector<ModelChoice> modelChoices();  // from core's registry
-std::vector<std::pair<std::string, std::string>> strategyChoices();  // name, one-line description
-
-// Display names and file keys of the six scores, in core's order.
-const char* scoreName(int kind);
-const char* scoreKeyName(int kind);
-bool scoreHighIsUncertain(int kind);
 
 }  // namespace alx::ui
 
@@ -134,3 +134,4 @@ Q_DECLARE_METATYPE(alx::ui::RunResultsPtr)
 Q_DECLARE_METATYPE(alx::ui::AlRequest)
 Q_DECLARE_METATYPE(alx::ui::AlRoundPoint)
 Q_DECLARE_METATYPE(alx::ui::AlQuery)
+Q_DECLARE_METATYPE(alx::ui::AlOpenedRun)

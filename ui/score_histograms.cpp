@@ -22,9 +22,9 @@ ScoreHistograms::ScoreHistograms(QWidget* parent) : QWidget(parent) {
         auto* plot = new QCustomPlot(this);
         plot->setMinimumSize(240, 180);
         plot->plotLayout()->insertRow(0);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, tr(scoreName(kind)), QFont(font().family(), 10, QFont::Bold)));
-        plot->xAxis->setLabel(scoreHighIsUncertain(kind) ? tr("%1 (high = uncertain)").arg(tr(scoreName(kind)))
-                                                        : tr("%1 (low = uncertain)").arg(tr(scoreName(kind))));
+        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, QString::fromStdString(scoreName(scoreAt(kind))), QFont(font().family(), 10, QFont::Bold)));
+        plot->xAxis->setLabel(highIsUncertain(scoreAt(kind)) ? tr("%1 (high = uncertain)").arg(QString::fromStdString(scoreName(scoreAt(kind))))
+                                                        : tr("%1 (low = uncertain)").arg(QString::fromStdString(scoreName(scoreAt(kind)))));
         plot->yAxis->setLabel(tr("images"));
         plot->setMouseTracking(true);
         connect(plot, &QCustomPlot::mouseMove, this, [this, kind, plot](QMouseEvent* event) {
@@ -67,7 +67,7 @@ QString ScoreHistograms::describeBinAt(int kind, double x) const {
     if (bin < 0 || !results_) return {};
     const int total = std::accumulate(h.counts.begin(), h.counts.end(), 0);
     return tr("%1 in [%2, %3): %4 images (%5 %)")
-        .arg(tr(scoreName(kind)))
+        .arg(QString::fromStdString(scoreName(scoreAt(kind))))
         .arg(h.binStart(bin), 0, 'g', 4)
         .arg(h.binStart(bin + 1), 0, 'g', 4)
         .arg(h.counts[size_t(bin)])

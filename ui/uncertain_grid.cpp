@@ -23,11 +23,11 @@ UncertainGrid::UncertainGrid(QWidget* parent) : QWidget(parent) {
     layout->addLayout(controls);
     controls->addWidget(new QLabel(tr("Rank by"), this));
     score_ = new QComboBox(this);
-    for (int kind = 0; kind < kScoreCount; ++kind) score_->addItem(tr(scoreName(kind)), kind);
+    for (int kind = 0; kind < kScoreCount; ++kind) score_->addItem(QString::fromStdString(scoreName(scoreAt(kind))), kind);
     score_->setCurrentIndex(1);  // entropy
     controls->addWidget(score_);
     highIsUncertain_ = new QCheckBox(tr("High = uncertain"), this);
-    highIsUncertain_->setChecked(scoreHighIsUncertain(1));
+    highIsUncertain_->setChecked(highIsUncertain(scoreAt(1)));
     highIsUncertain_->setToolTip(tr("Which end of the score counts as uncertain; set to the usual one when the score changes"));
     controls->addWidget(highIsUncertain_);
     controls->addWidget(new QLabel(tr("Show"), this));
@@ -51,7 +51,7 @@ UncertainGrid::UncertainGrid(QWidget* parent) : QWidget(parent) {
 
     connect(score_, &QComboBox::currentIndexChanged, this, [this] {
         const QSignalBlocker block(highIsUncertain_);
-        highIsUncertain_->setChecked(scoreHighIsUncertain(score_->currentData().toInt()));
+        highIsUncertain_->setChecked(alx::highIsUncertain(scoreAt(score_->currentData().toInt())));
         rebuild();
     });
     connect(highIsUncertain_, &QCheckBox::toggled, this, &UncertainGrid::rebuild);

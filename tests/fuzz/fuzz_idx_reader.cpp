@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "alx/errors.h"
-#include "alx/idx_reader.h"
+#include "alx/util/errors.h"
+#include "alx/data/idx_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::vector<uint8_t> bytes(data, data + size);

@@ -1,0 +1,32 @@
+#pragma once
+// The settings of one active-learning loop, without LibTorch, so that the
+// GUI's requests and the CLI's jobs can carry them as they are.
+#include <cstdint>
+#include <string>
+
+namespace alx {
+
+struct ActiveLearningConfig {
+    std::string model = "gal";
+    int64_t initial = 20;      // balanced: initial / classes per class
+    int64_t acquire = 10;      // per round
+    int64_t budget = 1000;     // all labelled images, the initial ones included
+    int64_t poolSubset = 2000; // candidates scored per round, drawn at random from the pool; 0 = the whole pool
+    int mcSamples = 20;
+    int64_t neighbours = 5;    // kl_neighbours
+    bool retrainFromScratch = true;
+    // Training per round, capped so a round's cost does not grow with the
+    // labelled set: `epochsPerRound` passes over the labelled images in
+    // batches of `batchSize`, but never more than `maxStepsPerRound` steps.
+    int epochsPerRound = 50;
+    int64_t maxStepsPerRound = 300;
+    int64_t batchSize = 64;
+    double learningRate = 1e-3;
+    int64_t classes = 10;      // the dataset's (the jobs set it from DatasetSpec)
+};
+
+// The seed of repeat `repeat` of a run seeded with `seed`: the one place it
+// is derived, so that the CLI, the app and a sweep's tasks agree.
+inline uint64_t repeatSeed(uint64_t seed, int repeat) { return seed * 1000 + uint64_t(repeat); }
+
+}  // namespace alx

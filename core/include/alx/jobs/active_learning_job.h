@@ -1,0 +1,70 @@
+#pragma once
+// Pool-based active learning, strategies compared over repeats, written to
+// a run folder round by round (storage/active_learning_run.h) so that an
+// interrupted run keeps every finished round and a resumed one continues
+// without repeating any: the job behind `alx-cli al` and the app's Active
+// learning page, which can each resume what the other started.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "alx/active_learning/loop.h"
+#include "alx/jobs/job.h"
+#include "alx/storage/active_learning_run.h"
+
+namespace alx {
+
+struct ActiveLearningJobRequest {
+    DatasetRequest data;
+    std::vector<std::string> strategies;  // registry names, in order
+    ActiveLearningConfig loop;             // model, initial, acquire, budget, pool subset, MC samples, steps
+    int repeats = 3;
+    uint64_t seed = 0;                     // repeat r uses repeatSeed(seed, r)
+    std::string device = "auto";
+    int threads = 0;
+    bool resume = false;    // continue the run in outDir (its settings must match)
+    std::string outDir;     // the run folder (required)
+    bool personLabels = false;  // callbacks.labeller labels each acquisition; one strategy, one repeat
+};
+
+struct ActiveLearningRoundReport {
+    std::string strategy;
+    int repeat = 0;
+    ActiveLearningRound round;
+    std::vector<uint8_t> acquiredImages;  // round.acquired.size() x kImagePixels
+    std::vector<int64_t> trueLabels;      // the dataset's labels of the acquired images
+};
+
+struct ActiveLearningQuery {
+    std::string strategy;
+    int round = 0;  // the round these labels will train
+    std::vector<int64_t> indices;  // training-set indices
+    std::vector<uint8_t> images;   // indices.size() x kImagePixels
+};
+
+struct ActiveLearningJobCallbacks {
+    std::function<bool()> shouldStop;
+    std::function<void(const DatasetReport&)> onDataset;
+    std::function<void(const std::string& device, int64_t pool, int64_t test)> onStart;
+    // A repeat found finished in a resumed run, with its rows from curve.csv.
+    std::function<void(const std::string& strategy, int repeat, const std::vector<CurveRow>& rows)> onResumedRepeat;
+    std::function<void(const ActiveLearningRoundReport&)> onRound;
+    // personLabels: the person's labels for `query` (same order); throwing
+    // Cancelled ends the job like a Stop.
+    std::function<std::vector<int64_t>(const ActiveLearningQuery& query)> labeller;
+};
+
+struct ActiveLearningJobResult {
+    JobOutcome outcome = JobOutcome::Finished;
+    std::vector<CurveRow> curve;  // everything in the folder's curve.csv, resumed rows included
+    std::vector<StrategySummary> summary;
+};
+
+// Throws InputError (with the request field at fault) before any training
+// when the request cannot be run, or names the file when the folder holds
+// another run or a damaged one.
+ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& request,
+                                             const ActiveLearningJobCallbacks& callbacks = {});
+
+}  // namespace alx

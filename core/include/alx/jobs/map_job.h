@@ -1,0 +1,45 @@
+#pragma once
+// A 2-D map of a run's embeddings (PCA or t-SNE), of its test images, its
+// training images or both, written into the run folder as
+// map_<method>_<split>.npy: the job behind `alx-cli map` and the app's Map page.
+// The training images' embeddings, computed from the run's model.pt, are
+// kept beside it as train_embeddings.npy and reused.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "alx/jobs/job.h"
+#include "alx/maps/tsne.h"
+
+namespace alx {
+
+struct MapJobRequest {
+    std::string runDir;          // a training or evaluation run (validated whole first)
+    std::string method = "tsne"; // "tsne" or "pca"
+    std::string split = "test";  // "test", "train" or "all" (the test rows, then the training rows)
+    TsneConfig tsne;
+    DatasetRequest data;         // for the training images: dataDir and checks; the name comes from the run
+    std::string device = "auto";
+    int threads = 0;
+};
+
+struct MapJobCallbacks {
+    std::function<bool()> shouldStop;
+    std::function<void(const DatasetReport&)> onDataset;
+    std::function<void(const std::string& stage)> onStage;  // "embedding the training images", ...
+    std::function<void(const TsneProgress&)> onProgress;
+    int progressEvery = 25;
+};
+
+struct MapJobResult {
+    torch::Tensor map;  // float32 [N, 2] on the CPU
+    int64_t testRows = 0, trainRows = 0;
+    std::string path;   // the file written
+};
+
+// The file a map of `method` and `split` is kept in, inside a run folder.
+std::string mapFileName(const std::string& method, const std::string& split);
+
+MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& callbacks = {});
+
+}  // namespace alx

@@ -1,0 +1,71 @@
+#pragma once
+// Training (or evaluating saved weights), evaluating on the test set and
+// scoring every test image: the one pipeline behind `alx-cli train`,
+// `alx-cli eval` and the app's Train button.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "alx/jobs/job.h"
+#include "alx/models/model.h"
+#include "alx/scoring/evaluator.h"
+#include "alx/scoring/scores.h"
+#include "alx/storage/run_writer.h"
+#include "alx/training/trainer.h"
+
+namespace alx {
+
+struct TrainJobRequest {
+    DatasetRequest data;
+    std::string model = "lenet5";
+    // 0, empty or negative: the model's preset (modelCatalogue()).
+    int epochs = 0;
+    int64_t batchSize = 0;
+    double learningRate = 0;
+    std::string optimiser;  // "sgd" or "adam"
+    double momentum = -1;   // SGD only
+    uint64_t seed = 0;
+    int64_t validation = 0;  // training images held out to report accuracy per epoch
+    std::string device = "auto";
+    int64_t neighbours = 5;  // per image, for the neighbour scores (cut to the test set's size - 1)
+    bool trainNeighbours = false;  // also each test image's `neighbours` nearest training images
+    int threads = 0;         // LibTorch's CPU threads; 0 = $ALX_THREADS or one per core
+    std::string initWeights; // train from these weights (a model.pt of the same model)
+    std::string weights;     // evaluate these weights; no training
+    std::string outDir;      // where the run is written as it goes; empty = nowhere (the app saves on request)
+    int64_t lossReadInterval = 50;  // batches between loss read-backs (and onBatch calls)
+};
+
+struct TrainJobStart {
+    std::string device;  // describeDevice()
+    int64_t trainImages = 0, validationImages = 0, testImages = 0;
+    TrainConfig config;
+};
+
+struct TrainJobCallbacks {
+    std::function<bool()> shouldStop;  // polled between files, batches and blocks
+    std::function<void(const DatasetReport&)> onDataset;
+    std::function<void(const TrainJobStart&)> onStart;
+    std::function<void(const BatchReport&, double elapsedSeconds)> onBatch;
+    std::function<void(const EpochReport&)> onEpoch;
+    std::function<void()> onEvaluating;
+};
+
+struct TrainJobResult {
+    JobOutcome outcome = JobOutcome::Finished;
+    std::string message;  // why it ended early
+    bool stoppedInEvaluation = false;  // training had finished (and its weights are saved when outDir is set)
+    RunSummary summary;
+    ClassifierPtr model;
+    bool evaluated = false;
+    Evaluation evaluation;  // on the training device
+    ScoreTable scores;
+    Neighbours trainNeighbours;  // defined when requested: indices into the dataset's training images
+    torch::Tensor testImages;  // uint8 [N, 28, 28] on the CPU, in evaluation order
+};
+
+// Throws InputError (with the request field at fault) before any work when
+// the request cannot be run, and RunError when writing fails.
+TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbacks& callbacks = {});
+
+}  // namespace alx

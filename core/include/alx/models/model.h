@@ -1,0 +1,48 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+namespace alx {
+
+// What every model gives for a batch: the class scores, and the feature
+// vector the neighbour-based scores work on (one documented layer per model,
+// the penultimate one: the input of the final linear layer).
+struct ModelOutput {
+    torch::Tensor logits;     // [N, classes]
+    torch::Tensor embedding;  // [N, embeddingDim()]
+};
+
+// The interface of the classifiers (the notebook's four and gal; see
+// modelCatalogue()). They take normalised [N, 1, 28, 28] images.
+class Classifier : public torch::nn::Module {
+public:
+    explicit Classifier(std::string name) : torch::nn::Module(std::move(name)) {}
+    virtual ModelOutput forward(const torch::Tensor& images) = 0;
+    virtual int64_t embeddingDim() const = 0;
+
+    // Monte Carlo dropout (BALD, variation ratios) needs a head with dropout.
+    // Models that have one split forward() into trunk() (the convolutional
+    // features, computed once per image) and head() (dropout active when the
+    // module is in training mode), so that T stochastic passes cost T heads.
+    virtual bool hasDropoutHead() const { return false; }
+    virtual torch::Tensor trunk(const torch::Tensor& images);
+    virtual ModelOutput head(const torch::Tensor& features);
+
+    // Training without autograd's graph, for small models where recording
+    // and replaying it costs more than the arithmetic (a few dozen tiny
+    // operations a step at small batches; docs/benchmarks.md has figures).
+    // lossWithGradients() returns the mean cross-entropy of forward(images)
+    // against labels and overwrites every parameter's .grad() (which must
+    // already be defined, as in FlatOptimiser's flat arrangement) with its
+    // gradient, by backpropagation written out through LibTorch's own
+    // forward and backward kernels, the ones autograd would call.
+    virtual bool hasExplicitGradients() const { return false; }
+    virtual torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels);
+};
+
+using ClassifierPtr = std::shared_ptr<Classifier>;
+
+}  // namespace alx

@@ -1,0 +1,61 @@
+#pragma once
+// The engine's vocabulary, without LibTorch: what the scores, models,
+// optimisers, strategies and datasets are called and what they mean. The
+// GUI, the CLI and the files all take their names from here, so nothing is
+// spelled twice (the GUI's headers stay free of LibTorch).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "alx/active_learning/strategy.h"
+#include "alx/data/dataset_catalog.h"
+
+namespace alx {
+
+// The six per-sample scores, in this order everywhere (CSV columns, JSON
+// keys, the GUI's histograms). Definitions: docs/notebook.md and scores.h.
+enum class ScoreKind { LeastConfidence, Entropy, Margin, CosineSimilarity, L2Distance, KlDivergence };
+inline constexpr int kScoreCount = 6;
+inline constexpr std::array<ScoreKind, kScoreCount> kAllScores = {
+    ScoreKind::LeastConfidence, ScoreKind::Entropy,    ScoreKind::Margin,
+    ScoreKind::CosineSimilarity, ScoreKind::L2Distance, ScoreKind::KlDivergence};
+
+// The key used in files: least_confidence, entropy, margin,
+// cosine_similarity, l2_distance, kl_divergence.
+std::string scoreKey(ScoreKind kind);
+// For people: "Least confidence", "Entropy", ...
+std::string scoreName(ScoreKind kind);
+// Whether a high value marks an uncertain or unusual image (all but margin
+// and cosine similarity).
+bool highIsUncertain(ScoreKind kind);
+inline ScoreKind scoreAt(int index) { return kAllScores.at(size_t(index)); }
+
+enum class OptimiserKind { Sgd, Adam };
+std::string optimiserName(OptimiserKind kind);  // "sgd", "adam"
+// "sgd" or "adam"; InputError (field "optimiser") otherwise.
+OptimiserKind parseOptimiser(const std::string& name);
+
+// The notebook's training set-up for a model.
+struct ModelPreset {
+    OptimiserKind optimiser;
+    double learningRate;
+    double momentum;  // SGD only
+    int64_t batchSize;
+    int epochs;
+};
+
+struct ModelInfo {
+    std::string name;         // the registry's name, e.g. "lenet5"
+    std::string displayName;  // e.g. "LeNet-5"
+    std::string summary;      // one line on the architecture
+    std::string embedding;    // which layer the neighbour scores work on
+    bool hasDropoutHead;      // Monte Carlo dropout (BALD, variation ratios) possible
+    ModelPreset preset;
+};
+
+const std::vector<ModelInfo>& modelCatalogue();
+// Throws InputError (field "model") listing the known names when `name` is unknown.
+const ModelInfo& modelInfo(const std::string& name);
+
+}  // namespace alx

@@ -1,0 +1,44 @@
+#include "alx/active_learning/learning_curve.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace alx {
+namespace {
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+}  // namespace
+
+std::optional<double> medianLabelsToReach(const std::vector<CurvePoint>& points, int repeats, double target) {
+    if (repeats < 1) return std::nullopt;
+    std::vector<double> firsts(size_t(repeats), std::numeric_limits<double>::infinity());
+    for (const auto& p : points) {
+        if (p.repeat >= 0 && p.repeat < repeats && p.accuracy >= target) {
+            firsts[size_t(p.repeat)] = std::min(firsts[size_t(p.repeat)], double(p.labels));
+        }
+    }
+    const double m = median(firsts);
+    if (!std::isfinite(m)) return std::nullopt;
+    return m;
+}
+
+std::optional<double> medianFinalAccuracy(const std::vector<CurvePoint>& points, int repeats) {
+    std::vector<double> finals;
+    for (int r = 0; r < repeats; ++r) {
+        const CurvePoint* last = nullptr;
+        for (const auto& p : points) {
+            if (p.repeat == r && (!last || p.labels > last->labels)) last = &p;
+        }
+        if (last) finals.push_back(last->accuracy);
+    }
+    if (finals.empty()) return std::nullopt;
+    return median(finals);
+}
+
+}  // namespace alx

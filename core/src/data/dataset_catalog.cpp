@@ -1,0 +1,168 @@
+#include "alx/data/dataset_catalog.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "alx/data/idx_reader.h"
+#include "alx/data/md5.h"
+#include "alx/util/errors.h"
+
+namespace fs = std::filesystem;
+
+namespace alx {
+namespace {
+
+std::vector<DatasetSpec> buildCatalogue() {
+    DatasetSpec mnist;
+    mnist.name = "mnist";
+    mnist.displayName = "MNIST";
+    // MD5 of the decompressed files, as published with the dataset.
+    mnist.files = {{{"train-images-idx3-ubyte", "6bbc9ace898e44ae57da46a324031adb", 3},
+                    {"train-labels-idx1-ubyte", "a25bea736e30d166cdddb491f175f624", 1},
+                    {"t10k-images-idx3-ubyte", "2646ac647ad5339dbf082846283269ea", 3},
+                    {"t10k-labels-idx1-ubyte", "27ae3e4e09519cfbb04c329615203637", 1}}};
+    // The mirrors torchvision uses, in its order.
+    mnist.mirrors = {"https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"};
+    mnist.licence = "CC BY-SA 3.0 (Yann LeCun, Corinna Cortes, Christopher J.C. Burges)";
+    mnist.classNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+
+    DatasetSpec fashion;
+    fashion.name = "fashion-mnist";
+    fashion.displayName = "Fashion-MNIST";
+    fashion.files = {{{"train-images-idx3-ubyte", "f4a8712d7a061bf5bd6d2ca38dc4d50a", 3},
+                      {"train-labels-idx1-ubyte", "9018921c3c673c538a1fc5bad174d6f9", 1},
+                      {"t10k-images-idx3-ubyte", "8181f5470baa50b63fa0f6fddb340f0a", 3},
+                      {"t10k-labels-idx1-ubyte", "15d484375f8d13e6eb1aabb0c3f46965", 1}}};
+    fashion.mirrors = {"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"};
+    fashion.systemDir = "/usr/share/datasets/fashion-mnist";  // Debian's dataset-fashion-mnist
+    fashion.licence = "MIT (Zalando SE)";
+    fashion.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                          "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    return {mnist, fashion};
+}
+
+const std::vector<DatasetSpec>& catalogue() {
+    static const std::vector<DatasetSpec> specs = buildCatalogue();
+    return specs;
+}
+
+bool hasAllFiles(const DatasetSpec& spec, const std::string& dir) {
+    for (const auto& file : spec.files) {
+        if (!findDatasetFile(dir, file)) return false;
+    }
+    return true;
+}
+
+// The MD5 of a label file's decompressed contents, or empty when unreadable.
+std::string labelChecksum(const std::string& dir, const DatasetFile& file) {
+    const auto path = findDatasetFile(dir, file);
+    if (!path) return {};
+    try {
+        // Label files are 10-60 KB; a cap keeps a huge impostor from being read whole.
+        return md5Hex(gunzipIfCompressed(readWholeFile(*path), *path, size_t(1) << 22));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+bool holdsOtherDataset(const DatasetSpec& spec, const std::string& dir) {
+    const auto found = identifyDataset(dir);
+    return found && *found != spec.name;
+}
+
+bool holds(const DatasetSpec& spec, const std::string& dir) { return hasAllFiles(spec, dir) && !holdsOtherDataset(spec, dir); }
+
+// DIR/<name> first (a folder holding several datasets), then DIR itself.
+std::vector<std::string> candidatesUnder(const std::string& dir, const DatasetSpec& spec) {
+    return {(fs::path(dir) / spec.name).string(), dir};
+}
+
+}  // namespace
+
+const DatasetSpec& datasetSpec(const std::string& name) {
+    for (const auto& spec : catalogue()) {
+        if (spec.name == name) return spec;
+    }
+    std::string known;
+    for (const auto& spec : catalogue()) known += (known.empty() ? "" : ", ") + spec.name;
+    throw InputError("unknown dataset '" + name + "' (known: " + known + ")", "dataset");
+}
+
+std::vector<std::string> datasetNames() {
+    std::vector<std::string> names;
+    for (const auto& spec : catalogue()) names.push_back(spec.name);
+    return names;
+}
+
+std::string userCacheDir(const std::string& datasetName) {
+    fs::path base;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+        base = xdg;
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        base = fs::path(home) / ".cache";
+    } else {
+        base = fs::temp_directory_path();
+    }
+    return (base / "alx" / datasetName).string();
+}
+
+std::optional<std::string> findDatasetFile(const std::string& dir, const DatasetFile& file) {
+    std::error_code ec;
+    for (const auto& candidate : {fs::path(dir) / file.stem, fs::path(dir) / (file.stem + ".gz")}) {
+        if (fs::exists(candidate, ec)) return candidate.string();
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> identifyDataset(const std::string& dir) {
+    for (const auto& spec : catalogue()) {
+        const DatasetFile& labels = spec.files[static_cast<int>(FileRole::TestLabels)];
+        if (labelChecksum(dir, labels) == labels.rawMd5) return spec.name;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> datasetSearchPath(const DatasetSpec& spec, const std::string& dataDir) {
+    std::vector<std::string> path;
+    if (!dataDir.empty()) {
+        for (auto& c : candidatesUnder(dataDir, spec)) path.push_back(c);
+    }
+    if (const char* env = std::getenv("ALX_DATA_DIR"); env && *env) {
+        for (auto& c : candidatesUnder(env, spec)) path.push_back(c);
+    }
+    path.push_back(userCacheDir(spec.name));
+    if (spec.systemDir) path.push_back(*spec.systemDir);
+    return path;
+}
+
+std::optional<DatasetLocation> locateDataset(const DatasetSpec& spec, const std::string& dataDir) {
+    if (!dataDir.empty()) {
+        for (const auto& dir : candidatesUnder(dataDir, spec)) {
+            if (hasAllFiles(spec, dir)) {
+                if (const auto other = identifyDataset(dir); other && *other != spec.name) {
+                    throw InputError(fileError(dir, "holds " + datasetSpec(*other).displayName + ", not " +
+                                                        spec.displayName),
+                                     "dataset");
+                }
+                return DatasetLocation{dir, "--data-dir"};
+            }
+        }
+        // Name the first file that is missing, so the user knows what to fix.
+        for (const auto& file : spec.files) {
+            if (!findDatasetFile(dataDir, file)) {
+                throw InputError(fileError(dataDir, spec.displayName + " file " + file.stem +
+                                                        "[.gz] not found (nor under " + spec.name + "/)"));
+            }
+        }
+    }
+    if (const char* env = std::getenv("ALX_DATA_DIR"); env && *env) {
+        for (const auto& dir : candidatesUnder(env, spec)) {
+            if (holds(spec, dir)) return DatasetLocation{dir, "ALX_DATA_DIR"};
+        }
+    }
+    if (const auto cache = userCacheDir(spec.name); holds(spec, cache)) return DatasetLocation{cache, "cache"};
+    if (spec.systemDir && holds(spec, *spec.systemDir)) return DatasetLocation{*spec.systemDir, "system"};
+    return std::nullopt;
+}
+
+}  // namespace alx

@@ -1,0 +1,106 @@
+#include "alx/data/dataset_loader.h"
+
+#include <torch/torch.h>
+
+#include "alx/util/errors.h"
+#include "alx/data/idx_reader.h"
+#include "alx/data/md5.h"
+
+namespace alx {
+namespace {
+
+IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole role, const LoadOptions& options) {
+    if (options.shouldStop && options.shouldStop()) throw Cancelled();
+    const DatasetFile& file = spec.files[static_cast<int>(role)];
+    const auto path = findDatasetFile(dir, file);
+    if (!path) throw InputError(fileError(dir + "/" + file.stem + "[.gz]", "file not found"));
+    const std::vector<uint8_t> raw = gunzipIfCompressed(readWholeFile(*path), *path);
+    if (options.verifyChecksums) {
+        const std::string actual = md5Hex(raw);
+        if (actual != file.rawMd5) {
+            throw InputError(fileError(*path, "checksum mismatch: the file is damaged or not the published " +
+                                                  spec.displayName + " file (MD5 of its contents " + actual +
+                                                  ", expected " + file.rawMd5 + ")"));
+        }
+    }
+    return parseIdx(raw, file.rank, *path);
+}
+
+ImageSplit toSplit(IdxArray images, IdxArray labels, const std::string& imagePath, const std::string& labelPath,
+                   int numClasses) {
+    if (images.dims.size() != 3 || images.dims[1] != kImageRows || images.dims[2] != kImageCols) {
+        throw InputError(fileError(imagePath, "images are " + std::to_string(images.dims[1]) + "x" +
+                                                  std::to_string(images.dims[2]) + ", expected 28x28"));
+    }
+    if (images.items() != labels.items()) {
+        throw InputError(fileError(labelPath, "has " + std::to_string(labels.items()) + " labels but " + imagePath +
+                                                  " has " + std::to_string(images.items()) + " images"));
+    }
+    for (size_t i = 0; i < labels.data.size(); ++i) {
+        if (labels.data[i] >= numClasses) {
+            throw InputError(fileError(labelPath, "label " + std::to_string(labels.data[i]) + " of item " +
+                                                      std::to_string(i) + " is out of range 0.." +
+                                                      std::to_string(numClasses - 1)));
+        }
+    }
+    ImageSplit split;
+    const int64_t n = images.items();
+    split.images = torch::from_blob(images.data.data(), {n, kImageRows, kImageCols}, torch::kUInt8).clone();
+    split.labels = torch::from_blob(labels.data.data(), {n}, torch::kUInt8).to(torch::kInt64);
+    return split;
+}
+
+}  // namespace
+
+LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const LoadOptions& options) {
+    auto pathOf = [&](FileRole role) {
+        return findDatasetFile(dir, spec.files[static_cast<int>(role)]).value_or(dir);
+    };
+    LoadedDataset data;
+    data.dir = dir;
+    // One file after the other, in the catalogue's order, so that the first
+    // damaged file is the one reported.
+    IdxArray trainImages = readChecked(spec, dir, FileRole::TrainImages, options);
+    IdxArray trainLabels = readChecked(spec, dir, FileRole::TrainLabels, options);
+    IdxArray testImages = readChecked(spec, dir, FileRole::TestImages, options);
+    IdxArray testLabels = readChecked(spec, dir, FileRole::TestLabels, options);
+    data.train = toSplit(std::move(trainImages), std::move(trainLabels), pathOf(FileRole::TrainImages),
+                         pathOf(FileRole::TrainLabels), spec.classes);
+    data.test = toSplit(std::move(testImages), std::move(testLabels), pathOf(FileRole::TestImages),
+                        pathOf(FileRole::TestLabels), spec.classes);
+    return data;
+}
+
+LoadedDataset loadRequestedDataset(const DatasetRequest& request) {
+    const DatasetSpec& spec = datasetSpec(request.name);
+    const auto location = locateDataset(spec, request.dataDir);
+    if (!location) {
+        std::string searched;
+        for (const auto& dir : datasetSearchPath(spec, request.dataDir)) searched += (searched.empty() ? "" : ", ") + dir;
+        throw InputError(spec.displayName + " not found (looked in " + searched + ")" +
+                         (spec.mirrors.empty() ? std::string()
+                                               : "; download it (alx-cli fetch --dataset " + spec.name +
+                                                     ", or Download in the app) or give its folder"));
+    }
+    LoadOptions options;
+    options.verifyChecksums = request.verifyChecksums;
+    options.shouldStop = request.shouldStop;
+    LoadedDataset data = loadDataset(spec, location->dir, options);
+    data.source = location->source;
+    auto keepFirst = [](ImageSplit& split, int64_t n) {
+        if (n > 0 && n < split.size()) {
+            split.images = split.images.slice(0, 0, n);
+            split.labels = split.labels.slice(0, 0, n);
+        }
+    };
+    keepFirst(data.train, request.trainImages);
+    keepFirst(data.test, request.testImages);
+    return data;
+}
+
+torch::Tensor normaliseImages(const torch::Tensor& images, const torch::Device& device) {
+    // Move the compact uint8 tensor first, then widen it on the device.
+    return images.to(device).unsqueeze(1).to(torch::kFloat32).div_(255.0).sub_(0.5).div_(0.5);
+}
+
+}  // namespace alx

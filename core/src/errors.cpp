@@ -1,7 +1,0 @@
-#include "alx/errors.h"
-
-namespace alx {
-
-std::string fileError(const std::string& path, const std::string& what) { return path + ": " + what; }
-
-}  // namespace alx

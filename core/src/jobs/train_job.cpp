@@ -1,0 +1,157 @@
+#include "alx/jobs/train_job.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "alx/models/model_registry.h"
+#include "alx/scoring/neighbours.h"
+#include "alx/storage/atomic_file.h"
+#include "alx/storage/weights_file.h"
+#include "alx/util/device.h"
+#include "alx/util/errors.h"
+#include "alx/util/timing.h"
+
+namespace alx {
+namespace {
+
+TrainConfig configFor(const TrainJobRequest& request) {
+    const ModelPreset& preset = modelInfo(request.model).preset;
+    TrainConfig config;
+    config.optimiser = request.optimiser.empty() ? preset.optimiser : parseOptimiser(request.optimiser);
+    config.momentum = request.momentum >= 0 ? request.momentum : preset.momentum;
+    config.learningRate = request.learningRate > 0 ? request.learningRate : preset.learningRate;
+    config.batchSize = request.batchSize > 0 ? request.batchSize : preset.batchSize;
+    config.epochs = request.epochs > 0 ? request.epochs : preset.epochs;
+    config.seed = request.seed;
+    config.lossReadInterval = request.lossReadInterval;
+    return config;
+}
+
+}  // namespace
+
+TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbacks& callbacks) {
+    const bool evaluateOnly = !request.weights.empty();
+    const bool writing = !request.outDir.empty();
+    const auto stop = [&] { return callbacks.shouldStop && callbacks.shouldStop(); };
+    TrainConfig config = configFor(request);  // an unknown model or optimiser is refused here
+    if (request.neighbours < 1) throw InputError("the neighbours per image must be at least 1", "neighbours");
+    configureThreads(request.threads);
+    const torch::Device device = resolveDevice(request.device);
+    if (writing) ensureWritableDirectory(request.outDir);
+
+    // Weights for another model are refused before the dataset is loaded.
+    for (const std::string& path : {request.weights, request.initWeights}) {
+        if (path.empty()) continue;
+        const WeightsInfo info = readWeightsInfo(path);
+        if (!info.model.empty() && info.model != request.model) {
+            throw InputError(fileError(path, "holds weights for model '" + info.model + "', not '" + request.model + "'"),
+                             request.weights.empty() ? "init_weights" : "weights");
+        }
+    }
+
+    TrainJobResult result;
+    const LoadedDataset data = loadJobData(request.data, callbacks.shouldStop, callbacks.onDataset);
+    const auto [trainIndex, validationIndex] = splitValidation(data.train.size(), request.validation, request.seed);
+    const DatasetSpec& spec = datasetSpec(request.data.name);
+
+    torch::manual_seed(request.seed);
+    result.model = makeModel(request.model, spec.classes);
+    result.model->to(device);
+    const WeightsInfo expected{request.model, spec.classes};
+    if (evaluateOnly) loadWeights(*result.model, request.weights, expected);
+    if (!request.initWeights.empty()) loadWeights(*result.model, request.initWeights, expected);
+
+    RunSummary& summary = result.summary;
+    summary = summaryFor(request.model, request.data.name, device, config, request.validation, request.neighbours,
+                         trainIndex.size(0));
+    summary.classNames = spec.classNames;
+    if (evaluateOnly) {
+        summary.epochsPlanned = 0;
+        summary.weightsFrom = request.weights;
+    }
+    if (callbacks.onStart) {
+        callbacks.onStart({summary.device, evaluateOnly ? 0 : trainIndex.size(0), validationIndex.size(0),
+                           data.test.size(), config});
+    }
+    if (stop()) {
+        result.outcome = JobOutcome::Cancelled;
+        result.message = "stopped before training started";
+        return result;
+    }
+
+    if (!evaluateOnly) {
+        const torch::Tensor images = normaliseImages(data.train.images, device);
+        const torch::Tensor labels = data.train.labels.to(device);
+        auto subset = [&](const torch::Tensor& index) {
+            const auto i = index.to(device);
+            return TensorSet{images.index_select(0, i), labels.index_select(0, i)};
+        };
+        const TensorSet train = request.validation > 0 ? subset(trainIndex) : TensorSet{images, labels};
+        const TensorSet validation = request.validation > 0 ? subset(validationIndex) : TensorSet{};
+
+        const auto start = std::chrono::steady_clock::now();
+        TrainCallbacks trainCallbacks;
+        trainCallbacks.shouldStop = callbacks.shouldStop;
+        if (callbacks.onBatch) {
+            trainCallbacks.onBatch = [&](const BatchReport& b) { callbacks.onBatch(b, secondsSince(start)); };
+        }
+        trainCallbacks.onEpoch = [&](const EpochReport& e) {
+            summary.epochs.push_back(e);
+            summary.trainSeconds += e.seconds;
+            summary.status = "training";
+            if (writing) writeSummary(request.outDir, summary);  // an interrupted run keeps its curve
+            if (callbacks.onEpoch) callbacks.onEpoch(e);
+        };
+        const TrainResult trained = trainModel(*result.model, train, validation, config, trainCallbacks);
+        summary.trainSeconds = trained.seconds;
+        if (trained.outcome != TrainOutcome::Finished) {
+            const bool cancelled = trained.outcome == TrainOutcome::Cancelled;
+            result.outcome = cancelled ? JobOutcome::Cancelled : JobOutcome::Diverged;
+            result.message = trained.message;
+            summary.status = cancelled ? "cancelled" : "diverged";
+            summary.message = trained.message;
+            if (writing) writeSummary(request.outDir, summary);
+            return result;
+        }
+        summary.status = "finished";
+        if (writing) saveWeights(*result.model, (std::filesystem::path(request.outDir) / "model.pt").string(), expected);
+    }
+
+    if (callbacks.onEvaluating) callbacks.onEvaluating();
+    try {
+        const auto evalStart = std::chrono::steady_clock::now();
+        const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
+        result.evaluation = evaluateModel(*result.model, test, kEvaluationBatch, callbacks.shouldStop);
+        result.scores = computeScores(result.evaluation.probabilities, result.evaluation.embeddings,
+                                      std::min<int64_t>(request.neighbours, test.size() - 1), callbacks.shouldStop);
+        if (request.trainNeighbours) {
+            // Each test image beside the training images the network puts nearest.
+            const TensorSet train{normaliseImages(data.train.images, device), data.train.labels.to(device)};
+            const auto trainEmbeddings = evaluateModel(*result.model, train, kEvaluationBatch, callbacks.shouldStop).embeddings;
+            result.trainNeighbours = nearestNeighboursIn(result.evaluation.embeddings, trainEmbeddings,
+                                                         std::min<int64_t>(request.neighbours, train.size()), 0,
+                                                         callbacks.shouldStop);
+        }
+        summary.evalSeconds = secondsSince(evalStart);
+    } catch (const Cancelled&) {
+        result.outcome = JobOutcome::Cancelled;
+        result.stoppedInEvaluation = true;
+        result.message = "stopped during evaluation; training had finished";
+        summary.status = "cancelled";
+        summary.message = result.message;
+        if (writing) writeSummary(request.outDir, summary);
+        return result;
+    }
+    recordEvaluation(summary, result.evaluation, result.scores);
+    result.evaluated = true;
+    result.testImages = data.test.images;
+    if (writing) {
+        writeEvaluationOutputs(request.outDir, summary, result.evaluation, result.scores,
+                               result.trainNeighbours.indices.defined() ? &result.trainNeighbours : nullptr);
+    }
+    return result;
+}
+
+}  // namespace alx

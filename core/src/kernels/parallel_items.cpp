@@ -1,0 +1,26 @@
+#include "kernels/parallel_items.h"
+
+#include <algorithm>
+
+#include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
+
+#include "alx/util/errors.h"
+
+namespace alx {
+
+void forEachItem(int64_t count, bool acrossThreads, const std::function<bool()>& shouldStop,
+                 const std::function<void(int64_t)>& work) {
+    const int64_t lanes = acrossThreads ? std::max(1, at::get_num_threads()) : 1;
+    const at::ThreadLocalState callerState;  // grad mode, inference mode: thread-local, so carried over by hand
+    for (int64_t first = 0; first < count; first += lanes) {
+        if (shouldStop && shouldStop()) throw Cancelled();
+        // A group of one runs on this thread: at::parallel_for does not split it.
+        at::parallel_for(first, std::min(count, first + lanes), 1, [&](int64_t begin, int64_t end) {
+            const at::ThreadLocalStateGuard sameState(callerState);
+            for (int64_t i = begin; i < end; ++i) work(i);
+        });
+    }
+}
+
+}  // namespace alx

@@ -1,0 +1,134 @@
+// `net` (section First of the notebook) and `lenet5` (section Fourth): the
+// same LeNet layout, two 5x5 convolutions and three linear layers, that
+// differ only in their pooling, max for `net`, average for `lenet5`.
+// Embedding: the 84 ReLU activations before the last linear layer.
+#include <torch/torch.h>
+
+#include "alx/models/models.h"
+#include "kernels/input_conv.h"
+#include "kernels/pooling.h"
+
+namespace alx {
+namespace {
+
+enum class Pooling { Max, Average };
+
+class LeNetFamily : public Classifier {
+public:
+    LeNetFamily(const std::string& name, Pooling pooling, int64_t classes)
+        : Classifier(name),
+          pooling_(pooling),
+          conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 6, 5)))),
+          conv2_(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(6, 16, 5)))),
+          fc1_(register_module("fc1", torch::nn::Linear(16 * 4 * 4, 120))),
+          fc2_(register_module("fc2", torch::nn::Linear(120, 84))),
+          fc3_(register_module("fc3", torch::nn::Linear(84, classes))) {}
+
+    ModelOutput forward(const torch::Tensor& images) override {
+        auto x = poolAndRelu(applyInputConv(conv1_, images));
+        x = poolAndRelu(conv2_(x)).flatten(1);
+        x = torch::relu(fc1_(x));
+        auto embedding = torch::relu(fc2_(x));
+        return {fc3_(embedding), embedding};
+    }
+    int64_t embeddingDim() const override { return 84; }
+
+    bool hasExplicitGradients() const override { return true; }
+
+    // forward() and cross-entropy, then their backward pass layer by layer,
+    // each step the kernel autograd would call (test_models checks the
+    // gradients against autograd's for both poolings and both max-pooling
+    // paths). No graph is recorded: intermediate results are plain tensors.
+    torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels) override {
+        c10::InferenceMode noAutograd;
+        const int64_t n = images.size(0);
+        // Forward, keeping what the backward pass needs.
+        const auto conv1 = conv1_(images);
+        const PooledRelu block1 = poolAndReluKeeping(conv1);
+        const auto conv2 = conv2_(block1.output);
+        const PooledRelu block2 = poolAndReluKeeping(conv2);
+        const auto flat = block2.output.view({n, -1});
+        const auto hidden1 = at::relu(fc1_(flat));
+        const auto hidden2 = at::relu(fc2_(hidden1));
+        const auto logits = fc3_(hidden2);
+        const auto logProbabilities = at::log_softmax(logits, 1);
+        const auto [loss, totalWeight] = at::nll_loss_forward(logProbabilities, labels, {}, at::Reduction::Mean, -100);
+
+        // Backward: cross-entropy, then each layer from the last.
+        const auto gradLogProbabilities = at::nll_loss_backward(at::ones_like(loss), logProbabilities, labels, {},
+                                                                at::Reduction::Mean, -100, totalWeight);
+        const auto gradLogits = at::_log_softmax_backward_data(gradLogProbabilities, logProbabilities, 1,
+                                                               logits.scalar_type());
+        auto grad = linearBackward(fc3_, gradLogits, hidden2);
+        grad = linearBackward(fc2_, at::threshold_backward(grad, hidden2, 0), hidden1);
+        grad = linearBackward(fc1_, at::threshold_backward(grad, hidden1, 0), flat);
+        grad = poolAndReluBackward(grad.view(block2.output.sizes()), conv2, block2);
+        grad = convolutionBackward(conv2_, grad, block1.output, true);
+        grad = poolAndReluBackward(grad, conv1, block1);
+        convolutionBackward(conv1_, grad, images, false);
+        return loss;
+    }
+
+private:
+    // What poolAndRelu computed, and what its backward pass needs.
+    struct PooledRelu {
+        torch::Tensor output;
+        torch::Tensor maxIndices;  // max pooling: each window's winner
+        torch::Tensor relu;        // average pooling: the ReLU before it
+    };
+
+    PooledRelu poolAndReluKeeping(const torch::Tensor& x) const {
+        if (pooling_ == Pooling::Max) {
+            auto [pooled, indices] = maxPool2x2WithIndices(x);
+            return {at::relu(pooled), indices, {}};
+        }
+        auto relu = at::relu(x);
+        return {at::avg_pool2d(relu, {2, 2}, {2, 2}), {}, relu};
+    }
+
+    torch::Tensor poolAndReluBackward(const torch::Tensor& grad, const torch::Tensor& x, const PooledRelu& kept) const {
+        if (pooling_ == Pooling::Max) {
+            return maxPool2x2Backward(at::threshold_backward(grad, kept.output, 0), x, kept.maxIndices);
+        }
+        const auto gradRelu = at::avg_pool2d_backward(grad, kept.relu, {2, 2}, {2, 2}, {0, 0}, false, true, c10::nullopt);
+        return at::threshold_backward(gradRelu, kept.relu, 0);
+    }
+
+    // y = x W^T + b: writes dW and db, returns dx.
+    static torch::Tensor linearBackward(torch::nn::Linear& layer, const torch::Tensor& grad, const torch::Tensor& x) {
+        at::mm_out(layer->weight.mutable_grad(), grad.t(), x);
+        at::sum_out(layer->bias.mutable_grad(), grad, 0);
+        return at::mm(grad, layer->weight);
+    }
+
+    // Writes the weight's and bias's gradients; returns the input's when
+    // asked. Both convolutions here have stride 1, no padding or dilation.
+    static torch::Tensor convolutionBackward(torch::nn::Conv2d& layer, const torch::Tensor& grad,
+                                             const torch::Tensor& x, bool wantInputGradient) {
+        const int64_t biasSizes[] = {layer->options.out_channels()};
+        const auto [gradInput, gradWeight, gradBias] =
+            at::convolution_backward(grad, x, layer->weight, biasSizes, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, 1,
+                                     {wantInputGradient, true, true});
+        layer->weight.mutable_grad().copy_(gradWeight);
+        layer->bias.mutable_grad().copy_(gradBias);
+        return gradInput;
+    }
+
+    // pool(relu(x)). Max pooling commutes with ReLU (both are monotone), so
+    // `net` takes the ReLU after the pooling, over a quarter of the values;
+    // average pooling does not, so `lenet5` keeps the notebook's order.
+    torch::Tensor poolAndRelu(const torch::Tensor& x) const {
+        return pooling_ == Pooling::Max ? torch::relu(maxPool2x2(x)) : avgPool2x2(torch::relu(x));
+    }
+
+    Pooling pooling_;
+    torch::nn::Conv2d conv1_, conv2_;
+    torch::nn::Linear fc1_, fc2_, fc3_;
+};
+
+}  // namespace
+
+ClassifierPtr makeNet(int64_t classes) { return std::make_shared<LeNetFamily>("net", Pooling::Max, classes); }
+ClassifierPtr makeLeNet5(int64_t classes) { return std::make_shared<LeNetFamily>("lenet5", Pooling::Average, classes); }
+
+}  // namespace alx

@@ -1,0 +1,94 @@
+#include "alx/storage/summary_record.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "alx/util/errors.h"
+#include "alx/vocabulary.h"
+
+namespace alx {
+namespace {
+
+[[noreturn]] void refuse(const std::string& path, const std::string& what) { throw InputError(fileError(path, what)); }
+
+std::vector<double> finiteList(const nlohmann::json& j, const char* key, const std::string& path) {
+    if (!j.contains(key)) return {};
+    const auto values = j.at(key).get<std::vector<double>>();
+    for (double v : values) {
+        if (!std::isfinite(v)) refuse(path, std::string(key) + " holds a value that is not a finite number");
+    }
+    return values;
+}
+
+}  // namespace
+
+SummaryRecord parseSummaryRecord(const std::string& text, const std::string& path) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        refuse(path, std::string("damaged JSON: ") + e.what());
+    }
+    SummaryRecord run;
+    if (!j.is_object()) refuse(path, "not an ALX run summary (not a JSON object)");
+    try {
+        run.version = j.value("alx_version", "");
+        if (run.version.empty()) refuse(path, "not written by ALX (no alx_version)");
+        run.format = j.value("format", 0);
+        if (run.format < 0 || run.format > kRunFormat) {
+            refuse(path, "format " + std::to_string(run.format) + " is newer than this ALX reads (" +
+                             std::to_string(kRunFormat) + "); open it with a newer ALX");
+        }
+        if (!j.contains("test_accuracy")) {
+            refuse(path, "the run has no evaluation (status '" + j.value("status", std::string("?")) + "'): nothing to open");
+        }
+        run.model = j.at("model").get<std::string>();
+        try {
+            modelInfo(run.model);
+        } catch (const InputError& e) {
+            refuse(path, e.what());
+        }
+        run.dataset = j.at("dataset").get<std::string>();
+        run.device = j.value("device", "");
+        run.status = j.value("status", "finished");
+        run.classNames = j.value("class_names", std::vector<std::string>{});
+        run.trainImages = j.value("train_images", int64_t(0));
+        if (run.trainImages < 0) refuse(path, "train_images is negative");
+        run.testAccuracy = j.at("test_accuracy").get<double>();
+        if (!(run.testAccuracy >= 0 && run.testAccuracy <= 1)) refuse(path, "test_accuracy is not between 0 and 1");
+        run.trainSeconds = j.value("train_seconds", 0.0);
+        run.evalSeconds = j.value("eval_seconds", 0.0);
+        if (!std::isfinite(run.trainSeconds) || !std::isfinite(run.evalSeconds)) refuse(path, "a time is not finite");
+        const auto losses = finiteList(j, "epoch_loss", path);
+        const auto seconds = finiteList(j, "epoch_seconds", path);
+        const auto validation = finiteList(j, "validation_accuracy", path);
+        if (seconds.size() > losses.size() || validation.size() > losses.size()) {
+            refuse(path, "epoch_seconds or validation_accuracy has more entries than epoch_loss");
+        }
+        run.epochsPlanned = j.value("epochs_planned", int(losses.size()));
+        run.epochLoss = losses;
+        run.epochSeconds = seconds;
+        run.validationAccuracy = validation;
+        const auto matrix = j.at("confusion_matrix").get<std::vector<std::vector<int64_t>>>();
+        for (const auto& row : matrix) {
+            if (row.size() != matrix.size()) refuse(path, "confusion_matrix is not square");
+            for (int64_t v : row) {
+                if (v < 0) refuse(path, "confusion_matrix holds a negative count");
+            }
+        }
+        if (matrix.empty()) refuse(path, "confusion_matrix is empty");
+        // Large enough for any dataset, small enough that a hostile file cannot ask for gigabytes.
+        if (matrix.size() > 1000) refuse(path, "confusion_matrix has more than 1,000 classes");
+        run.confusion = matrix;
+    } catch (const nlohmann::json::exception& e) {
+        refuse(path, std::string("missing or wrong field: ") + e.what());
+    }
+    if (!run.classNames.empty() && run.classNames.size() != run.confusion.size()) {
+        refuse(path, "class_names has " + std::to_string(run.classNames.size()) + " names for " +
+                         std::to_string(run.confusion.size()) + " classes");
+    }
+    return run;
+}
+
+
+}  // namespace alx

@@ -1,0 +1,126 @@
+#include "alx/storage/weights_file.h"
+
+#include <map>
+#include <sstream>
+
+#include <torch/torch.h>
+
+#include "alx/data/dataset_catalog.h"
+#include "alx/storage/atomic_file.h"
+#include "alx/util/errors.h"
+
+namespace alx {
+namespace {
+
+// Keys beside the module's own tensors; Module::load reads only its own.
+constexpr const char* kModelKey = "alx_model";
+constexpr const char* kClassesKey = "alx_classes";
+constexpr const char* kInputShapeKey = "alx_input_shape";
+
+std::map<std::string, std::vector<int64_t>> shapesOf(Classifier& model) {
+    std::map<std::string, std::vector<int64_t>> shapes;
+    for (const auto& item : model.named_parameters()) shapes[item.key()] = item.value().sizes().vec();
+    for (const auto& item : model.named_buffers()) shapes[item.key()] = item.value().sizes().vec();
+    return shapes;
+}
+
+std::string firstLine(const c10::Error& e) {
+    std::string why = e.what_without_backtrace();
+    if (const auto cut = why.find('\n'); cut != std::string::npos) why.resize(cut);
+    return why;
+}
+
+const std::vector<int64_t>& inputShape() {
+    static const std::vector<int64_t> shape = {1, kImageRows, kImageCols};
+    return shape;
+}
+
+struct Record {
+    WeightsInfo info;
+    std::vector<int64_t> input;
+};
+
+Record readRecord(torch::serialize::InputArchive& archive, const std::string& path) {
+    Record record;
+    record.info.classes = 0;
+    c10::IValue value;
+    if (!archive.try_read(kModelKey, value)) return record;  // written before the record existed
+    try {
+        record.info.model = value.toStringRef();
+        if (!archive.try_read(kClassesKey, value)) throw InputError(fileError(path, "damaged: the class count is missing"));
+        record.info.classes = value.toInt();
+        if (!archive.try_read(kInputShapeKey, value)) throw InputError(fileError(path, "damaged: the input shape is missing"));
+        record.input = value.toIntVector();
+    } catch (const c10::Error& e) {
+        throw InputError(fileError(path, "damaged weights record: " + firstLine(e)));
+    }
+    return record;
+}
+
+}  // namespace
+
+void saveWeights(Classifier& model, const std::string& path, const WeightsInfo& info) {
+    std::ostringstream bytes;
+    try {
+        torch::serialize::OutputArchive archive;
+        model.save(archive);
+        archive.write(kModelKey, c10::IValue(info.model));
+        archive.write(kClassesKey, c10::IValue(info.classes));
+        archive.write(kInputShapeKey, c10::IValue(inputShape()));
+        archive.save_to(bytes);
+    } catch (const c10::Error& e) {
+        throw RunError(fileError(path, "cannot save weights: " + firstLine(e)));
+    }
+    writeFileAtomically(path, bytes.str());
+}
+
+void loadWeights(Classifier& model, const std::string& path, const WeightsInfo& expected) {
+    const auto shapes = shapesOf(model);
+    torch::Device device = torch::kCPU;
+    if (!model.parameters().empty()) device = model.parameters().front().device();
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path, device);
+    } catch (const c10::Error& e) {
+        throw InputError(fileError(path, "not a readable weights file: " + firstLine(e)));
+    }
+    const Record record = readRecord(archive, path);
+    if (!record.info.model.empty()) {
+        if (record.info.model != expected.model) {
+            throw InputError(fileError(path, "holds weights for model '" + record.info.model + "', not '" +
+                                                 expected.model + "'"));
+        }
+        if (record.info.classes != expected.classes) {
+            throw InputError(fileError(path, "holds weights for " + std::to_string(record.info.classes) +
+                                                 " classes, not " + std::to_string(expected.classes)));
+        }
+        if (record.input != inputShape()) {
+            throw InputError(fileError(path, "holds weights for another input shape than 1x28x28"));
+        }
+    }
+    try {
+        model.load(archive);
+    } catch (const c10::Error& e) {
+        throw InputError(fileError(path, "cannot load weights for model '" + expected.model + "': " + firstLine(e)));
+    }
+    // LibTorch's loader resizes a parameter to whatever the file holds, so a
+    // file for another architecture must also be caught by its shapes.
+    for (const auto& [name, shape] : shapesOf(model)) {
+        if (shapes.at(name) != shape) {
+            throw InputError(fileError(path, "weights do not fit model '" + expected.model + "': parameter " + name +
+                                                 " has another shape"));
+        }
+    }
+}
+
+WeightsInfo readWeightsInfo(const std::string& path) {
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path, torch::kCPU);
+    } catch (const c10::Error& e) {
+        throw InputError(fileError(path, "not a readable weights file: " + firstLine(e)));
+    }
+    return readRecord(archive, path).info;
+}
+
+}  // namespace alx

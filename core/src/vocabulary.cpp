@@ -1,0 +1,66 @@
+#include "alx/vocabulary.h"
+
+#include "alx/util/errors.h"
+
+namespace alx {
+namespace {
+
+struct ScoreWords {
+    const char* key;
+    const char* name;
+};
+
+const ScoreWords& wordsFor(ScoreKind kind) {
+    static const std::array<ScoreWords, kScoreCount> words = {{{"least_confidence", "Least confidence"},
+                                                               {"entropy", "Entropy"},
+                                                               {"margin", "Margin"},
+                                                               {"cosine_similarity", "Cosine similarity"},
+                                                               {"l2_distance", "L2 distance"},
+                                                               {"kl_divergence", "KL divergence"}}};
+    return words.at(size_t(kind));
+}
+
+}  // namespace
+
+std::string scoreKey(ScoreKind kind) { return wordsFor(kind).key; }
+std::string scoreName(ScoreKind kind) { return wordsFor(kind).name; }
+bool highIsUncertain(ScoreKind kind) { return kind != ScoreKind::Margin && kind != ScoreKind::CosineSimilarity; }
+
+std::string optimiserName(OptimiserKind kind) { return kind == OptimiserKind::Sgd ? "sgd" : "adam"; }
+
+OptimiserKind parseOptimiser(const std::string& name) {
+    if (name == "sgd") return OptimiserKind::Sgd;
+    if (name == "adam") return OptimiserKind::Adam;
+    throw InputError("unknown optimiser '" + name + "' (known: sgd, adam)", "optimiser");
+}
+
+// The notebook's presets: SGD 0.001 with momentum 0.9 at batch 4 for `net`,
+// Adam 0.001 at batch 32 for the others, 10 epochs each.
+const std::vector<ModelInfo>& modelCatalogue() {
+    static const std::vector<ModelInfo> list = {
+        {"net", "Net", "conv 6@5x5, max-pool, conv 16@5x5, max-pool, fc 120-84-10",
+         "fc2 after ReLU (84)", false, {OptimiserKind::Sgd, 1e-3, 0.9, 4, 10}},
+        {"simplecnn", "SimpleCNN", "conv 32@3x3, max-pool, conv 64@3x3, max-pool, fc 512-10",
+         "fc1 after ReLU (512)", false, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
+        {"resnet18", "ResNet-18", "ResNet-18, 1-channel 7x7/2 stem, fc 512-10, from scratch",
+         "global average pool of layer4 (512)", false, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
+        {"lenet5", "LeNet-5", "conv 6@5x5, avg-pool, conv 16@5x5, avg-pool, fc 120-84-10",
+         "fc2 after ReLU (84)", false, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
+        // Not in the notebook: the model of the Bayesian active learning
+        // literature, with dropout for Monte Carlo scoring.
+        {"gal", "Gal et al. CNN", "conv 32@4x4, conv 32@4x4, max-pool, dropout 0.25, fc 128, dropout 0.5, fc 10",
+         "fc1 after ReLU (128)", true, {OptimiserKind::Adam, 1e-3, 0.0, 64, 10}},
+    };
+    return list;
+}
+
+const ModelInfo& modelInfo(const std::string& name) {
+    for (const auto& m : modelCatalogue()) {
+        if (m.name == name) return m;
+    }
+    std::string known;
+    for (const auto& m : modelCatalogue()) known += (known.empty() ? "" : ", ") + m.name;
+    throw InputError("unknown model '" + name + "' (known: " + known + ")", "model");
+}
+
+}  // namespace alx

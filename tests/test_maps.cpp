@@ -1,0 +1,156 @@
+// PCA and t-SNE: PCA against an SVD; t-SNE's affinities, its exact
+// gradient against finite differences of the KL divergence, Barnes-Hut's
+// forces against the exact ones, separated blobs staying separated, and
+// the same seed giving the same map.
+#include <torch/torch.h>
+
+#include "alx/maps/pca.h"
+#include "alx/maps/tsne.h"
+#include "alx/util/errors.h"
+
+#include <QtTest>
+
+using namespace alx;
+
+namespace {
+
+// `blobs` Gaussian clusters of `each` points in `dims` dimensions, centres far apart.
+torch::Tensor blobs(int64_t blobs, int64_t each, int64_t dims, uint64_t seed, torch::Tensor* labels = nullptr) {
+    torch::manual_seed(seed);
+    const auto centres = torch::randn({blobs, dims}) * 10;
+    std::vector<torch::Tensor> parts;
+    for (int64_t b = 0; b < blobs; ++b) parts.push_back(centres[b] + torch::randn({each, dims}));
+    if (labels) *labels = torch::arange(blobs, torch::kInt64).repeat_interleave(each);
+    return torch::cat(parts);
+}
+
+}  // namespace
+
+class TestMaps : public QObject {
+    Q_OBJECT
+
+private slots:
+    void pcaMatchesAnSvd() {
+        torch::manual_seed(1);
+        const auto x = torch::randn({200, 6}) * torch::tensor({5.0f, 3.0f, 2.0f, 1.0f, 0.5f, 0.1f});
+        const Pca pca = fitPca(x, 3);
+        const auto centred = (x - x.mean(0)).to(torch::kFloat64);
+        const auto [u, s, vt] = torch::linalg::svd(centred, false, {});
+        for (int64_t c = 0; c < 3; ++c) {
+            const double cosine = torch::dot(pca.components[c].to(torch::kFloat64), vt[c]).item<double>();
+            QVERIFY2(std::abs(std::abs(cosine) - 1) < 1e-5, qPrintable(QString::number(cosine)));
+            const double variance = (s[c] * s[c]).item<double>() / 199.0;
+            QVERIFY(std::abs(pca.variance[c].item<double>() - variance) < 1e-3 * variance);
+        }
+        // The projection is the centred data times the components.
+        QVERIFY(torch::allclose(projectPca(pca, x), torch::mm(x - pca.mean, pca.components.t()), 1e-4, 1e-4));
+        QCOMPARE(pcaMap(x).sizes().vec(), (std::vector<int64_t>{200, 2}));
+    }
+
+    void affinitiesAreSymmetricAndSumToOne() {
+        const auto x = blobs(3, 40, 8, 2);
+        const Affinities p = tsneAffinities(x, 10);
+        QCOMPARE(p.size(), int64_t(120));
+        double total = 0;
+        for (double v : p.value) total += v;
+        QVERIFY(std::abs(total - 1) < 1e-9);
+        // p_ij = p_ji for every stored pair.
+        auto at = [&](int64_t i, int64_t j) {
+            for (int64_t k = p.rowStart[size_t(i)]; k < p.rowStart[size_t(i + 1)]; ++k) {
+                if (p.column[size_t(k)] == j) return p.value[size_t(k)];
+            }
+            return 0.0;
+        };
+        for (int64_t i = 0; i < 120; i += 7) {
+            for (int64_t k = p.rowStart[size_t(i)]; k < p.rowStart[size_t(i + 1)]; ++k) {
+                QCOMPARE(at(p.column[size_t(k)], i), p.value[size_t(k)]);
+                QVERIFY(p.column[size_t(k)] != i);
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(InputError, tsneAffinities(x, 0));
+    }
+
+    void exactGradientMatchesFiniteDifferences() {
+        const auto x = blobs(2, 10, 5, 3);
+        const Affinities p = tsneAffinities(x, 5);
+        torch::manual_seed(4);
+        auto y = torch::randn({20, 2}, torch::kFloat64);
+        const auto gradient = tsneGradientExact(p, y);
+        const double h = 1e-6;
+        for (int64_t i = 0; i < 20; i += 3) {
+            for (int64_t d = 0; d < 2; ++d) {
+                auto plus = y.clone(), minus = y.clone();
+                plus[i][d] += h;
+                minus[i][d] -= h;
+                const double numeric = (tsneKlDivergenceExact(p, plus) - tsneKlDivergenceExact(p, minus)) / (2 * h);
+                const double analytic = gradient[i][d].item<double>();
+                QVERIFY2(std::abs(numeric - analytic) < 1e-6 + 1e-4 * std::abs(analytic),
+                         qPrintable(QString("%1 vs %2").arg(numeric).arg(analytic)));
+            }
+        }
+    }
+
+    void barnesHutForcesAreCloseToTheExactOnes() {
+        const auto x = blobs(5, 100, 10, 5);
+        const Affinities p = tsneAffinities(x, 30);
+        torch::manual_seed(6);
+        const auto y = torch::randn({500, 2}, torch::kFloat64) * 5;
+        const auto exact = tsneGradientExact(p, y);
+        // theta = 0 opens every cell: the same sums, in another order.
+        QVERIFY(torch::allclose(tsneGradientBarnesHut(p, y, 0.0), exact, 1e-9, 1e-12));
+        // theta = 0.5, the default: the whole gradient within 5 % (relative
+        // norm), and closer as theta shrinks.
+        auto error = [&](double theta) {
+            return ((tsneGradientBarnesHut(p, y, theta) - exact).norm() / exact.norm()).item<double>();
+        };
+        const double coarse = error(0.5), fine = error(0.2);
+        QVERIFY2(coarse < 0.05, qPrintable(QString::number(coarse)));
+        QVERIFY2(fine < coarse / 2, qPrintable(QString("%1 vs %2").arg(fine).arg(coarse)));
+        QVERIFY(fine > 0);  // an approximation, not the exact sum again
+    }
+
+    void separatedBlobsStaySeparatedAndTheSeedFixesTheMap() {
+        torch::Tensor labels;
+        const auto x = blobs(5, 60, 20, 7, &labels);
+        TsneConfig config;
+        config.perplexity = 20;
+        config.iterations = 400;
+        int progressCalls = 0;
+        TsneCallbacks callbacks;
+        callbacks.onProgress = [&](const TsneProgress& p) {
+            ++progressCalls;
+            QCOMPARE(p.map.sizes().vec(), (std::vector<int64_t>{300, 2}));
+        };
+        const auto map = tsneMap(x, config, callbacks);
+        QCOMPARE(progressCalls, 400 / 25);
+        QVERIFY(torch::isfinite(map).all().item<bool>());
+        // Every point is nearer its own blob's centre on the map than any other blob's.
+        std::vector<torch::Tensor> centres;
+        for (int64_t b = 0; b < 5; ++b) centres.push_back(map.index({labels == b}).mean(0));
+        const auto c = torch::stack(centres);
+        const auto nearest = torch::cdist(map, c).argmin(1);
+        QCOMPARE(nearest.eq(labels).sum().item<int64_t>(), int64_t(300));
+
+        QVERIFY(torch::equal(map, tsneMap(x, config)));  // deterministic
+        config.pcaInit = false;
+        config.seed = 1;
+        const auto seeded = tsneMap(x, config);
+        QVERIFY(torch::equal(seeded, tsneMap(x, config)));
+        config.seed = 2;
+        QVERIFY(!torch::equal(seeded, tsneMap(x, config)));
+    }
+
+    void stopEndsTheMap() {
+        const auto x = blobs(2, 30, 4, 8);
+        int iterations = 0;
+        TsneCallbacks callbacks;
+        callbacks.progressEvery = 1;
+        callbacks.onProgress = [&](const TsneProgress& p) { iterations = p.iteration; };
+        callbacks.shouldStop = [&] { return iterations >= 10; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, tsneMap(x, TsneConfig{}, callbacks));
+        QCOMPARE(iterations, 10);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMaps)
+#include "test_maps.moc"

@@ -1,0 +1,224 @@
+// The run reader on good and damaged folders: a folder is validated whole,
+// and every kind of damage to every file is refused with an InputError that
+// names the file, before anything is used.
+#include <torch/torch.h>
+
+#include "alx/storage/active_learning_run.h"
+#include "alx/storage/atomic_file.h"
+#include "alx/storage/npy.h"
+#include "alx/storage/run_reader.h"
+#include "alx/storage/run_writer.h"
+#include "alx/storage/weights_file.h"
+#include "alx/models/model_registry.h"
+#include "alx/util/errors.h"
+
+#include <functional>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace alx;
+
+namespace {
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+}
+
+void replaceIn(const QString& path, const QByteArray& from, const QByteArray& to) {
+    QByteArray bytes = readAll(path);
+    QVERIFY2(bytes.contains(from), from.constData());
+    bytes.replace(from, to);
+    writeAll(path, bytes);
+}
+
+// A consistent 6-image, 3-class run with 2 neighbours per image, written by the writer.
+void writeGoodRun(const QString& dir, bool withWeights = true) {
+    Evaluation e;
+    e.probabilities = torch::tensor({0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f, 0.3f, 0.3f, 0.4f,
+                                     0.0f, 0.0f, 1.0f, 0.5f, 0.25f, 0.25f, 0.2f, 0.6f, 0.2f}).view({6, 3});
+    e.embeddings = torch::randn({6, 4});
+    e.predicted = e.probabilities.argmax(1);
+    e.labels = torch::tensor({0, 1, 0, 2, 1, 1}, torch::kInt64);
+    e.confusion = torch::zeros({9}, torch::kInt64)
+                      .index_add_(0, e.labels * 3 + e.predicted, torch::ones({6}, torch::kInt64))
+                      .view({3, 3});
+    e.accuracy = e.labels.eq(e.predicted).to(torch::kFloat64).mean().item<double>();
+    ScoreTable s;
+    for (int k = 0; k < kScoreCount; ++k) s.values[k] = torch::full({6}, 0.5f + float(k));
+    s.neighbours.indices = torch::tensor({1, 2, 0, 2, 3, 1, 2, 0, 5, 0, 4, 1}, torch::kInt64).view({6, 2});
+    s.neighbours.similarity = torch::zeros({6, 2});
+    RunSummary summary;
+    summary.model = "lenet5";
+    summary.dataset = "mnist";
+    summary.device = "cpu";
+    summary.classNames = {"zero", "one", "two"};
+    summary.epochs = {{1, 2, 0.5, 1.0, {}}, {2, 2, 0.25, 1.0, {}}};
+    ensureWritableDirectory(dir.toStdString());
+    writeEvaluationOutputs(dir.toStdString(), summary, e, s);
+    if (withWeights) saveWeights(*makeModel("lenet5", 3), (dir + "/model.pt").toStdString(), {"lenet5", 3});
+}
+
+using Damage = std::function<void(const QString& dir)>;
+
+}  // namespace
+
+Q_DECLARE_METATYPE(Damage)
+
+class TestRunReader : public QObject {
+    Q_OBJECT
+
+private slots:
+    void aGoodRunReadsBack() {
+        QTemporaryDir tmp;
+        writeGoodRun(tmp.path());
+        const SavedRun run = readRun(tmp.path().toStdString());
+        QCOMPARE(run.format, kRunFormat);
+        QCOMPARE(run.size(), int64_t(6));
+        QCOMPARE(run.probabilities.size(1), int64_t(3));
+        QCOMPARE(run.classNames.size(), size_t(3));
+        QCOMPARE(run.epochs.size(), size_t(2));
+        QVERIFY(run.hasWeights);
+        QCOMPARE(run.neighbours.indices[5][0].item<int64_t>(), int64_t(4));
+        QCOMPARE(detectRunKind(tmp.path().toStdString()), RunKind::Training);
+    }
+
+    void damagedRunsAreRefusedNamingTheFile_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<Damage>("damage");
+        auto remove = [](const char* name) { return Damage([=](const QString& d) { QFile::remove(d + "/" + name); }); };
+        auto truncate = [](const char* name, int keep) {
+            return Damage([=](const QString& d) { writeAll(d + "/" + name, readAll(d + "/" + name).left(keep)); });
+        };
+        auto replace = [](const char* name, QByteArray from, QByteArray to) {
+            return Damage([=](const QString& d) { replaceIn(d + "/" + name, from, to); });
+        };
+        auto npy = [](const char* name, torch::Tensor t) {
+            return Damage([=](const QString& d) { writeNpy((d + "/" + name).toStdString(), t); });
+        };
+        for (const char* name : {"summary.json", "per_sample.csv", "probabilities.npy", "embeddings.npy"}) {
+            QTest::newRow(qPrintable(QString("%1 missing").arg(name))) << QString(name) << remove(name);
+            QTest::newRow(qPrintable(QString("%1 truncated").arg(name))) << QString(name) << truncate(name, 70);
+            QTest::newRow(qPrintable(QString("%1 empty").arg(name))) << QString(name) << truncate(name, 0);
+        }
+        QTest::newRow("model.pt truncated") << "model.pt" << truncate("model.pt", 100);
+        QTest::newRow("model.pt of another model") << "model.pt" << Damage([](const QString& d) {
+            saveWeights(*makeModel("net", 3), (d + "/model.pt").toStdString(), {"net", 3});
+        });
+        // summary.json
+        QTest::newRow("unknown format version") << "summary.json" << replace("summary.json", "\"format\": 1", "\"format\": 99");
+        QTest::newRow("no alx_version") << "summary.json" << replace("summary.json", "\"alx_version\"", "\"writer\"");
+        QTest::newRow("accuracy out of range") << "summary.json" << replace("summary.json", "\"test_accuracy\": 0.", "\"test_accuracy\": 7.");
+        QTest::newRow("accuracy not the CSV's") << "summary.json" << replace("summary.json", "\"test_accuracy\": 0.", "\"test_accuracy\": 0.0");
+        QTest::newRow("NaN loss") << "summary.json" << replace("summary.json", "0.25", "NaN");
+        QTest::newRow("unknown model") << "summary.json" << replace("summary.json", "\"lenet5\"", "\"vgg16\"");
+        QTest::newRow("confusion not square") << "summary.json" << replace("summary.json", "\"confusion_matrix\": [", "\"confusion_matrix\": [[1],");
+        QTest::newRow("class names of another count") << "summary.json" << replace("summary.json", "\"two\"", "\"two\", \"three\"");
+        QTest::newRow("model of wrong type") << "summary.json" << replace("summary.json", "\"model\": \"lenet5\"", "\"model\": 5");
+        // .npy files
+        QTest::newRow("probabilities NaN") << "probabilities.npy" << npy("probabilities.npy", torch::full({6, 3}, NAN));
+        QTest::newRow("probabilities not summing to 1") << "probabilities.npy" << npy("probabilities.npy", torch::full({6, 3}, 0.5f));
+        QTest::newRow("probabilities wrong rows") << "probabilities.npy" << npy("probabilities.npy", torch::full({5, 3}, 1.0f / 3));
+        QTest::newRow("probabilities wrong classes") << "probabilities.npy" << npy("probabilities.npy", torch::full({6, 4}, 0.25f));
+        QTest::newRow("probabilities wrong dtype") << "probabilities.npy" << replace("probabilities.npy", "'<f4'", "'<u2'");
+        QTest::newRow("probabilities huge shape") << "probabilities.npy"
+                                                  << replace("probabilities.npy", "'shape': (6, 3), }", "'shape': (4000000000, 4000000000)");
+        QTest::newRow("probabilities 1-D") << "probabilities.npy" << replace("probabilities.npy", "(6, 3)", "(18,)  ");
+        QTest::newRow("embeddings infinite") << "embeddings.npy" << npy("embeddings.npy", torch::full({6, 4}, INFINITY));
+        QTest::newRow("embeddings wrong rows") << "embeddings.npy" << npy("embeddings.npy", torch::ones({7, 4}));
+        // per_sample.csv
+        QTest::newRow("csv wrong header") << "per_sample.csv" << replace("per_sample.csv", "index,label", "idx,label");
+        QTest::newRow("csv missing column") << "per_sample.csv" << replace("per_sample.csv", "\n0,0,0,", "\n0,0,");
+        QTest::newRow("csv extra row") << "per_sample.csv" << Damage([](const QString& d) {
+            QByteArray bytes = readAll(d + "/per_sample.csv");
+            writeAll(d + "/per_sample.csv", bytes + bytes.mid(bytes.lastIndexOf('\n', bytes.size() - 2) + 1).replace("5,", "6,"));
+        });
+        QTest::newRow("csv label out of range") << "per_sample.csv" << replace("per_sample.csv", "\n3,2,2,", "\n3,9,2,");
+        QTest::newRow("csv score not a number") << "per_sample.csv" << replace("per_sample.csv", ",0.5,", ",x,");
+        QTest::newRow("csv neighbour out of range") << "per_sample.csv" << replace("per_sample.csv", ",4 1\n", ",40 1\n");
+        QTest::newRow("csv neighbour is itself") << "per_sample.csv" << replace("per_sample.csv", ",4 1\n", ",5 1\n");
+        QTest::newRow("csv predictions disagree with the matrix") << "summary.json" << replace("per_sample.csv", "\n0,0,0,", "\n0,0,1,");
+    }
+
+    void damagedRunsAreRefusedNamingTheFile() {
+        QFETCH(QString, file);
+        QFETCH(Damage, damage);
+        QTemporaryDir tmp;
+        writeGoodRun(tmp.path());
+        readRun(tmp.path().toStdString());  // whole before the damage
+        damage(tmp.path());
+        try {
+            readRun(tmp.path().toStdString());
+            QFAIL("a damaged run was read");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains(file), e.what());
+            QVERIFY2(!QString(e.what()).contains('\n'), e.what());
+        }
+    }
+
+    void aRunWithoutWeightsStillOpens() {
+        QTemporaryDir tmp;
+        writeGoodRun(tmp.path(), false);
+        QVERIFY(!readRun(tmp.path().toStdString()).hasWeights);
+    }
+
+    void activeLearningFoldersAreValidatedWhole() {
+        QTemporaryDir tmp;
+        const ActiveLearningRunFolder folder(tmp.path().toStdString());
+        ActiveLearningSettings settings;
+        settings.loop.budget = 40;
+        settings.repeats = 1;
+        folder.writeSettings(settings);
+        folder.writeCurve({{"entropy", 0, 20, 0.5}, {"entropy", 0, 30, 0.6}});
+        RepeatState state;
+        for (int64_t i = 0; i < 30; ++i) state.labelled.push_back(i * 3);
+        folder.writeState("entropy", 0, state);
+        QCOMPARE(folder.validate().size(), size_t(2));
+        QCOMPARE(detectRunKind(tmp.path().toStdString()), RunKind::ActiveLearning);
+
+        auto refused = [&](const QString& file) {
+            try {
+                folder.validate();
+                return false;
+            } catch (const InputError& e) {
+                return QString(e.what()).contains(file);
+            }
+        };
+        const QString curve = tmp.path() + "/curve.csv", settingsFile = tmp.path() + "/settings.json";
+        const QString stateFile = tmp.path() + "/state/entropy-0.json";
+        const QByteArray goodCurve = readAll(curve), goodSettings = readAll(settingsFile), goodState = readAll(stateFile);
+        const std::vector<std::pair<QString, QByteArray>> damages = {
+            {curve, "strategy,repeat,labels\n"},
+            {curve, goodCurve + "entropy,0,50,0.7\n"},         // beyond the budget
+            {curve, goodCurve + "entropy,0,40,NaN\n"},
+            {curve, goodCurve + "entropy,0,40,0.7,extra\n"},
+            {curve, goodCurve + "vgg,0,40,0.7\n"},             // unknown strategy
+            {curve, goodCurve + "entropy,3,40,0.7\n"},         // repeat beyond the run's
+            {curve, goodCurve + "entropy,0,40,0.7\n"},         // more labels than the state accounts for
+            {settingsFile, goodSettings.left(20)},
+            {settingsFile, QByteArray(goodSettings).replace("\"budget\": 40", "\"budget\": -4")},
+            {stateFile, "{\"labelled\": [1, 1]}"},
+            {stateFile, "{\"labelled\": [1, 2], \"labels\": [3]}"},
+            {stateFile, "[]"},
+        };
+        for (const auto& [file, bytes] : damages) {
+            writeAll(file, bytes);
+            QVERIFY2(refused(QFileInfo(file).fileName()), bytes.constData());
+            writeAll(curve, goodCurve);
+            writeAll(settingsFile, goodSettings);
+            writeAll(stateFile, goodState);
+        }
+        QCOMPARE(folder.validate().size(), size_t(2));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunReader)
+#include "test_run_reader.moc"

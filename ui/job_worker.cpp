@@ -1,0 +1,363 @@
+// LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
+#include <torch/torch.h>
+
+#include "alx/data/downloader.h"
+#include "alx/jobs/active_learning_job.h"
+#include "alx/jobs/train_job.h"
+#include "alx/models/model_registry.h"
+#include "alx/storage/atomic_file.h"
+#include "alx/storage/run_reader.h"
+#include "alx/storage/weights_file.h"
+#include "alx/util/errors.h"
+
+#include "job_worker.h"
+
+#include <QDir>
+
+#include <chrono>
+#include <filesystem>
+
+namespace alx::ui {
+
+struct JobWorker::State {
+    ClassifierPtr model;
+    RunSummary summary;
+    Evaluation evaluation;
+    ScoreTable scores;
+    bool hasRun = false;
+};
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+template <typename T>
+std::vector<T> toVector(const torch::Tensor& t) {
+    const auto c = t.to(torch::kCPU).contiguous();
+    return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+}
+
+std::vector<int> toIntVector(const torch::Tensor& t) {
+    const auto v = toVector<int64_t>(t.to(torch::kInt64));
+    return std::vector<int>(v.begin(), v.end());
+}
+
+// Copies what the views need out of the tensors, once, in the worker thread.
+RunResultsPtr makeResults(const RunSummary& summary, const torch::Tensor& images, const torch::Tensor& labels,
+                          const torch::Tensor& predicted, const torch::Tensor& probabilities,
+                          const std::array<torch::Tensor, kScoreCount>& scores, const Neighbours& neighbours,
+                          const torch::Tensor& confusion, double accuracy) {
+    auto r = std::make_shared<RunResults>();
+    r->model = summary.model;
+    r->modelDisplayName = modelInfo(summary.model).displayName;
+    r->dataset = summary.dataset;
+    r->device = summary.device;
+    r->count = labels.size(0);
+    r->classes = int(probabilities.size(1));
+    r->neighboursPerImage = int(neighbours.indices.size(1));
+    r->accuracy = accuracy;
+    r->trainSeconds = summary.trainSeconds;
+    r->evalSeconds = summary.evalSeconds;
+    for (const auto& e : summary.epochs) {
+        r->epochs.push_back({e.epoch, e.epochs, e.meanLoss, e.seconds, e.validationAccuracy.value_or(-1)});
+    }
+    r->images = toVector<uint8_t>(images.to(torch::kUInt8));
+    r->labels = toIntVector(labels);
+    r->predicted = toIntVector(predicted);
+    r->probabilities = toVector<float>(probabilities.to(torch::kFloat32));
+    for (int s = 0; s < kScoreCount; ++s) r->scores[size_t(s)] = toVector<float>(scores[size_t(s)].to(torch::kFloat32));
+    r->neighbours = toVector<int64_t>(neighbours.indices.to(torch::kInt64));
+    r->neighbourSimilarity = toVector<float>(neighbours.similarity.to(torch::kFloat32));
+    r->confusion = toVector<int64_t>(confusion.to(torch::kInt64));
+    return r;
+}
+
+}  // namespace
+
+JobWorker::JobWorker() : state_(std::make_unique<State>()) {}
+
+void JobWorker::requestStop() {
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);
+        stop_.store(true);
+    }
+    labelsArrived_.notify_all();
+}
+
+void JobWorker::clearStop() { stop_.store(false); }
+
+void JobWorker::provideLabels(const std::vector<int64_t>& labels) {
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);
+        givenLabels_ = labels;
+    }
+    labelsArrived_.notify_all();
+}
+
+void JobWorker::runActiveLearning(const AlRequest& request) {
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);  // provideLabels() may run in the GUI thread
+        givenLabels_.reset();
+    }
+    try {
+        ActiveLearningJobRequest job;
+        job.data = {request.dataset, request.dataDir, true, request.trainImages, request.testImages, {}};
+        job.strategies = request.strategies;
+        if (request.human && job.strategies.size() > 1) job.strategies.resize(1);
+        job.loop = request.loop;
+        job.repeats = request.human ? 1 : request.repeats;
+        job.seed = request.seed;
+        job.device = request.device;
+        job.resume = request.resume;
+        job.outDir = request.outDir;
+        job.personLabels = request.human;
+
+        ActiveLearningJobCallbacks callbacks;
+        callbacks.shouldStop = [this] { return stopRequested(); };
+        callbacks.onStart = [this](const std::string& device, int64_t pool, int64_t test) {
+            Q_EMIT trainingStarted(qs(device), qlonglong(pool), qlonglong(test));
+        };
+        const std::string you = request.human ? " (you)" : "";
+        callbacks.onResumedRepeat = [this, you](const std::string& strategy, int repeat, const std::vector<CurveRow>& rows) {
+            for (const CurveRow& row : rows) {
+                AlRoundPoint point;
+                point.strategy = strategy + you;
+                point.repeat = repeat;
+                point.labels = row.labels;
+                point.accuracy = row.accuracy;
+                Q_EMIT alRound(point);
+            }
+        };
+        callbacks.onRound = [this, you](const ActiveLearningRoundReport& r) {
+            AlRoundPoint point;
+            point.strategy = r.strategy + you;
+            point.repeat = r.repeat;
+            point.round = r.round.round;
+            point.labels = r.round.labels;
+            point.accuracy = r.round.testAccuracy;
+            point.acquired = r.round.acquired;
+            point.scores = r.round.acquiredScores;
+            point.images = r.acquiredImages;
+            for (int64_t label : r.trueLabels) point.trueLabels.push_back(int(label));
+            for (int64_t label : r.round.acquiredLabels) point.usedLabels.push_back(int(label));
+            Q_EMIT alRound(point);
+        };
+        callbacks.labeller = [this, you](const ActiveLearningQuery& q) {
+            Q_EMIT alLabelsNeeded({q.strategy + you, q.round, q.indices, q.images});
+            std::unique_lock<std::mutex> lock(labelMutex_);
+            labelsArrived_.wait(lock, [&] { return givenLabels_.has_value() || stopRequested(); });
+            if (stopRequested()) throw Cancelled();
+            std::vector<int64_t> labels = *givenLabels_;
+            givenLabels_.reset();
+            return labels;
+        };
+        const ActiveLearningJobResult result = runActiveLearningJob(job, callbacks);
+        if (result.outcome == JobOutcome::Cancelled) {
+            Q_EMIT stopped(tr("Active learning stopped; the finished rounds are kept in %1.").arg(qs(request.outDir)));
+            return;
+        }
+        Q_EMIT alFinished(tr("Active learning finished; the run is in %1.").arg(qs(request.outDir)));
+    } catch (const Cancelled&) {
+        Q_EMIT stopped(tr("Active learning stopped; the finished rounds are kept."));
+    } catch (const InputError& e) {
+        Q_EMIT failed(tr("Cannot run active learning"), qs(e.what()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Active learning failed"), qs(e.what()));
+    }
+}
+
+JobWorker::~JobWorker() = default;
+
+void JobWorker::train(const TrainRequest& request) {
+    try {
+        TrainJobRequest job;
+        job.data = {request.dataset, request.dataDir, true, request.trainImages, request.testImages, {}};
+        job.model = request.model;
+        job.epochs = request.epochs;
+        job.batchSize = request.batchSize;
+        job.learningRate = request.learningRate;
+        job.optimiser = request.optimiser;
+        job.momentum = request.momentum;
+        job.seed = request.seed;
+        job.validation = request.validation;
+        job.device = request.device;
+        job.neighbours = request.neighbours;
+        job.lossReadInterval = 20;  // the loss plot moves every 20 batches
+
+        TrainJobCallbacks callbacks;
+        callbacks.shouldStop = [this] { return stopRequested(); };
+        int epochs = 0;
+        callbacks.onStart = [&](const TrainJobStart& s) {
+            epochs = s.config.epochs;
+            Q_EMIT trainingStarted(qs(s.device), qlonglong(s.trainImages), qlonglong(s.testImages));
+        };
+        callbacks.onBatch = [&](const BatchReport& b, double elapsed) {
+            Q_EMIT batchProgress({b.epoch, epochs, b.batch, b.batches, b.recentLoss, elapsed});
+        };
+        callbacks.onEpoch = [this](const EpochReport& e) {
+            Q_EMIT epochFinished({e.epoch, e.epochs, e.meanLoss, e.seconds, e.validationAccuracy.value_or(-1)});
+        };
+        callbacks.onEvaluating = [this] { Q_EMIT evaluating(); };
+
+        TrainJobResult result = runTrainJob(job, callbacks);
+        if (result.outcome == JobOutcome::Diverged) {
+            Q_EMIT failed(tr("Training diverged"), qs(result.message));
+            return;
+        }
+        if (result.outcome == JobOutcome::Cancelled) {
+            Q_EMIT stopped(result.stoppedInEvaluation
+                               ? tr("Stopped during evaluation. The loss curve is kept.")
+                               : tr("Training stopped: %1. The loss curve so far is kept.").arg(qs(result.message)));
+            return;
+        }
+        state_->model = result.model;
+        state_->summary = result.summary;
+        state_->evaluation = result.evaluation;
+        state_->scores = result.scores;
+        state_->hasRun = true;
+        Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation.labels,
+                                    result.evaluation.predicted, result.evaluation.probabilities, result.scores.values,
+                                    result.scores.neighbours, result.evaluation.confusion, result.evaluation.accuracy));
+    } catch (const Cancelled&) {
+        Q_EMIT stopped(tr("Stopped before training started."));
+    } catch (const InputError& e) {
+        Q_EMIT failed(tr("Cannot train"), qs(e.what()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Training failed"), qs(e.what()));
+    }
+}
+
+void JobWorker::download(const QString& dataset) {
+    try {
+        const DatasetSpec& spec = datasetSpec(dataset.toStdString());
+        DownloadOptions options;
+        options.shouldStop = [this] { return stopRequested(); };
+        options.onProgress = [this](const DownloadProgress& p) {
+            Q_EMIT downloadProgress(p.fileIndex, p.fileCount, qlonglong(p.received), qlonglong(p.total));
+        };
+        const std::string dest = userCacheDir(spec.name);
+        downloadDataset(spec, dest, options);
+        LoadOptions verify;  // check what landed, as training will read it
+        verify.shouldStop = [this] { return stopRequested(); };
+        loadDataset(spec, dest, verify);
+        Q_EMIT downloadFinished(true, tr("%1 downloaded to %2 and verified.").arg(qs(spec.displayName), qs(dest)));
+    } catch (const Cancelled&) {
+        Q_EMIT downloadFinished(false, tr("Download cancelled; complete files were kept."));
+    } catch (const std::exception& e) {
+        Q_EMIT downloadFinished(false, qs(e.what()));
+    }
+}
+
+void JobWorker::saveRun(const QString& dir) {
+    if (!state_->hasRun) {
+        Q_EMIT failed(tr("Nothing to save"), tr("Train a model first."));
+        return;
+    }
+    try {
+        const std::string path = dir.toStdString();
+        ensureWritableDirectory(path);
+        saveWeights(*state_->model, (std::filesystem::path(path) / "model.pt").string(),
+                    {state_->summary.model, state_->evaluation.probabilities.size(1)});
+        writeEvaluationOutputs(path, state_->summary, state_->evaluation, state_->scores);
+        Q_EMIT runSaved(dir);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot save the run"), qs(e.what()));
+    }
+}
+
+void JobWorker::openRun(const QString& dir, const QString& dataDir) {
+    try {
+        if (detectRunKind(dir.toStdString()) == RunKind::ActiveLearning) {
+            openActiveLearningRun(dir, dataDir);
+            return;
+        }
+        const SavedRun run = readRun(dir.toStdString());  // validated whole, or refused naming the file
+        const LoadedDataset data = loadRequestedDataset(
+            {run.dataset, dataDir.toStdString(), true, 0, run.size(), [this] { return stopRequested(); }});
+        if (data.test.size() != run.size() || !torch::equal(data.test.labels, run.labels)) {
+            throw InputError(fileError(dir.toStdString(), "its labels do not match the " + run.dataset +
+                                                              " test set found on this machine"));
+        }
+        RunSummary summary;
+        summary.model = run.model;
+        summary.dataset = run.dataset;
+        summary.device = run.device;
+        summary.epochs = run.epochs;
+        summary.trainSeconds = run.trainSeconds;
+        summary.evalSeconds = run.evalSeconds;
+        summary.trainImages = run.trainImages;
+        summary.neighbours = run.neighbours.indices.size(1);
+        summary.classNames = run.classNames;
+
+        // Keep it as the current run, so it can be saved again elsewhere.
+        const int64_t classes = run.probabilities.size(1);
+        state_->model = makeModel(run.model, classes);
+        const std::string weights = (std::filesystem::path(dir.toStdString()) / "model.pt").string();
+        if (run.hasWeights) loadWeights(*state_->model, weights, {run.model, classes});
+        state_->summary = summary;
+        state_->evaluation = {run.probabilities, run.embeddings, run.predicted, run.labels, run.confusion,
+                              run.testAccuracy};
+        state_->scores.values = run.scores;
+        state_->scores.neighbours = run.neighbours;
+        state_->hasRun = true;
+        Q_EMIT runOpened(makeResults(summary, data.test.images, run.labels, run.predicted, run.probabilities,
+                                     run.scores, run.neighbours, run.confusion, run.testAccuracy),
+                         dir);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot open the run"), qs(e.what()));
+    }
+}
+
+void JobWorker::openActiveLearningRun(const QString& dir, const QString& dataDir) {
+    const ActiveLearningRunFolder folder(dir.toStdString());
+    const std::vector<CurveRow> rows = folder.validate();  // the whole folder, or refused naming the file
+    const ActiveLearningSettings settings = folder.readSettings();
+    AlOpenedRun opened;
+    opened.dir = dir.toStdString();
+    AlRequest& request = opened.request;
+    request.dataset = settings.dataset;
+    request.dataDir = dataDir.toStdString();
+    request.loop = settings.loop;
+    request.repeats = settings.repeats;
+    request.seed = settings.seed;
+    request.human = settings.personLabels;
+    request.trainImages = settings.trainImages;
+    request.testImages = settings.testImages;
+    request.outDir = opened.dir;
+    request.resume = true;
+    for (const CurveRow& row : rows) {
+        if (std::find(request.strategies.begin(), request.strategies.end(), row.strategy) == request.strategies.end()) {
+            request.strategies.push_back(row.strategy);
+        }
+        AlRoundPoint point;
+        point.strategy = row.strategy + (settings.personLabels ? " (you)" : "");
+        point.repeat = row.repeat;
+        point.labels = row.labels;
+        point.accuracy = row.accuracy;
+        opened.rounds.push_back(point);
+    }
+    // The images acquired in the last recorded round, from its repeat's state.
+    if (!rows.empty() && rows.back().labels > settings.loop.initial) {
+        const CurveRow& last = rows.back();
+        if (const auto state = folder.readState(last.strategy, last.repeat)) {
+            const int64_t end = std::min<int64_t>(last.labels, int64_t(state->labelled.size()));
+            const int64_t begin = std::max<int64_t>(settings.loop.initial, end - settings.loop.acquire);
+            AlRoundPoint& point = opened.rounds.back();
+            point.acquired.assign(state->labelled.begin() + begin, state->labelled.begin() + end);
+            const LoadedDataset data = loadRequestedDataset(
+                {settings.dataset, dataDir.toStdString(), true, 0, 0, [this] { return stopRequested(); }});
+            for (int64_t i : point.acquired) {
+                if (i >= data.train.size()) throw InputError(fileError(folder.statePath(last.strategy, last.repeat), "an image index is beyond the training set"));
+                point.trueLabels.push_back(int(data.train.labels[i].item<int64_t>()));
+            }
+            point.images = imageBytes(data.train.images, point.acquired);
+            if (!state->labels.empty()) {
+                for (int64_t j = begin; j < end; ++j) point.usedLabels.push_back(int(state->labels[size_t(j)]));
+            }
+            point.round = int((last.labels - settings.loop.initial + settings.loop.acquire - 1) / settings.loop.acquire);
+        }
+    }
+    Q_EMIT activeLearningRunOpened(opened);
+}
+
+}  // namespace alx::ui
