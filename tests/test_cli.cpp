@@ -228,6 +228,37 @@ private slots:
         QCOMPARE(s["class_names"].toArray().size(), 10);
     }
 
+    void mapsAndTrainingNeighboursAreKeptInTheRun() {
+        const QString out = path("map-run");
+        const Result r = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                 "--neighbours", "3", "--train-neighbours", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(npyShape(out + "/train_neighbours.npy"), QString("(300, 3)"));
+        QCOMPARE(npyShape(out + "/train_neighbour_similarities.npy"), QString("(300, 3)"));
+        QCOMPARE(readJson(out + "/summary.json")["train_neighbours"].toInt(), 3);
+
+        const Result pca = runCli({"map", "--run", out, "--method", "pca"});
+        QVERIFY2(pca.exitCode == 0, qPrintable(pca.err));
+        QCOMPARE(npyShape(out + "/map_pca_test.npy"), QString("(300, 2)"));
+        const Result tsne = runCli({"map", "--run", out, "--iterations", "60", "--perplexity", "10"});
+        QVERIFY2(tsne.exitCode == 0, qPrintable(tsne.err));
+        QVERIFY2(tsne.out.contains("t-SNE iteration 60/60"), qPrintable(tsne.out));
+        QCOMPARE(npyShape(out + "/map_tsne_test.npy"), QString("(300, 2)"));
+        // Test and training images together: the test rows, then the training rows.
+        const Result all = runCli({"map", "--run", out, "--method", "pca", "--split", "all", "--data-dir", data_,
+                                   "--no-verify"});
+        QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+        QCOMPARE(npyShape(out + "/map_pca_all.npy"), QString("(700, 2)"));
+        QCOMPARE(npyShape(out + "/train_embeddings.npy"), QString("(400, 84)"));
+
+        // A damaged run folder is refused before any work, naming the file.
+        QFile summary(out + "/summary.json");
+        QVERIFY(summary.open(QIODevice::ReadWrite));
+        summary.resize(40);
+        summary.close();
+        expectBadInput({"map", "--run", out}, "summary.json");
+    }
+
     void errorsNameTheFlag() {
         // The engine names the request field; the CLI points at its flag.
         expectBadInput({"al", "--strategy", "entropy", "--budget", "10", "--initial", "20", "--data-dir", data_,

@@ -104,6 +104,7 @@ class TestGui : public QObject {
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);  // settings and app runs go to a test location
+        qunsetenv("ALX_RUNS_DIR");  // never a person's runs folder: the tests empty it
         // As the app does; without an organisation QSettings reads and
         // writes nothing (status AccessError), which looks like a damaged file.
         QCoreApplication::setOrganizationName("alx");
@@ -115,7 +116,7 @@ private slots:
 
     // The runs the app wrote under its (test mode) data location.
     void cleanupTestCase() {
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs").removeRecursively();
+        QDir(MainWindow::runsFolder()).removeRecursively();
     }
 
     void histogramCountsEveryValueOnce() {
@@ -253,7 +254,7 @@ private slots:
         QVERIFY(w->isBusy());
         // The run has a folder of its own under the app's data location, and the status bar says so.
         const QString dir = w->activeLearningRunDir();
-        const QString runs = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs/";
+        const QString runs = MainWindow::runsFolder() + "/";
         QVERIFY2(dir.startsWith(runs) && dir.contains("-al-gal-mnist"), qPrintable(dir));
         QVERIFY2(w->statusBar()->currentMessage().contains(dir), qPrintable(w->statusBar()->currentMessage()));
         QVERIFY(finished.wait(300000));

@@ -6,6 +6,7 @@
 
 #include "alx/maps/pca.h"
 #include "alx/maps/tsne.h"
+#include "alx/scoring/neighbours.h"
 #include "alx/util/errors.h"
 
 #include <QtTest>
@@ -138,6 +139,18 @@ private slots:
         QVERIFY(torch::equal(seeded, tsneMap(x, config)));
         config.seed = 2;
         QVERIFY(!torch::equal(seeded, tsneMap(x, config)));
+    }
+
+    void trainingSetNeighboursMatchBruteForce() {
+        torch::manual_seed(9);
+        const auto queries = torch::randn({50, 8}), reference = torch::randn({200, 8});
+        const Neighbours found = nearestNeighboursIn(queries, reference, 5, 16);  // several blocks
+        const auto u = queries / queries.norm(2, 1, true), v = reference / reference.norm(2, 1, true);
+        const auto similarity = torch::mm(u, v.t());
+        const auto expected = std::get<1>(similarity.sort(1, /*descending=*/true)).slice(1, 0, 5);
+        QVERIFY(torch::equal(found.indices, expected));
+        QVERIFY(torch::allclose(found.similarity, similarity.gather(1, expected), 1e-5, 1e-6));
+        QVERIFY_THROWS_EXCEPTION(InputError, nearestNeighboursIn(queries, reference, 201));
     }
 
     void stopEndsTheMap() {

@@ -145,6 +145,23 @@ private slots:
         QTest::newRow("csv score not a number") << "per_sample.csv" << replace("per_sample.csv", ",0.5,", ",x,");
         QTest::newRow("csv neighbour out of range") << "per_sample.csv" << replace("per_sample.csv", ",4 1\n", ",40 1\n");
         QTest::newRow("csv neighbour is itself") << "per_sample.csv" << replace("per_sample.csv", ",4 1\n", ",5 1\n");
+        // maps and training-set neighbours
+        QTest::newRow("map with other rows") << "map_tsne_test.npy" << npy("map_tsne_test.npy", torch::zeros({5, 2}));
+        QTest::newRow("map with NaN") << "map_pca_test.npy" << npy("map_pca_test.npy", torch::full({6, 2}, NAN));
+        QTest::newRow("map with three columns") << "map_tsne_all.npy" << npy("map_tsne_all.npy", torch::zeros({9, 3}));
+        QTest::newRow("map of an unknown method") << "map_umap_test.npy" << npy("map_umap_test.npy", torch::zeros({6, 2}));
+        QTest::newRow("training neighbours without similarities") << "train_neighbour_similarities.npy"
+                                                                  << npy("train_neighbours.npy", torch::zeros({6, 2}, torch::kInt64));
+        QTest::newRow("training neighbours as floats") << "train_neighbours.npy" << Damage([](const QString& d) {
+            writeNpy((d + "/train_neighbours.npy").toStdString(), torch::zeros({6, 2}));
+            writeNpy((d + "/train_neighbour_similarities.npy").toStdString(), torch::zeros({6, 2}));
+        });
+        QTest::newRow("training neighbour similarity above 1") << "train_neighbour_similarities.npy" << Damage([](const QString& d) {
+            writeNpy((d + "/train_neighbours.npy").toStdString(), torch::zeros({6, 2}, torch::kInt64));
+            writeNpy((d + "/train_neighbour_similarities.npy").toStdString(), torch::full({6, 2}, 3.0f));
+        });
+        QTest::newRow("training embeddings of another width") << "train_embeddings.npy"
+                                                              << npy("train_embeddings.npy", torch::zeros({10, 5}));
         QTest::newRow("csv predictions disagree with the matrix") << "summary.json" << replace("per_sample.csv", "\n0,0,0,", "\n0,0,1,");
     }
 
@@ -162,6 +179,19 @@ private slots:
             QVERIFY2(QString(e.what()).contains(file), e.what());
             QVERIFY2(!QString(e.what()).contains('\n'), e.what());
         }
+    }
+
+    void mapsAndTrainingNeighboursReadBack() {
+        QTemporaryDir tmp;
+        writeGoodRun(tmp.path());
+        const auto map = torch::randn({6, 2});
+        writeNpy((tmp.path() + "/map_tsne_test.npy").toStdString(), map);
+        writeNpy((tmp.path() + "/train_neighbours.npy").toStdString(), torch::tensor({{4, 1}, {0, 2}, {3, 3}, {1, 0}, {2, 2}, {5, 4}}));
+        writeNpy((tmp.path() + "/train_neighbour_similarities.npy").toStdString(), torch::full({6, 2}, 0.5f));
+        const SavedRun run = readRun(tmp.path().toStdString());
+        QVERIFY(torch::equal(run.maps.at("map_tsne_test.npy"), map));
+        QCOMPARE(run.trainNeighbours.indices[0][0].item<int64_t>(), int64_t(4));
+        QCOMPARE(run.trainNeighbours.similarity.size(1), int64_t(2));
     }
 
     void aRunWithoutWeightsStillOpens() {

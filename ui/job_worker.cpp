@@ -3,11 +3,9 @@
 
 #include "alx/data/downloader.h"
 #include "alx/jobs/active_learning_job.h"
+#include "alx/jobs/run_folder_job.h"
 #include "alx/jobs/train_job.h"
-#include "alx/models/model_registry.h"
-#include "alx/storage/atomic_file.h"
 #include "alx/storage/run_reader.h"
-#include "alx/storage/weights_file.h"
 #include "alx/util/errors.h"
 
 #include "job_worker.h"
@@ -24,6 +22,7 @@ struct JobWorker::State {
     RunSummary summary;
     Evaluation evaluation;
     ScoreTable scores;
+    Neighbours trainNeighbours;  // defined when the run has them
     bool hasRun = false;
 };
 
@@ -214,6 +213,7 @@ void JobWorker::train(const TrainRequest& request) {
         state_->summary = result.summary;
         state_->evaluation = result.evaluation;
         state_->scores = result.scores;
+        state_->trainNeighbours = result.trainNeighbours;
         state_->hasRun = true;
         Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation.labels,
                                     result.evaluation.predicted, result.evaluation.probabilities, result.scores.values,
@@ -254,11 +254,10 @@ void JobWorker::saveRun(const QString& dir) {
         return;
     }
     try {
-        const std::string path = dir.toStdString();
-        ensureWritableDirectory(path);
-        saveWeights(*state_->model, (std::filesystem::path(path) / "model.pt").string(),
-                    {state_->summary.model, state_->evaluation.probabilities.size(1)});
-        writeEvaluationOutputs(path, state_->summary, state_->evaluation, state_->scores);
+        const Neighbours* trainNeighbours =
+            state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
+        saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
+                        trainNeighbours);
         Q_EMIT runSaved(dir);
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot save the run"), qs(e.what()));
@@ -271,36 +270,18 @@ void JobWorker::openRun(const QString& dir, const QString& dataDir) {
             openActiveLearningRun(dir, dataDir);
             return;
         }
-        const SavedRun run = readRun(dir.toStdString());  // validated whole, or refused naming the file
-        const LoadedDataset data = loadRequestedDataset(
-            {run.dataset, dataDir.toStdString(), true, 0, run.size(), [this] { return stopRequested(); }});
-        if (data.test.size() != run.size() || !torch::equal(data.test.labels, run.labels)) {
-            throw InputError(fileError(dir.toStdString(), "its labels do not match the " + run.dataset +
-                                                              " test set found on this machine"));
-        }
-        RunSummary summary;
-        summary.model = run.model;
-        summary.dataset = run.dataset;
-        summary.device = run.device;
-        summary.epochs = run.epochs;
-        summary.trainSeconds = run.trainSeconds;
-        summary.evalSeconds = run.evalSeconds;
-        summary.trainImages = run.trainImages;
-        summary.neighbours = run.neighbours.indices.size(1);
-        summary.classNames = run.classNames;
-
+        DatasetRequest data;
+        data.dataDir = dataDir.toStdString();
+        OpenedTrainingRun opened = openTrainingRun(dir.toStdString(), data, [this] { return stopRequested(); });
+        const SavedRun& run = opened.run;
         // Keep it as the current run, so it can be saved again elsewhere.
-        const int64_t classes = run.probabilities.size(1);
-        state_->model = makeModel(run.model, classes);
-        const std::string weights = (std::filesystem::path(dir.toStdString()) / "model.pt").string();
-        if (run.hasWeights) loadWeights(*state_->model, weights, {run.model, classes});
-        state_->summary = summary;
-        state_->evaluation = {run.probabilities, run.embeddings, run.predicted, run.labels, run.confusion,
-                              run.testAccuracy};
-        state_->scores.values = run.scores;
-        state_->scores.neighbours = run.neighbours;
+        state_->model = opened.model;
+        state_->summary = opened.summary;
+        state_->evaluation = opened.evaluation;
+        state_->scores = opened.scores;
+        state_->trainNeighbours = run.trainNeighbours;
         state_->hasRun = true;
-        Q_EMIT runOpened(makeResults(summary, data.test.images, run.labels, run.predicted, run.probabilities,
+        Q_EMIT runOpened(makeResults(opened.summary, opened.testImages, run.labels, run.predicted, run.probabilities,
                                      run.scores, run.neighbours, run.confusion, run.testAccuracy),
                          dir);
     } catch (const std::exception& e) {

@@ -32,10 +32,10 @@ namespace {
 
 bool dialogsAllowed() { return !qEnvironmentVariableIsSet("ALX_NO_DIALOGS"); }
 
-// <app data>/runs/<yyyyMMdd-HHmmss>-al-<model>-<dataset>, created; a
+// <runs folder>/<yyyyMMdd-HHmmss>-al-<model>-<dataset>, created; a
 // suffix keeps two runs started in the same second apart. Empty on failure.
 QString newActiveLearningFolder(const AlRequest& request) {
-    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs/" +
+    const QString base = MainWindow::runsFolder() + "/" +
                          QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss") + "-al-" +
                          QString::fromStdString(request.loop.model) + "-" + QString::fromStdString(request.dataset);
     QString dir = base;
@@ -44,6 +44,12 @@ QString newActiveLearningFolder(const AlRequest& request) {
 }
 
 }  // namespace
+
+QString MainWindow::runsFolder() {
+    const QString chosen = qEnvironmentVariable("ALX_RUNS_DIR");
+    if (!chosen.isEmpty()) return chosen;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/alx/runs";
+}
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWorker) {
     setWindowTitle(tr("ALX, the Active Learning Explorer"));
@@ -243,7 +249,7 @@ void MainWindow::startActiveLearning(AlRequest request) {
         const QString dir = newActiveLearningFolder(request);
         if (dir.isEmpty()) {
             const QString message = tr("Cannot create a folder for the run under %1")
-                                        .arg(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+                                        .arg(runsFolder());
             statusBar()->showMessage(message, 15000);
             if (dialogsAllowed()) QMessageBox::warning(this, tr("Cannot run active learning"), message);
             Q_EMIT runFailed(message);

@@ -29,6 +29,9 @@ class UncertainGrid;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // Where the app keeps the runs it makes: $ALX_RUNS_DIR, or
+    // $XDG_DATA_HOME/alx/runs (~/.local/share/alx/runs).
+    static QString runsFolder();
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
