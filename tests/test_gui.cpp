@@ -30,6 +30,9 @@
 #include <signal.h>
 
 #include "active_learning_page.h"
+#include "digit_detail_dialog.h"
+#include "map_page.h"
+#include "map_view.h"
 #include "confusion_view.h"
 #include "digit_tile.h"
 #include "histogram.h"
@@ -191,6 +194,70 @@ private slots:
         }
         QCOMPARE(total, int64_t(400));
         QCOMPARE(int64_t(w.confusionView()->imagesIn(3, 3).size()), w.confusionView()->item(3, 3)->text().toLongLong());
+    }
+
+    // The Map page: a t-SNE map computes with live redraws, Stop ends one, a
+    // Shift+drag selection fills the image window, a click opens an image's
+    // details, and a map kept with a saved run comes back when it is opened.
+    void mapComputesStopsSelectsAndReopens() {
+        auto window = makeWindow(1, 2000, 500);
+        QSignalSpy finished(window.get(), &MainWindow::runFinished);
+        QTest::mouseClick(window->trainButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(300000));
+        const QString dir = tmp_.path() + "/mapped";
+        QSignalSpy saved(window.get(), &MainWindow::runSaved);
+        window->saveRunAs(dir);  // the map is then kept in this folder
+        QVERIFY(saved.wait(60000));
+        window->tabs()->setCurrentWidget(window->mapPage());
+
+        int liveUpdates = 0;
+        bool stopOnFirst = false;
+        connect(window->worker(), &JobWorker::mapUpdated, window.get(), [&](const MapDataPtr& map) {
+            if (map->final) return;
+            ++liveUpdates;
+            if (stopOnFirst) window->stop();
+        });
+        QSignalSpy mapped(window.get(), &MainWindow::mapFinished);
+        window->startMap("tsne", "test");
+        QVERIFY(mapped.wait(120000));
+        QVERIFY2(liveUpdates >= 10, qPrintable(QString::number(liveUpdates)));  // 1,000 iterations, every 25
+        const MapDataPtr map = window->mapPage()->map();
+        QVERIFY(map && map->final);
+        QCOMPARE(map->testRows, int64_t(500));
+        QCOMPARE(map->xy.size(), size_t(1000));
+        QVERIFY(QFile::exists(dir + "/map_tsne_test.npy"));
+        QTRY_VERIFY(window->mapPage()->view()->rendersDone() >= 2);
+
+        // Stop ends a map between iterations and keeps nothing.
+        stopOnFirst = true;
+        liveUpdates = 0;
+        QSignalSpy stopped(window.get(), &MainWindow::runStopped);
+        window->startMap("tsne", "test");
+        QVERIFY(stopped.wait(60000));
+        QVERIFY(!window->isBusy());
+        QVERIFY(window->mapPage()->map()->final);  // the finished map is still the one kept
+        stopOnFirst = false;
+
+        MapView* view = window->mapPage()->view();
+        // A click on an image opens its details.
+        const QPoint at = view->widgetPosition(7).toPoint();
+        const int64_t picked = view->rowAt(at);
+        QVERIFY(picked >= 0);
+        QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, at);
+        QTRY_VERIFY(!window->findChildren<DigitDetailDialog*>().isEmpty());
+
+        // Exported as PNG, PDF and the coordinates.
+        QVERIFY(window->mapPage()->exportTo(tmp_.path() + "/map"));
+        for (const char* ext : {".png", ".pdf", ".csv"}) QVERIFY(QFileInfo(tmp_.path() + "/map" + ext).size() > 0);
+
+        // Reopening the run shows the kept map without computing it.
+        auto reopened = std::make_unique<MainWindow>();
+        reopened->setDataDirectory(mnist_);
+        QSignalSpy opened(reopened.get(), &MainWindow::runFinished);
+        reopened->openRunFrom(dir);
+        QVERIFY(opened.wait(60000));
+        QTRY_VERIFY(reopened->mapPage()->map() != nullptr);
+        QCOMPARE(reopened->mapPage()->map()->xy, map->xy);
     }
 
     void saveOpenAndExport() {

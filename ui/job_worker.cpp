@@ -3,16 +3,13 @@
 
 #include "alx/data/downloader.h"
 #include "alx/jobs/active_learning_job.h"
+#include "alx/jobs/map_job.h"
 #include "alx/jobs/run_folder_job.h"
 #include "alx/jobs/train_job.h"
-#include "alx/storage/run_reader.h"
 #include "alx/util/errors.h"
 
 #include "job_worker.h"
 
-#include <QDir>
-
-#include <chrono>
 #include <filesystem>
 
 namespace alx::ui {
@@ -23,6 +20,7 @@ struct JobWorker::State {
     Evaluation evaluation;
     ScoreTable scores;
     Neighbours trainNeighbours;  // defined when the run has them
+    std::string runDir;          // the folder the run was opened from or saved to; empty for a fresh run
     bool hasRun = false;
 };
 
@@ -49,6 +47,7 @@ RunResultsPtr makeResults(const RunSummary& summary, const torch::Tensor& images
     auto r = std::make_shared<RunResults>();
     r->model = summary.model;
     r->modelDisplayName = modelInfo(summary.model).displayName;
+    r->classNames = summary.classNames.empty() ? datasetSpec(summary.dataset).classNames : summary.classNames;
     r->dataset = summary.dataset;
     r->device = summary.device;
     r->count = labels.size(0);
@@ -214,6 +213,7 @@ void JobWorker::train(const TrainRequest& request) {
         state_->evaluation = result.evaluation;
         state_->scores = result.scores;
         state_->trainNeighbours = result.trainNeighbours;
+        state_->runDir.clear();
         state_->hasRun = true;
         Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation.labels,
                                     result.evaluation.predicted, result.evaluation.probabilities, result.scores.values,
@@ -258,6 +258,7 @@ void JobWorker::saveRun(const QString& dir) {
             state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
         saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
                         trainNeighbours);
+        state_->runDir = dir.toStdString();
         Q_EMIT runSaved(dir);
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot save the run"), qs(e.what()));
@@ -280,24 +281,93 @@ void JobWorker::openRun(const QString& dir, const QString& dataDir) {
         state_->evaluation = opened.evaluation;
         state_->scores = opened.scores;
         state_->trainNeighbours = run.trainNeighbours;
+        state_->runDir = dir.toStdString();
         state_->hasRun = true;
         Q_EMIT runOpened(makeResults(opened.summary, opened.testImages, run.labels, run.predicted, run.probabilities,
                                      run.scores, run.neighbours, run.confusion, run.testAccuracy),
                          dir);
+        // A map kept with the run is shown again without computing it.
+        for (const char* name : {"map_tsne_test.npy", "map_pca_test.npy"}) {
+            const auto kept = run.maps.find(name);
+            if (kept == run.maps.end()) continue;
+            auto map = std::make_shared<MapData>();
+            map->method = std::string(name).substr(4, 4) == "tsne" ? "tsne" : "pca";
+            map->split = "test";
+            map->final = true;
+            map->xy = toVector<float>(kept->second.to(torch::kFloat32));
+            map->testRows = run.size();
+            map->file = (std::filesystem::path(dir.toStdString()) / name).string();
+            Q_EMIT mapUpdated(map);
+            break;
+        }
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot open the run"), qs(e.what()));
     }
 }
 
+void JobWorker::computeMap(const QString& method, const QString& split, const QString& dataDir) {
+    if (!state_->hasRun) {
+        Q_EMIT failed(tr("No run to map"), tr("Train a model or open a run first."));
+        return;
+    }
+    try {
+        const RunInMemory run{state_->summary.dataset, state_->evaluation.embeddings, state_->evaluation.labels,
+                              state_->model, state_->runDir};
+        MapJobRequest request;
+        request.method = method.toStdString();
+        request.split = split.toStdString();
+        request.data.dataDir = dataDir.toStdString();
+        MapJobCallbacks callbacks;
+        callbacks.shouldStop = [this] { return stopRequested(); };
+        callbacks.progressEvery = 25;  // the page redraws at most this often, coalesced
+        const int64_t testRows = split == "train" ? 0 : run.testEmbeddings.size(0);
+        const auto newMap = [&] {
+            auto map = std::make_shared<MapData>();
+            map->method = request.method;
+            map->split = request.split;
+            return map;
+        };
+        callbacks.onProgress = [&](const TsneProgress& p) {
+            auto map = newMap();
+            map->iteration = p.iteration;
+            map->iterations = p.iterations;
+            map->xy = toVector<float>(p.map);
+            map->testRows = testRows;
+            map->trainRows = p.map.size(0) - testRows;
+            Q_EMIT mapUpdated(map);
+        };
+        const MapJobResult result = mapRunInMemory(run, request, callbacks);
+        auto map = newMap();
+        map->final = true;
+        map->xy = toVector<float>(result.map);
+        map->testRows = result.testRows;
+        map->trainRows = result.trainRows;
+        if (result.trainRows > 0) {
+            map->trainLabels = toIntVector(result.trainLabels);
+            if (result.trainPredicted.defined()) map->trainPredicted = toIntVector(result.trainPredicted);
+            map->trainImages = toVector<uint8_t>(result.trainImages.to(torch::kUInt8));
+        }
+        map->file = result.path;
+        Q_EMIT mapUpdated(map);
+    } catch (const Cancelled&) {
+        Q_EMIT stopped(tr("Map stopped; nothing was kept."));
+    } catch (const InputError& e) {
+        Q_EMIT failed(tr("Cannot draw the map"), qs(e.what()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("The map failed"), qs(e.what()));
+    }
+}
+
 void JobWorker::openActiveLearningRun(const QString& dir, const QString& dataDir) {
-    const ActiveLearningRunFolder folder(dir.toStdString());
-    const std::vector<CurveRow> rows = folder.validate();  // the whole folder, or refused naming the file
-    const ActiveLearningSettings settings = folder.readSettings();
+    DatasetRequest data;
+    data.dataDir = dataDir.toStdString();
+    const OpenedActiveLearningRun run = alx::openActiveLearningRun(dir.toStdString(), data, [this] { return stopRequested(); });
+    const ActiveLearningSettings& settings = run.settings;
     AlOpenedRun opened;
     opened.dir = dir.toStdString();
     AlRequest& request = opened.request;
     request.dataset = settings.dataset;
-    request.dataDir = dataDir.toStdString();
+    request.dataDir = data.dataDir;
     request.loop = settings.loop;
     request.repeats = settings.repeats;
     request.seed = settings.seed;
@@ -306,37 +376,23 @@ void JobWorker::openActiveLearningRun(const QString& dir, const QString& dataDir
     request.testImages = settings.testImages;
     request.outDir = opened.dir;
     request.resume = true;
-    for (const CurveRow& row : rows) {
-        if (std::find(request.strategies.begin(), request.strategies.end(), row.strategy) == request.strategies.end()) {
-            request.strategies.push_back(row.strategy);
-        }
+    request.strategies = run.strategies;
+    const std::string you = settings.personLabels ? " (you)" : "";
+    for (const CurveRow& row : run.curve) {
         AlRoundPoint point;
-        point.strategy = row.strategy + (settings.personLabels ? " (you)" : "");
+        point.strategy = row.strategy + you;
         point.repeat = row.repeat;
         point.labels = row.labels;
         point.accuracy = row.accuracy;
         opened.rounds.push_back(point);
     }
-    // The images acquired in the last recorded round, from its repeat's state.
-    if (!rows.empty() && rows.back().labels > settings.loop.initial) {
-        const CurveRow& last = rows.back();
-        if (const auto state = folder.readState(last.strategy, last.repeat)) {
-            const int64_t end = std::min<int64_t>(last.labels, int64_t(state->labelled.size()));
-            const int64_t begin = std::max<int64_t>(settings.loop.initial, end - settings.loop.acquire);
-            AlRoundPoint& point = opened.rounds.back();
-            point.acquired.assign(state->labelled.begin() + begin, state->labelled.begin() + end);
-            const LoadedDataset data = loadRequestedDataset(
-                {settings.dataset, dataDir.toStdString(), true, 0, 0, [this] { return stopRequested(); }});
-            for (int64_t i : point.acquired) {
-                if (i >= data.train.size()) throw InputError(fileError(folder.statePath(last.strategy, last.repeat), "an image index is beyond the training set"));
-                point.trueLabels.push_back(int(data.train.labels[i].item<int64_t>()));
-            }
-            point.images = imageBytes(data.train.images, point.acquired);
-            if (!state->labels.empty()) {
-                for (int64_t j = begin; j < end; ++j) point.usedLabels.push_back(int(state->labels[size_t(j)]));
-            }
-            point.round = int((last.labels - settings.loop.initial + settings.loop.acquire - 1) / settings.loop.acquire);
-        }
+    if (!opened.rounds.empty()) {
+        AlRoundPoint& last = opened.rounds.back();
+        last.round = run.lastRound;
+        last.acquired = run.lastAcquired;
+        last.images = run.lastImages;
+        for (int64_t label : run.lastTrueLabels) last.trueLabels.push_back(int(label));
+        for (int64_t label : run.lastUsedLabels) last.usedLabels.push_back(int(label));
     }
     Q_EMIT activeLearningRunOpened(opened);
 }

@@ -45,6 +45,10 @@ public Q_SLOTS:
     // test images from the run's dataset, without retraining; or an
     // active-learning run folder (`alx-cli al` or this app).
     void openRun(const QString& dir, const QString& dataDir);
+    // A map (method "tsne" or "pca") of the current run's test images, or of
+    // its test and training images (split "all"), reported as it unfolds;
+    // kept in the run's folder when it has one (opened or saved).
+    void computeMap(const QString& method, const QString& split, const QString& dataDir);
     // Pool-based active learning, strategy after strategy, repeat after repeat.
     void runActiveLearning(const alx::ui::AlRequest& request);
 
@@ -67,6 +71,7 @@ Q_SIGNALS:
     // An active-learning run folder, opened: its curves, its settings as a
     // request that resumes it, and the last round's acquired images.
     void activeLearningRunOpened(const alx::ui::AlOpenedRun& run);
+    void mapUpdated(const alx::ui::MapDataPtr& map);
 
 private:
     // The one stop check every job polls (between files, batches and chunks).

@@ -16,6 +16,7 @@
 #include <QTabWidget>
 
 #include "active_learning_page.h"
+#include "map_page.h"
 #include "alx/util/build_info.h"
 #include "job_worker.h"
 #include "loss_plot.h"
@@ -62,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     qRegisterMetaType<AlRoundPoint>();
     qRegisterMetaType<AlQuery>();
     qRegisterMetaType<AlOpenedRun>();
+    qRegisterMetaType<MapDataPtr>();
 
     // The worker lives in its own thread; every call to it is a queued signal.
     worker_->moveToThread(&workerThread_);
@@ -103,9 +105,16 @@ QTabWidget* MainWindow::buildPages() {
     tabs_->addTab(histograms_, tr("&Scores"));
     grid_ = new UncertainGrid(tabs_);
     tabs_->addTab(grid_, tr("&Uncertain digits"));
+    mapPage_ = new MapPage(tabs_);
+    tabs_->addTab(mapPage_, tr("&Map"));
     alPage_ = new ActiveLearningPage(tabs_);
     tabs_->addTab(alPage_, tr("Active &learning"));
     connect(grid_, &UncertainGrid::imageClicked, resultsView_, &ResultsView::showDetail);
+    connect(grid_, &UncertainGrid::rankingChanged, mapPage_, &MapPage::setRanking);
+    connect(mapPage_, &MapPage::imageClicked, resultsView_, &ResultsView::showDetail);
+    connect(mapPage_, &MapPage::imagesSelected, resultsView_, &ResultsView::showImages);
+    connect(mapPage_, &MapPage::computeRequested, this, &MainWindow::startMap);
+    connect(mapPage_, &MapPage::stopRequested, this, &MainWindow::stop);
     return tabs_;
 }
 
@@ -127,6 +136,14 @@ void MainWindow::connectWorker() {
     connect(this, &MainWindow::saveRequested, worker_, &JobWorker::saveRun);
     connect(this, &MainWindow::openRequested, worker_, &JobWorker::openRun);
     connect(this, &MainWindow::activeLearningRequested, worker_, &JobWorker::runActiveLearning);
+    connect(this, &MainWindow::mapRequested, worker_, &JobWorker::computeMap);
+    connect(worker_, &JobWorker::mapUpdated, this, [this](const MapDataPtr& map) {
+        mapPage_->setMap(map);
+        if (!map->final || !busy_) return;  // a map opened with its run does not end a job
+        setBusy(false);
+        mapPage_->setRunning(false);
+        Q_EMIT mapFinished();
+    });
 
     connect(worker_, &JobWorker::trainingStarted, this, [this](const QString& device, qlonglong train, qlonglong test) {
         deviceStatus_->setText(tr("Device: %1").arg(device));
@@ -143,6 +160,7 @@ void MainWindow::connectWorker() {
     connect(worker_, &JobWorker::stopped, this, [this](const QString& message) {
         setBusy(false);
         alPage_->setRunning(false);
+        mapPage_->setRunning(false);
         trainingView_->say(message);
         statusBar()->showMessage(message, 10000);
         Q_EMIT runStopped(message);
@@ -150,6 +168,7 @@ void MainWindow::connectWorker() {
     connect(worker_, &JobWorker::failed, this, [this](const QString& title, const QString& message) {
         setBusy(false);
         alPage_->setRunning(false);
+        mapPage_->setRunning(false);
         trainingView_->say(title + ": " + message);
         statusBar()->showMessage(title + ": " + message, 15000);
         if (dialogsAllowed()) QMessageBox::warning(this, title, message);
@@ -281,8 +300,17 @@ void MainWindow::stop() {
     statusBar()->showMessage(tr("Stopping…"));
 }
 
+void MainWindow::startMap(const QString& method, const QString& split) {
+    if (busy_ || !results_ || !worker_) return;
+    mapPage_->setRunning(true);
+    setBusy(true, method == "tsne" ? tr("t-SNE map of the run's embeddings…") : tr("PCA map of the run's embeddings…"));
+    worker_->clearStop();  // before queuing: a Stop from now on ends this job
+    Q_EMIT mapRequested(method, split, panel_->dataDirectory());
+}
+
 void MainWindow::showResults(const RunResultsPtr& r) {
     results_ = r;
+    mapPage_->setResults(r);
     resultsView_->setResults(r);
     histograms_->setResults(r);
     grid_->setResults(r);

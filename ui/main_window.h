@@ -16,6 +16,7 @@ class QTabWidget;
 namespace alx::ui {
 
 class ActiveLearningPage;
+class MapPage;
 class ConfusionView;
 class JobWorker;
 class LossPlot;
@@ -49,6 +50,7 @@ public:
     ConfusionView* confusionView() const;
     QTabWidget* tabs() const { return tabs_; }
     ActiveLearningPage* activeLearningPage() const { return alPage_; }
+    MapPage* mapPage() const { return mapPage_; }
     QPushButton* trainButton() const;
     QPushButton* stopButton() const;
     // The worker, for tests that watch its signals (it lives in another
@@ -73,6 +75,8 @@ Q_SIGNALS:
     void saveRequested(const QString& dir);
     void openRequested(const QString& dir, const QString& dataDir);
     void activeLearningRequested(const alx::ui::AlRequest& request);
+    void mapRequested(const QString& method, const QString& split, const QString& dataDir);
+    void mapFinished();
 
 public Q_SLOTS:
     void startTraining();
@@ -80,6 +84,8 @@ public Q_SLOTS:
     // the app's data location), or a resumed one (request.resume).
     void startActiveLearning(alx::ui::AlRequest request);
     void stop();
+    // A map of the current run (the Map page's Compute): "tsne" or "pca", "test" or "all".
+    void startMap(const QString& method, const QString& split);
     void saveRunAs(const QString& dir = {});
     // A run folder (File > Open): a trained run or an active-learning one;
     // the worker tells which.
@@ -116,6 +122,7 @@ private:
     ScoreHistograms* histograms_;
     UncertainGrid* grid_;
     ActiveLearningPage* alPage_;
+    MapPage* mapPage_;
     QLabel* deviceStatus_;
 };
 

@@ -52,6 +52,7 @@ struct EpochPoint {
 // Everything the Inspect views show, for the evaluated test images in order.
 struct RunResults {
     std::string model, modelDisplayName, dataset, device;
+    std::vector<std::string> classNames;  // one per label
     int64_t count = 0;
     int classes = 10;
     int neighboursPerImage = 0;
@@ -74,6 +75,21 @@ struct RunResults {
 };
 
 using RunResultsPtr = std::shared_ptr<const RunResults>;
+
+// A map of the run's embeddings, as it unfolds and when done. The first
+// testRows rows are the test images in RunResults' order; the training
+// images follow for a map of both.
+struct MapData {
+    std::string method, split;      // "tsne" or "pca"; "test" or "all"
+    int iteration = 0, iterations = 0;  // t-SNE's progress (0 and 0 for PCA)
+    bool final = false;
+    std::vector<float> xy;          // rows x 2
+    int64_t testRows = 0, trainRows = 0;
+    std::vector<int> trainLabels, trainPredicted;  // final maps of both only; trainPredicted may be empty
+    std::vector<uint8_t> trainImages;              // trainRows x 28 x 28
+    std::string file;               // where the run keeps it; empty when the run has no folder yet
+};
+using MapDataPtr = std::shared_ptr<const MapData>;
 
 // What the Active learning page asks for.
 struct AlRequest {
@@ -135,3 +151,4 @@ Q_DECLARE_METATYPE(alx::ui::AlRequest)
 Q_DECLARE_METATYPE(alx::ui::AlRoundPoint)
 Q_DECLARE_METATYPE(alx::ui::AlQuery)
 Q_DECLARE_METATYPE(alx::ui::AlOpenedRun)
+Q_DECLARE_METATYPE(alx::ui::MapDataPtr)

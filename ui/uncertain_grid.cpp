@@ -80,6 +80,7 @@ void UncertainGrid::rebuild() {
     shown_.clear();
     if (!results_) {
         summary_->clear();
+        Q_EMIT rankingChanged(shown_);
         return;
     }
     const int kind = score_->currentData().toInt();
@@ -122,6 +123,7 @@ void UncertainGrid::rebuild() {
         }
         if (rank % 2 == 0) tileLayout_->setColumnMinimumWidth(base + m + 2, 24);
     }
+    Q_EMIT rankingChanged(shown_);
 }
 
 }  // namespace alx::ui

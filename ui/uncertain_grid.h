@@ -30,6 +30,8 @@ public:
 
 Q_SIGNALS:
     void imageClicked(qint64 index);
+    // The ranking shown changed (another score, direction or count): its indices, in rank order.
+    void rankingChanged(const std::vector<int64_t>& shown);
 
 private:
     void rebuild();

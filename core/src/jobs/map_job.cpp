@@ -16,59 +16,63 @@
 namespace fs = std::filesystem;
 
 namespace alx {
+namespace {
 
-std::string mapFileName(const std::string& method, const std::string& split) {
-    return "map_" + method + "_" + split + ".npy";
-}
-
-MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& callbacks) {
+void checkRequest(const MapJobRequest& request) {
     if (request.method != "tsne" && request.method != "pca") {
         throw InputError("unknown map method '" + request.method + "' (known: tsne, pca)", "method");
     }
     if (request.split != "test" && request.split != "train" && request.split != "all") {
         throw InputError("unknown split '" + request.split + "' (known: test, train, all)", "split");
     }
-    const SavedRun run = readRun(request.runDir);  // the whole folder, or refused naming the file
-    configureThreads(request.threads);
+}
+
+// What mapping needs of a run, from a folder or from memory. `model` is
+// made on demand (only the training images need it).
+struct MapSource {
+    RunInMemory run;
+    torch::Tensor cachedTrainEmbeddings;  // from the folder, when kept there
+    std::function<ClassifierPtr(const torch::Device&)> model;
+};
+
+MapJobResult mapSource(const MapSource& source, const MapJobRequest& request, const MapJobCallbacks& callbacks) {
     const torch::Device device = resolveDevice(request.device);
     const auto stage = [&](const std::string& what) {
         if (callbacks.onStage) callbacks.onStage(what);
     };
-
+    const RunInMemory& run = source.run;
     MapJobResult result;
     torch::Tensor embeddings;
     if (request.split != "train") {
-        embeddings = run.embeddings;
-        result.testRows = run.size();
+        embeddings = run.testEmbeddings.to(device);
+        result.testRows = run.testEmbeddings.size(0);
     }
     if (request.split != "test") {
-        const std::string weights = (fs::path(request.runDir) / "model.pt").string();
-        if (!run.hasWeights) throw InputError(fileError(weights, "missing: the training images' embeddings need the model"));
         DatasetRequest data = request.data;
         data.name = run.dataset;
         data.trainImages = 0;
-        data.testImages = run.size();
+        data.testImages = run.testLabels.size(0);
         const LoadedDataset loaded = loadJobData(data, callbacks.shouldStop, callbacks.onDataset);
-        if (!torch::equal(loaded.test.labels, run.labels)) {
-            throw InputError(fileError(request.runDir, "its labels do not match the " + run.dataset +
-                                                           " test set found on this machine"));
+        if (!torch::equal(loaded.test.labels, run.testLabels.to(torch::kCPU))) {
+            throw InputError(fileError(run.runDir.empty() ? run.dataset : run.runDir,
+                                       "its labels do not match the " + run.dataset + " test set found on this machine"));
         }
-        torch::Tensor trainEmbeddings = run.trainEmbeddings;
+        torch::Tensor trainEmbeddings = source.cachedTrainEmbeddings;
         if (!trainEmbeddings.defined() || trainEmbeddings.size(0) != loaded.train.size()) {
-            const int64_t classes = run.probabilities.size(1);
-            ClassifierPtr model = makeModel(run.model, classes);
-            model->to(device);
-            loadWeights(*model, weights, {run.model, classes});
+            ClassifierPtr model = source.model(device);
             stage("embedding the " + std::to_string(loaded.train.size()) + " training images");
             const TensorSet train{normaliseImages(loaded.train.images, device), loaded.train.labels.to(device)};
-            trainEmbeddings = evaluateModel(*model, train, kEvaluationBatch, callbacks.shouldStop).embeddings;
+            const Evaluation evaluation = evaluateModel(*model, train, kEvaluationBatch, callbacks.shouldStop);
+            trainEmbeddings = evaluation.embeddings;
+            result.trainPredicted = evaluation.predicted.to(torch::kCPU);
             // Kept beside the run: the next map of the training images starts here.
-            writeNpy((fs::path(request.runDir) / "train_embeddings.npy").string(), trainEmbeddings);
+            if (!run.runDir.empty()) writeNpy((fs::path(run.runDir) / "train_embeddings.npy").string(), trainEmbeddings);
         }
         result.trainRows = trainEmbeddings.size(0);
-        embeddings = embeddings.defined() ? torch::cat({embeddings.to(device), trainEmbeddings}) : trainEmbeddings;
+        result.trainLabels = loaded.train.labels;
+        result.trainImages = loaded.train.images;
+        embeddings = embeddings.defined() ? torch::cat({embeddings, trainEmbeddings.to(device)}) : trainEmbeddings.to(device);
     }
-    embeddings = embeddings.to(device);
 
     if (request.method == "pca") {
         stage("PCA of " + std::to_string(embeddings.size(0)) + " embeddings");
@@ -81,9 +85,48 @@ MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& call
         tsne.progressEvery = callbacks.progressEvery;
         result.map = tsneMap(embeddings, request.tsne, tsne);
     }
-    result.path = (fs::path(request.runDir) / mapFileName(request.method, request.split)).string();
-    writeNpy(result.path, result.map);
+    if (!run.runDir.empty()) {
+        result.path = (fs::path(run.runDir) / mapFileName(request.method, request.split)).string();
+        writeNpy(result.path, result.map);
+    }
     return result;
+}
+
+}  // namespace
+
+std::string mapFileName(const std::string& method, const std::string& split) {
+    return "map_" + method + "_" + split + ".npy";
+}
+
+MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& callbacks) {
+    checkRequest(request);
+    const SavedRun saved = readRun(request.runDir);  // the whole folder, or refused naming the file
+    configureThreads(request.threads);
+    MapSource source;
+    source.run = {saved.dataset, saved.embeddings, saved.labels, nullptr, request.runDir};
+    source.cachedTrainEmbeddings = saved.trainEmbeddings;
+    const std::string weights = (fs::path(request.runDir) / "model.pt").string();
+    const int64_t classes = saved.probabilities.size(1);
+    source.model = [&](const torch::Device& device) {
+        if (!saved.hasWeights) throw InputError(fileError(weights, "missing: the training images' embeddings need the model"));
+        ClassifierPtr model = makeModel(saved.model, classes);
+        model->to(device);
+        loadWeights(*model, weights, {saved.model, classes});
+        return model;
+    };
+    return mapSource(source, request, callbacks);
+}
+
+MapJobResult mapRunInMemory(const RunInMemory& run, const MapJobRequest& request, const MapJobCallbacks& callbacks) {
+    checkRequest(request);
+    MapSource source;
+    source.run = run;
+    source.model = [&](const torch::Device& device) {
+        if (!run.model) throw InputError("this run has no model to embed the training images with", "split");
+        run.model->to(device);
+        return run.model;
+    };
+    return mapSource(source, request, callbacks);
 }
 
 }  // namespace alx

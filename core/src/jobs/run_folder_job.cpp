@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "alx/models/model_registry.h"
@@ -12,6 +13,13 @@
 namespace fs = std::filesystem;
 
 namespace alx {
+namespace {
+
+[[noreturn]] void refuseIndex(const std::string& statePath) {
+    throw InputError(fileError(statePath, "an image index is beyond the training set found on this machine"));
+}
+
+}  // namespace
 
 OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, const std::function<bool()>& shouldStop) {
     OpenedTrainingRun opened;
@@ -45,6 +53,47 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
         opened.model = makeModel(run.model, classes);
         loadWeights(*opened.model, (fs::path(dir) / "model.pt").string(), {run.model, classes});
     }
+    return opened;
+}
+
+OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetRequest data,
+                                              const std::function<bool()>& shouldStop) {
+    const ActiveLearningRunFolder folder(dir);
+    OpenedActiveLearningRun opened;
+    opened.curve = folder.validate();  // the whole folder, or refused naming the file
+    opened.settings = folder.readSettings();
+    for (const CurveRow& row : opened.curve) {
+        if (std::find(opened.strategies.begin(), opened.strategies.end(), row.strategy) == opened.strategies.end()) {
+            opened.strategies.push_back(row.strategy);
+        }
+    }
+    if (opened.curve.empty()) return opened;
+    const CurveRow& last = opened.curve.back();
+    // The round before it, in the same repeat: what the last round started from.
+    int64_t before = 0;
+    int rounds = 0;
+    for (const CurveRow& row : opened.curve) {
+        if (row.strategy != last.strategy || row.repeat != last.repeat) continue;
+        ++rounds;
+        if (row.labels < last.labels) before = std::max(before, row.labels);
+    }
+    opened.lastRound = rounds - 1;
+    const auto state = folder.readState(last.strategy, last.repeat);
+    if (before == 0 || !state) return opened;  // the initial set, or no state to say which images
+    const int64_t end = std::min<int64_t>(last.labels, int64_t(state->labelled.size()));
+    opened.lastAcquired.assign(state->labelled.begin() + std::min(before, end), state->labelled.begin() + end);
+    if (!state->labels.empty()) {
+        opened.lastUsedLabels.assign(state->labels.begin() + std::min(before, end), state->labels.begin() + end);
+    }
+    data.name = opened.settings.dataset;
+    data.trainImages = opened.settings.trainImages;
+    data.testImages = 1;  // only the training images are shown
+    const LoadedDataset loaded = loadJobData(data, shouldStop, {});
+    for (int64_t i : opened.lastAcquired) {
+        if (i >= loaded.train.size()) refuseIndex(folder.statePath(last.strategy, last.repeat));
+        opened.lastTrueLabels.push_back(loaded.train.labels[i].item<int64_t>());
+    }
+    opened.lastImages = imageBytes(loaded.train.images, opened.lastAcquired);
     return opened;
 }
 

@@ -10,6 +10,7 @@
 
 #include "alx/jobs/job.h"
 #include "alx/maps/tsne.h"
+#include "alx/models/model.h"
 
 namespace alx {
 
@@ -34,12 +35,25 @@ struct MapJobCallbacks {
 struct MapJobResult {
     torch::Tensor map;  // float32 [N, 2] on the CPU
     int64_t testRows = 0, trainRows = 0;
-    std::string path;   // the file written
+    torch::Tensor trainLabels;     // int64 [trainRows], the training rows' labels (when mapped)
+    torch::Tensor trainPredicted;  // int64 [trainRows]; undefined when the embeddings came from the cache
+    torch::Tensor trainImages;     // uint8 [trainRows, 28, 28]
+    std::string path;   // the file written; empty when the run has no folder
+};
+
+// A run held in memory (the app's current run), mapped the same way.
+struct RunInMemory {
+    std::string dataset;
+    torch::Tensor testEmbeddings, testLabels;  // the evaluated test images, in order
+    ClassifierPtr model;                       // for the training images; may be null for the test split
+    std::string runDir;                        // where to keep the map; empty: nowhere
 };
 
 // The file a map of `method` and `split` is kept in, inside a run folder.
 std::string mapFileName(const std::string& method, const std::string& split);
 
 MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& callbacks = {});
+// request.runDir is ignored: `run` says where (if anywhere) the map is kept.
+MapJobResult mapRunInMemory(const RunInMemory& run, const MapJobRequest& request, const MapJobCallbacks& callbacks = {});
 
 }  // namespace alx

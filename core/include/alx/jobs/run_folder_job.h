@@ -9,6 +9,7 @@
 #include "alx/models/model.h"
 #include "alx/scoring/evaluator.h"
 #include "alx/scoring/scores.h"
+#include "alx/storage/active_learning_run.h"
 #include "alx/storage/run_reader.h"
 #include "alx/storage/run_writer.h"
 
@@ -27,6 +28,22 @@ struct OpenedTrainingRun {
 // when its labels are not those of the dataset found here.
 OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data,
                                   const std::function<bool()>& shouldStop = {});
+
+// An active-learning run folder for a front-end to show and resume: the
+// folder validated whole, its settings and curve, and the images acquired
+// in its last recorded round (from that repeat's state).
+struct OpenedActiveLearningRun {
+    ActiveLearningSettings settings;
+    std::vector<std::string> strategies;  // in the order they appear in the curve
+    std::vector<CurveRow> curve;
+    std::vector<int64_t> lastAcquired;    // training-set indices; empty when the last round is the initial set
+    std::vector<int64_t> lastTrueLabels;  // the dataset's labels of those
+    std::vector<int64_t> lastUsedLabels;  // the labels they were trained with; empty in older states
+    std::vector<uint8_t> lastImages;      // lastAcquired.size() x kImagePixels
+    int lastRound = 0;
+};
+OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetRequest data,
+                                              const std::function<bool()>& shouldStop = {});
 
 // Writes a run into `dir` as `alx-cli train` does; model.pt only with a model.
 void saveTrainingRun(const std::string& dir, const RunSummary& summary, Classifier* model,
