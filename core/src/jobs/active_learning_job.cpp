@@ -49,6 +49,7 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
 
     ensureWritableDirectory(request.outDir);
     const ActiveLearningRunFolder folder(request.outDir);
+    std::vector<CurveRow> rows;  // the rounds a resumed run already has
     if (folder.holdsRun()) {
         if (!request.resume) {
             throw InputError(fileError(request.outDir, "already holds an active-learning run; resume it to continue"),
@@ -59,7 +60,7 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
                              "resume");
         }
         folder.requireSameSettings(settings);
-        folder.validate();
+        rows = folder.validate();
     }
     folder.writeSettings(settings);
 
@@ -76,7 +77,6 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
     };
 
     ActiveLearningJobResult result;
-    std::vector<CurveRow> rows = folder.readCurve();
     for (const std::string& name : strategies) {
         const Strategy strategy = parseStrategy(name);
         for (int repeat = 0; repeat < request.repeats; ++repeat) {

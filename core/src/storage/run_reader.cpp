@@ -201,9 +201,11 @@ SavedRun readRun(const std::string& dir) {
         refuse(hasIndices ? trainSimilarityPath : trainIndicesPath, "missing (the run has its companion file)");
     }
     if (hasIndices) {
-        const NpyLayout layout = parseNpyLayout(readWholeFile(trainIndicesPath), trainIndicesPath);
-        if (layout.type != NpyLayout::Type::Int32) refuse(trainIndicesPath, "expected int32 indices");
-        run.trainNeighbours.indices = readNpy(trainIndicesPath);
+        const std::vector<uint8_t> bytes = readWholeFile(trainIndicesPath);
+        if (parseNpyLayout(bytes, trainIndicesPath).type != NpyLayout::Type::Int32) {
+            refuse(trainIndicesPath, "expected int32 indices");
+        }
+        run.trainNeighbours.indices = parseNpy(bytes, trainIndicesPath);
         run.trainNeighbours.similarity = readNpy(trainSimilarityPath);
         const auto& indices = run.trainNeighbours.indices;
         const auto& similarity = run.trainNeighbours.similarity;

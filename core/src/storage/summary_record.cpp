@@ -5,11 +5,12 @@
 
 #include "alx/util/errors.h"
 #include "alx/vocabulary.h"
+#include "file_helpers.h"
 
 namespace alx {
 namespace {
 
-[[noreturn]] void refuse(const std::string& path, const std::string& what) { throw InputError(fileError(path, what)); }
+using storage_detail::refuse;
 
 std::vector<double> finiteList(const nlohmann::json& j, const char* key, const std::string& path) {
     if (!j.contains(key)) return {};
