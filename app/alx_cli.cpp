@@ -158,6 +158,30 @@ int main(int argc, char** argv) {
     mapCmd->add_option("--data-dir", map.data.dataDir, "where the run's dataset is (for --split train or all)");
     mapCmd->add_flag("!--no-verify", map.data.verifyChecksums, "skip the MD5 check of the dataset files");
 
+    AuditOptions audit;
+    alx::AuditJobRequest& auditRequest = audit.request;
+    auto* auditCmd = app.add_subcommand(
+        "audit", "find images whose given label is probably wrong (confident learning): label_issues.csv, label_quality.json");
+    auto* auditRun = auditCmd->add_option("--run", auditRequest.runDir, "audit this run folder (alx-cli train or eval)");
+    auto* auditModel = auditCmd->add_option("--model", auditRequest.model, "or train this model here: net, simplecnn, resnet18, lenet5 or gal");
+    auditRun->excludes(auditModel);
+    auditCmd->add_option("--split", auditRequest.split,
+                         "test (the run's probabilities) or train (out-of-sample by stratified K-fold cross-validation)")
+        ->capture_default_str()->check(CLI::IsMember({"test", "train"}));
+    auditCmd->add_option("--folds", auditRequest.folds, "folds for --split train")->capture_default_str()
+        ->check(CLI::Range(2, 100));
+    auditCmd->add_option("--epochs", auditRequest.epochs, "epochs per fold (default: the model's preset)")->check(CLI::PositiveNumber);
+    auditCmd->add_option("--rank", audit.ranking, "order of the flagged images: self_confidence or normalized_margin")
+        ->capture_default_str()->check(CLI::IsMember({"self_confidence", "normalized_margin"}));
+    addDataOptions(auditCmd, auditRequest.data);
+    auditCmd->add_option("--seed", auditRequest.seed, "seed for the folds and their training")->capture_default_str();
+    auditCmd->add_option("--device", auditRequest.device, "auto, cpu or cuda")->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    auditCmd->add_option("--threads", auditRequest.threads, "CPU threads for LibTorch (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    auditCmd->add_option("--out", auditRequest.outDir, "output directory (created if missing); a stopped --split train audit resumes there")
+        ->required();
+
     auto* modelsCmd = app.add_subcommand("models", "list the models and their presets");
     std::string datasetsDir;
     auto* datasetsCmd = app.add_subcommand("datasets", "list the datasets and where they were found");
@@ -184,6 +208,7 @@ int main(int argc, char** argv) {
         if (*benchCmd) return runBench(bench);
         if (*alCmd) return runActiveLearning(al);
         if (*mapCmd) return runMap(map);
+        if (*auditCmd) return runAudit(audit);
         if (*modelsCmd) return listModels();
         if (*datasetsCmd) return listDatasets(datasetsDir);
     } catch (const alx::InputError& e) {

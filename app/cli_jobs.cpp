@@ -41,7 +41,8 @@ std::string flagForField(const std::string& field) {
         {"repeats", "--repeats"},       {"resume", "--resume"},           {"out_dir", "--out"},
         {"train_images", "--train-images"}, {"test_images", "--test-images / --eval-images"},
         {"method", "--method"},         {"split", "--split"},             {"perplexity", "--perplexity"},
-        {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"}};
+        {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"},
+        {"run", "--run / --model"},     {"folds", "--folds"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }
@@ -174,6 +175,41 @@ int runMap(const MapJobRequest& request) {
         std::cerr << "\nalx-cli: interrupted; no map was written" << std::endl;
         return kInterrupted;
     }
+    return kOk;
+}
+
+int runAudit(AuditOptions options) {
+    AuditJobRequest& request = options.request;
+    if (request.runDir.empty() && request.model.empty()) throw InputError("give --run DIR or --model NAME", "run");
+    request.ranking = options.ranking == "normalized_margin" ? FlaggedRanking::NormalizedMargin : FlaggedRanking::SelfConfidence;
+    AuditJobCallbacks callbacks;
+    callbacks.shouldStop = stopRequested;
+    callbacks.onDataset = printDataset;
+    callbacks.onStage = [](const std::string& stage) { std::cout << stage << std::endl; };
+    callbacks.onFold = [](int fold, int folds, int64_t train, int64_t heldOut, bool resumed) {
+        if (resumed) {
+            std::printf("Fold %d/%d: kept from an earlier run (%lld images)\n", fold + 1, folds, static_cast<long long>(heldOut));
+        } else {
+            std::printf("Fold %d/%d: training on %lld images, predicting %lld\n", fold + 1, folds,
+                        static_cast<long long>(train), static_cast<long long>(heldOut));
+        }
+        std::fflush(stdout);
+    };
+    callbacks.onEpoch = [](int fold, const EpochReport& e) {
+        std::printf("  fold %d epoch %d/%d, loss %.6f (%.1f s)\n", fold + 1, e.epoch, e.epochs, e.meanLoss, e.seconds);
+        std::fflush(stdout);
+    };
+    const auto start = std::chrono::steady_clock::now();
+    const AuditJobResult result = runAuditJob(request, callbacks);
+    if (result.outcome == JobOutcome::Cancelled) {
+        std::cerr << "alx-cli: interrupted; " << result.message << std::endl;
+        return kInterrupted;
+    }
+    const LabelAudit& a = result.audit;
+    std::printf("%lld of %lld images flagged as probably mislabelled (%.2f %%) in %.1f s\n",
+                static_cast<long long>(a.flaggedCount), static_cast<long long>(a.images),
+                100.0 * double(a.flaggedCount) / double(std::max<int64_t>(1, a.images)), secondsSince(start));
+    std::printf("Wrote %s and %s\n", result.issuesPath.c_str(), result.qualityPath.c_str());
     return kOk;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alx/jobs/active_learning_job.h"
+#include "alx/jobs/audit_job.h"
 #include "alx/jobs/bench_job.h"
 #include "alx/jobs/map_job.h"
 #include "alx/jobs/train_job.h"
@@ -26,6 +27,11 @@ struct ActiveLearningOptions {
     std::string strategies;  // comma-separated, as typed
 };
 
+struct AuditOptions {
+    AuditJobRequest request;
+    std::string ranking = "self_confidence";  // as typed
+};
+
 struct FetchOptions {
     std::string dataset = "mnist";
     std::string destDir;  // empty = the user cache
@@ -39,6 +45,7 @@ int runTrain(const TrainJobRequest& request);  // also eval, when request.weight
 int runBench(const BenchOptions& options);
 int runActiveLearning(ActiveLearningOptions options);
 int runMap(const MapJobRequest& request);
+int runAudit(AuditOptions options);
 int runFetch(const FetchOptions& options);
 int listModels();
 int listDatasets(const std::string& dataDir);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots of the real app under Xvfb after real runs:
-# LeNet-5 on MNIST, then an active-learning run folder opened on its page.
-#   scripts/screenshots.sh AL_RUN_DIR [OUT_DIR]    (needs xvfb, xdotool, imagemagick)
+# LeNet-5 on MNIST, then an active-learning run folder opened on its page,
+# then a training run with its map (alx-cli train --train-neighbours, then
+# alx-cli map) on the Map and Uncertain pages.
+#   scripts/screenshots.sh AL_RUN_DIR MAP_RUN_DIR [OUT_DIR]    (needs xvfb, xdotool, imagemagick)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 al_run="$1"
-out="${2:-$root/docs/screenshots}"
+map_run="$2"
+out="${3:-$root/docs/screenshots}"
 mkdir -p "$out"
 data="${ALX_DATA_DIR:-$(cd "$root/.." && pwd)/shared/datasets/mnist}"
 export DISPLAY=:97 QT_QPA_PLATFORM=xcb
@@ -35,4 +38,19 @@ wait $app 2>/dev/null || true
 app=$!
 w=$(window)
 shot active-learning 8
+kill $app
+
+# The Map page by label, then by entropy (its popup list clicked by position:
+# Xvfb has no window manager to pass keys on); the Uncertain page with the
+# neighbours from the training set.
+"$root/build/app/alx" --data-dir "$data" --open "$map_run" &
+app=$!
+w=$(window)
+sleep 15
+tab 681; shot map-labels 3
+xdotool mousemove --window "$w" 1116 64 click 1; sleep 1; xdotool mousemove 1080 131 click 1
+shot map-entropy 3
+tab 597; sleep 1
+xdotool mousemove --window "$w" 980 74 click 1; sleep 1; xdotool mousemove 960 97 click 1
+shot uncertain-training 2
 kill $app

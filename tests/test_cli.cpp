@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <set>
+
 namespace {
 
 struct Result {
@@ -226,6 +228,119 @@ private slots:
         QCOMPARE(s["kind"].toString(), QString("training"));
         QCOMPARE(es["kind"].toString(), QString("evaluation"));
         QCOMPARE(s["class_names"].toArray().size(), 10);
+
+        // Calibration of the test probabilities, and a temperature fitted on the 50 validation images.
+        const QJsonObject c = s["calibration"].toObject();
+        for (const char* key : {"ece", "mce", "nll", "brier"}) QVERIFY2(c[key].isDouble(), key);
+        QVERIFY(c["ece"].toDouble() >= 0 && c["ece"].toDouble() <= c["mce"].toDouble() + 1e-12);
+        QVERIFY(c["brier"].toDouble() >= 0 && c["brier"].toDouble() <= 2);
+        QVERIFY(c["nll"].toDouble() > 0);
+        QVERIFY(c["temperature"].toDouble() > 0);
+        QVERIFY(c["ece_scaled"].isDouble());
+        int64_t binned = 0;
+        for (const auto& bin : c["bins"].toArray()) binned += bin.toObject()["count"].toInteger();
+        QCOMPARE(c["bins"].toArray().size(), 15);
+        QCOMPARE(binned, int64_t(300));
+        // Without a validation split nothing is fitted, and the summary says so with nulls.
+        const QJsonObject ec = es["calibration"].toObject();
+        QVERIFY(ec["temperature"].isNull() && ec["ece_scaled"].isNull());
+        QCOMPARE(ec["ece"].toDouble(), c["ece"].toDouble());
+    }
+
+    void auditFlagsLabelsAndResumesItsFolds() {
+        const QString run = path("audit-run");
+        const Result r = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "2",
+                                 "--out", run});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        // The test split, from the run's probabilities: one row per image, flagged first.
+        const QString out = path("audit-test");
+        const Result a = runCli({"audit", "--run", run, "--out", out});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        QFile csv(out + "/label_issues.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines[0], QByteArray("rank,index,given,suggested,p_given,p_suggested,flagged,score"));
+        QCOMPARE(lines.size(), 301);
+        std::set<int> indices;
+        bool unflaggedSeen = false;
+        int flagged = 0;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> f = lines[i].split(',');
+            QCOMPARE(f.size(), 8);
+            QCOMPARE(f[0].toInt(), i);
+            indices.insert(f[1].toInt());
+            const bool isFlagged = f[6] == "1";
+            QVERIFY2(!(isFlagged && unflaggedSeen), "a flagged image after an unflagged one");
+            unflaggedSeen = unflaggedSeen || !isFlagged;
+            flagged += isFlagged;
+            if (isFlagged) QVERIFY(f[2] != f[3]);  // flagged: the audit suggests another label
+        }
+        QCOMPARE(int(indices.size()), 300);
+        QCOMPARE(*indices.begin(), 0);
+        QCOMPARE(*indices.rbegin(), 299);
+        const QJsonObject q = readJson(out + "/label_quality.json");
+        QCOMPARE(q["method"].toString(), QString("confident_learning"));
+        QCOMPARE(q["flagged_count"].toInt(), flagged);
+        QCOMPARE(q["confident_joint"].toArray().size(), 10);
+        QCOMPARE(q["thresholds"].toArray().size(), 10);
+        QCOMPARE(q["settings"].toObject()["split"].toString(), QString("test"));
+
+        // The same confident joint, flagged set and order from an independent NumPy implementation.
+        if (QProcess::execute("/usr/bin/python3", {"-c", "import numpy"}) == 0) {
+            QFile labels(out + "/labels.txt");
+            QVERIFY(labels.open(QIODevice::WriteOnly));
+            std::vector<QByteArray> byIndex(300);
+            for (int i = 1; i < lines.size(); ++i) byIndex[size_t(lines[i].split(',')[1].toInt())] = lines[i].split(',')[2];
+            for (const QByteArray& l : byIndex) labels.write(l + "\n");
+            labels.close();
+            QProcess reference;
+            reference.start("/usr/bin/python3", {QString(ALX_TESTS_SOURCE_DIR) + "/audit_reference.py", out + "/probabilities.npy",
+                                                 out + "/labels.txt", "--compare-json", out + "/label_quality.json",
+                                                 "--compare-csv", out + "/label_issues.csv"});
+            QVERIFY(reference.waitForFinished(60000));
+            QVERIFY2(reference.exitCode() == 0, reference.readAllStandardError().constData());
+        } else {
+            qInfo("python3-numpy is absent: the NumPy cross-check is skipped");
+        }
+
+        // The training split by 3-fold cross-validation. An audit that lost
+        // its last two folds (as a stopped one has) redoes only those, and
+        // comes to the same probabilities byte for byte.
+        const QString folds = path("audit-train");
+        const QStringList train = {"audit", "--run", run, "--split", "train", "--folds", "3", "--epochs", "1",
+                                   "--data-dir", data_, "--no-verify", "--threads", "1", "--out", folds};
+        const Result whole = runCli(train);
+        QVERIFY2(whole.exitCode == 0, qPrintable(whole.err));
+        QVERIFY2(whole.out.contains("Fold 3/3: training on"), qPrintable(whole.out));
+        QCOMPARE(npyShape(folds + "/probabilities.npy"), QString("(400, 10)"));
+        QFile first(folds + "/probabilities.npy");
+        QVERIFY(first.open(QIODevice::ReadOnly));
+        const QByteArray before = first.readAll();
+        first.close();
+        for (const char* lost : {"/folds/fold_1.npy", "/folds/fold_2.npy", "/probabilities.npy", "/label_issues.csv"}) {
+            QVERIFY(QFile::remove(folds + lost));
+        }
+        const Result resumed = runCli(train);
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains("Fold 1/3: kept from an earlier run"), qPrintable(resumed.out));
+        QVERIFY2(resumed.out.contains("Fold 2/3: training on"), qPrintable(resumed.out));
+        QFile again(folds + "/probabilities.npy");
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QVERIFY(again.readAll() == before);
+        QCOMPARE(readJson(folds + "/label_quality.json")["settings"].toObject()["folds"].toInt(), 3);
+        // Other settings in the same folder are refused rather than mixed in.
+        expectBadInput({"audit", "--run", run, "--split", "train", "--folds", "4", "--epochs", "1", "--data-dir", data_,
+                        "--no-verify", "--out", folds},
+                       "plan.json");
+
+        // A damaged run is refused before any work, naming the file.
+        QFile probabilities(run + "/probabilities.npy");
+        QVERIFY(probabilities.open(QIODevice::ReadWrite));
+        probabilities.resize(100);
+        probabilities.close();
+        expectBadInput({"audit", "--run", run, "--out", path("audit-damaged")}, "probabilities.npy");
+        expectBadInput({"audit", "--out", path("audit-nothing")}, "--run");
     }
 
     void mapsAndTrainingNeighboursAreKeptInTheRun() {

@@ -26,6 +26,7 @@
 
 #include <csignal>
 #include <map>
+#include <set>
 #include <numeric>
 #include <signal.h>
 
@@ -187,6 +188,38 @@ private slots:
         w.uncertainGrid()->setTopN(10);
         QCOMPARE(w.uncertainGrid()->findChildren<DigitTile*>().size(), 10 * 6);
 
+        // Training-set neighbours are on by default in the app: each test
+        // image's 5 nearest training images, whose label mostly agrees with
+        // the prediction (the network leans on them), shown by the switch.
+        QCOMPARE(results->trainNeighboursPerImage, 5);
+        QCOMPARE(results->trainNeighbours.size(), size_t(400 * 5));
+        int agree = 0;
+        for (int64_t i = 0; i < results->count; ++i) {
+            const int64_t nearest = results->trainNeighbours[size_t(i * 5)];
+            QVERIFY(results->trainImage(nearest) != nullptr);
+            agree += results->trainLabel(nearest) == results->predicted[size_t(i)];
+            for (int j = 1; j < 5; ++j) QVERIFY(results->trainNeighbourDistance(i, j) >= results->trainNeighbourDistance(i, j - 1) - 1e-5f);
+        }
+        QVERIFY2(agree > 320, qPrintable(QString::number(agree)));
+        w.uncertainGrid()->setNeighboursFromTraining(true);
+        QVERIFY(w.uncertainGrid()->neighboursFromTraining());
+        const auto tiles = w.uncertainGrid()->findChildren<DigitTile*>();
+        QCOMPARE(tiles.size(), 10 * 6);
+        std::set<int64_t> expectedTraining, shownTraining;
+        const auto ranked = w.uncertainGrid()->shownIndices();
+        for (int64_t i : ranked) {
+            for (int j = 0; j < 5; ++j) expectedTraining.insert(results->trainNeighbours[size_t(i * 5 + j)]);
+        }
+        for (DigitTile* tile : tiles) {
+            if (!tile->clickable()) shownTraining.insert(tile->index());  // training images open no test-image dialog
+        }
+        QCOMPARE(shownTraining.size(), expectedTraining.size());
+        QVERIFY(std::includes(expectedTraining.begin(), expectedTraining.end(), shownTraining.begin(), shownTraining.end()));
+        w.uncertainGrid()->setNeighboursFromTraining(false);
+        // The detail dialog shows both: the image, 5 test and 5 training neighbours.
+        DigitDetailDialog detail(results, shown.front());
+        QCOMPARE(detail.findChildren<DigitTile*>().size(), 1 + 5 + 5);
+
         // The confusion matrix accounts for every image; a cell lists its images.
         int64_t total = 0;
         for (int r = 0; r < 10; ++r) {
@@ -246,6 +279,35 @@ private slots:
         QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, at);
         QTRY_VERIFY(!window->findChildren<DigitDetailDialog*>().isEmpty());
 
+        // Shift+drag selects the images in the rectangle: a grid opens with
+        // them, counted per label. The expected set is worked out from the
+        // points' positions, not from the view's own hit test.
+        // The band spans three images' positions, so it holds at least those.
+        QRectF span;
+        for (int64_t row : {3, 50, 200}) span |= QRectF(view->widgetPosition(row), QSizeF(1, 1));
+        const QPoint from = span.topLeft().toPoint() - QPoint(2, 2), to = span.bottomRight().toPoint() + QPoint(2, 2);
+        const QRectF band = QRectF(from, to).normalized();
+        int64_t expected = 0;
+        for (int64_t row = 0; row < map->testRows; ++row) expected += band.contains(view->widgetPosition(row));
+        QVERIFY2(expected >= 3, qPrintable(QString("%1 in %2,%3 %4x%5").arg(expected).arg(band.x()).arg(band.y()).arg(band.width()).arg(band.height())));
+        QTest::mousePress(view, Qt::LeftButton, Qt::ShiftModifier, from);
+        QTest::mouseRelease(view, Qt::LeftButton, Qt::ShiftModifier, to);
+        const QString title = QString("%1 images selected on the map").arg(expected);
+        QDialog* grid = nullptr;
+        QTRY_VERIFY((grid = [&]() -> QDialog* {
+            for (QDialog* d : window->findChildren<QDialog*>()) {
+                if (d->windowTitle().startsWith(title)) return d;
+            }
+            return nullptr;
+        }()) != nullptr);
+        QCOMPARE(int64_t(grid->findChildren<DigitTile*>().size()), std::min<int64_t>(expected, 500));
+        // The counts per label add up to the selection.
+        int64_t counted = 0;
+        for (const QString& part : grid->windowTitle().section("per label ", 1).split(", ")) {
+            counted += part.section(": ", 1, 1).toLongLong();
+        }
+        QCOMPARE(counted, expected);
+
         // Exported as PNG, PDF and the coordinates.
         QVERIFY(window->mapPage()->exportTo(tmp_.path() + "/map"));
         for (const char* ext : {".png", ".pdf", ".csv"}) QVERIFY(QFileInfo(tmp_.path() + "/map" + ext).size() > 0);
@@ -258,6 +320,39 @@ private slots:
         QVERIFY(opened.wait(60000));
         QTRY_VERIFY(reopened->mapPage()->map() != nullptr);
         QCOMPARE(reopened->mapPage()->map()->xy, map->xy);
+    }
+
+    // A measurement, run on request (ALX_GUI_FULL_MAP=1, about 4 minutes on
+    // two cores): the GUI thread's longest stall while t-SNE maps all 70,000
+    // MNIST images live, with the same 5 ms ticker as the training test.
+    void mapOfAllImagesKeepsTheGuiResponsive() {
+        if (qEnvironmentVariableIsEmpty("ALX_GUI_FULL_MAP")) QSKIP("set ALX_GUI_FULL_MAP=1 to measure (about 4 minutes)");
+        auto window = makeWindow(1, 0, 0);
+        QSignalSpy finished(window.get(), &MainWindow::runFinished);
+        QTest::mouseClick(window->trainButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(600000));
+        window->tabs()->setCurrentWidget(window->mapPage());
+        QElapsedTimer sinceTick, total;
+        qint64 longestGap = 0;
+        int frames = 0;
+        QTimer ticker;
+        ticker.setInterval(5);
+        connect(&ticker, &QTimer::timeout, [&] {
+            if (sinceTick.isValid()) longestGap = std::max(longestGap, sinceTick.elapsed());
+            sinceTick.restart();
+        });
+        connect(window->worker(), &JobWorker::mapUpdated, window.get(), [&](const MapDataPtr&) { ++frames; });
+        QSignalSpy mapped(window.get(), &MainWindow::mapFinished);
+        total.start();
+        ticker.start();
+        window->startMap("tsne", "all");
+        QVERIFY(mapped.wait(900000));
+        QTRY_VERIFY(window->mapPage()->view()->rendersDone() >= 1);
+        ticker.stop();
+        QCOMPARE(window->mapPage()->map()->xy.size(), size_t(2 * 70000));
+        qInfo("70,000-image map: %d frames in %.1f s; longest gap between 5 ms GUI timer ticks: %lld ms", frames,
+              total.elapsed() / 1000.0, static_cast<long long>(longestGap));
+        QVERIFY2(longestGap < 50, "the GUI thread stalled");
     }
 
     void saveOpenAndExport() {

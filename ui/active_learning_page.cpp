@@ -1,5 +1,7 @@
 #include "active_learning_page.h"
 
+#include "alx/data/dataset_catalog.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -165,6 +167,7 @@ AlRequest ActiveLearningPage::request() const {
 }
 
 void ActiveLearningPage::setRequest(const AlRequest& r) {
+    dataset_ = r.dataset;
     QStringList names;
     for (const std::string& s : r.strategies) names << QString::fromStdString(s);
     setStrategies(names);
@@ -222,10 +225,18 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
     // An opened run has no scores, and a run written before labels were
     // kept has no used labels: each tile says what is known.
     const size_t shown = std::min(p.acquired.size(), p.images.size() / (28 * 28));
+    std::vector<std::string> names;
+    try {
+        names = datasetSpec(dataset_).classNames;
+    } catch (const std::exception&) {  // an unknown dataset: the numbers alone
+    }
+    const auto name = [&names](int c) {
+        return c >= 0 && size_t(c) < names.size() ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
+    };
     for (size_t i = 0; i < shown; ++i) {
         const int truth = i < p.trueLabels.size() ? p.trueLabels[i] : -1;
-        QString caption = tr("label %1").arg(truth);
-        if (i < p.usedLabels.size() && p.usedLabels[i] != truth) caption = tr("given %1 (is %2)").arg(p.usedLabels[i]).arg(truth);
+        QString caption = tr("label %1").arg(name(truth));
+        if (i < p.usedLabels.size() && p.usedLabels[i] != truth) caption = tr("given %1 (is %2)").arg(name(p.usedLabels[i]), name(truth));
         if (i < p.scores.size()) caption += "\n" + QString::number(p.scores[i], 'g', 3);
         auto* tile = new DigitTile(p.images.data() + i * 28 * 28, p.acquired[i], caption, 40, lastRound_);
         lastRoundLayout_->addWidget(tile, int(i) / 20, int(i) % 20);

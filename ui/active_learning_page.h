@@ -37,6 +37,8 @@ public:
     AlRequest request() const;
     // Shows a request's settings in the controls.
     void setRequest(const AlRequest& request);
+    // The dataset whose class names the tiles show.
+    void setDataset(const std::string& dataset) { dataset_ = dataset; }
     void setRunning(bool running);
     void addRound(const AlRoundPoint& point);
     void askForLabels(const AlQuery& query);
@@ -87,6 +89,7 @@ private:
     QList<QLineEdit*> labelFields_;
     std::optional<AlRequest> resumable_;
     int repeatsRequested_ = 1;
+    std::string dataset_ = "mnist";
 };
 
 }  // namespace alx::ui

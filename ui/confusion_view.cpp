@@ -31,7 +31,7 @@ void ConfusionView::setResults(const RunResultsPtr& results) {
     setRowCount(c);
     setColumnCount(c);
     QStringList headers;
-    for (int i = 0; i < c; ++i) headers << QString::number(i);
+    for (int i = 0; i < c; ++i) headers << QString::fromStdString(results->className(i));
     setHorizontalHeaderLabels(headers);
     setVerticalHeaderLabels(headers);
     int64_t offDiagonalMax = 1;
@@ -53,7 +53,9 @@ void ConfusionView::setResults(const RunResultsPtr& results) {
             } else if (n > 0) {
                 item->setBackground(QColor(214, 39, 40, 30 + int(200.0 * n / offDiagonalMax)));
             }
-            item->setToolTip(tr("true %1, predicted %2: %3 images").arg(r).arg(k).arg(n));
+            item->setToolTip(tr("true %1, predicted %2: %3 images")
+                                 .arg(QString::fromStdString(results->className(r)), QString::fromStdString(results->className(k)))
+                                 .arg(n));
             setItem(r, k, item);
         }
     }

@@ -18,8 +18,9 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
     layout->addLayout(top);
 
     const int label = r->labels[size_t(index)], predicted = r->predicted[size_t(index)];
+    const auto name = [&r](int c) { return QString::fromStdString(r->className(c)); };
     top->addWidget(new DigitTile(r->image(index), index,
-                                 tr("label %1, predicted %2").arg(label).arg(predicted), 224, this,
+                                 tr("label %1, predicted %2").arg(name(label), name(predicted)), 224, this,
                                  label == predicted ? QColor(44, 160, 44) : QColor(214, 39, 40)));
 
     // Probabilities per class.
@@ -34,6 +35,17 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
     auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
     ticker->setTickStep(1);
     plot_->xAxis->setTicker(ticker);
+    // Named ticks when the names are words (Fashion-MNIST), turned to fit.
+    auto named = QSharedPointer<QCPAxisTickerText>::create();
+    bool words = false;
+    for (int c = 0; c < r->classes; ++c) {
+        named->addTick(c, name(c));
+        words = words || name(c) != QString::number(c);
+    }
+    if (words) {
+        plot_->xAxis->setTicker(named);
+        plot_->xAxis->setTickLabelRotation(40);
+    }
     plot_->xAxis->setRange(-0.7, r->classes - 0.3);
     plot_->xAxis->setLabel(tr("class"));
     plot_->yAxis->setRange(0, 1.05);
@@ -48,17 +60,35 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
     }
     layout->addLayout(scores);
 
-    layout->addWidget(new QLabel(tr("Nearest neighbours in feature space (cosine, whole evaluated set):"), this));
+    layout->addWidget(new QLabel(tr("Nearest test images in feature space (cosine):"), this));
     auto* neighbours = new QHBoxLayout;
     for (int j = 0; j < r->neighboursPerImage; ++j) {
         const int64_t n = r->neighbours[size_t(index * r->neighboursPerImage + j)];
-        auto* tile = new DigitTile(r->image(n), n,
-                                   tr("#%1 label %2\nd = %3").arg(n).arg(r->labels[size_t(n)]).arg(r->neighbourDistance(index, j), 0, 'f', 3),
-                                   84, this);
-        neighbours->addWidget(tile);
+        neighbours->addWidget(new DigitTile(r->image(n), n,
+                                            tr("test #%1\nlabel %2\nd = %3").arg(n).arg(name(r->labels[size_t(n)])).arg(r->neighbourDistance(index, j), 0, 'f', 3),
+                                            84, this));
     }
     neighbours->addStretch();
     layout->addLayout(neighbours);
+
+    // The training images the prediction leans on, when the run found them.
+    if (r->trainNeighboursPerImage > 0) {
+        layout->addWidget(new QLabel(tr("Nearest training images in feature space (cosine):"), this));
+        auto* train = new QHBoxLayout;
+        for (int j = 0; j < r->trainNeighboursPerImage; ++j) {
+            const int64_t n = r->trainNeighbours[size_t(index * r->trainNeighboursPerImage + j)];
+            const int trainLabel = r->trainLabel(n);
+            auto* tile = new DigitTile(r->trainImage(n), n,
+                                       tr("training #%1\nlabel %2\nd = %3").arg(n).arg(name(trainLabel)).arg(r->trainNeighbourDistance(index, j), 0, 'f', 3),
+                                       84, this, trainLabel == predicted ? QColor() : QColor(255, 127, 14));
+            tile->setClickable(false);
+            tile->setToolTip(trainLabel == predicted ? tr("labelled as this image is predicted")
+                                                     : tr("labelled otherwise than this image is predicted"));
+            train->addWidget(tile);
+        }
+        train->addStretch();
+        layout->addLayout(train);
+    }
 }
 
 }  // namespace alx::ui

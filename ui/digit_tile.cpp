@@ -34,8 +34,13 @@ void DigitTile::paintEvent(QPaintEvent*) {
     p.drawText(QRect(0, size_ + 4, width(), height() - size_ - 4), Qt::AlignHCenter | Qt::AlignTop, caption_);
 }
 
+void DigitTile::setClickable(bool clickable) {
+    clickable_ = clickable;
+    setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
+}
+
 void DigitTile::mouseReleaseEvent(QMouseEvent* event) {
-    if (event->button() == Qt::LeftButton) Q_EMIT clicked(index_);
+    if (clickable_ && event->button() == Qt::LeftButton) Q_EMIT clicked(index_);
 }
 
 }  // namespace alx::ui

@@ -16,6 +16,9 @@ public:
     DigitTile(const uint8_t* pixels, int64_t index, const QString& caption, int pixelSize, QWidget* parent = nullptr,
               const QColor& frame = QColor());
     int64_t index() const { return index_; }
+    // A training image: no test-image dialog behind it, so no click.
+    void setClickable(bool clickable);
+    bool clickable() const { return clickable_; }
     QSize sizeHint() const override;
 
 Q_SIGNALS:
@@ -31,6 +34,7 @@ private:
     QString caption_;
     int size_;
     QColor frame_;
+    bool clickable_ = true;
 };
 
 }  // namespace alx::ui

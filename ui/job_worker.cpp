@@ -9,6 +9,7 @@
 #include "alx/util/errors.h"
 
 #include "job_worker.h"
+#include "worker_results.h"
 
 #include <filesystem>
 
@@ -27,48 +28,6 @@ struct JobWorker::State {
 namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
-
-template <typename T>
-std::vector<T> toVector(const torch::Tensor& t) {
-    const auto c = t.to(torch::kCPU).contiguous();
-    return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
-}
-
-std::vector<int> toIntVector(const torch::Tensor& t) {
-    const auto v = toVector<int64_t>(t.to(torch::kInt64));
-    return std::vector<int>(v.begin(), v.end());
-}
-
-// Copies what the views need out of the tensors, once, in the worker thread.
-RunResultsPtr makeResults(const RunSummary& summary, const torch::Tensor& images, const torch::Tensor& labels,
-                          const torch::Tensor& predicted, const torch::Tensor& probabilities,
-                          const std::array<torch::Tensor, kScoreCount>& scores, const Neighbours& neighbours,
-                          const torch::Tensor& confusion, double accuracy) {
-    auto r = std::make_shared<RunResults>();
-    r->model = summary.model;
-    r->modelDisplayName = modelInfo(summary.model).displayName;
-    r->classNames = summary.classNames.empty() ? datasetSpec(summary.dataset).classNames : summary.classNames;
-    r->dataset = summary.dataset;
-    r->device = summary.device;
-    r->count = labels.size(0);
-    r->classes = int(probabilities.size(1));
-    r->neighboursPerImage = int(neighbours.indices.size(1));
-    r->accuracy = accuracy;
-    r->trainSeconds = summary.trainSeconds;
-    r->evalSeconds = summary.evalSeconds;
-    for (const auto& e : summary.epochs) {
-        r->epochs.push_back({e.epoch, e.epochs, e.meanLoss, e.seconds, e.validationAccuracy.value_or(-1)});
-    }
-    r->images = toVector<uint8_t>(images.to(torch::kUInt8));
-    r->labels = toIntVector(labels);
-    r->predicted = toIntVector(predicted);
-    r->probabilities = toVector<float>(probabilities.to(torch::kFloat32));
-    for (int s = 0; s < kScoreCount; ++s) r->scores[size_t(s)] = toVector<float>(scores[size_t(s)].to(torch::kFloat32));
-    r->neighbours = toVector<int64_t>(neighbours.indices.to(torch::kInt64));
-    r->neighbourSimilarity = toVector<float>(neighbours.similarity.to(torch::kFloat32));
-    r->confusion = toVector<int64_t>(confusion.to(torch::kInt64));
-    return r;
-}
 
 }  // namespace
 
@@ -180,6 +139,7 @@ void JobWorker::train(const TrainRequest& request) {
         job.validation = request.validation;
         job.device = request.device;
         job.neighbours = request.neighbours;
+        job.trainNeighbours = request.trainNeighbours;
         job.lossReadInterval = 20;  // the loss plot moves every 20 batches
 
         TrainJobCallbacks callbacks;
@@ -215,9 +175,8 @@ void JobWorker::train(const TrainRequest& request) {
         state_->trainNeighbours = result.trainNeighbours;
         state_->runDir.clear();
         state_->hasRun = true;
-        Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation.labels,
-                                    result.evaluation.predicted, result.evaluation.probabilities, result.scores.values,
-                                    result.scores.neighbours, result.evaluation.confusion, result.evaluation.accuracy));
+        Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation, result.scores,
+                                    {&result.trainNeighbours, &result.trainImages, &result.trainLabels}));
     } catch (const Cancelled&) {
         Q_EMIT stopped(tr("Stopped before training started."));
     } catch (const InputError& e) {
@@ -283,22 +242,21 @@ void JobWorker::openRun(const QString& dir, const QString& dataDir) {
         state_->trainNeighbours = run.trainNeighbours;
         state_->runDir = dir.toStdString();
         state_->hasRun = true;
-        Q_EMIT runOpened(makeResults(opened.summary, opened.testImages, run.labels, run.predicted, run.probabilities,
-                                     run.scores, run.neighbours, run.confusion, run.testAccuracy),
+        Q_EMIT runOpened(makeResults(opened.summary, opened.testImages, opened.evaluation, opened.scores,
+                                     {&run.trainNeighbours, &opened.trainImages, &opened.trainLabels}),
                          dir);
-        // A map kept with the run is shown again without computing it.
-        for (const char* name : {"map_tsne_test.npy", "map_pca_test.npy"}) {
-            const auto kept = run.maps.find(name);
-            if (kept == run.maps.end()) continue;
-            auto map = std::make_shared<MapData>();
-            map->method = std::string(name).substr(4, 4) == "tsne" ? "tsne" : "pca";
-            map->split = "test";
-            map->final = true;
-            map->xy = toVector<float>(kept->second.to(torch::kFloat32));
-            map->testRows = run.size();
-            map->file = (std::filesystem::path(dir.toStdString()) / name).string();
-            Q_EMIT mapUpdated(map);
-            break;
+        // A map kept with the run is shown again without computing it: t-SNE
+        // before PCA, and of the test images before one of all images.
+        for (const char* split : {"test", "all"}) {
+            for (const char* method : {"tsne", "pca"}) {
+                const std::string name = std::string("map_") + method + "_" + split + ".npy";
+                const auto kept = run.maps.find(name);
+                if (kept == run.maps.end()) continue;
+                MapSource source{method, split, (std::filesystem::path(dir.toStdString()) / name).string(),
+                                 &opened.trainImages, &opened.trainLabels, nullptr, run.size()};
+                Q_EMIT mapUpdated(makeMap(source, kept->second, true));
+                return;
+            }
         }
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot open the run"), qs(e.what()));
@@ -320,35 +278,18 @@ void JobWorker::computeMap(const QString& method, const QString& split, const QS
         MapJobCallbacks callbacks;
         callbacks.shouldStop = [this] { return stopRequested(); };
         callbacks.progressEvery = 25;  // the page redraws at most this often, coalesced
-        const int64_t testRows = split == "train" ? 0 : run.testEmbeddings.size(0);
-        const auto newMap = [&] {
-            auto map = std::make_shared<MapData>();
-            map->method = request.method;
-            map->split = request.split;
-            return map;
-        };
+        MapSource source{request.method, request.split, "", nullptr, nullptr, nullptr,
+                         split == "train" ? 0 : run.testEmbeddings.size(0)};
         callbacks.onProgress = [&](const TsneProgress& p) {
-            auto map = newMap();
-            map->iteration = p.iteration;
-            map->iterations = p.iterations;
-            map->xy = toVector<float>(p.map);
-            map->testRows = testRows;
-            map->trainRows = p.map.size(0) - testRows;
-            Q_EMIT mapUpdated(map);
+            Q_EMIT mapUpdated(makeMap(source, p.map, false, p.iteration, p.iterations));
         };
         const MapJobResult result = mapRunInMemory(run, request, callbacks);
-        auto map = newMap();
-        map->final = true;
-        map->xy = toVector<float>(result.map);
-        map->testRows = result.testRows;
-        map->trainRows = result.trainRows;
-        if (result.trainRows > 0) {
-            map->trainLabels = toIntVector(result.trainLabels);
-            if (result.trainPredicted.defined()) map->trainPredicted = toIntVector(result.trainPredicted);
-            map->trainImages = toVector<uint8_t>(result.trainImages.to(torch::kUInt8));
-        }
-        map->file = result.path;
-        Q_EMIT mapUpdated(map);
+        source.file = result.path;
+        source.testRows = result.testRows;
+        source.trainImages = &result.trainImages;
+        source.trainLabels = &result.trainLabels;
+        source.trainPredicted = &result.trainPredicted;
+        Q_EMIT mapUpdated(makeMap(source, result.map, true));
     } catch (const Cancelled&) {
         Q_EMIT stopped(tr("Map stopped; nothing was kept."));
     } catch (const InputError& e) {
@@ -362,39 +303,7 @@ void JobWorker::openActiveLearningRun(const QString& dir, const QString& dataDir
     DatasetRequest data;
     data.dataDir = dataDir.toStdString();
     const OpenedActiveLearningRun run = alx::openActiveLearningRun(dir.toStdString(), data, [this] { return stopRequested(); });
-    const ActiveLearningSettings& settings = run.settings;
-    AlOpenedRun opened;
-    opened.dir = dir.toStdString();
-    AlRequest& request = opened.request;
-    request.dataset = settings.dataset;
-    request.dataDir = data.dataDir;
-    request.loop = settings.loop;
-    request.repeats = settings.repeats;
-    request.seed = settings.seed;
-    request.human = settings.personLabels;
-    request.trainImages = settings.trainImages;
-    request.testImages = settings.testImages;
-    request.outDir = opened.dir;
-    request.resume = true;
-    request.strategies = run.strategies;
-    const std::string you = settings.personLabels ? " (you)" : "";
-    for (const CurveRow& row : run.curve) {
-        AlRoundPoint point;
-        point.strategy = row.strategy + you;
-        point.repeat = row.repeat;
-        point.labels = row.labels;
-        point.accuracy = row.accuracy;
-        opened.rounds.push_back(point);
-    }
-    if (!opened.rounds.empty()) {
-        AlRoundPoint& last = opened.rounds.back();
-        last.round = run.lastRound;
-        last.acquired = run.lastAcquired;
-        last.images = run.lastImages;
-        for (int64_t label : run.lastTrueLabels) last.trueLabels.push_back(int(label));
-        for (int64_t label : run.lastUsedLabels) last.usedLabels.push_back(int(label));
-    }
-    Q_EMIT activeLearningRunOpened(opened);
+    Q_EMIT activeLearningRunOpened(makeOpenedActiveLearningRun(run, dir.toStdString(), data.dataDir));
 }
 
 }  // namespace alx::ui

@@ -261,6 +261,7 @@ void MainWindow::startActiveLearning(AlRequest request) {
     // A resumed run keeps its dataset, seed and subset (the folder's settings
     // must match); the data folder and device are the panel's.
     panel_->fillActiveLearningRequest(request, request.resume);
+    alPage_->setDataset(request.dataset);
     QString status;
     if (request.resume) {
         status = tr("Resuming the active-learning run in %1…").arg(QString::fromStdString(request.outDir));

@@ -205,7 +205,7 @@ void MapPage::rebuildScene() {
             if (order[r] < rows) scene->colours[size_t(order[r])] = scaleColour(double(r) / denominator);
         }
         const ScoreKind kind = scoreAt(colouring - 2);
-        legend_->setText(tr("%1 by rank: <span style='color:%2'>&#9632;</span> lowest … <span style='color:%3'>&#9632;</span> highest (%4 = uncertain)%5")
+        legend_->setText(tr("%1 by rank: <span style='color:%2'>&#9632;</span> lowest … <span style='color:%3'>&#9632;</span> highest (%4 = uncertain)%5; ringed red: misclassified, black: the Uncertain page's ranking")
                              .arg(QString::fromStdString(scoreName(kind)), QColor(scaleColour(0)).name(), QColor(scaleColour(1)).name(),
                                   highIsUncertain(kind) ? tr("high") : tr("low"),
                                   map_->trainRows > 0 ? tr("; training images in grey (not scored)") : QString()));

@@ -24,7 +24,8 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent) {
     confusion_ = new ConfusionView(this);
     layout->addWidget(confusion_, 1);
     connect(confusion_, &ConfusionView::cellChosen, this, [this](int label, int predicted) {
-        showImages(tr("True %1, predicted %2").arg(label).arg(predicted), confusion_->imagesIn(label, predicted));
+        const auto name = [this](int c) { return results_ ? QString::fromStdString(results_->className(c)) : QString::number(c); };
+        showImages(tr("True %1, predicted %2").arg(name(label), name(predicted)), confusion_->imagesIn(label, predicted));
     });
 }
 

@@ -28,6 +28,7 @@ struct TrainRequest {
     uint64_t seed = 0;
     int64_t validation = 0;
     int64_t neighbours = 5;
+    bool trainNeighbours = true;  // each test image's nearest training images too
     int64_t trainImages = 0;    // 0 = all
     int64_t testImages = 0;     // 0 = all
 };
@@ -68,10 +69,26 @@ struct RunResults {
     std::vector<float> neighbourSimilarity;           // same shape, u . u_j
     std::vector<int64_t> confusion;                   // classes x classes, rows = true label
 
+    // Each test image's nearest training images (count x trainNeighboursPerImage,
+    // nearest first; indices into the dataset's training images), when the
+    // run has them; and those training images alone, by sorted index.
+    int trainNeighboursPerImage = 0;
+    std::vector<int64_t> trainNeighbours;
+    std::vector<float> trainNeighbourSimilarity;
+    std::vector<int64_t> trainIndex;     // sorted, unique
+    std::vector<uint8_t> trainPixels;    // trainIndex.size() x 28 x 28
+    std::vector<int> trainLabels;        // trainIndex.size()
+
     const uint8_t* image(int64_t i) const { return images.data() + i * 28 * 28; }
     float score(int kind, int64_t i) const { return scores[size_t(kind)][size_t(i)]; }
     // |u - u_j| for unit vectors, from the stored similarity.
     float neighbourDistance(int64_t i, int j) const;
+    float trainNeighbourDistance(int64_t i, int j) const;
+    // The training image `index` (a dataset index that trainNeighbours names) and its label.
+    const uint8_t* trainImage(int64_t index) const;
+    int trainLabel(int64_t index) const;
+    // The class name of a label ("7", "Coat"), or its number when the run has no names.
+    std::string className(int label) const;
 };
 
 using RunResultsPtr = std::shared_ptr<const RunResults>;

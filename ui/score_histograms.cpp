@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <numeric>
 
 namespace alx::ui {
@@ -66,12 +67,31 @@ QString ScoreHistograms::describeBinAt(int kind, double x) const {
     const int bin = h.binOf(x);
     if (bin < 0 || !results_) return {};
     const int total = std::accumulate(h.counts.begin(), h.counts.end(), 0);
-    return tr("%1 in [%2, %3): %4 images (%5 %)")
+    // Which classes fill the bin, by name, most first, and how many are misclassified.
+    std::vector<int> perLabel(size_t(results_->classes), 0);
+    int wrong = 0;
+    const auto& values = results_->scores[size_t(kind)];
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (h.binOf(values[i]) != bin) continue;
+        const int label = results_->labels[i];
+        if (label >= 0 && label < results_->classes) ++perLabel[size_t(label)];
+        wrong += label != results_->predicted[i];
+    }
+    std::vector<int> classes(perLabel.size());
+    std::iota(classes.begin(), classes.end(), 0);
+    std::stable_sort(classes.begin(), classes.end(), [&](int a, int b) { return perLabel[size_t(a)] > perLabel[size_t(b)]; });
+    QStringList top;
+    for (size_t k = 0; k < classes.size() && k < 4 && perLabel[size_t(classes[k])] > 0; ++k) {
+        top << tr("%1: %2").arg(QString::fromStdString(results_->className(classes[k]))).arg(perLabel[size_t(classes[k])]);
+    }
+    return tr("%1 in [%2, %3): %4 images (%5 %), %6 misclassified\nlabels: %7")
         .arg(QString::fromStdString(scoreName(scoreAt(kind))))
         .arg(h.binStart(bin), 0, 'g', 4)
         .arg(h.binStart(bin + 1), 0, 'g', 4)
         .arg(h.counts[size_t(bin)])
-        .arg(100.0 * h.counts[size_t(bin)] / std::max(1, total), 0, 'f', 1);
+        .arg(100.0 * h.counts[size_t(bin)] / std::max(1, total), 0, 'f', 1)
+        .arg(wrong)
+        .arg(top.join(", "));
 }
 
 void ScoreHistograms::draw(int kind) {

@@ -1,5 +1,6 @@
 #include "training_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -134,6 +135,10 @@ QWidget* TrainingPanel::buildRunBox() {
     neighbours_->setValue(5);
     neighbours_->setToolTip(tr("Nearest neighbours per image for the neighbour scores and the grid"));
     form->addRow(tr("&Neighbours:"), neighbours_);
+    trainNeighbours_ = new QCheckBox(tr("Also from the training set"), box);
+    trainNeighbours_->setChecked(true);
+    trainNeighbours_->setToolTip(tr("Find each test image's nearest training images too: the images a prediction leans on"));
+    form->addRow(QString(), trainNeighbours_);
     auto* buttons = new QHBoxLayout;
     trainButton_ = new QPushButton(tr("Train"), box);
     trainButton_->setDefault(true);
@@ -157,6 +162,7 @@ TrainRequest TrainingPanel::trainRequest() const {
     r.seed = uint64_t(seed_->value());
     r.validation = validation_->value();
     r.neighbours = neighbours_->value();
+    r.trainNeighbours = trainNeighbours_->isChecked();
     r.trainImages = trainImages_->value();
     r.testImages = testImages_->value();
     return r;
@@ -271,6 +277,7 @@ void TrainingPanel::loadSettings(const QSettings& settings) {
     device_->setCurrentIndex(std::max(0, device_->findData(settings.value("train/device", "auto").toString())));
     seed_->setValue(settings.value("train/seed", 0).toInt());
     neighbours_->setValue(settings.value("train/neighbours", 5).toInt());
+    trainNeighbours_->setChecked(settings.value("train/train_neighbours", true).toBool());
     dataDir_ = settings.value("data/dir").toString();
     refreshDatasetStatus();
 }
@@ -281,6 +288,7 @@ void TrainingPanel::saveSettings(QSettings& settings) const {
     settings.setValue("train/device", device_->currentData());
     settings.setValue("train/seed", seed_->value());
     settings.setValue("train/neighbours", neighbours_->value());
+    settings.setValue("train/train_neighbours", trainNeighbours_->isChecked());
     settings.setValue("data/dir", dataDir_);
 }
 

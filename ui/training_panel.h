@@ -8,6 +8,7 @@
 
 #include "run_data.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -90,6 +91,7 @@ private:
     QComboBox* device_;
     QSpinBox* seed_;
     QSpinBox* neighbours_;
+    QCheckBox* trainNeighbours_;
     QPushButton* trainButton_;
     QPushButton* stopButton_;
 };

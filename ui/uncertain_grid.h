@@ -27,6 +27,9 @@ public:
     int tilesPerRow() const;
     void setTopN(int n);
     void setScore(int kind);
+    // Beside each image, its nearest test images or (when the run has them) training images.
+    void setNeighboursFromTraining(bool training);
+    bool neighboursFromTraining() const;
 
 Q_SIGNALS:
     void imageClicked(qint64 index);
@@ -40,6 +43,7 @@ private:
     QComboBox* score_;
     QCheckBox* highIsUncertain_;
     QSpinBox* topN_;
+    QComboBox* neighbourSource_;
     QLabel* summary_;
     QWidget* tiles_;
     QGridLayout* tileLayout_;

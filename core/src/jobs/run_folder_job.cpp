@@ -33,6 +33,30 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
         throw InputError(fileError(dir, "its labels do not match the " + run.dataset + " test set found on this machine"));
     }
     opened.testImages = loaded.test.images;
+    // Training-set neighbours and maps of the training images index the
+    // whole training set found here: check they fit before a view trusts them.
+    bool needsTrain = run.trainNeighbours.indices.defined();
+    for (const auto& [name, map] : run.maps) {
+        const bool withTrain = name.find("_train.npy") != std::string::npos || name.find("_all.npy") != std::string::npos;
+        if (!withTrain) continue;
+        needsTrain = true;
+        const int64_t expected = loaded.train.size() + (name.find("_all.npy") != std::string::npos ? run.size() : 0);
+        if (map.size(0) != expected) {
+            throw InputError(fileError((fs::path(dir) / name).string(),
+                                       "holds " + std::to_string(map.size(0)) + " rows; the " + run.dataset +
+                                           " set found on this machine gives " + std::to_string(expected)));
+        }
+    }
+    if (run.trainNeighbours.indices.defined() && run.trainNeighbours.indices.numel() > 0 &&
+        run.trainNeighbours.indices.max().item<int64_t>() >= loaded.train.size()) {
+        throw InputError(fileError((fs::path(dir) / "train_neighbours.npy").string(),
+                                   "names a training image beyond the " + std::to_string(loaded.train.size()) +
+                                       " of the " + run.dataset + " set found on this machine"));
+    }
+    if (needsTrain) {
+        opened.trainImages = loaded.train.images;
+        opened.trainLabels = loaded.train.labels;
+    }
 
     RunSummary& summary = opened.summary;
     summary.model = run.model;

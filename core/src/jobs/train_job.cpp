@@ -81,6 +81,7 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
         return result;
     }
 
+    Evaluation validationEvaluation;  // for temperature scaling, when a validation split is held out
     if (!evaluateOnly) {
         const torch::Tensor images = normaliseImages(data.train.images, device);
         const torch::Tensor labels = data.train.labels.to(device);
@@ -116,6 +117,12 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
             return result;
         }
         summary.status = "finished";
+        if (request.validation > 0) {
+            try {
+                validationEvaluation = evaluateModel(*result.model, validation, kEvaluationBatch, callbacks.shouldStop);
+            } catch (const Cancelled&) {  // the weights are what matters: kept, and the evaluation below stops too
+            }
+        }
         if (writing) saveWeights(*result.model, (std::filesystem::path(request.outDir) / "model.pt").string(), expected);
     }
 
@@ -145,8 +152,15 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
         return result;
     }
     recordEvaluation(summary, result.evaluation, result.scores);
+    if (validationEvaluation.probabilities.defined()) {
+        recordTemperature(summary, validationEvaluation.probabilities, validationEvaluation.labels, result.evaluation);
+    }
     result.evaluated = true;
     result.testImages = data.test.images;
+    if (result.trainNeighbours.indices.defined()) {
+        result.trainImages = data.train.images;
+        result.trainLabels = data.train.labels;
+    }
     if (writing) {
         writeEvaluationOutputs(request.outDir, summary, result.evaluation, result.scores,
                                result.trainNeighbours.indices.defined() ? &result.trainNeighbours : nullptr);

@@ -51,19 +51,19 @@ ActiveLearningSettings fromJson(const nlohmann::json& j, const std::string& path
         if (!j.is_object()) refuse(path, "not active-learning settings (not a JSON object)");
         s.loop.model = j.at("model").get<std::string>();
         s.dataset = j.at("dataset").get<std::string>();
-        s.loop.initial = j.at("initial").get<int64_t>();
-        s.loop.acquire = j.at("acquire").get<int64_t>();
-        s.loop.budget = j.at("budget").get<int64_t>();
-        s.loop.poolSubset = j.at("pool_subset").get<int64_t>();
-        s.loop.mcSamples = j.at("mc_samples").get<int>();
-        s.repeats = j.at("repeats").get<int>();
-        s.seed = j.at("seed").get<uint64_t>();
-        s.loop.maxStepsPerRound = j.at("max_steps_per_round").get<int64_t>();
-        s.loop.epochsPerRound = j.at("epochs_per_round").get<int>();
-        s.loop.batchSize = j.at("batch_size").get<int64_t>();
+        s.loop.initial = integerField(j, "initial", path, 1, kInt64Max);
+        s.loop.acquire = integerField(j, "acquire", path, 1, kInt64Max);
+        s.loop.budget = integerField(j, "budget", path, 1, kInt64Max);
+        s.loop.poolSubset = integerField(j, "pool_subset", path, 0, kInt64Max);
+        s.loop.mcSamples = int(integerField(j, "mc_samples", path, 1, kInt32Max));
+        s.repeats = int(integerField(j, "repeats", path, 1, kInt32Max));
+        s.seed = unsignedField(j, "seed", path);
+        s.loop.maxStepsPerRound = integerField(j, "max_steps_per_round", path, 1, kInt64Max);
+        s.loop.epochsPerRound = int(integerField(j, "epochs_per_round", path, 1, kInt32Max));
+        s.loop.batchSize = integerField(j, "batch_size", path, 1, kInt64Max);
         s.personLabels = j.value("labeller", std::string()) == "person";
-        s.trainImages = j.value("train_images", int64_t(0));
-        s.testImages = j.value("test_images", int64_t(0));
+        s.trainImages = optionalIntegerField(j, "train_images", path, 0, 0, kInt64Max);
+        s.testImages = optionalIntegerField(j, "test_images", path, 0, 0, kInt64Max);
     } catch (const nlohmann::json::exception& e) {
         refuse(path, std::string("missing or wrong field: ") + e.what());
     }
@@ -121,15 +121,17 @@ std::vector<CurveRow> ActiveLearningRunFolder::readCurve() const {
         if (line.empty()) continue;
         CurveRow row;
         char name[64] = {0};
-        long long labels = 0;
+        long long repeat = 0, labels = 0;
         int consumed = 0;
-        if (std::sscanf(line.c_str(), "%63[^,],%d,%lld,%lf%n", name, &row.repeat, &labels, &row.accuracy, &consumed) != 4 ||
+        if (std::sscanf(line.c_str(), "%63[^,],%lld,%lld,%lf%n", name, &repeat, &labels, &row.accuracy, &consumed) != 4 ||
             size_t(consumed) != line.size()) {
             refuse(path, "line " + std::to_string(lineNumber) + " is damaged: " + line);
         }
         row.strategy = name;
         row.labels = labels;
-        if (row.repeat < 0 || row.labels < 1 || !(row.accuracy >= 0 && row.accuracy <= 1)) {
+        if (repeat < 0 || repeat > 100000) refuse(path, "line " + std::to_string(lineNumber) + " holds a repeat out of range: " + line);
+        row.repeat = int(repeat);
+        if (row.labels < 1 || !(row.accuracy >= 0 && row.accuracy <= 1)) {
             refuse(path, "line " + std::to_string(lineNumber) + " holds a value out of range: " + line);
         }
         rows.push_back(row);
@@ -154,8 +156,9 @@ std::optional<RepeatState> ActiveLearningRunFolder::readState(const std::string&
     const nlohmann::json j = readJsonFile(path);
     RepeatState state;
     try {
-        state.labelled = j.at("labelled").get<std::vector<int64_t>>();
-        state.labels = j.value("labels", std::vector<int64_t>{});
+        if (!j.is_object() || !j.contains("labelled")) refuse(path, "has no labelled list");
+        state.labelled = integerList(j.at("labelled"), "labelled", path, 0, kInt64Max);
+        if (j.contains("labels")) state.labels = integerList(j.at("labels"), "labels", path, 0, kInt32Max);
     } catch (const nlohmann::json::exception& e) {
         refuse(path, std::string("missing or wrong field: ") + e.what());
     }

@@ -56,6 +56,18 @@ nlohmann::json toJson(const RunSummary& s) {
         nlohmann::json means;
         for (ScoreKind kind : kAllScores) means[scoreKey(kind)] = s.metricMeans[int(kind)];
         j["metric_means"] = means;
+        if (s.calibration.measured) {
+            const CalibrationMeasures& m = s.calibration.test;
+            nlohmann::json bins = nlohmann::json::array();
+            for (const ReliabilityBin& b : m.bins) {
+                bins.push_back({{"lower", b.lower}, {"upper", b.upper}, {"count", b.count},
+                                {"confidence", b.meanConfidence}, {"accuracy", b.accuracy}});
+            }
+            j["calibration"] = {{"ece", m.ece}, {"mce", m.mce}, {"nll", m.nll}, {"brier", m.brier},
+                                {"temperature", s.calibration.temperature ? nlohmann::json(*s.calibration.temperature) : nlohmann::json()},
+                                {"ece_scaled", s.calibration.eceScaled ? nlohmann::json(*s.calibration.eceScaled) : nlohmann::json()},
+                                {"bins", bins}};
+        }
     }
     return j;
 }
@@ -120,10 +132,45 @@ std::string perSampleCsv(const Evaluation& evaluation, const ScoreTable& scores)
     return csv;
 }
 
+namespace {
+
+struct HostTable {
+    torch::Tensor probabilities, labels;  // float32 and int64, CPU, contiguous
+    int64_t images() const { return probabilities.size(0); }
+    int64_t classes() const { return probabilities.size(1); }
+    const float* p() const { return probabilities.data_ptr<float>(); }
+    const int64_t* y() const { return labels.data_ptr<int64_t>(); }
+};
+
+HostTable onHost(const torch::Tensor& probabilities, const torch::Tensor& labels) {
+    return {probabilities.to(torch::kCPU, torch::kFloat32).contiguous(), labels.to(torch::kCPU, torch::kInt64).contiguous()};
+}
+
+}  // namespace
+
 void recordEvaluation(RunSummary& summary, const Evaluation& evaluation, const ScoreTable& scores) {
     summary.evaluated = true;
     summary.testAccuracy = evaluation.accuracy;
     for (int s = 0; s < kScoreCount; ++s) summary.metricMeans[s] = scores.values[s].to(torch::kFloat64).mean().item<double>();
+    const HostTable test = onHost(evaluation.probabilities, evaluation.labels);
+    if (test.images() > 0) {
+        summary.calibration.test = measureCalibration(test.p(), test.y(), test.images(), test.classes());
+        summary.calibration.measured = true;
+    }
+}
+
+void recordTemperature(RunSummary& summary, const torch::Tensor& validationProbabilities,
+                       const torch::Tensor& validationLabels, const Evaluation& test) {
+    const HostTable validation = onHost(validationProbabilities, validationLabels);
+    if (validation.images() == 0) return;
+    // Probabilities are a softmax, so log p are the logits up to a constant per row.
+    const auto logits = logitsFromProbabilities(validation.p(), validation.images(), validation.classes());
+    const TemperatureFit fit = fitTemperature(logits.data(), validation.y(), validation.images(), validation.classes());
+    const HostTable testTable = onHost(test.probabilities, test.labels);
+    const auto scaled = applyTemperature(testTable.p(), testTable.images(), testTable.classes(), fit.temperature);
+    summary.calibration.temperature = fit.temperature;
+    summary.calibration.eceScaled =
+        measureCalibration(scaled.data(), testTable.y(), testTable.images(), testTable.classes()).ece;
 }
 
 void writeEvaluationOutputs(const std::string& dir, RunSummary summary, const Evaluation& evaluation,

@@ -10,6 +10,10 @@
 namespace alx {
 namespace {
 
+using storage_detail::integerList;
+using storage_detail::kInt32Max;
+using storage_detail::kInt64Max;
+using storage_detail::optionalIntegerField;
 using storage_detail::refuse;
 
 std::vector<double> finiteList(const nlohmann::json& j, const char* key, const std::string& path) {
@@ -35,8 +39,8 @@ SummaryRecord parseSummaryRecord(const std::string& text, const std::string& pat
     try {
         run.version = j.value("alx_version", "");
         if (run.version.empty()) refuse(path, "not written by ALX (no alx_version)");
-        run.format = j.value("format", 0);
-        if (run.format < 0 || run.format > kRunFormat) {
+        run.format = int(optionalIntegerField(j, "format", path, 0, 0, kInt32Max));
+        if (run.format > kRunFormat) {
             refuse(path, "format " + std::to_string(run.format) + " is newer than this ALX reads (" +
                              std::to_string(kRunFormat) + "); open it with a newer ALX");
         }
@@ -53,8 +57,7 @@ SummaryRecord parseSummaryRecord(const std::string& text, const std::string& pat
         run.device = j.value("device", "");
         run.status = j.value("status", "finished");
         run.classNames = j.value("class_names", std::vector<std::string>{});
-        run.trainImages = j.value("train_images", int64_t(0));
-        if (run.trainImages < 0) refuse(path, "train_images is negative");
+        run.trainImages = optionalIntegerField(j, "train_images", path, 0, 0, kInt64Max);
         run.testAccuracy = j.at("test_accuracy").get<double>();
         if (!(run.testAccuracy >= 0 && run.testAccuracy <= 1)) refuse(path, "test_accuracy is not between 0 and 1");
         run.trainSeconds = j.value("train_seconds", 0.0);
@@ -66,16 +69,16 @@ SummaryRecord parseSummaryRecord(const std::string& text, const std::string& pat
         if (seconds.size() > losses.size() || validation.size() > losses.size()) {
             refuse(path, "epoch_seconds or validation_accuracy has more entries than epoch_loss");
         }
-        run.epochsPlanned = j.value("epochs_planned", int(losses.size()));
+        run.epochsPlanned = int(optionalIntegerField(j, "epochs_planned", path, int64_t(losses.size()), 0, kInt32Max));
         run.epochLoss = losses;
         run.epochSeconds = seconds;
         run.validationAccuracy = validation;
-        const auto matrix = j.at("confusion_matrix").get<std::vector<std::vector<int64_t>>>();
+        const auto& rows = j.at("confusion_matrix");
+        if (!rows.is_array()) refuse(path, "confusion_matrix is not a list of rows");
+        std::vector<std::vector<int64_t>> matrix;
+        for (const auto& row : rows) matrix.push_back(integerList(row, "confusion_matrix", path, 0, kInt64Max));
         for (const auto& row : matrix) {
             if (row.size() != matrix.size()) refuse(path, "confusion_matrix is not square");
-            for (int64_t v : row) {
-                if (v < 0) refuse(path, "confusion_matrix holds a negative count");
-            }
         }
         if (matrix.empty()) refuse(path, "confusion_matrix is empty");
         // Large enough for any dataset, small enough that a hostile file cannot ask for gigabytes.

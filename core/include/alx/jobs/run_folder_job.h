@@ -22,10 +22,15 @@ struct OpenedTrainingRun {
     ScoreTable scores;
     ClassifierPtr model;       // null when the folder has no model.pt
     torch::Tensor testImages;  // uint8 [N, 28, 28]: the run's dataset's first N test images, on this machine
+    // The dataset's training images and labels (uint8 [M, 28, 28], int64
+    // [M]), when the run has training-set neighbours or a map of them: what
+    // they index.
+    torch::Tensor trainImages, trainLabels;
 };
 
 // InputError naming the file for a damaged folder, and naming the folder
-// when its labels are not those of the dataset found here.
+// when its labels are not those of the dataset found here, or when its
+// training-set neighbours or maps name more training images than it has.
 OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data,
                                   const std::function<bool()>& shouldStop = {});
 

@@ -62,6 +62,9 @@ struct TrainJobResult {
     ScoreTable scores;
     Neighbours trainNeighbours;  // defined when requested: indices into the dataset's training images
     torch::Tensor testImages;  // uint8 [N, 28, 28] on the CPU, in evaluation order
+    // With trainNeighbours: the training images and labels they index
+    // (uint8 [M, 28, 28] and int64 [M], CPU), for a front-end to show.
+    torch::Tensor trainImages, trainLabels;
 };
 
 // Throws InputError (with the request field at fault) before any work when

@@ -1,13 +1,25 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "alx/audit/calibration.h"
 #include "alx/scoring/evaluator.h"
 #include "alx/scoring/scores.h"
 #include "alx/storage/summary_record.h"
 #include "alx/training/trainer.h"
 
 namespace alx {
+
+// How far the test probabilities can be taken at their word: in
+// summary.json as "calibration" (ece, mce, nll, brier before scaling;
+// temperature and ece_scaled, null without a validation split to fit on).
+struct CalibrationRecord {
+    bool measured = false;
+    CalibrationMeasures test;            // kDefaultReliabilityBins bins
+    std::optional<double> temperature;   // fitted on the validation split
+    std::optional<double> eceScaled;     // the test ECE at that temperature
+};
 
 // What a training or evaluation run was and what it achieved; written as
 // summary.json.
@@ -33,6 +45,7 @@ struct RunSummary {
     bool evaluated = false;
     double testAccuracy = 0;
     std::array<double, kScoreCount> metricMeans{};
+    CalibrationRecord calibration;
 };
 
 // A summary's settings, filled the same way by the CLI and the GUI before
@@ -40,8 +53,14 @@ struct RunSummary {
 RunSummary summaryFor(const std::string& model, const std::string& dataset, const torch::Device& device,
                       const TrainConfig& config, int64_t validationCount, int64_t neighbours, int64_t trainImages);
 
-// Fills the summary's evaluation fields: test accuracy and score means.
+// Fills the summary's evaluation fields: test accuracy, score means and the
+// calibration of the test probabilities (a fitted temperature is kept).
 void recordEvaluation(RunSummary& summary, const Evaluation& evaluation, const ScoreTable& scores);
+
+// Temperature scaling: the T that minimises the NLL of the validation
+// split's probabilities, and the test ECE after it, into the summary.
+void recordTemperature(RunSummary& summary, const torch::Tensor& validationProbabilities,
+                       const torch::Tensor& validationLabels, const Evaluation& test);
 
 // summary.json alone: written after every epoch too, so an interrupted run
 // keeps its loss curve.

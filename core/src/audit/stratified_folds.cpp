@@ -1,0 +1,69 @@
+#include "alx/audit/stratified_folds.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "alx/util/errors.h"
+
+namespace alx {
+
+namespace {
+
+// Uniform in [0, bound): draws that fall in the incomplete last block of
+// 2^64 mod bound values are rejected, so every residue is equally likely.
+uint64_t uniformBelow(std::mt19937_64& generator, uint64_t bound) {
+    const uint64_t excess = (std::numeric_limits<uint64_t>::max() % bound + 1) % bound;  // 2^64 mod bound
+    const uint64_t limit = std::numeric_limits<uint64_t>::max() - excess;              // accept x <= limit
+    uint64_t x = generator();
+    while (x > limit) x = generator();
+    return x % bound;
+}
+
+}  // namespace
+
+std::vector<int> stratifiedFolds(const int64_t* labels, int64_t images, int folds, uint64_t seed) {
+    if (images < 1) throw InputError("stratified folds: no images", "labels");
+    if (folds < 2) throw InputError("cross-validation needs at least 2 folds, got " + std::to_string(folds), "folds");
+    // Classes by index; a map, as labels need not be dense.
+    std::map<int64_t, std::vector<int64_t>> imagesOf;
+    for (int64_t i = 0; i < images; ++i) {
+        if (labels[i] < 0) {
+            throw InputError("label of image " + std::to_string(i) + " is " + std::to_string(labels[i]) +
+                                 " (must be >= 0)",
+                             "labels");
+        }
+        imagesOf[labels[i]].push_back(i);
+    }
+    for (const auto& [label, members] : imagesOf) {
+        if (int64_t(members.size()) < folds) {
+            throw InputError(std::to_string(folds) + " folds, but class " + std::to_string(label) + " has only " +
+                                 std::to_string(members.size()) + " image" + (members.size() == 1 ? "" : "s") +
+                                 ": every fold needs at least one image of each class",
+                             "folds");
+        }
+    }
+
+    std::mt19937_64 generator(seed);
+    std::vector<int> fold(size_t(images), -1);
+    int next = 0;
+    for (auto& [label, members] : imagesOf) {
+        for (size_t m = members.size(); m > 1; --m) {
+            std::swap(members[m - 1], members[size_t(uniformBelow(generator, m))]);
+        }
+        for (const int64_t i : members) {
+            fold[size_t(i)] = next;
+            next = (next + 1) % folds;
+        }
+    }
+    return fold;
+}
+
+std::vector<int> stratifiedFolds(const std::vector<int64_t>& labels, int folds, uint64_t seed) {
+    return stratifiedFolds(labels.data(), int64_t(labels.size()), folds, seed);
+}
+
+}  // namespace alx

@@ -1,0 +1,127 @@
+#include "alx/storage/label_audit_files.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "alx/data/idx_reader.h"
+#include "alx/storage/atomic_file.h"
+#include "alx/util/errors.h"
+#include "file_helpers.h"
+
+namespace alx {
+namespace {
+
+using storage_detail::refuse;
+
+constexpr const char* kIssuesHeader = "rank,index,given,suggested,p_given,p_suggested,flagged,score";
+
+// A k x k row-major matrix as a list of rows.
+template <typename T>
+nlohmann::json rows(const std::vector<T>& matrix, int64_t k) {
+    nlohmann::json out = nlohmann::json::array();
+    for (int64_t i = 0; i < k; ++i) {
+        out.push_back(std::vector<T>(matrix.begin() + i * k, matrix.begin() + (i + 1) * k));
+    }
+    return out;
+}
+
+}  // namespace
+
+void writeLabelIssues(const std::string& path, const LabelAudit& audit, const std::vector<int64_t>& givenLabels) {
+    std::string text = std::string(kIssuesHeader) + "\n";
+    text.reserve(text.size() + size_t(audit.images) * 56);
+    char line[192];
+    int64_t rank = 0;
+    for (int64_t i : audit.order) {
+        const size_t n = size_t(i);
+        std::snprintf(line, sizeof line, "%lld,%lld,%lld,%lld,%.6f,%.6f,%d,%.6f\n", static_cast<long long>(++rank),
+                      static_cast<long long>(i), static_cast<long long>(givenLabels[n]),
+                      static_cast<long long>(audit.suggested[n]), audit.pGiven[n], audit.pSuggested[n],
+                      audit.flagged[n] ? 1 : 0, audit.score[n]);
+        text += line;
+    }
+    writeFileAtomically(path, text);
+}
+
+void writeLabelQuality(const std::string& path, const LabelAudit& audit, const LabelAuditSettings& settings) {
+    const int64_t k = audit.classes;
+    std::vector<int64_t> flagged;
+    for (int64_t i = 0; i < audit.images; ++i) {
+        if (audit.flagged[size_t(i)]) flagged.push_back(i);
+    }
+    nlohmann::json settingsJson{{"split", settings.split},
+                                {"source", settings.source},
+                                {"model", settings.model},
+                                {"dataset", settings.dataset},
+                                {"seed", settings.seed},
+                                {"ranking", settings.ranking},
+                                {"min_kept_per_class", settings.minKeptPerClass}};
+    if (!settings.runDir.empty()) settingsJson["run"] = settings.runDir;
+    if (settings.folds > 0) {
+        settingsJson["folds"] = settings.folds;
+        settingsJson["epochs_per_fold"] = settings.epochs;
+    }
+    const nlohmann::json j{
+        {"method", "confident_learning"},
+        {"filter", "prune_by_noise_rate"},
+        {"reference", "Northcutt, Jiang and Chuang, Confident Learning, JAIR 2021"},
+        {"settings", settingsJson},
+        {"images", audit.images},
+        {"classes", k},
+        {"class_names", settings.classNames},
+        {"label_counts", audit.labelCounts},
+        {"thresholds", audit.thresholds},
+        {"confident_joint", rows(audit.confidentJoint, k)},
+        {"calibrated_joint", rows(audit.calibratedJoint, k)},
+        {"joint", rows(audit.joint, k)},
+        {"noise_matrix", rows(audit.noiseMatrix, k)},
+        {"noise_matrix_meaning", "noise_matrix[i][j] = P(given label i | true label j)"},
+        {"inverse_noise_matrix", rows(audit.inverseNoiseMatrix, k)},
+        {"inverse_noise_matrix_meaning", "inverse_noise_matrix[i][j] = P(true label j | given label i)"},
+        {"prune_counts", rows(audit.pruneCounts, k)},
+        {"flagged_count", audit.flaggedCount},
+        {"suspects_per_class", audit.suspectsPerClass},
+        {"flagged", flagged}};
+    writeFileAtomically(path, j.dump(1) + "\n");
+}
+
+std::vector<LabelIssueRow> readLabelIssues(const std::string& path) {
+    const auto bytes = readWholeFile(path);
+    std::istringstream in(std::string(bytes.begin(), bytes.end()));
+    std::string line;
+    std::getline(in, line);
+    if (line != kIssuesHeader) refuse(path, "not an ALX label audit (header '" + line.substr(0, 80) + "')");
+    std::vector<LabelIssueRow> out;
+    std::set<int64_t> seen;
+    int lineNumber = 1;
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        if (line.empty()) continue;
+        LabelIssueRow r;
+        long long rank = 0, index = 0, given = 0, suggested = 0;
+        int flagged = 0, consumed = 0;
+        const std::string where = "line " + std::to_string(lineNumber);
+        if (std::sscanf(line.c_str(), "%lld,%lld,%lld,%lld,%lf,%lf,%d,%lf%n", &rank, &index, &given, &suggested, &r.pGiven,
+                        &r.pSuggested, &flagged, &r.score, &consumed) != 8 ||
+            size_t(consumed) != line.size()) {
+            refuse(path, where + " is damaged: " + line.substr(0, 120));
+        }
+        if (rank != (long long)(out.size()) + 1) refuse(path, where + ": rank " + std::to_string(rank) + " out of order");
+        if (index < 0 || given < 0 || suggested < 0 || given > 100000 || suggested > 100000 || (flagged != 0 && flagged != 1) ||
+            !(r.pGiven >= 0 && r.pGiven <= 1) || !(r.pSuggested >= 0 && r.pSuggested <= 1) || !(r.score >= 0 && r.score <= 1)) {
+            refuse(path, where + " holds a value out of range: " + line.substr(0, 120));
+        }
+        if (!seen.insert(index).second) refuse(path, where + ": image " + std::to_string(index) + " appears twice");
+        r.rank = rank;
+        r.index = index;
+        r.given = given;
+        r.suggested = suggested;
+        r.flagged = flagged == 1;
+        out.push_back(r);
+    }
+    return out;
+}
+
+}  // namespace alx
