@@ -44,6 +44,14 @@ void addRunOptions(CLI::App* cmd, alx::TrainJobRequest& job, bool training) {
             ->check(CLI::NonNegativeNumber);
         cmd->add_option("--init-weights", job.initWeights, "start from these weights (a model.pt of this model)")
             ->check(CLI::ExistingFile);
+        cmd->add_option("--exclude", job.excludeFile,
+                        "train without these training images: a label_review.csv (those marked mislabelled or ambiguous) "
+                        "or a CSV of indices")
+            ->check(CLI::ExistingFile);
+        cmd->add_option("--relabel", job.relabelFile,
+                        "train with these labels: a label_review.csv (those marked mislabelled with a label) or a CSV of "
+                        "index,label")
+            ->check(CLI::ExistingFile);
     } else {
         cmd->add_option("--weights", job.weights, "model.pt written by 'alx-cli train'")->required()
             ->check(CLI::ExistingFile);

@@ -42,7 +42,8 @@ std::string flagForField(const std::string& field) {
         {"train_images", "--train-images"}, {"test_images", "--test-images / --eval-images"},
         {"method", "--method"},         {"split", "--split"},             {"perplexity", "--perplexity"},
         {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"},
-        {"run", "--run / --model"},     {"folds", "--folds"}};
+        {"run", "--run / --model"},     {"folds", "--folds"},             {"exclude", "--exclude"},
+        {"relabel", "--relabel"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }
@@ -63,6 +64,11 @@ int runTrain(const TrainJobRequest& request) {
     callbacks.onStart = [&](const TrainJobStart& s) {
         batchSize = s.config.batchSize;
         std::cout << modelInfo(request.model).displayName << " on " << s.device << std::endl;
+        if (!request.excludeFile.empty() || !request.relabelFile.empty()) {
+            std::printf("Training on %lld images: %lld left out, %lld relabelled, by your review\n",
+                        static_cast<long long>(s.trainImages), static_cast<long long>(s.excludedImages),
+                        static_cast<long long>(s.relabelledImages));
+        }
     };
     callbacks.onBatch = [&](const BatchReport& b, double elapsed) { progress.batch(b, batchSize, elapsed); };
     callbacks.onEpoch = [&](const EpochReport& e) {

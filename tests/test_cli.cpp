@@ -334,6 +334,42 @@ private slots:
                         "--no-verify", "--out", folds},
                        "plan.json");
 
+        // Training on a review: without the images marked mislabelled or
+        // ambiguous, or with the labels typed for the mislabelled ones.
+        const QString review = path("label_review.csv");
+        {
+            QFile f(review);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("index,verdict,label\n3,mislabelled,7\n5,ambiguous,\n8,fine,\n11,mislabelled,\n");
+        }
+        const Result excluded = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                        "--exclude", review, "--out", path("excluded")});
+        QVERIFY2(excluded.exitCode == 0, qPrintable(excluded.err));
+        QVERIFY2(excluded.out.contains("Training on 397 images: 3 left out, 0 relabelled"), qPrintable(excluded.out));
+        QCOMPARE(readJson(path("excluded") + "/summary.json")["excluded"].toObject()["images"].toInt(), 3);
+        QCOMPARE(readJson(path("excluded") + "/summary.json")["train_images"].toInt(), 397);
+        const Result relabelled = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                          "--relabel", review, "--out", path("relabelled")});
+        QVERIFY2(relabelled.exitCode == 0, qPrintable(relabelled.err));
+        QCOMPARE(readJson(path("relabelled") + "/summary.json")["relabelled"].toObject()["file"].toString(), review);
+        // A damaged review, or one naming images beyond the training set, is refused naming the file.
+        {
+            QFile f(review);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("12,perhaps,\n");
+        }
+        expectBadInput({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1", "--exclude",
+                        review, "--out", path("excluded2")},
+                       "line 6");
+        {
+            QFile f(review);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("index\n400\n");
+        }
+        expectBadInput({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1", "--exclude",
+                        review, "--out", path("excluded3")},
+                       "beyond the 400");
+
         // A damaged run is refused before any work, naming the file.
         QFile probabilities(run + "/probabilities.npy");
         QVERIFY(probabilities.open(QIODevice::ReadWrite));

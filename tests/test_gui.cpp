@@ -33,6 +33,7 @@
 #include "active_learning_page.h"
 #include "digit_detail_dialog.h"
 #include "map_page.h"
+#include "suspect_labels_page.h"
 #include "map_view.h"
 #include "confusion_view.h"
 #include "digit_tile.h"
@@ -376,6 +377,34 @@ private slots:
         QVERIFY(QFile::exists(plots + "/histogram_kl_divergence.pdf"));
         QCOMPARE(QDir(plots).entryList(QDir::Files).size(), 14);
 
+        // Suspect labels: the audit's order, flagged images first; three
+        // marks by key (1 mislabelled, 2 ambiguous, 3 fine) and a typed
+        // label, kept beside the saved run as label_review.csv.
+        SuspectLabelsPage* suspects = trained->suspectLabelsPage();
+        QTableWidget* table = suspects->table();
+        QVERIFY(table->rowCount() >= 3);
+        const auto suspectOrder = suspects->shownIndices();
+        const auto& r = *trained->results();
+        for (size_t k = 1; k < suspectOrder.size() && k < size_t(suspects->flaggedCount()); ++k) {
+            QVERIFY(r.labels[size_t(suspectOrder[k])] != r.predicted[size_t(suspectOrder[k])] ||
+                    r.probabilities[size_t(suspectOrder[k] * 10 + r.labels[size_t(suspectOrder[k])])] < 0.5f);
+        }
+        table->setFocus();
+        table->setCurrentCell(0, 6);
+        QTest::keyClick(table, Qt::Key_1);
+        QTest::keyClick(table, Qt::Key_2);
+        QTest::keyClick(table, Qt::Key_3);
+        QCOMPARE(table->currentRow(), 3);
+        const int given = r.labels[size_t(suspectOrder[0])];
+        table->item(0, 7)->setText(QString::number((given + 1) % 10));
+        auto marks = suspects->review();
+        QCOMPARE(marks.size(), size_t(3));
+        QVERIFY(marks[suspectOrder[0]].verdict == alx::ReviewVerdict::Mislabelled);
+        QCOMPARE(marks[suspectOrder[0]].label.value_or(-1), int64_t((given + 1) % 10));
+        QVERIFY(marks[suspectOrder[1]].verdict == alx::ReviewVerdict::Ambiguous);
+        QVERIFY(marks[suspectOrder[2]].verdict == alx::ReviewVerdict::Fine);
+        QVERIFY(QFile::exists(dir + "/label_review.csv"));
+
         // A new window shows the saved run without training.
         auto reopened = std::make_unique<MainWindow>();
         reopened->setDataDirectory(mnist_);
@@ -391,6 +420,29 @@ private slots:
         for (int k = 0; k < alx::kScoreCount; ++k) {
             QCOMPARE(reopened->histograms()->histogram(k).counts, trained->histograms()->histogram(k).counts);
         }
+        // The marks are back.
+        const auto back = reopened->suspectLabelsPage()->review();
+        QCOMPARE(back.size(), marks.size());
+        for (const auto& [index, entry] : marks) {
+            QVERIFY(back.at(index).verdict == entry.verdict);
+            QVERIFY(back.at(index).label == entry.label);
+        }
+        // A damaged review is reported and never written over.
+        QFile review(dir + "/label_review.csv");
+        QVERIFY(review.open(QIODevice::Append));
+        review.write("12,maybe,\n");
+        review.close();
+        auto fourth = std::make_unique<MainWindow>();
+        fourth->setDataDirectory(mnist_);
+        QSignalSpy openedAgain(fourth.get(), &MainWindow::runFinished);
+        fourth->openRunFrom(dir);
+        QVERIFY(openedAgain.wait(60000));
+        QVERIFY(fourth->suspectLabelsPage()->review().empty());
+        fourth->suspectLabelsPage()->table()->setCurrentCell(0, 6);
+        QTest::keyClick(fourth->suspectLabelsPage()->table(), Qt::Key_3);
+        QVERIFY(review.open(QIODevice::ReadOnly));
+        QVERIFY(review.readAll().endsWith("12,maybe,\n"));
+        review.close();
 
         // A damaged run is refused with a message, and nothing is half-shown.
         QFile csv(dir + "/per_sample.csv");

@@ -5,6 +5,8 @@
 
 #include "alx/storage/active_learning_run.h"
 #include "alx/storage/atomic_file.h"
+#include "alx/storage/label_audit_files.h"
+#include "alx/storage/label_review.h"
 #include "alx/storage/npy.h"
 #include "alx/storage/run_reader.h"
 #include "alx/storage/run_writer.h"
@@ -77,6 +79,72 @@ class TestRunReader : public QObject {
     Q_OBJECT
 
 private slots:
+    // label_review.csv: what the app writes reads back; a damaged file is
+    // refused naming the line; --exclude and --relabel read reviews and
+    // plain CSVs alike.
+    void labelReviewsRoundTripAndDamageIsNamed() {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/label_review.csv").toStdString();
+        writeLabelReview(path, {{7, ReviewVerdict::Mislabelled, 3}, {2, ReviewVerdict::Fine, std::nullopt},
+                                {5, ReviewVerdict::Ambiguous, std::nullopt}, {7, ReviewVerdict::Mislabelled, 4}});
+        const auto back = readLabelReview(path, 10);
+        QCOMPARE(back.size(), size_t(3));  // image 7 once: the later mark
+        QCOMPARE(back[0].index, int64_t(2));
+        QCOMPARE(back[2].index, int64_t(7));
+        QCOMPARE(back[2].label.value_or(-1), int64_t(4));
+        QVERIFY(back[1].verdict == ReviewVerdict::Ambiguous);
+        const LabelEdits exclude = readLabelEdits(path, false, 10);
+        QCOMPARE(exclude.exclude, (std::vector<int64_t>{5, 7}));
+        const LabelEdits relabel = readLabelEdits(path, true, 10);
+        QCOMPARE(relabel.relabel.size(), size_t(1));
+        QCOMPARE(relabel.relabel[0].second, int64_t(4));
+
+        const std::vector<std::pair<std::string, std::string>> damaged = {
+            {"index,verdict,label\n3,wrong,\n", "line 2"},
+            {"index,verdict,label\n3,fine,\nx,fine,\n", "line 3"},
+            {"index,verdict,label\n3,mislabelled,12\n", "line 2"},
+            {"index,verdict,label\n3,fine,\n3,ambiguous,\n", "line 3"},
+            {"index,verdict,label\n-1,fine,\n", "line 2"},
+            {"index,verdict,label\n3,fine\n", "line 2"},
+            {"index;verdict\n", "not an ALX label review"},
+        };
+        for (const auto& [text, mentions] : damaged) {
+            writeFileAtomically(path, text);
+            try {
+                readLabelReview(path, 10);
+                QFAIL(("accepted: " + text).c_str());
+            } catch (const InputError& e) {
+                QVERIFY2(std::string(e.what()).find(mentions) != std::string::npos && std::string(e.what()).find(path) != std::string::npos, e.what());
+            }
+        }
+        // A plain CSV: a header line is skipped; relabel needs a label on every row.
+        const std::string plain = (dir.path() + "/plain.csv").toStdString();
+        writeFileAtomically(plain, "index,label\n4,1\n9,0\n");
+        QCOMPARE(readLabelEdits(plain, true, 10).relabel.size(), size_t(2));
+        QCOMPARE(readLabelEdits(plain, false, 10).exclude, (std::vector<int64_t>{4, 9}));
+        writeFileAtomically(plain, "4\n9,x\n");
+        QVERIFY_THROWS_EXCEPTION(InputError, readLabelEdits(plain, true, 10));
+        QCOMPARE(readLabelEdits(plain, false, 10).exclude, (std::vector<int64_t>{4, 9}));
+    }
+
+    void labelIssuesReadBackStrictly() {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/label_issues.csv").toStdString();
+        const std::vector<float> p = {0.9f, 0.1f, 0.2f, 0.8f, 0.7f, 0.3f, 0.1f, 0.9f, 0.4f, 0.6f, 0.95f, 0.05f};
+        const std::vector<int64_t> labels = {0, 1, 1, 1, 0, 0};
+        const LabelAudit audit = auditLabels(p, labels, 2);
+        writeLabelIssues(path, audit, labels);
+        const auto rows = readLabelIssues(path);
+        QCOMPARE(rows.size(), size_t(6));
+        for (size_t i = 0; i < rows.size(); ++i) {
+            QCOMPARE(rows[i].rank, int64_t(i + 1));
+            QCOMPARE(rows[i].index, audit.order[i]);
+            QCOMPARE(rows[i].flagged, audit.flagged[size_t(audit.order[i])] == 1);
+        }
+        writeFileAtomically(path, "rank,index,given,suggested,p_given,p_suggested,flagged,score\n1,0,0,0,0.9,0.9,0,0.9\n3,1,1,1,0.8,0.8,0,0.8\n");
+        QVERIFY_THROWS_EXCEPTION(InputError, readLabelIssues(path));
+    }
+
     void aGoodRunReadsBack() {
         QTemporaryDir tmp;
         writeGoodRun(tmp.path());

@@ -23,6 +23,7 @@
 #include "results_view.h"
 #include "run_actions.h"
 #include "score_histograms.h"
+#include "suspect_labels_page.h"
 #include "training_panel.h"
 #include "training_view.h"
 #include "uncertain_grid.h"
@@ -95,29 +96,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
 
 MainWindow::~MainWindow() { shutDown(); }
 
-QTabWidget* MainWindow::buildPages() {
-    tabs_ = new QTabWidget;
-    trainingView_ = new TrainingView(tabs_);
-    tabs_->addTab(trainingView_, tr("&Training"));
-    resultsView_ = new ResultsView(tabs_);
-    tabs_->addTab(resultsView_, tr("&Results"));
-    histograms_ = new ScoreHistograms(tabs_);
-    tabs_->addTab(histograms_, tr("&Scores"));
-    grid_ = new UncertainGrid(tabs_);
-    tabs_->addTab(grid_, tr("&Uncertain digits"));
-    mapPage_ = new MapPage(tabs_);
-    tabs_->addTab(mapPage_, tr("&Map"));
-    alPage_ = new ActiveLearningPage(tabs_);
-    tabs_->addTab(alPage_, tr("Active &learning"));
-    connect(grid_, &UncertainGrid::imageClicked, resultsView_, &ResultsView::showDetail);
-    connect(grid_, &UncertainGrid::rankingChanged, mapPage_, &MapPage::setRanking);
-    connect(mapPage_, &MapPage::imageClicked, resultsView_, &ResultsView::showDetail);
-    connect(mapPage_, &MapPage::imagesSelected, resultsView_, &ResultsView::showImages);
-    connect(mapPage_, &MapPage::computeRequested, this, &MainWindow::startMap);
-    connect(mapPage_, &MapPage::stopRequested, this, &MainWindow::stop);
-    return tabs_;
-}
-
 void MainWindow::connectPanel() {
     connect(panel_, &TrainingPanel::trainClicked, this, &MainWindow::startTraining);
     connect(panel_, &TrainingPanel::stopClicked, this, &MainWindow::stop);
@@ -183,12 +161,14 @@ void MainWindow::connectWorker() {
     });
     connect(worker_, &JobWorker::runSaved, this, [this](const QString& dir) {
         setBusy(false);
+        suspectPage_->setRunDir(dir);
         statusBar()->showMessage(tr("Run saved to %1").arg(dir), 10000);
         Q_EMIT runSaved(dir);
     });
     connect(worker_, &JobWorker::runOpened, this, [this](const RunResultsPtr& r, const QString& dir) {
         trainingView_->opened(*r, dir);
         showResults(r);
+        suspectPage_->setRunDir(dir);
         Q_EMIT runFinished();
     });
 }
@@ -315,6 +295,7 @@ void MainWindow::showResults(const RunResultsPtr& r) {
     resultsView_->setResults(r);
     histograms_->setResults(r);
     grid_->setResults(r);
+    suspectPage_->setResults(r);
     setBusy(false);
 }
 

@@ -26,6 +26,7 @@ class ScoreHistograms;
 class TrainingPanel;
 class TrainingView;
 class UncertainGrid;
+class SuspectLabelsPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -47,6 +48,7 @@ public:
     LossPlot* lossPlot() const;
     ScoreHistograms* histograms() const { return histograms_; }
     UncertainGrid* uncertainGrid() const { return grid_; }
+    SuspectLabelsPage* suspectLabelsPage() const { return suspectPage_; }
     ConfusionView* confusionView() const;
     QTabWidget* tabs() const { return tabs_; }
     ActiveLearningPage* activeLearningPage() const { return alPage_; }
@@ -121,6 +123,7 @@ private:
     ResultsView* resultsView_;
     ScoreHistograms* histograms_;
     UncertainGrid* grid_;
+    SuspectLabelsPage* suspectPage_;
     ActiveLearningPage* alPage_;
     MapPage* mapPage_;
     QLabel* deviceStatus_;

@@ -8,6 +8,7 @@
 #include "alx/models/model_registry.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/storage/atomic_file.h"
+#include "alx/storage/label_review.h"
 #include "alx/storage/weights_file.h"
 #include "alx/util/device.h"
 #include "alx/util/errors.h"
@@ -53,7 +54,36 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
 
     TrainJobResult result;
     const LoadedDataset data = loadJobData(request.data, callbacks.shouldStop, callbacks.onDataset);
-    const auto [trainIndex, validationIndex] = splitValidation(data.train.size(), request.validation, request.seed);
+    auto [trainIndex, validationIndex] = splitValidation(data.train.size(), request.validation, request.seed);
+    // A person's review: training images left out, or trained with another label.
+    torch::Tensor trainLabels = data.train.labels;
+    int64_t excluded = 0, relabelled = 0;
+    if (!evaluateOnly && (!request.excludeFile.empty() || !request.relabelFile.empty())) {
+        const int64_t classes = datasetSpec(request.data.name).classes;
+        const auto check = [&](const std::string& path, int64_t index) {
+            if (index >= data.train.size()) {
+                throw InputError(fileError(path, "names training image " + std::to_string(index) + ", beyond the " +
+                                                     std::to_string(data.train.size()) + " used"),
+                                 path == request.excludeFile ? "exclude" : "relabel");
+            }
+        };
+        if (!request.relabelFile.empty()) {
+            trainLabels = trainLabels.clone();
+            auto* y = trainLabels.data_ptr<int64_t>();
+            for (const auto& [index, label] : readLabelEdits(request.relabelFile, true, classes).relabel) {
+                check(request.relabelFile, index);
+                relabelled += y[index] != label;
+                y[index] = label;
+            }
+        }
+        if (!request.excludeFile.empty()) {
+            const auto list = readLabelEdits(request.excludeFile, false, classes).exclude;
+            for (int64_t index : list) check(request.excludeFile, index);
+            const auto drop = torch::tensor(list, torch::kInt64);
+            trainIndex = trainIndex.index({~torch::isin(trainIndex, drop)});
+            excluded = int64_t(list.size()) - torch::isin(validationIndex, drop).sum().item<int64_t>();
+        }
+    }
     const DatasetSpec& spec = datasetSpec(request.data.name);
 
     torch::manual_seed(request.seed);
@@ -67,13 +97,17 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     summary = summaryFor(request.model, request.data.name, device, config, request.validation, request.neighbours,
                          trainIndex.size(0));
     summary.classNames = spec.classNames;
+    summary.excludeFile = request.excludeFile;
+    summary.relabelFile = request.relabelFile;
+    summary.excludedImages = excluded;
+    summary.relabelledImages = relabelled;
     if (evaluateOnly) {
         summary.epochsPlanned = 0;
         summary.weightsFrom = request.weights;
     }
     if (callbacks.onStart) {
         callbacks.onStart({summary.device, evaluateOnly ? 0 : trainIndex.size(0), validationIndex.size(0),
-                           data.test.size(), config});
+                           data.test.size(), excluded, relabelled, config});
     }
     if (stop()) {
         result.outcome = JobOutcome::Cancelled;
@@ -84,12 +118,13 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     Evaluation validationEvaluation;  // for temperature scaling, when a validation split is held out
     if (!evaluateOnly) {
         const torch::Tensor images = normaliseImages(data.train.images, device);
-        const torch::Tensor labels = data.train.labels.to(device);
+        const torch::Tensor labels = trainLabels.to(device);
         auto subset = [&](const torch::Tensor& index) {
             const auto i = index.to(device);
             return TensorSet{images.index_select(0, i), labels.index_select(0, i)};
         };
-        const TensorSet train = request.validation > 0 ? subset(trainIndex) : TensorSet{images, labels};
+        const bool whole = trainIndex.size(0) == data.train.size();
+        const TensorSet train = whole ? TensorSet{images, labels} : subset(trainIndex);
         const TensorSet validation = request.validation > 0 ? subset(validationIndex) : TensorSet{};
 
         const auto start = std::chrono::steady_clock::now();

@@ -40,6 +40,8 @@ nlohmann::json toJson(const RunSummary& s) {
     j["neighbours"] = s.neighbours;
     if (!s.classNames.empty()) j["class_names"] = s.classNames;
     if (!s.weightsFrom.empty()) j["weights"] = s.weightsFrom;
+    if (!s.excludeFile.empty()) j["excluded"] = {{"file", s.excludeFile}, {"images", s.excludedImages}};
+    if (!s.relabelFile.empty()) j["relabelled"] = {{"file", s.relabelFile}, {"images", s.relabelledImages}};
     j["epoch_loss"] = nlohmann::json::array();
     j["epoch_seconds"] = nlohmann::json::array();
     nlohmann::json validation = nlohmann::json::array();

@@ -32,6 +32,9 @@ struct TrainJobRequest {
     int threads = 0;         // LibTorch's CPU threads; 0 = $ALX_THREADS or one per core
     std::string initWeights; // train from these weights (a model.pt of the same model)
     std::string weights;     // evaluate these weights; no training
+    // Train without these training images, or with these labels: a label
+    // review or a CSV of index[,label] (see alx/storage/label_review.h).
+    std::string excludeFile, relabelFile;
     std::string outDir;      // where the run is written as it goes; empty = nowhere (the app saves on request)
     int64_t lossReadInterval = 50;  // batches between loss read-backs (and onBatch calls)
 };
@@ -39,6 +42,7 @@ struct TrainJobRequest {
 struct TrainJobStart {
     std::string device;  // describeDevice()
     int64_t trainImages = 0, validationImages = 0, testImages = 0;
+    int64_t excludedImages = 0, relabelledImages = 0;  // by the request's excludeFile and relabelFile
     TrainConfig config;
 };
 

@@ -39,6 +39,8 @@ struct RunSummary {
     int64_t trainImages = 0;
     std::vector<std::string> classNames;  // the dataset's, one per label
     std::string weightsFrom;              // evaluation of saved weights: their file
+    std::string excludeFile, relabelFile; // a person's review applied to the training images (train --exclude/--relabel)
+    int64_t excludedImages = 0, relabelledImages = 0;
     std::vector<EpochReport> epochs;
     double trainSeconds = 0;
     double evalSeconds = 0;
