@@ -33,6 +33,8 @@
 #include "active_learning_page.h"
 #include "digit_detail_dialog.h"
 #include "map_page.h"
+#include "reliability_plot.h"
+#include "results_view.h"
 #include "suspect_labels_page.h"
 #include "map_view.h"
 #include "confusion_view.h"
@@ -228,6 +230,15 @@ private slots:
         }
         QCOMPARE(total, int64_t(400));
         QCOMPARE(int64_t(w.confusionView()->imagesIn(3, 3).size()), w.confusionView()->item(3, 3)->text().toLongLong());
+
+        // The reliability diagram bins every image once; its ECE is the core's.
+        const auto& calibration = w.resultsView()->reliabilityPlot()->measures();
+        int64_t binned = 0;
+        for (const auto& bin : calibration.bins) binned += bin.count;
+        QCOMPARE(binned, int64_t(400));
+        QCOMPARE(calibration.bins.size(), size_t(15));
+        QVERIFY(calibration.ece >= 0 && calibration.ece <= calibration.mce + 1e-12);
+        QVERIFY(!w.resultsView()->reliabilityPlot()->describeBinAt(0.999).isEmpty());
     }
 
     // The Map page: a t-SNE map computes with live redraws, Stop ends one, a

@@ -50,6 +50,7 @@ public:
     UncertainGrid* uncertainGrid() const { return grid_; }
     SuspectLabelsPage* suspectLabelsPage() const { return suspectPage_; }
     ConfusionView* confusionView() const;
+    ResultsView* resultsView() const { return resultsView_; }
     QTabWidget* tabs() const { return tabs_; }
     ActiveLearningPage* activeLearningPage() const { return alPage_; }
     MapPage* mapPage() const { return mapPage_; }

@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QVBoxLayout>
@@ -10,6 +11,7 @@
 #include "confusion_view.h"
 #include "digit_detail_dialog.h"
 #include "digit_tile.h"
+#include "reliability_plot.h"
 
 namespace alx::ui {
 
@@ -21,8 +23,12 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent) {
     accuracy_->setFont(big);
     layout->addWidget(accuracy_);
     layout->addWidget(new QLabel(tr("Confusion matrix (rows: true label, columns: prediction); click a cell to see its images:"), this));
+    auto* row = new QHBoxLayout;
     confusion_ = new ConfusionView(this);
-    layout->addWidget(confusion_, 1);
+    row->addWidget(confusion_, 3);
+    reliability_ = new ReliabilityPlot(this);
+    row->addWidget(reliability_, 2);
+    layout->addLayout(row, 1);
     connect(confusion_, &ConfusionView::cellChosen, this, [this](int label, int predicted) {
         const auto name = [this](int c) { return results_ ? QString::fromStdString(results_->className(c)) : QString::number(c); };
         showImages(tr("True %1, predicted %2").arg(name(label), name(predicted)), confusion_->imagesIn(label, predicted));
@@ -38,11 +44,13 @@ void ResultsView::setResults(const RunResultsPtr& r) {
                            .arg(int64_t(r->accuracy * double(r->count) + 0.5))
                            .arg(r->count));
     confusion_->setResults(r);
+    reliability_->setResults(r);
 }
 
 void ResultsView::clear(const QString& text) {
     results_.reset();
     confusion_->clearResults();
+    reliability_->clear();
     accuracy_->setText(text);
 }
 

@@ -11,6 +11,7 @@ class QLabel;
 namespace alx::ui {
 
 class ConfusionView;
+class ReliabilityPlot;
 
 class ResultsView : public QWidget {
     Q_OBJECT
@@ -18,6 +19,7 @@ public:
     explicit ResultsView(QWidget* parent = nullptr);
 
     ConfusionView* confusionView() const { return confusion_; }
+    ReliabilityPlot* reliabilityPlot() const { return reliability_; }
 
     void setResults(const RunResultsPtr& results);
     void clear(const QString& text);
@@ -30,6 +32,7 @@ private:
     RunResultsPtr results_;
     QLabel* accuracy_;
     ConfusionView* confusion_;
+    ReliabilityPlot* reliability_;
 };
 
 }  // namespace alx::ui

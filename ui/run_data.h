@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,7 @@ struct RunResults {
     std::vector<int64_t> neighbours;                  // count x neighboursPerImage, nearest first
     std::vector<float> neighbourSimilarity;           // same shape, u . u_j
     std::vector<int64_t> confusion;                   // classes x classes, rows = true label
+    std::optional<double> temperature;                // fitted on the run's validation split, when it had one
 
     // Each test image's nearest training images (count x trainNeighboursPerImage,
     // nearest first; indices into the dataset's training images), when the

@@ -69,6 +69,7 @@ RunResultsPtr makeResults(const RunSummary& summary, const at::Tensor& testImage
     r->neighbours = toVector<int64_t>(scores.neighbours.indices.to(torch::kInt64));
     r->neighbourSimilarity = toVector<float>(scores.neighbours.similarity.to(torch::kFloat32));
     r->confusion = toVector<int64_t>(evaluation.confusion.to(torch::kInt64));
+    r->temperature = summary.calibration.temperature;
     addTrainingSet(*r, trainingSet);
     return r;
 }

@@ -69,6 +69,7 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
     summary.trainImages = run.trainImages;
     summary.neighbours = run.neighbours.indices.size(1);
     summary.classNames = run.classNames;
+    summary.calibration.temperature = run.temperature;
     opened.evaluation = {run.probabilities, run.embeddings, run.predicted, run.labels, run.confusion, run.testAccuracy};
     opened.scores.values = run.scores;
     opened.scores.neighbours = run.neighbours;

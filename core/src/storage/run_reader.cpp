@@ -35,6 +35,7 @@ void readSummary(const std::string& path, SavedRun& run) {
     run.device = r.device;
     run.status = r.status;
     run.classNames = r.classNames;
+    run.temperature = r.temperature;
     run.trainImages = r.trainImages;
     run.testAccuracy = r.testAccuracy;
     run.trainSeconds = r.trainSeconds;

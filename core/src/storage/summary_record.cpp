@@ -84,6 +84,17 @@ SummaryRecord parseSummaryRecord(const std::string& text, const std::string& pat
         // Large enough for any dataset, small enough that a hostile file cannot ask for gigabytes.
         if (matrix.size() > 1000) refuse(path, "confusion_matrix has more than 1,000 classes");
         run.confusion = matrix;
+        if (j.contains("calibration")) {
+            const auto& c = j.at("calibration");
+            if (!c.is_object()) refuse(path, "calibration is not an object");
+            if (c.contains("temperature") && !c.at("temperature").is_null()) {
+                const auto& t = c.at("temperature");
+                if (!t.is_number() || !(t.get<double>() > 0) || !std::isfinite(t.get<double>())) {
+                    refuse(path, "calibration.temperature is not a positive number");
+                }
+                run.temperature = t.get<double>();
+            }
+        }
     } catch (const nlohmann::json::exception& e) {
         refuse(path, std::string("missing or wrong field: ") + e.what());
     }

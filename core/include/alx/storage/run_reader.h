@@ -4,6 +4,7 @@
 // InputError naming the file and the problem.
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct SavedRun {
     std::string version;  // alx_version of the writer
     std::string model, dataset, device, status;
     std::vector<std::string> classNames;  // empty in runs written before they were recorded
+    std::optional<double> temperature;    // fitted on a validation split, when the run had one
     int64_t trainImages = 0;
     double testAccuracy = 0;
     double trainSeconds = 0, evalSeconds = 0;

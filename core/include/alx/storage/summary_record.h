@@ -3,6 +3,7 @@
 // LibTorch (so that the parser can be fuzzed on its own). run_reader.h
 // checks it against the run's other files.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct SummaryRecord {
     int epochsPlanned = 0;
     std::vector<double> epochLoss, epochSeconds, validationAccuracy;
     std::vector<std::vector<int64_t>> confusion;  // square, non-negative
+    std::optional<double> temperature;            // calibration.temperature: fitted on a validation split
 };
 
 // Throws InputError naming `path`: damaged JSON, not written by ALX, a
