@@ -1,5 +1,7 @@
 #include "alx/active_learning/loop.h"
 
+#include "alx/audit/calibration.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -150,6 +152,11 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
             r.round = round;
             r.labels = int64_t(labelled.size());
             r.testAccuracy = eval.accuracy;
+            {
+                const auto p = eval.probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
+                const auto y = eval.labels.to(torch::kCPU, torch::kInt64).contiguous();
+                r.ece = measureCalibration(p.data_ptr<float>(), y.data_ptr<int64_t>(), p.size(0), p.size(1)).ece;
+            }
             r.acquired = justAcquired;
             r.acquiredScores = justScores;
             r.acquiredLabels = justLabels;

@@ -115,7 +115,7 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
                 round = r.round;
                 state.labelled.insert(state.labelled.end(), r.acquired.begin(), r.acquired.end());  // none in round 0
                 state.labels.insert(state.labels.end(), r.acquiredLabels.begin(), r.acquiredLabels.end());
-                rows.push_back({name, repeat, r.labels, r.testAccuracy});
+                rows.push_back({name, repeat, r.labels, r.testAccuracy, r.ece});
                 // The state first: a curve row is only ever written with the labels it stands for.
                 folder.writeState(name, repeat, state);
                 folder.writeCurve(rows);

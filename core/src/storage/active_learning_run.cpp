@@ -22,7 +22,9 @@ namespace {
 
 using namespace storage_detail;
 
-constexpr const char* kCurveHeader = "strategy,repeat,labels,test_accuracy";
+constexpr const char* kCurveHeader = "strategy,repeat,labels,test_accuracy,ece";
+// Written before the calibration error was recorded: still read and resumed.
+constexpr const char* kCurveHeaderWithoutEce = "strategy,repeat,labels,test_accuracy";
 
 nlohmann::json toJson(const ActiveLearningSettings& s) {
     const ActiveLearningConfig& c = s.loop;
@@ -114,7 +116,8 @@ std::vector<CurveRow> ActiveLearningRunFolder::readCurve() const {
     std::istringstream in(std::string(bytes.begin(), bytes.end()));
     std::string line;
     std::getline(in, line);
-    if (line != kCurveHeader) refuse(path, "not an ALX learning curve (header '" + line + "')");
+    const bool withEce = line == kCurveHeader;
+    if (!withEce && line != kCurveHeaderWithoutEce) refuse(path, "not an ALX learning curve (header '" + line + "')");
     int lineNumber = 1;
     while (std::getline(in, line)) {
         ++lineNumber;
@@ -123,8 +126,23 @@ std::vector<CurveRow> ActiveLearningRunFolder::readCurve() const {
         char name[64] = {0};
         long long repeat = 0, labels = 0;
         int consumed = 0;
-        if (std::sscanf(line.c_str(), "%63[^,],%lld,%lld,%lf%n", name, &repeat, &labels, &row.accuracy, &consumed) != 4 ||
-            size_t(consumed) != line.size()) {
+        const bool parsed =
+            std::sscanf(line.c_str(), "%63[^,],%lld,%lld,%lf%n", name, &repeat, &labels, &row.accuracy, &consumed) == 4;
+        if (parsed && withEce) {
+            // ",<ece>" or "," (a row from before ece, rewritten on resume)
+            double ece = 0;
+            int more = 0;
+            if (size_t(consumed) < line.size() && line[size_t(consumed)] == ',' && size_t(consumed) + 1 == line.size()) {
+                consumed += 1;
+            } else if (std::sscanf(line.c_str() + consumed, ",%lf%n", &ece, &more) == 1) {
+                if (!(ece >= 0 && ece <= 1)) refuse(path, "line " + std::to_string(lineNumber) + ": ece out of range: " + line);
+                row.ece = ece;
+                consumed += more;
+            } else {
+                consumed = -1;
+            }
+        }
+        if (!parsed || size_t(consumed) != line.size()) {
             refuse(path, "line " + std::to_string(lineNumber) + " is damaged: " + line);
         }
         row.strategy = name;
@@ -143,8 +161,14 @@ void ActiveLearningRunFolder::writeCurve(const std::vector<CurveRow>& rows) cons
     std::string text = std::string(kCurveHeader) + "\n";
     char line[160];
     for (const auto& r : rows) {
-        std::snprintf(line, sizeof line, "%s,%d,%lld,%.4f\n", r.strategy.c_str(), r.repeat,
+        std::snprintf(line, sizeof line, "%s,%d,%lld,%.4f,", r.strategy.c_str(), r.repeat,
                       static_cast<long long>(r.labels), r.accuracy);
+        text += line;
+        if (r.ece) {
+            std::snprintf(line, sizeof line, "%.4f", *r.ece);
+            text += line;
+        }
+        std::snprintf(line, sizeof line, "\n");
         text += line;
     }
     writeFileAtomically(curvePath(), text);

@@ -19,6 +19,7 @@ struct ActiveLearningRound {
     int round = 0;                      // 0 = the initial labelled set
     int64_t labels = 0;                 // labelled images after this round's acquisition and training
     double testAccuracy = 0;
+    double ece = 0;                     // expected calibration error of the test probabilities (15 bins)
     std::vector<int64_t> acquired;      // pool (training set) indices labelled in this round
     std::vector<float> acquiredScores;  // the strategy's score of each
     std::vector<int64_t> acquiredLabels;  // the labels they were trained with (the person's, or the dataset's)

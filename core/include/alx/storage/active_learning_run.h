@@ -30,6 +30,7 @@ struct CurveRow {
     int repeat = 0;
     int64_t labels = 0;
     double accuracy = 0;
+    std::optional<double> ece;  // absent in curves written before it was recorded
 };
 
 struct RepeatState {
