@@ -31,7 +31,7 @@ void addDataOptions(CLI::App* cmd, alx::DatasetRequest& data) {
         ->check(CLI::NonNegativeNumber);
 }
 
-void addRunOptions(CLI::App* cmd, alx::TrainJobRequest& job, bool training) {
+void addRunOptions(CLI::App* cmd, alx::TrainJobRequest& job, std::string& runsDir, bool training) {
     cmd->add_option("--model", job.model, "net, simplecnn, resnet18, lenet5 or gal")->required();
     addDataOptions(cmd, job.data);
     if (training) {
@@ -65,7 +65,8 @@ void addRunOptions(CLI::App* cmd, alx::TrainJobRequest& job, bool training) {
                   "also find each test image's --neighbours nearest training images (train_neighbours.npy)");
     cmd->add_option("--threads", job.threads, "CPU threads for LibTorch (default: all cores)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--out", job.outDir, "output directory (created if missing)")->required();
+    cmd->add_option("--out", job.outDir, "output directory (created if missing; default: a new folder in the runs folder)");
+    cmd->add_option("--runs-dir", runsDir, "the runs folder that lists the run (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)");
 }
 
 }  // namespace
@@ -76,12 +77,13 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     alx::TrainJobRequest train;
+    std::string trainRunsDir, evalRunsDir;
     auto* trainCmd = app.add_subcommand("train", "train a model, evaluate it and write the per-sample scores");
-    addRunOptions(trainCmd, train, true);
+    addRunOptions(trainCmd, train, trainRunsDir, true);
 
     alx::TrainJobRequest eval;
     auto* evalCmd = app.add_subcommand("eval", "evaluate saved weights and write the per-sample scores");
-    addRunOptions(evalCmd, eval, false);
+    addRunOptions(evalCmd, eval, evalRunsDir, false);
 
     FetchOptions fetch;
     auto* fetchCmd = app.add_subcommand("fetch", "download MNIST into the cache and check its MD5s");
@@ -146,7 +148,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     alCmd->add_option("--threads", alRequest.threads, "CPU threads for LibTorch (default: all cores)")->check(CLI::NonNegativeNumber);
     alCmd->add_flag("--resume", alRequest.resume, "continue the interrupted run in --out without repeating finished rounds");
-    alCmd->add_option("--out", alRequest.outDir, "output directory")->required();
+    alCmd->add_option("--out", alRequest.outDir, "output directory (default: a new folder in the runs folder; needed with --resume)");
+    alCmd->add_option("--runs-dir", al.runsDir, "the runs folder that lists the run (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)");
 
     alx::MapJobRequest map;
     auto* mapCmd = app.add_subcommand("map", "a 2-D map (t-SNE or PCA) of a run's embeddings, kept in the run folder");
@@ -190,6 +193,26 @@ int main(int argc, char** argv) {
     auditCmd->add_option("--out", auditRequest.outDir, "output directory (created if missing); a stopped --split train audit resumes there")
         ->required();
 
+    CompareOptions compare;
+    auto* compareCmd = app.add_subcommand(
+        "compare", "put evaluated runs side by side: agreement, McNemar's test, uncertain overlap (comparison.json, disagreements.csv)");
+    compareCmd->add_option("runs", compare.runs, "two or more run folders (alx-cli train or eval) on the same test images")
+        ->required()->expected(2, -1);
+    compareCmd->add_option("--score", compare.score,
+                           "score whose top-N uncertain sets are compared: least_confidence, entropy, margin, "
+                           "cosine_similarity, l2_distance or kl_divergence")
+        ->capture_default_str();
+    compareCmd->add_option("--top", compare.top, "how many of the most uncertain images each run's set holds")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    compareCmd->add_option("--out", compare.outDir, "output directory (created if missing)")->required();
+
+    RunsListOptions runsList;
+    auto* runsCmd = app.add_subcommand("runs", "the runs folder: every run kept");
+    auto* runsListCmd = runsCmd->add_subcommand("list", "list the runs, newest first");
+    runsCmd->require_subcommand(1);
+    runsListCmd->add_option("--runs-dir", runsList.runsDir, "the runs folder (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)");
+    runsListCmd->add_flag("--json", runsList.json, "one JSON array, an object per run");
+
     auto* modelsCmd = app.add_subcommand("models", "list the models and their presets");
     std::string datasetsDir;
     auto* datasetsCmd = app.add_subcommand("datasets", "list the datasets and where they were found");
@@ -210,13 +233,15 @@ int main(int argc, char** argv) {
 
     std::signal(SIGINT, onInterrupt);
     try {
-        if (*trainCmd) return runTrain(train);
-        if (*evalCmd) return runTrain(eval);
+        if (*trainCmd) return runTrain(train, trainRunsDir);
+        if (*evalCmd) return runTrain(eval, evalRunsDir);
         if (*fetchCmd) return runFetch(fetch);
         if (*benchCmd) return runBench(bench);
         if (*alCmd) return runActiveLearning(al);
         if (*mapCmd) return runMap(map);
         if (*auditCmd) return runAudit(audit);
+        if (*compareCmd) return runCompare(compare);
+        if (*runsListCmd) return listRuns(runsList);
         if (*modelsCmd) return listModels();
         if (*datasetsCmd) return listDatasets(datasetsDir);
     } catch (const alx::InputError& e) {

@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
+#include "alx/compare/run_comparison.h"
 #include "alx/data/dataset_catalog.h"
+#include "alx/storage/runs_library.h"
 #include "alx/data/downloader.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/util/errors.h"
@@ -43,12 +46,50 @@ std::string flagForField(const std::string& field) {
         {"method", "--method"},         {"split", "--split"},             {"perplexity", "--perplexity"},
         {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"},
         {"run", "--run / --model"},     {"folds", "--folds"},             {"exclude", "--exclude"},
-        {"relabel", "--relabel"}};
+        {"relabel", "--relabel"},       {"runs", "RUN..."},               {"score", "--score"},
+        {"top", "--top"},               {"runs_dir", "--runs-dir"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }
 
-int runTrain(const TrainJobRequest& request) {
+namespace {
+
+// Where a run goes: --out as told, or a new folder inside the runs folder.
+std::string placeRun(const std::string& outDir, const std::string& runsDir, const std::string& model,
+                     const std::string& dataset) {
+    if (!outDir.empty()) return outDir;
+    return RunsLibrary(runsDir.empty() ? defaultRunsDir() : runsDir).newRunFolder(model, dataset);
+}
+
+// When the job is over: a folder made for a run that then refused to start
+// is not left behind empty; a run written elsewhere (--out) that holds
+// something is registered in the runs folder, so that it is listed until
+// its folder is gone.
+struct RunPlacement {
+    std::string dir, runsDir;
+    bool made;
+    ~RunPlacement() {
+        std::error_code ec;
+        if (fs::is_empty(dir, ec) || !fs::exists(dir, ec)) {
+            if (made) fs::remove(dir, ec);
+            return;
+        }
+        if (made) return;
+        const std::string folder = runsDir.empty() ? defaultRunsDir() : runsDir;
+        try {
+            RunsLibrary(folder).registerRun(dir);
+        } catch (const std::exception& e) {
+            std::cerr << "alx-cli: the run is not listed in " << folder << ": " << e.what() << std::endl;
+        }
+    }
+};
+
+}  // namespace
+
+int runTrain(TrainJobRequest request, const std::string& runsDir) {
+    const bool made = request.outDir.empty();
+    request.outDir = placeRun(request.outDir, runsDir, request.model, request.data.name);
+    const RunPlacement placement{request.outDir, runsDir, made};
     const bool onTerminal = ::isatty(STDOUT_FILENO) == 1;
     TrainJobRequest job = request;
     // On a terminal the line within an epoch moves every few batches; in a
@@ -126,6 +167,10 @@ int runBench(const BenchOptions& options) {
 
 int runActiveLearning(ActiveLearningOptions options) {
     ActiveLearningJobRequest& request = options.request;
+    if (request.resume && request.outDir.empty()) throw InputError("--resume needs the run's folder: give --out", "resume");
+    const bool made = request.outDir.empty();
+    request.outDir = placeRun(request.outDir, options.runsDir, request.loop.model, request.data.name);
+    const RunPlacement placement{request.outDir, options.runsDir, made};
     request.strategies.clear();
     std::string name;
     for (char c : options.strategies + ",") {
@@ -216,6 +261,66 @@ int runAudit(AuditOptions options) {
                 static_cast<long long>(a.flaggedCount), static_cast<long long>(a.images),
                 100.0 * double(a.flaggedCount) / double(std::max<int64_t>(1, a.images)), secondsSince(start));
     std::printf("Wrote %s and %s\n", result.issuesPath.c_str(), result.qualityPath.c_str());
+    return kOk;
+}
+
+int runCompare(const CompareOptions& options) {
+    ScoreKind score = ScoreKind::Entropy;
+    bool known = false;
+    for (ScoreKind kind : kAllScores) {
+        if (scoreKey(kind) == options.score) {
+            score = kind;
+            known = true;
+        }
+    }
+    if (!known) throw InputError("unknown score '" + options.score + "'", "score");
+    std::vector<SavedRun> runs;
+    for (const std::string& dir : options.runs) runs.push_back(readRun(dir));  // each validated whole, or refused naming the file
+    const RunComparison c = compareRuns(options.runs, runs, score, options.top);
+    writeComparison(options.outDir, c);
+    std::printf("%lld test images; predictions differ on %zu\n", static_cast<long long>(c.images), c.disagreementImages.size());
+    for (size_t r = 0; r < c.runs.size(); ++r) {
+        std::printf("run %zu: %-10s %.2f %%  ECE %.2f %%  %s\n", r + 1, c.runs[r].model.c_str(), 100 * c.runs[r].accuracy,
+                    100 * c.runs[r].ece, c.runs[r].path.c_str());
+    }
+    for (const RunPair& p : c.pairs) {
+        std::printf("runs %d and %d: %lld predicted differently; only %d right %lld, only %d right %lld; McNemar p = %.3g; "
+                    "top-%lld %s overlap (Jaccard) %.2f\n",
+                    p.first + 1, p.second + 1, static_cast<long long>(p.disagreements), p.first + 1,
+                    static_cast<long long>(p.onlyFirstRight), p.second + 1, static_cast<long long>(p.onlySecondRight), p.mcnemarP,
+                    static_cast<long long>(c.topN), options.score.c_str(), p.uncertainJaccard);
+    }
+    std::printf("Wrote %s/comparison.json and disagreements.csv\n", options.outDir.c_str());
+    return kOk;
+}
+
+int listRuns(const RunsListOptions& options) {
+    RunsLibrary library(options.runsDir.empty() ? defaultRunsDir() : options.runsDir);
+    const std::vector<RunListing> runs = library.list();
+    if (options.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const RunListing& r : runs) {
+            nlohmann::json j{{"path", r.path}, {"kind", r.kind}, {"model", r.model}, {"dataset", r.dataset},
+                             {"status", r.status}, {"started", r.started}, {"device", r.device}, {"epochs", r.epochs},
+                             {"budget", r.budget}, {"train_seconds", r.trainSeconds}, {"name", r.name}, {"tags", r.tags}};
+            j["test_accuracy"] = r.testAccuracy ? nlohmann::json(*r.testAccuracy) : nlohmann::json();
+            j["ece"] = r.ece ? nlohmann::json(*r.ece) : nlohmann::json();
+            if (!r.problem.empty()) j["problem"] = r.problem;
+            out.push_back(j);
+        }
+        std::cout << out.dump() << std::endl;
+        return kOk;
+    }
+    std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", "started", "kind", "model", "dataset", "accuracy",
+                "ECE", "epochs", "status", "path");
+    for (const RunListing& r : runs) {
+        const std::string accuracy = r.testAccuracy ? std::to_string(100 * *r.testAccuracy).substr(0, 5) + " %" : "-";
+        const std::string ece = r.ece ? std::to_string(100 * *r.ece).substr(0, 4) + " %" : "-";
+        const std::string size = r.kind == "active_learning" ? std::to_string(r.budget) + " lbl" : std::to_string(r.epochs);
+        std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", r.started.c_str(), r.kind.c_str(), r.model.c_str(),
+                    r.dataset.c_str(), accuracy.c_str(), ece.c_str(), size.c_str(), r.status.c_str(), r.path.c_str());
+    }
+    std::printf("%zu runs in %s\n", runs.size(), library.dir().c_str());
     return kOk;
 }
 

@@ -24,12 +24,25 @@ struct BenchOptions {
 
 struct ActiveLearningOptions {
     ActiveLearningJobRequest request;
+    std::string runsDir;     // empty: $ALX_RUNS_DIR or the default
     std::string strategies;  // comma-separated, as typed
 };
 
 struct AuditOptions {
     AuditJobRequest request;
     std::string ranking = "self_confidence";  // as typed
+};
+
+struct CompareOptions {
+    std::vector<std::string> runs;
+    std::string score = "entropy";
+    int64_t top = 100;
+    std::string outDir;
+};
+
+struct RunsListOptions {
+    std::string runsDir;
+    bool json = false;
 };
 
 struct FetchOptions {
@@ -41,11 +54,15 @@ struct FetchOptions {
 // Set by the SIGINT handler; polled between batches and chunks.
 extern std::atomic<bool> interruptRequested;
 
-int runTrain(const TrainJobRequest& request);  // also eval, when request.weights is set
+// Also eval, when request.weights is set. Without request.outDir the run
+// gets a new folder in the runs folder (runsDir, or the default).
+int runTrain(TrainJobRequest request, const std::string& runsDir);
 int runBench(const BenchOptions& options);
 int runActiveLearning(ActiveLearningOptions options);
 int runMap(const MapJobRequest& request);
 int runAudit(AuditOptions options);
+int runCompare(const CompareOptions& options);
+int listRuns(const RunsListOptions& options);
 int runFetch(const FetchOptions& options);
 int listModels();
 int listDatasets(const std::string& dataDir);

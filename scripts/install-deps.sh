@@ -16,6 +16,7 @@ core_packages=(
   libcurl4-openssl-dev    # dataset download
   libcli11-dev            # command-line parsing (header-only)
   nlohmann-json3-dev      # JSON output (header-only)
+  libsqlite3-dev          # the runs folder's index
   dataset-fashion-mnist   # offline fallback dataset
   python3                 # local HTTP server used by the download test
 )

@@ -539,7 +539,7 @@ private slots:
             expectNear(atOne[size_t(j)], std::pow(2.0, j) / 7.0, "softmax T = 1", 1e-6);
             expectNear(atTwo[size_t(j)], std::pow(std::sqrt(2.0), j) / s, "softmax T = 2", 1e-6);
         }
-        // The same from the probabilities: p^(1/T) renormalised; an exact 0 stays 0.
+        // The same from the probabilities: p^(1/T) renormalised.
         const std::vector<float> scaled = applyTemperature(atOne.data(), 1, 3, 2.0);
         for (int j = 0; j < 3; ++j) expectNear(scaled[size_t(j)], atTwo[size_t(j)], "applyTemperature", 1e-6);
         const std::vector<float> withZero = {0.75f, 0.25f, 0.0f};
@@ -547,7 +547,14 @@ private slots:
         // (.75^2, .25^2, 0) / (.5625 + .0625) = (.9, .1, 0).
         expectNear(sharp[0], 0.9, "sharpened", 1e-6);
         expectNear(sharp[1], 0.1, "sharpened", 1e-6);
-        QCOMPARE(sharp[2], 0.0f);
+        QCOMPARE(sharp[2], 0.0f);  // e^(2 (-103.3 - ln .75)) underflows float
+        // Softened (T > 1), a stored 0 stands for the smallest float, as in
+        // logitsFromProbabilities: tiny, positive, the same as softmax of those logits.
+        const std::vector<float> soft = applyTemperature(withZero.data(), 1, 3, 2.0);
+        QVERIFY(soft[2] > 0.0f && soft[2] < 1e-20f);
+        const std::vector<float> zeroLogits = logitsFromProbabilities(withZero.data(), 1, 3);
+        const std::vector<float> viaLogits = softmaxAtTemperature(zeroLogits.data(), 1, 3, 2.0);
+        for (int j = 0; j < 3; ++j) expectNear(soft[size_t(j)], viaLogits[size_t(j)], "zero's stand-in", 1e-6);
         // NLL of logits (0, ln 3) at label 1: -ln(3/4); at T = 2: -ln(sqrt 3 / (1 + sqrt 3)).
         const std::vector<float> two = {0.0f, float(std::log(3.0))};
         const std::vector<int64_t> one = {1};

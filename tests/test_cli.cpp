@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -104,7 +105,7 @@ private slots:
     void badFlagsAreExitCodeTwo() {
         expectBadInput({"train", "--model", "lenet5", "--out", path("x"), "--bogus"}, "bogus");
         expectBadInput({"train", "--model", "lenet5", "--out", path("x"), "--epochs", "zero"}, "epochs");
-        expectBadInput({"train", "--model", "lenet5"}, "--out");
+        expectBadInput({"al", "--strategy", "entropy", "--resume"}, "--out");
         expectBadInput({"train", "--model", "vgg16", "--out", path("x"), "--data-dir", data_, "--no-verify"},
                        "unknown model 'vgg16'");
         expectBadInput({"train", "--model", "lenet5", "--dataset", "cifar", "--out", path("x")}, "unknown dataset");
@@ -245,6 +246,13 @@ private slots:
         const QJsonObject ec = es["calibration"].toObject();
         QVERIFY(ec["temperature"].isNull() && ec["ece_scaled"].isNull());
         QCOMPARE(ec["ece"].toDouble(), c["ece"].toDouble());
+        // Every figure again, from probabilities.npy and per_sample.csv, by NumPy.
+        if (QProcess::execute("/usr/bin/python3", {"-c", "import numpy"}) == 0) {
+            QProcess check;
+            check.start("/usr/bin/python3", {QString(ALX_TESTS_SOURCE_DIR) + "/../scripts/calibration-check.py", out, evalOut});
+            QVERIFY(check.waitForFinished(60000));
+            QVERIFY2(check.exitCode() == 0, check.readAllStandardError().constData());
+        }
     }
 
     void auditFlagsLabelsAndResumesItsFolds() {
@@ -408,6 +416,112 @@ private slots:
         summary.resize(40);
         summary.close();
         expectBadInput({"map", "--run", out}, "summary.json");
+    }
+
+    void compareCountsDisagreementsAndRefusesDamage() {
+        QStringList runs;
+        for (const char* seed : {"0", "1"}) {
+            const QString out = path(QString("compare-%1").arg(seed));
+            const Result r = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                     "--seed", seed, "--out", out});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            runs << out;
+        }
+        const QString out = path("comparison");
+        const Result c = runCli(QStringList{"compare"} + runs + QStringList{"--top", "30", "--out", out});
+        QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+        // The predictions straight from each run's per_sample.csv.
+        std::vector<QList<QByteArray>> predicted;
+        for (const QString& run : runs) {
+            QFile csv(run + "/per_sample.csv");
+            QVERIFY(csv.open(QIODevice::ReadOnly));
+            QList<QByteArray> column;
+            for (const QByteArray& line : csv.readAll().trimmed().split('\n').mid(1)) column << line.split(',')[2];
+            predicted.push_back(column);
+        }
+        int differ = 0;
+        for (int i = 0; i < predicted[0].size(); ++i) differ += predicted[0][i] != predicted[1][i];
+        const QJsonObject j = readJson(out + "/comparison.json");
+        QCOMPARE(j["runs"].toArray().size(), 2);
+        QCOMPARE(j["pairs"].toArray()[0].toObject()["disagreements"].toInt(), differ);
+        QCOMPARE(j["disagreement_images"].toInt(), differ);
+        QFile csv(out + "/disagreements.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines[0], QByteArray("index,label,run1_predicted,run2_predicted"));
+        QCOMPARE(lines.size() - 1, differ);
+        // A damaged run is refused whole, naming the file.
+        QFile summary(runs[1] + "/per_sample.csv");
+        QVERIFY(summary.open(QIODevice::Append));
+        summary.write("garbage\n");
+        summary.close();
+        expectBadInput(QStringList{"compare"} + runs + QStringList{"--out", path("comparison2")}, "per_sample.csv");
+        expectBadInput({"compare", runs[0], "--out", path("comparison3")}, "");
+    }
+
+    void runsAreKeptListedAndSurviveDamage() {
+        const QString runs = path("runs");
+        // Without --out the run gets a readable folder in the runs folder; with --out it is registered.
+        const Result inside = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                      "--runs-dir", runs});
+        QVERIFY2(inside.exitCode == 0, qPrintable(inside.err));
+        const QStringList made = QDir(runs).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(made.size(), 1);
+        QVERIFY2(QRegularExpression("^\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d_lenet5_mnist$").match(made[0]).hasMatch(),
+                 qPrintable(made[0]));
+        const QString outside = path("outside-run");
+        const Result registered = runCli({"train", "--model", "net", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                          "--out", outside, "--runs-dir", runs});
+        QVERIFY2(registered.exitCode == 0, qPrintable(registered.err));
+        // A run that refused to start leaves no empty folder behind.
+        expectBadInput({"train", "--model", "vgg", "--data-dir", data_, "--no-verify", "--runs-dir", runs}, "vgg");
+        QCOMPARE(QDir(runs).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+
+        const auto listed = [&] {
+            const Result r = runCli({"runs", "list", "--runs-dir", runs, "--json"});
+            return std::make_pair(r.exitCode, QJsonDocument::fromJson(r.out.toUtf8()).array());
+        };
+        auto [code, list] = listed();
+        QCOMPARE(code, 0);
+        QCOMPARE(list.size(), 2);
+        QSet<QString> models;
+        for (const auto& v : list) {
+            const QJsonObject o = v.toObject();
+            models.insert(o["model"].toString());
+            QCOMPARE(o["kind"].toString(), QString("training"));
+            QCOMPARE(o["status"].toString(), QString("finished"));
+            QCOMPARE(o["dataset"].toString(), QString("mnist"));
+            QVERIFY(o["test_accuracy"].toDouble() > 0);
+            QVERIFY(o.contains("path"));
+        }
+        QCOMPARE(models, (QSet<QString>{"lenet5", "net"}));
+        QVERIFY(QFile::exists(runs + "/runs.sqlite"));
+        // The same again from the index.
+        QCOMPARE(listed().second, list);
+
+        // A corrupted summary is listed as damaged, not dropped; a truncated index is rebuilt.
+        QFile summary(runs + "/" + made[0] + "/summary.json");
+        QVERIFY(summary.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        summary.write("{\"alx_version\": ");
+        summary.close();
+        QFile index(runs + "/runs.sqlite");
+        QVERIFY(index.open(QIODevice::ReadWrite));
+        index.resize(100);
+        index.close();
+        std::tie(code, list) = listed();
+        QCOMPARE(code, 0);
+        QCOMPARE(list.size(), 2);
+        QStringList statuses;
+        for (const auto& v : list) statuses << v.toObject()["status"].toString();
+        statuses.sort();
+        QCOMPARE(statuses, (QStringList{"damaged", "finished"}));
+        // A run whose folder is gone is no longer listed.
+        QVERIFY(QDir(outside).removeRecursively());
+        std::tie(code, list) = listed();
+        QCOMPARE(list.size(), 1);
+        // The plain listing is a table with a line per run.
+        const Result table = runCli({"runs", "list", "--runs-dir", runs});
+        QVERIFY2(table.out.contains("1 runs in"), qPrintable(table.out));
     }
 
     void errorsNameTheFlag() {

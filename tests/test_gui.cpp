@@ -33,6 +33,8 @@
 #include "active_learning_page.h"
 #include "digit_detail_dialog.h"
 #include "map_page.h"
+#include "comparison_view.h"
+#include "runs_page.h"
 #include "reliability_plot.h"
 #include "results_view.h"
 #include "suspect_labels_page.h"
@@ -124,6 +126,7 @@ private slots:
     // The runs the app wrote under its (test mode) data location.
     void cleanupTestCase() {
         QDir(MainWindow::runsFolder()).removeRecursively();
+        QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/Trash").removeRecursively();
     }
 
     void histogramCountsEveryValueOnce() {
@@ -142,6 +145,7 @@ private slots:
         MainWindow& w = *window;
         QSignalSpy finished(&w, &MainWindow::runFinished);
         QSignalSpy failed(&w, &MainWindow::runFailed);
+        QSignalSpy kept(&w, &MainWindow::runKept);
 
         // The GUI thread must keep ticking while the worker trains.
         QElapsedTimer sinceTick;
@@ -162,6 +166,14 @@ private slots:
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
         qInfo("longest gap between 5 ms GUI timer ticks during the run: %lld ms", static_cast<long long>(longestGap));
         QVERIFY2(longestGap < 500, "the GUI thread stalled");
+
+        // The finished run is kept in a new folder of the runs folder, whole.
+        QVERIFY(kept.count() == 1 || kept.wait(60000));
+        const QString keptDir = kept.first().first().toString();
+        QVERIFY2(keptDir.startsWith(MainWindow::runsFolder()), qPrintable(keptDir));
+        for (const char* f : {"summary.json", "per_sample.csv", "probabilities.npy", "model.pt"}) {
+            QVERIFY2(QFile::exists(keptDir + "/" + f), f);
+        }
 
         // One loss point per epoch, and a per-batch trace.
         QCOMPARE(w.lossPlot()->epochPointCount(), 2);
@@ -365,6 +377,69 @@ private slots:
         qInfo("70,000-image map: %d frames in %.1f s; longest gap between 5 ms GUI timer ticks: %lld ms", frames,
               total.elapsed() / 1000.0, static_cast<long long>(longestGap));
         QVERIFY2(longestGap < 50, "the GUI thread stalled");
+    }
+
+    // Runs: every finished run is kept and listed; two are compared; a run
+    // written by alx-cli shows up while the app is open; a deleted run lands
+    // in the trash.
+    void runsAreListedComparedAndTrashed() {
+        auto window = makeWindow(1, 1000, 300);
+        QSignalSpy kept(window.get(), &MainWindow::runKept);
+        QStringList dirs;
+        for (const char* model : {"lenet5", "net"}) {
+            window->selectModel(model);
+            QSignalSpy finished(window.get(), &MainWindow::runFinished);
+            QTest::mouseClick(window->trainButton(), Qt::LeftButton);
+            QVERIFY(finished.wait(300000));
+            QTRY_VERIFY_WITH_TIMEOUT(kept.count() == dirs.size() + 1, 60000);
+            dirs << kept.last().first().toString();
+        }
+        RunsPage* page = window->runsPage();
+        const auto listed = [&](const QString& dir) {
+            return std::any_of(page->runs().begin(), page->runs().end(), [&](const alx::RunListing& r) { return QString::fromStdString(r.path) == dir; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(listed(dirs[0]) && listed(dirs[1]), 15000);
+        page->selectPaths(dirs);
+        QCOMPARE(page->selectedPaths().size(), 2);
+        QSignalSpy shown(window.get(), &MainWindow::comparisonShown);
+        QTest::mouseClick(page->compareButton(), Qt::LeftButton);
+        QVERIFY(shown.wait(60000));
+        const ComparisonDataPtr c = window->comparisonView()->comparison();
+        QCOMPARE(c->runs.size(), size_t(2));
+        // Predicted differently: counted here from the two runs' per_sample.csv.
+        std::map<QString, QList<QByteArray>> predicted;
+        for (const QString& dir : dirs) {
+            QFile csv(dir + "/per_sample.csv");
+            QVERIFY(csv.open(QIODevice::ReadOnly));
+            for (const QByteArray& line : csv.readAll().trimmed().split('\n').mid(1)) predicted[dir] << line.split(',')[2];
+        }
+        const QString first = QString::fromStdString(c->runs[0].path), second = QString::fromStdString(c->runs[1].path);
+        int differ = 0;
+        for (int i = 0; i < predicted[first].size(); ++i) differ += predicted[first][i] != predicted[second][i];
+        QCOMPARE(c->pairs[0].disagreements, int64_t(differ));
+        QCOMPARE(window->comparisonView()->pairsTable()->rowCount(), 1);
+        QCOMPARE(window->comparisonView()->lossPlot()->graphCount(), 2);
+
+        // A run alx-cli writes into the same folder appears without a restart.
+        QProcess cli;
+        cli.start(alx::test::cliPath(), {"train", "--model", "lenet5", "--epochs", "1", "--train-images", "500", "--test-images",
+                                         "100", "--data-dir", mnist_, "--runs-dir", MainWindow::runsFolder()});
+        QVERIFY(cli.waitForFinished(300000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(cli.exitCode() == 0, qPrintable(out + cli.readAllStandardError()));
+        const QString fromCli = out.section("Wrote ", -1).trimmed();
+        QVERIFY2(QFileInfo(fromCli).isDir(), qPrintable(fromCli));
+        QTRY_VERIFY_WITH_TIMEOUT(listed(fromCli), 15000);
+
+        // Deleting moves it to the trash ($XDG_DATA_HOME/Trash/files; Qt's test
+        // mode puts the data location, and so the trash, under ~/.qttest).
+        page->selectPaths({fromCli});
+        QVERIFY(page->deleteSelected(false));
+        QVERIFY(!QFileInfo::exists(fromCli));
+        const QString trash = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/Trash/files/" +
+                              QFileInfo(fromCli).fileName();
+        QVERIFY2(QFileInfo(trash).isDir(), qPrintable(trash));
+        QTRY_VERIFY_WITH_TIMEOUT(!listed(fromCli), 15000);
     }
 
     void saveOpenAndExport() {

@@ -1,6 +1,7 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
 #include <torch/torch.h>
 
+#include "alx/compare/run_comparison.h"
 #include "alx/data/downloader.h"
 #include "alx/jobs/active_learning_job.h"
 #include "alx/jobs/map_job.h"
@@ -224,6 +225,20 @@ void JobWorker::saveRun(const QString& dir) {
     }
 }
 
+void JobWorker::keepRun(const QString& dir) {
+    if (!state_->hasRun) return;
+    try {
+        const Neighbours* trainNeighbours =
+            state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
+        saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
+                        trainNeighbours);
+        state_->runDir = dir.toStdString();
+        Q_EMIT runKept(dir);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot keep the run"), qs(e.what()));
+    }
+}
+
 void JobWorker::openRun(const QString& dir, const QString& dataDir) {
     try {
         if (detectRunKind(dir.toStdString()) == RunKind::ActiveLearning) {
@@ -296,6 +311,27 @@ void JobWorker::computeMap(const QString& method, const QString& split, const QS
         Q_EMIT failed(tr("Cannot draw the map"), qs(e.what()));
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("The map failed"), qs(e.what()));
+    }
+}
+
+void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int topN) {
+    try {
+        ScoreKind kind = ScoreKind::Entropy;
+        for (ScoreKind k : kAllScores) {
+            if (scoreKey(k) == score.toStdString()) kind = k;
+        }
+        std::vector<std::string> paths;
+        std::vector<SavedRun> runs;
+        for (const QString& dir : dirs) {
+            if (stopRequested()) throw Cancelled();
+            paths.push_back(dir.toStdString());
+            runs.push_back(readRun(paths.back()));  // validated whole, or refused naming the file
+        }
+        Q_EMIT comparisonReady(makeComparison(alx::compareRuns(paths, runs, kind, topN), runs));
+    } catch (const Cancelled&) {
+        Q_EMIT stopped(tr("Comparison stopped."));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot compare the runs"), qs(e.what()));
     }
 }
 

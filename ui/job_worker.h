@@ -41,6 +41,9 @@ public Q_SLOTS:
     // Writes the last run as alx-cli does (summary.json, per_sample.csv,
     // embeddings.npy, probabilities.npy, model.pt) into `dir`.
     void saveRun(const QString& dir);
+    // The same into a new folder of the runs folder, as every finished run
+    // is kept; reported by runKept, not runSaved.
+    void keepRun(const QString& dir);
     // Reads a directory written by saveRun() or `alx-cli train`, with the
     // test images from the run's dataset, without retraining; or an
     // active-learning run folder (`alx-cli al` or this app).
@@ -49,6 +52,8 @@ public Q_SLOTS:
     // its test and training images (split "all"), reported as it unfolds;
     // kept in the run's folder when it has one (opened or saved).
     void computeMap(const QString& method, const QString& split, const QString& dataDir);
+    // Two or more run folders side by side (each validated whole).
+    void compareRuns(const QStringList& dirs, const QString& score, int topN);
     // Pool-based active learning, strategy after strategy, repeat after repeat.
     void runActiveLearning(const alx::ui::AlRequest& request);
 
@@ -64,6 +69,7 @@ Q_SIGNALS:
     void downloadProgress(int fileIndex, int fileCount, qlonglong received, qlonglong total);
     void downloadFinished(bool ok, const QString& message);
     void runSaved(const QString& dir);
+    void runKept(const QString& dir);
     void runOpened(const alx::ui::RunResultsPtr& results, const QString& dir);
     void alRound(const alx::ui::AlRoundPoint& point);
     void alLabelsNeeded(const alx::ui::AlQuery& query);
@@ -72,6 +78,7 @@ Q_SIGNALS:
     // request that resumes it, and the last round's acquired images.
     void activeLearningRunOpened(const alx::ui::AlOpenedRun& run);
     void mapUpdated(const alx::ui::MapDataPtr& map);
+    void comparisonReady(const alx::ui::ComparisonDataPtr& comparison);
 
 private:
     // The one stop check every job polls (between files, batches and chunks).

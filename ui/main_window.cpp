@@ -17,6 +17,7 @@
 
 #include "active_learning_page.h"
 #include "map_page.h"
+#include "alx/storage/runs_library.h"
 #include "alx/util/build_info.h"
 #include "job_worker.h"
 #include "loss_plot.h"
@@ -65,6 +66,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     qRegisterMetaType<AlQuery>();
     qRegisterMetaType<AlOpenedRun>();
     qRegisterMetaType<MapDataPtr>();
+    qRegisterMetaType<ComparisonDataPtr>();
 
     // The worker lives in its own thread; every call to it is a queued signal.
     worker_->moveToThread(&workerThread_);
@@ -90,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     connectPanel();
     connectWorker();
     connectActiveLearning();
+    connectRuns();
     loadSettings();
     setBusy(false);
 }
@@ -112,6 +115,7 @@ void MainWindow::connectWorker() {
     connect(this, &MainWindow::trainRequested, worker_, &JobWorker::train);
     connect(this, &MainWindow::downloadRequested, worker_, &JobWorker::download);
     connect(this, &MainWindow::saveRequested, worker_, &JobWorker::saveRun);
+    connect(this, &MainWindow::keepRequested, worker_, &JobWorker::keepRun);
     connect(this, &MainWindow::openRequested, worker_, &JobWorker::openRun);
     connect(this, &MainWindow::activeLearningRequested, worker_, &JobWorker::runActiveLearning);
     connect(this, &MainWindow::mapRequested, worker_, &JobWorker::computeMap);
@@ -133,6 +137,7 @@ void MainWindow::connectWorker() {
     connect(worker_, &JobWorker::finished, this, [this](const RunResultsPtr& r) {
         trainingView_->finished(*r);
         showResults(r);
+        keepRun(*r);
         Q_EMIT runFinished();
     });
     connect(worker_, &JobWorker::stopped, this, [this](const QString& message) {
@@ -158,6 +163,11 @@ void MainWindow::connectWorker() {
         panel_->endDownloadProgress();
         statusBar()->showMessage(message, 15000);
         if (!ok && dialogsAllowed()) QMessageBox::warning(this, tr("Download"), message);
+    });
+    connect(worker_, &JobWorker::runKept, this, [this](const QString& dir) {
+        suspectPage_->setRunDir(dir);
+        statusBar()->showMessage(tr("Run kept in %1").arg(dir), 10000);
+        Q_EMIT runKept(dir);
     });
     connect(worker_, &JobWorker::runSaved, this, [this](const QString& dir) {
         setBusy(false);
@@ -287,6 +297,17 @@ void MainWindow::startMap(const QString& method, const QString& split) {
     setBusy(true, method == "tsne" ? tr("t-SNE map of the run's embeddings…") : tr("PCA map of the run's embeddings…"));
     worker_->clearStop();  // before queuing: a Stop from now on ends this job
     Q_EMIT mapRequested(method, split, panel_->dataDirectory());
+}
+
+// Every finished run is kept: written into a new folder of the runs folder
+// (it is never lost when the window closes), queued behind nothing else.
+void MainWindow::keepRun(const RunResults& r) {
+    try {
+        RunsLibrary library(runsFolder().toStdString());
+        Q_EMIT keepRequested(QString::fromStdString(library.newRunFolder(r.model, r.dataset)));
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("The run is not kept: %1").arg(QString::fromStdString(e.what())), 15000);
+    }
 }
 
 void MainWindow::showResults(const RunResultsPtr& r) {

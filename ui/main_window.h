@@ -11,6 +11,7 @@
 
 class QLabel;
 class QPushButton;
+class QDialog;
 class QTabWidget;
 
 namespace alx::ui {
@@ -27,6 +28,8 @@ class TrainingPanel;
 class TrainingView;
 class UncertainGrid;
 class SuspectLabelsPage;
+class RunsPage;
+class ComparisonView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -49,6 +52,8 @@ public:
     ScoreHistograms* histograms() const { return histograms_; }
     UncertainGrid* uncertainGrid() const { return grid_; }
     SuspectLabelsPage* suspectLabelsPage() const { return suspectPage_; }
+    RunsPage* runsPage() const { return runsPage_; }
+    ComparisonView* comparisonView() const { return comparisonView_; }
     ConfusionView* confusionView() const;
     ResultsView* resultsView() const { return resultsView_; }
     QTabWidget* tabs() const { return tabs_; }
@@ -76,6 +81,10 @@ Q_SIGNALS:
     void trainRequested(const alx::ui::TrainRequest& request);
     void downloadRequested(const QString& dataset);
     void saveRequested(const QString& dir);
+    void keepRequested(const QString& dir);
+    void runKept(const QString& dir);  // a finished run written into the runs folder
+    void compareRequested(const QStringList& dirs, const QString& score, int topN);
+    void comparisonShown();
     void openRequested(const QString& dir, const QString& dataDir);
     void activeLearningRequested(const alx::ui::AlRequest& request);
     void mapRequested(const QString& method, const QString& split, const QString& dataDir);
@@ -103,11 +112,13 @@ private:
     void connectPanel();
     void connectWorker();
     void connectActiveLearning();
+    void connectRuns();
     void startDownload(const QString& dataset);
     // Stops the running job, ends the worker's thread and waits for it.
     void shutDown();
     void setBusy(bool busy, const QString& what = {});
     void showResults(const RunResultsPtr& results);
+    void keepRun(const RunResults& results);
     void loadSettings();
     void saveSettings() const;
 
@@ -125,6 +136,9 @@ private:
     ScoreHistograms* histograms_;
     UncertainGrid* grid_;
     SuspectLabelsPage* suspectPage_;
+    RunsPage* runsPage_;
+    ComparisonView* comparisonView_;
+    QDialog* comparisonWindow_;
     ActiveLearningPage* alPage_;
     MapPage* mapPage_;
     QLabel* deviceStatus_;

@@ -1,11 +1,16 @@
 // The main window's pages, in the order of their tabs, and how they link to
 // one another (a click on an image anywhere opens its details).
+#include <QDialog>
 #include <QTabWidget>
+#include <QVBoxLayout>
 
 #include "active_learning_page.h"
+#include "comparison_view.h"
+#include "job_worker.h"
 #include "main_window.h"
 #include "map_page.h"
 #include "results_view.h"
+#include "runs_page.h"
 #include "score_histograms.h"
 #include "suspect_labels_page.h"
 #include "training_view.h"
@@ -27,6 +32,8 @@ QTabWidget* MainWindow::buildPages() {
     tabs_->addTab(mapPage_, tr("&Map"));
     suspectPage_ = new SuspectLabelsPage(tabs_);
     tabs_->addTab(suspectPage_, tr("Suspect &labels"));
+    runsPage_ = new RunsPage(runsFolder(), tabs_);
+    tabs_->addTab(runsPage_, tr("R&uns"));
     alPage_ = new ActiveLearningPage(tabs_);
     tabs_->addTab(alPage_, tr("&Active learning"));
     connect(grid_, &UncertainGrid::imageClicked, resultsView_, &ResultsView::showDetail);
@@ -37,6 +44,33 @@ QTabWidget* MainWindow::buildPages() {
     connect(mapPage_, &MapPage::computeRequested, this, &MainWindow::startMap);
     connect(mapPage_, &MapPage::stopRequested, this, &MainWindow::stop);
     return tabs_;
+}
+
+// The Runs page opens runs and asks the worker to compare them; the
+// comparison shows in its own window.
+void MainWindow::connectRuns() {
+    comparisonWindow_ = new QDialog(this);
+    comparisonWindow_->setWindowTitle(tr("Runs compared"));
+    auto* layout = new QVBoxLayout(comparisonWindow_);
+    comparisonView_ = new ComparisonView(comparisonWindow_);
+    layout->addWidget(comparisonView_);
+    comparisonWindow_->resize(1100, 760);
+    connect(runsPage_, &RunsPage::openRequested, this, [this](const QString& path) { openRunFrom(path); });
+    connect(runsPage_, &RunsPage::compareRequested, this, [this](const QStringList& paths) {
+        if (busy_ || !worker_) return;
+        setBusy(true, tr("Comparing %1 runs…").arg(paths.size()));
+        worker_->clearStop();
+        Q_EMIT compareRequested(paths, "entropy", 100);
+    });
+    connect(this, &MainWindow::compareRequested, worker_, &JobWorker::compareRuns);
+    connect(worker_, &JobWorker::comparisonReady, this, [this](const ComparisonDataPtr& c) {
+        setBusy(false);
+        comparisonView_->setComparison(c);
+        comparisonWindow_->show();
+        comparisonWindow_->raise();
+        Q_EMIT comparisonShown();
+    });
+    connect(this, &MainWindow::runKept, runsPage_, &RunsPage::refresh);
 }
 
 }  // namespace alx::ui

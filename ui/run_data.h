@@ -110,6 +110,29 @@ struct MapData {
 };
 using MapDataPtr = std::shared_ptr<const MapData>;
 
+// Two or more runs side by side (core's compareRuns), for the comparison window.
+struct ComparisonData {
+    struct Run {
+        std::string path, model, dataset;
+        double accuracy = 0, ece = 0, trainSeconds = 0;
+        std::vector<double> perClassAccuracy, epochLoss, validationAccuracy;
+        std::array<double, kScoreCount> scoreMeans{};
+        std::vector<float> scoreValues;  // the chosen score of every test image, for its histogram
+    };
+    struct Pair {
+        int first = 0, second = 0;
+        int64_t disagreements = 0, onlyFirstRight = 0, onlySecondRight = 0;
+        double mcnemarP = 1, uncertainJaccard = 0;
+    };
+    std::vector<Run> runs;
+    std::vector<Pair> pairs;
+    std::vector<std::string> classNames;
+    std::string score;  // its key
+    int64_t topN = 0, images = 0;
+    std::vector<int64_t> disagreementImages;
+};
+using ComparisonDataPtr = std::shared_ptr<const ComparisonData>;
+
 // What the Active learning page asks for.
 struct AlRequest {
     std::string dataset = "mnist";
@@ -171,3 +194,4 @@ Q_DECLARE_METATYPE(alx::ui::AlRoundPoint)
 Q_DECLARE_METATYPE(alx::ui::AlQuery)
 Q_DECLARE_METATYPE(alx::ui::AlOpenedRun)
 Q_DECLARE_METATYPE(alx::ui::MapDataPtr)
+Q_DECLARE_METATYPE(alx::ui::ComparisonDataPtr)

@@ -1,6 +1,7 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
 #include <torch/torch.h>
 
+#include "alx/compare/run_comparison.h"
 #include "alx/jobs/run_folder_job.h"
 #include "alx/data/dataset_catalog.h"
 #include "alx/models/model_registry.h"
@@ -92,6 +93,37 @@ MapDataPtr makeMap(const MapSource& source, const at::Tensor& xy, bool final, in
         map->trainImages = toVector<uint8_t>(source.trainImages->to(torch::kUInt8));
     }
     return map;
+}
+
+ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<SavedRun>& runs) {
+    auto out = std::make_shared<ComparisonData>();
+    out->score = scoreKey(c.score);
+    out->topN = c.topN;
+    out->images = c.images;
+    out->disagreementImages = c.disagreementImages;
+    out->classNames = runs.front().classNames.empty() ? datasetSpec(runs.front().dataset).classNames : runs.front().classNames;
+    for (size_t r = 0; r < c.runs.size(); ++r) {
+        const ComparedRun& from = c.runs[r];
+        ComparisonData::Run run;
+        run.path = from.path;
+        run.model = from.model;
+        run.dataset = from.dataset;
+        run.accuracy = from.accuracy;
+        run.ece = from.ece;
+        run.trainSeconds = from.trainSeconds;
+        run.perClassAccuracy = from.perClassAccuracy;
+        run.scoreMeans = from.scoreMeans;
+        for (const EpochReport& e : runs[r].epochs) {
+            run.epochLoss.push_back(e.meanLoss);
+            if (e.validationAccuracy) run.validationAccuracy.push_back(*e.validationAccuracy);
+        }
+        run.scoreValues = toVector<float>(runs[r].scores[size_t(int(c.score))].to(torch::kFloat32));
+        out->runs.push_back(run);
+    }
+    for (const RunPair& p : c.pairs) {
+        out->pairs.push_back({p.first, p.second, p.disagreements, p.onlyFirstRight, p.onlySecondRight, p.mcnemarP, p.uncertainJaccard});
+    }
+    return out;
 }
 
 AlOpenedRun makeOpenedActiveLearningRun(const OpenedActiveLearningRun& run, const std::string& dir,

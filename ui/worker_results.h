@@ -4,6 +4,7 @@
 // names the engine's types only by declaration, so that it stays free of
 // LibTorch like every header in ui/; worker_results.cpp includes LibTorch.
 #include <string>
+#include <vector>
 
 #include "run_data.h"
 
@@ -16,6 +17,8 @@ struct Evaluation;
 struct ScoreTable;
 struct Neighbours;
 struct OpenedActiveLearningRun;
+struct RunComparison;
+struct SavedRun;
 }  // namespace alx
 
 namespace alx::ui {
@@ -40,6 +43,9 @@ struct MapSource {
     int64_t testRows = 0;
 };
 MapDataPtr makeMap(const MapSource& source, const at::Tensor& xy, bool final, int iteration = 0, int iterations = 0);
+
+// A comparison with what its window draws from the runs themselves (loss curves, the chosen score).
+ComparisonDataPtr makeComparison(const RunComparison& comparison, const std::vector<SavedRun>& runs);
 
 // An opened active-learning folder as the Active learning page shows and resumes it.
 AlOpenedRun makeOpenedActiveLearningRun(const OpenedActiveLearningRun& run, const std::string& dir,

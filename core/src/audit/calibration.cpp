@@ -201,7 +201,7 @@ std::vector<float> logitsFromProbabilities(const float* probabilities, int64_t i
     audit_detail::requireProbabilities(probabilities, images, classes);
     std::vector<float> logits(size_t(images * classes));
     for (int64_t e = 0; e < images * classes; ++e) {
-        logits[size_t(e)] = float(std::log(std::max(double(probabilities[e]), kNllProbabilityFloor)));
+        logits[size_t(e)] = float(std::log(std::max(double(probabilities[e]), kZeroProbabilityStandIn)));
     }
     return logits;
 }
@@ -234,7 +234,7 @@ std::vector<float> applyTemperature(const float* probabilities, int64_t images, 
         const double logTop = std::log(double(*std::max_element(p, p + classes)));
         double sum = 0.0;
         for (int64_t j = 0; j < classes; ++j) {
-            weights[size_t(j)] = p[j] > 0.0f ? std::exp((std::log(double(p[j])) - logTop) / temperature) : 0.0;
+            weights[size_t(j)] = std::exp((std::log(std::max(double(p[j]), kZeroProbabilityStandIn)) - logTop) / temperature);
             sum += weights[size_t(j)];
         }
         for (int64_t j = 0; j < classes; ++j) out[size_t(i * classes + j)] = float(weights[size_t(j)] / sum);

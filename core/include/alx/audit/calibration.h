@@ -81,7 +81,15 @@ double meanNllAtTemperature(const float* logits, const int64_t* labels, int64_t 
 TemperatureFit fitTemperature(const float* logits, const int64_t* labels, int64_t images, int64_t classes);
 TemperatureFit fitTemperature(const std::vector<float>& logits, const std::vector<int64_t>& labels, int64_t classes);
 
-// log max(p, kNllProbabilityFloor): logits for fitTemperature from stored
+// The logit of a stored probability of 0. Stored probabilities are float32,
+// so 0 means the softmax underflowed: a logit at least ~103 below the top.
+// log of the smallest float stands for it, the nearest the file allows, in
+// both fitting and applying a temperature, so that the two agree. (A floor
+// such as 1e-12, ~28 below, would give such classes e^(-28/T) of the mass
+// once T > 1 and bias the fit.)
+inline constexpr double kZeroProbabilityStandIn = 1.401298464324817e-45;  // float's smallest subnormal
+
+// log max(p, kZeroProbabilityStandIn): logits for fitTemperature from stored
 // probabilities, which are a softmax and so its logits up to a constant per row.
 std::vector<float> logitsFromProbabilities(const float* probabilities, int64_t images, int64_t classes);
 
@@ -89,7 +97,8 @@ std::vector<float> logitsFromProbabilities(const float* probabilities, int64_t i
 std::vector<float> softmaxAtTemperature(const float* logits, int64_t images, int64_t classes, double temperature);
 
 // Probabilities rescaled by T: softmax(log p / T), i.e. p_j^(1/T)
-// renormalised; an exact 0 stays 0.
+// renormalised, a 0 taken as kZeroProbabilityStandIn (so for T > 1 it may
+// become a tiny positive probability, as the true one would).
 std::vector<float> applyTemperature(const float* probabilities, int64_t images, int64_t classes, double temperature);
 
 }  // namespace alx

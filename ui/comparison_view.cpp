@@ -1,0 +1,186 @@
+#include "comparison_view.h"
+
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace alx::ui {
+namespace {
+
+const QColor kRunColours[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
+                              QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
+
+QColor runColour(size_t r) { return kRunColours[r % (sizeof kRunColours / sizeof kRunColours[0])]; }
+
+QString runName(const ComparisonData::Run& run, size_t r) {
+    return QObject::tr("%1. %2 (%3)").arg(r + 1).arg(QString::fromStdString(run.model), QFileInfo(QString::fromStdString(run.path)).fileName());
+}
+
+QTableWidgetItem* cell(const QString& text, const QColor& background = QColor()) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    if (background.isValid()) item->setBackground(background);
+    return item;
+}
+
+}  // namespace
+
+ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    layout->addWidget(summary_);
+    auto* plots = new QHBoxLayout;
+    loss_ = new QCustomPlot(this);
+    loss_->setMinimumSize(360, 220);
+    loss_->xAxis->setLabel(tr("epoch"));
+    loss_->yAxis->setLabel(tr("mean training loss"));
+    loss_->legend->setVisible(true);
+    plots->addWidget(loss_, 1);
+    histogram_ = new QCustomPlot(this);
+    histogram_->setMinimumSize(360, 220);
+    histogram_->yAxis->setLabel(tr("images"));
+    plots->addWidget(histogram_, 1);
+    layout->addLayout(plots, 2);
+    runs_ = new QTableWidget(this);
+    runs_->verticalHeader()->setVisible(false);
+    layout->addWidget(runs_, 1);
+    pairs_ = new QTableWidget(this);
+    pairs_->verticalHeader()->setVisible(false);
+    pairs_->setColumnCount(7);
+    pairs_->setHorizontalHeaderLabels({tr("runs"), tr("predicted differently"), tr("only the first right"),
+                                       tr("only the second right"), tr("McNemar p"), tr("significant (p < 0.05)"),
+                                       tr("top-N uncertain overlap (Jaccard)")});
+    pairs_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    layout->addWidget(pairs_, 1);
+}
+
+void ComparisonView::setComparison(const ComparisonDataPtr& c) {
+    comparison_ = c;
+    loss_->clearGraphs();
+    histogram_->clearPlottables();
+    if (!c) return;
+    summary_->setText(tr("%1 runs on the same %2 test images; their predictions differ on %3. McNemar's exact test asks "
+                         "whether two runs' errors differ by more than chance; the overlap compares their %4 most "
+                         "uncertain images by %5.")
+                          .arg(c->runs.size()).arg(c->images).arg(c->disagreementImages.size()).arg(c->topN)
+                          .arg(QString::fromStdString(c->score)));
+
+    // Loss per epoch, one colour per run.
+    double top = 0;
+    int epochs = 1;
+    for (size_t r = 0; r < c->runs.size(); ++r) {
+        auto* graph = loss_->addGraph();
+        QVector<double> x, y;
+        for (size_t e = 0; e < c->runs[r].epochLoss.size(); ++e) {
+            x << double(e + 1);
+            y << c->runs[r].epochLoss[e];
+            top = std::max(top, c->runs[r].epochLoss[e]);
+        }
+        epochs = std::max(epochs, int(x.size()));
+        graph->setData(x, y);
+        graph->setPen(QPen(runColour(r), 2));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        graph->setName(runName(c->runs[r], r));
+    }
+    loss_->xAxis->setRange(0.5, epochs + 0.5);
+    loss_->yAxis->setRange(0, top * 1.1 + 1e-9);
+    loss_->replot();
+
+    // The chosen score's histograms, overlaid as outlines.
+    float low = 0, high = 0;
+    bool first = true;
+    for (const auto& run : c->runs) {
+        for (float v : run.scoreValues) {
+            if (!std::isfinite(v)) continue;
+            low = first ? v : std::min(low, v);
+            high = first ? v : std::max(high, v);
+            first = false;
+        }
+    }
+    const int bins = 40;
+    const double width = std::max(1e-9, double(high - low) / bins);
+    double peak = 1;
+    for (size_t r = 0; r < c->runs.size(); ++r) {
+        std::vector<double> counts(bins, 0);
+        for (float v : c->runs[r].scoreValues) {
+            if (std::isfinite(v)) counts[size_t(std::clamp(int((v - low) / width), 0, bins - 1))] += 1;
+        }
+        auto* graph = new QCPGraph(histogram_->xAxis, histogram_->yAxis);
+        QVector<double> x, y;
+        for (int b = 0; b < bins; ++b) {
+            x << low + b * width;
+            y << std::max(0.8, counts[size_t(b)]);
+            peak = std::max(peak, counts[size_t(b)]);
+        }
+        graph->setData(x, y);
+        graph->setLineStyle(QCPGraph::lsStepLeft);
+        graph->setPen(QPen(runColour(r), 1.6));
+    }
+    histogram_->xAxis->setLabel(tr("%1 (all test images, per run)").arg(QString::fromStdString(c->score)));
+    histogram_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    histogram_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    histogram_->xAxis->setRange(low - width, high + 2 * width);
+    histogram_->yAxis->setRange(0.8, peak * 2);
+    histogram_->replot();
+
+    // Runs: accuracy, per class, calibration, time; the best of each column in green.
+    const int classes = c->runs.empty() ? 0 : int(c->runs[0].perClassAccuracy.size());
+    QStringList headers = {tr("run"), tr("accuracy %"), tr("ECE %"), tr("epochs"), tr("training s")};
+    for (int k = 0; k < classes; ++k) {
+        headers << (size_t(k) < c->classNames.size() ? QString::fromStdString(c->classNames[size_t(k)]) : QString::number(k));
+    }
+    runs_->clear();
+    runs_->setColumnCount(headers.size());
+    runs_->setHorizontalHeaderLabels(headers);
+    runs_->setRowCount(int(c->runs.size()));
+    const QColor best(44, 160, 44, 70);
+    const auto bestOf = [&](auto value, bool low) {
+        double b = low ? 1e300 : -1e300;
+        for (const auto& run : c->runs) b = low ? std::min(b, value(run)) : std::max(b, value(run));
+        return b;
+    };
+    const double bestAccuracy = bestOf([](const ComparisonData::Run& r) { return r.accuracy; }, false);
+    const double bestEce = bestOf([](const ComparisonData::Run& r) { return r.ece; }, true);
+    for (size_t r = 0; r < c->runs.size(); ++r) {
+        const auto& run = c->runs[r];
+        auto* name = cell(runName(run, r));
+        name->setForeground(runColour(r));
+        name->setToolTip(QString::fromStdString(run.path));
+        runs_->setItem(int(r), 0, name);
+        runs_->setItem(int(r), 1, cell(QString::number(100 * run.accuracy, 'f', 2), run.accuracy == bestAccuracy ? best : QColor()));
+        runs_->setItem(int(r), 2, cell(QString::number(100 * run.ece, 'f', 2), run.ece == bestEce ? best : QColor()));
+        runs_->setItem(int(r), 3, cell(QString::number(run.epochLoss.size())));
+        runs_->setItem(int(r), 4, cell(QString::number(run.trainSeconds, 'f', 1)));
+        for (int k = 0; k < classes; ++k) {
+            double top = 0;
+            for (const auto& other : c->runs) top = std::max(top, other.perClassAccuracy[size_t(k)]);
+            const double a = run.perClassAccuracy[size_t(k)];
+            runs_->setItem(int(r), 5 + k, cell(std::isnan(a) ? QString("-") : QString::number(100 * a, 'f', 1), a == top ? best : QColor()));
+        }
+    }
+    runs_->resizeColumnsToContents();
+
+    pairs_->setRowCount(int(c->pairs.size()));
+    for (int i = 0; i < int(c->pairs.size()); ++i) {
+        const auto& p = c->pairs[size_t(i)];
+        const bool significant = p.mcnemarP < 0.05;
+        pairs_->setItem(i, 0, cell(tr("%1 and %2").arg(p.first + 1).arg(p.second + 1)));
+        pairs_->setItem(i, 1, cell(QString::number(p.disagreements)));
+        pairs_->setItem(i, 2, cell(QString::number(p.onlyFirstRight)));
+        pairs_->setItem(i, 3, cell(QString::number(p.onlySecondRight)));
+        pairs_->setItem(i, 4, cell(QString::number(p.mcnemarP, 'g', 3)));
+        pairs_->setItem(i, 5, cell(significant ? tr("yes") : tr("no"), significant ? QColor(255, 187, 60, 110) : QColor()));
+        pairs_->setItem(i, 6, cell(QString::number(p.uncertainJaccard, 'f', 2)));
+    }
+}
+
+}  // namespace alx::ui
