@@ -296,7 +296,9 @@ int runCompare(const CompareOptions& options) {
 
 int listRuns(const RunsListOptions& options) {
     RunsLibrary library(options.runsDir.empty() ? defaultRunsDir() : options.runsDir);
+    const auto start = std::chrono::steady_clock::now();
     const std::vector<RunListing> runs = library.list();
+    const double listSeconds = secondsSince(start);
     if (options.json) {
         nlohmann::json out = nlohmann::json::array();
         for (const RunListing& r : runs) {
@@ -314,13 +316,19 @@ int listRuns(const RunsListOptions& options) {
     std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", "started", "kind", "model", "dataset", "accuracy",
                 "ECE", "epochs", "status", "path");
     for (const RunListing& r : runs) {
-        const std::string accuracy = r.testAccuracy ? std::to_string(100 * *r.testAccuracy).substr(0, 5) + " %" : "-";
-        const std::string ece = r.ece ? std::to_string(100 * *r.ece).substr(0, 4) + " %" : "-";
+        const auto percent = [](const std::optional<double>& v) {
+            if (!v) return std::string("-");
+            char text[32];
+            std::snprintf(text, sizeof text, "%.2f %%", 100 * *v);
+            return std::string(text);
+        };
+        const std::string accuracy = percent(r.testAccuracy), ece = percent(r.ece);
         const std::string size = r.kind == "active_learning" ? std::to_string(r.budget) + " lbl" : std::to_string(r.epochs);
         std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", r.started.c_str(), r.kind.c_str(), r.model.c_str(),
                     r.dataset.c_str(), accuracy.c_str(), ece.c_str(), size.c_str(), r.status.c_str(), r.path.c_str());
     }
-    std::printf("%zu runs in %s\n", runs.size(), library.dir().c_str());
+    std::printf("%zu runs in %s (listed in %.0f ms, %lld read from their folders, the rest from the index)\n", runs.size(),
+                library.dir().c_str(), 1000 * listSeconds, static_cast<long long>(library.readLastTime()));
     return kOk;
 }
 

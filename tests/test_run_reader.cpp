@@ -159,6 +159,27 @@ private slots:
         QCOMPARE(detectRunKind(tmp.path().toStdString()), RunKind::Training);
     }
 
+    // A near-certain prediction's entropy can be a subnormal float (the
+    // writer printed 3.10501115e-40 in a real SimpleCNN run): still a run.
+    void subnormalScoresReadBack() {
+        QTemporaryDir tmp;
+        writeGoodRun(tmp.path());
+        const QString csv = tmp.path() + "/per_sample.csv";
+        QByteArray bytes = readAll(csv);
+        const QList<QByteArray> lines = bytes.split('\n');
+        QList<QByteArray> fields = lines[1].split(',');
+        fields[4] = "3.10501115e-40";  // entropy of image 0
+        bytes.replace(lines[1], fields.join(','));
+        writeAll(csv, bytes);
+        const SavedRun run = readRun(tmp.path().toStdString());
+        const float entropy = run.scores[1][0].item<float>();
+        QVERIFY2(entropy > 3.1e-40f && entropy < 3.11e-40f, qPrintable(QString::number(double(entropy))));
+        // Out of float's range is still refused.
+        fields[4] = "1e39";
+        writeAll(csv, readAll(csv).replace(bytes.split('\n')[1], fields.join(',')));
+        QVERIFY_THROWS_EXCEPTION(InputError, readRun(tmp.path().toStdString()));
+    }
+
     void damagedRunsAreRefusedNamingTheFile_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<Damage>("damage");

@@ -162,6 +162,7 @@ void RunsPage::showRuns() {
         fixed(kPath, new QTableWidgetItem(q(r.path)));
     }
     table_->setSortingEnabled(true);
+    if (!runs_.empty() && refreshes_ == 0) table_->resizeColumnsToContents();  // once: later refreshes keep the person's widths
     selectPaths(selected);
     applyFilter();
 }

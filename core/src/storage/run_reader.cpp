@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -89,8 +90,14 @@ void readPerSample(const std::string& path, SavedRun& run, int64_t classes) {
                 refuse(path, where + ": a label or prediction is outside 0.." + std::to_string(classes - 1));
             }
             for (int s = 0; s < kScoreCount; ++s) {
-                const float v = std::stof(parts[size_t(3 + s)], &used);
-                if (used != parts[size_t(3 + s)].size() || !std::isfinite(v)) {
+                // strtod, not stof: stof throws out_of_range for a subnormal
+                // float such as 3.1e-40, which the writer can print (an
+                // entropy of a near-certain prediction).
+                const std::string& text = parts[size_t(3 + s)];
+                char* end = nullptr;
+                const double wide = std::strtod(text.c_str(), &end);
+                const float v = float(wide);
+                if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(wide) || !std::isfinite(v)) {
                     refuse(path, where + ": " + scoreKey(scoreAt(s)) + " is not a finite number");
                 }
                 scores[size_t(s)].push_back(v);

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 #endif
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -28,18 +30,23 @@ constexpr const char* kRegisteredName = "registered.json";  // runs written else
 constexpr const char* kNoteName = "note.json";              // a person's name and tags, kept with the run
 constexpr int kIndexSchema = 1;
 
+// Size and modification time of the files a listing is read from: one
+// stat(2) each (std::filesystem would take two), as a listing of thousands
+// of runs is mostly these calls.
 [[maybe_unused]] std::string stampOf(const std::string& dir) {
     std::string stamp;
+    std::string path = dir + "/";
+    const size_t base = path.size();
     for (const char* name : {"summary.json", "curve.csv", "settings.json", kNoteName}) {
-        std::error_code ec;
-        const fs::path p = fs::path(dir) / name;
-        const auto size = fs::file_size(p, ec);
-        if (ec) {
+        path.resize(base);
+        path += name;
+        struct stat info {};
+        if (::stat(path.c_str(), &info) != 0) {
             stamp += "-;";
             continue;
         }
-        const auto time = fs::last_write_time(p, ec).time_since_epoch().count();
-        stamp += std::to_string(size) + "@" + std::to_string(time) + ";";
+        stamp += std::to_string(info.st_size) + "@" + std::to_string(info.st_mtim.tv_sec) + "." +
+                 std::to_string(info.st_mtim.tv_nsec) + ";";
     }
     return stamp;
 }
