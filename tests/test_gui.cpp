@@ -419,6 +419,13 @@ private slots:
         QCOMPARE(c->pairs[0].disagreements, int64_t(differ));
         QCOMPARE(window->comparisonView()->pairsTable()->rowCount(), 1);
         QCOMPARE(window->comparisonView()->lossPlot()->graphCount(), 2);
+        // The images they disagree on, drawn from the dataset, one tile each (at most 120).
+        QVERIFY2(c->imagesProblem.empty(), c->imagesProblem.c_str());
+        QCOMPARE(window->comparisonView()->disagreementGrid()->findChildren<DigitTile*>().size(),
+                 int(std::min<size_t>(120, c->disagreementImages.size())));
+        for (size_t k = 0; k < c->shownDisagreements.size(); ++k) {
+            QVERIFY(c->shownPredictions[0][k] != c->shownPredictions[1][k]);
+        }
 
         // A run alx-cli writes into the same folder appears without a restart.
         QProcess cli;

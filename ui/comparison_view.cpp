@@ -6,11 +6,16 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QScrollArea>
+#include <QTabWidget>
 #include <QVBoxLayout>
+#include <QGridLayout>
 #include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>
+
+#include "digit_tile.h"
 
 namespace alx::ui {
 namespace {
@@ -34,26 +39,44 @@ QTableWidgetItem* cell(const QString& text, const QColor& background = QColor())
 }  // namespace
 
 ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
+    auto* outer = new QVBoxLayout(this);
     summary_ = new QLabel(this);
     summary_->setWordWrap(true);
-    layout->addWidget(summary_);
+    outer->addWidget(summary_);
+    auto* tabs = new QTabWidget(this);
+    outer->addWidget(tabs, 1);
+    auto* sideBySide = new QWidget(tabs);
+    tabs->addTab(sideBySide, tr("Side by side"));
+    auto* layout = new QVBoxLayout(sideBySide);
+    auto* images = new QWidget(tabs);
+    tabs->addTab(images, tr("Images they disagree on"));
+    auto* imagesLayout = new QVBoxLayout(images);
+    gridNote_ = new QLabel(images);
+    gridNote_->setWordWrap(true);
+    imagesLayout->addWidget(gridNote_);
+    auto* scroll = new QScrollArea(images);
+    scroll->setWidgetResizable(true);
+    grid_ = new QWidget(scroll);
+    gridLayout_ = new QGridLayout(grid_);
+    gridLayout_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    scroll->setWidget(grid_);
+    imagesLayout->addWidget(scroll, 1);
     auto* plots = new QHBoxLayout;
-    loss_ = new QCustomPlot(this);
+    loss_ = new QCustomPlot(sideBySide);
     loss_->setMinimumSize(360, 220);
     loss_->xAxis->setLabel(tr("epoch"));
     loss_->yAxis->setLabel(tr("mean training loss"));
     loss_->legend->setVisible(true);
     plots->addWidget(loss_, 1);
-    histogram_ = new QCustomPlot(this);
+    histogram_ = new QCustomPlot(sideBySide);
     histogram_->setMinimumSize(360, 220);
     histogram_->yAxis->setLabel(tr("images"));
     plots->addWidget(histogram_, 1);
     layout->addLayout(plots, 2);
-    runs_ = new QTableWidget(this);
+    runs_ = new QTableWidget(sideBySide);
     runs_->verticalHeader()->setVisible(false);
     layout->addWidget(runs_, 1);
-    pairs_ = new QTableWidget(this);
+    pairs_ = new QTableWidget(sideBySide);
     pairs_->verticalHeader()->setVisible(false);
     pairs_->setColumnCount(7);
     pairs_->setHorizontalHeaderLabels({tr("runs"), tr("predicted differently"), tr("only the first right"),
@@ -91,6 +114,26 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         graph->setName(runName(c->runs[r], r));
     }
+    // Validation accuracy, where the runs held some out: dashed, on the right axis.
+    bool validation = false;
+    double lowest = 1;
+    for (size_t r = 0; r < c->runs.size(); ++r) {
+        if (c->runs[r].validationAccuracy.empty()) continue;
+        validation = true;
+        auto* graph = loss_->addGraph(loss_->xAxis, loss_->yAxis2);
+        QVector<double> x, y;
+        for (size_t e = 0; e < c->runs[r].validationAccuracy.size(); ++e) {
+            x << double(e + 1);
+            y << 100 * c->runs[r].validationAccuracy[e];
+            lowest = std::min(lowest, c->runs[r].validationAccuracy[e]);
+        }
+        graph->setData(x, y);
+        graph->setPen(QPen(runColour(r), 1.2, Qt::DashLine));
+        graph->removeFromLegend();
+    }
+    loss_->yAxis2->setVisible(validation);
+    loss_->yAxis2->setLabel(tr("validation accuracy % (dashed)"));
+    loss_->yAxis2->setRange(std::floor(100 * lowest) - 0.5, 100.2);
     loss_->xAxis->setRange(0.5, epochs + 0.5);
     loss_->yAxis->setRange(0, top * 1.1 + 1e-9);
     loss_->replot();
@@ -138,6 +181,7 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
     for (int k = 0; k < classes; ++k) {
         headers << (size_t(k) < c->classNames.size() ? QString::fromStdString(c->classNames[size_t(k)]) : QString::number(k));
     }
+    for (ScoreKind kind : kAllScores) headers << tr("mean %1").arg(QString::fromStdString(scoreKey(kind)));
     runs_->clear();
     runs_->setColumnCount(headers.size());
     runs_->setHorizontalHeaderLabels(headers);
@@ -166,6 +210,7 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
             const double a = run.perClassAccuracy[size_t(k)];
             runs_->setItem(int(r), 5 + k, cell(std::isnan(a) ? QString("-") : QString::number(100 * a, 'f', 1), a == top ? best : QColor()));
         }
+        for (int s = 0; s < kScoreCount; ++s) runs_->setItem(int(r), 5 + classes + s, cell(QString::number(run.scoreMeans[size_t(s)], 'g', 4)));
     }
     runs_->resizeColumnsToContents();
 
@@ -180,6 +225,44 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
         pairs_->setItem(i, 4, cell(QString::number(p.mcnemarP, 'g', 3)));
         pairs_->setItem(i, 5, cell(significant ? tr("yes") : tr("no"), significant ? QColor(255, 187, 60, 110) : QColor()));
         pairs_->setItem(i, 6, cell(QString::number(p.uncertainJaccard, 'f', 2)));
+    }
+    showDisagreements();
+}
+
+void ComparisonView::showDisagreements() {
+    while (QLayoutItem* item = gridLayout_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const ComparisonDataPtr& c = comparison_;
+    if (c->shownDisagreements.empty()) {
+        gridNote_->setText(c->disagreementImages.empty() ? tr("The runs predict every test image alike.")
+                                                          : tr("The images are not drawn: %1").arg(QString::fromStdString(c->imagesProblem)));
+        return;
+    }
+    gridNote_->setText(tr("The first %1 of the %2 test images the runs predict differently; under each, every run's "
+                          "prediction (in its colour) and the probability it gave it.")
+                           .arg(c->shownDisagreements.size()).arg(c->disagreementImages.size()));
+    const auto name = [&](int k) {
+        return size_t(k) < c->classNames.size() ? QString::fromStdString(c->classNames[size_t(k)]) : QString::number(k);
+    };
+    for (size_t k = 0; k < c->shownDisagreements.size(); ++k) {
+        auto* box = new QWidget(grid_);
+        auto* column = new QVBoxLayout(box);
+        column->setContentsMargins(2, 2, 2, 2);
+        column->setSpacing(0);
+        column->addWidget(new DigitTile(c->shownPixels.data() + k * 28 * 28, c->shownDisagreements[k],
+                                        tr("#%1 label %2").arg(c->shownDisagreements[k]).arg(name(c->shownLabels[k])), 56, box));
+        for (size_t r = 0; r < c->runs.size(); ++r) {
+            auto* line = new QLabel(tr("%1: %2 (%3)").arg(r + 1).arg(name(c->shownPredictions[r][k]))
+                                        .arg(c->shownProbabilities[r][k], 0, 'f', 2), box);
+            QPalette palette = line->palette();
+            palette.setColor(QPalette::WindowText, runColour(r));
+            line->setPalette(palette);
+            if (c->shownPredictions[r][k] == c->shownLabels[k]) line->setStyleSheet("font-weight: bold");
+            column->addWidget(line);
+        }
+        gridLayout_->addWidget(box, int(k) / 10, int(k) % 10);
     }
 }
 

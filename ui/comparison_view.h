@@ -10,6 +10,7 @@
 #include "run_data.h"
 
 class QCustomPlot;
+class QGridLayout;
 class QLabel;
 class QTableWidget;
 
@@ -24,6 +25,7 @@ public:
     QTableWidget* runsTable() const { return runs_; }
     QTableWidget* pairsTable() const { return pairs_; }
     QCustomPlot* lossPlot() const { return loss_; }
+    QWidget* disagreementGrid() const { return grid_; }
 
 private:
     ComparisonDataPtr comparison_;
@@ -32,6 +34,10 @@ private:
     QCustomPlot* histogram_;
     QTableWidget* runs_;
     QTableWidget* pairs_;
+    QWidget* grid_;
+    QGridLayout* gridLayout_;
+    QLabel* gridNote_;
+    void showDisagreements();
 };
 
 }  // namespace alx::ui

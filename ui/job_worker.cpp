@@ -314,7 +314,7 @@ void JobWorker::computeMap(const QString& method, const QString& split, const QS
     }
 }
 
-void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int topN) {
+void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int topN, const QString& dataDir) {
     try {
         ScoreKind kind = ScoreKind::Entropy;
         for (ScoreKind k : kAllScores) {
@@ -327,7 +327,26 @@ void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int t
             paths.push_back(dir.toStdString());
             runs.push_back(readRun(paths.back()));  // validated whole, or refused naming the file
         }
-        Q_EMIT comparisonReady(makeComparison(alx::compareRuns(paths, runs, kind, topN), runs));
+        const RunComparison comparison = alx::compareRuns(paths, runs, kind, topN);
+        // The images they disagree on, from the dataset on this machine; the numbers stand without them.
+        torch::Tensor images;
+        std::string problem;
+        try {
+            DatasetRequest data;
+            data.name = runs.front().dataset;
+            data.dataDir = dataDir.toStdString();
+            data.trainImages = 1;
+            data.testImages = runs.front().size();
+            const LoadedDataset loaded = loadJobData(data, [this] { return stopRequested(); }, {});
+            if (torch::equal(loaded.test.labels, runs.front().labels.to(torch::kCPU))) {
+                images = loaded.test.images;
+            } else {
+                problem = "the test images found here are not the runs'";
+            }
+        } catch (const InputError& e) {
+            problem = e.what();
+        }
+        Q_EMIT comparisonReady(makeComparison(comparison, runs, images.defined() ? &images : nullptr, problem));
     } catch (const Cancelled&) {
         Q_EMIT stopped(tr("Comparison stopped."));
     } catch (const std::exception& e) {

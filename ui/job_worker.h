@@ -53,7 +53,7 @@ public Q_SLOTS:
     // kept in the run's folder when it has one (opened or saved).
     void computeMap(const QString& method, const QString& split, const QString& dataDir);
     // Two or more run folders side by side (each validated whole).
-    void compareRuns(const QStringList& dirs, const QString& score, int topN);
+    void compareRuns(const QStringList& dirs, const QString& score, int topN, const QString& dataDir);
     // Pool-based active learning, strategy after strategy, repeat after repeat.
     void runActiveLearning(const alx::ui::AlRequest& request);
 

@@ -83,7 +83,7 @@ Q_SIGNALS:
     void saveRequested(const QString& dir);
     void keepRequested(const QString& dir);
     void runKept(const QString& dir);  // a finished run written into the runs folder
-    void compareRequested(const QStringList& dirs, const QString& score, int topN);
+    void compareRequested(const QStringList& dirs, const QString& score, int topN, const QString& dataDir);
     void comparisonShown();
     void openRequested(const QString& dir, const QString& dataDir);
     void activeLearningRequested(const alx::ui::AlRequest& request);

@@ -11,6 +11,7 @@
 #include "map_page.h"
 #include "results_view.h"
 #include "runs_page.h"
+#include "training_panel.h"
 #include "score_histograms.h"
 #include "suspect_labels_page.h"
 #include "training_view.h"
@@ -60,7 +61,7 @@ void MainWindow::connectRuns() {
         if (busy_ || !worker_) return;
         setBusy(true, tr("Comparing %1 runs…").arg(paths.size()));
         worker_->clearStop();
-        Q_EMIT compareRequested(paths, "entropy", 100);
+        Q_EMIT compareRequested(paths, "entropy", 100, panel_->dataDirectory());
     });
     connect(this, &MainWindow::compareRequested, worker_, &JobWorker::compareRuns);
     connect(worker_, &JobWorker::comparisonReady, this, [this](const ComparisonDataPtr& c) {

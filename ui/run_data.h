@@ -130,6 +130,15 @@ struct ComparisonData {
     std::string score;  // its key
     int64_t topN = 0, images = 0;
     std::vector<int64_t> disagreementImages;
+    // The first of those, drawn: their pixels (shown x 28 x 28), and each
+    // run's prediction and its probability ([run][k]). Empty when the
+    // dataset's test images are not on this machine.
+    std::vector<int64_t> shownDisagreements;
+    std::vector<uint8_t> shownPixels;
+    std::vector<int> shownLabels;
+    std::vector<std::vector<int>> shownPredictions;
+    std::vector<std::vector<float>> shownProbabilities;
+    std::string imagesProblem;  // why they are not drawn
 };
 using ComparisonDataPtr = std::shared_ptr<const ComparisonData>;
 

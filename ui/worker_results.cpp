@@ -95,8 +95,30 @@ MapDataPtr makeMap(const MapSource& source, const at::Tensor& xy, bool final, in
     return map;
 }
 
-ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<SavedRun>& runs) {
+ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<SavedRun>& runs, const at::Tensor* testImages,
+                                 const std::string& imagesProblem) {
     auto out = std::make_shared<ComparisonData>();
+    out->imagesProblem = imagesProblem;
+    if (testImages && testImages->defined()) {
+        constexpr size_t kShown = 120;  // a window of thousands of tiles helps nobody
+        const size_t shown = std::min(kShown, c.disagreementImages.size());
+        out->shownDisagreements.assign(c.disagreementImages.begin(), c.disagreementImages.begin() + std::ptrdiff_t(shown));
+        const auto index = torch::tensor(out->shownDisagreements, torch::kInt64);
+        out->shownPixels = toVector<uint8_t>(testImages->index_select(0, index).to(torch::kUInt8));
+        for (int64_t i : out->shownDisagreements) out->shownLabels.push_back(int(c.labels[size_t(i)]));
+        for (size_t r = 0; r < runs.size(); ++r) {
+            std::vector<int> predictions;
+            std::vector<float> probabilities;
+            const auto p = runs[r].probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
+            for (int64_t i : out->shownDisagreements) {
+                const int predicted = int(c.predictions[r][size_t(i)]);
+                predictions.push_back(predicted);
+                probabilities.push_back(p[i][predicted].item<float>());
+            }
+            out->shownPredictions.push_back(predictions);
+            out->shownProbabilities.push_back(probabilities);
+        }
+    }
     out->score = scoreKey(c.score);
     out->topN = c.topN;
     out->images = c.images;

@@ -45,7 +45,9 @@ struct MapSource {
 MapDataPtr makeMap(const MapSource& source, const at::Tensor& xy, bool final, int iteration = 0, int iterations = 0);
 
 // A comparison with what its window draws from the runs themselves (loss curves, the chosen score).
-ComparisonDataPtr makeComparison(const RunComparison& comparison, const std::vector<SavedRun>& runs);
+// `testImages` (uint8 [N, 28, 28], the runs' test images) may be null: no disagreement images then.
+ComparisonDataPtr makeComparison(const RunComparison& comparison, const std::vector<SavedRun>& runs,
+                                 const at::Tensor* testImages, const std::string& imagesProblem);
 
 // An opened active-learning folder as the Active learning page shows and resumes it.
 AlOpenedRun makeOpenedActiveLearningRun(const OpenedActiveLearningRun& run, const std::string& dir,
