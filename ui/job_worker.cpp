@@ -208,17 +208,21 @@ void JobWorker::download(const QString& dataset) {
     }
 }
 
+// The current run, written as alx-cli writes one; that folder becomes the run's.
+void JobWorker::writeRun(const QString& dir) {
+    const Neighbours* trainNeighbours = state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
+    saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
+                    trainNeighbours);
+    state_->runDir = dir.toStdString();
+}
+
 void JobWorker::saveRun(const QString& dir) {
     if (!state_->hasRun) {
         Q_EMIT failed(tr("Nothing to save"), tr("Train a model first."));
         return;
     }
     try {
-        const Neighbours* trainNeighbours =
-            state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
-        saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
-                        trainNeighbours);
-        state_->runDir = dir.toStdString();
+        writeRun(dir);
         Q_EMIT runSaved(dir);
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot save the run"), qs(e.what()));
@@ -228,11 +232,7 @@ void JobWorker::saveRun(const QString& dir) {
 void JobWorker::keepRun(const QString& dir) {
     if (!state_->hasRun) return;
     try {
-        const Neighbours* trainNeighbours =
-            state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
-        saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
-                        trainNeighbours);
-        state_->runDir = dir.toStdString();
+        writeRun(dir);
         Q_EMIT runKept(dir);
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot keep the run"), qs(e.what()));

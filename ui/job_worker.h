@@ -84,6 +84,7 @@ private:
     // The one stop check every job polls (between files, batches and chunks).
     bool stopRequested() const { return stop_.load(std::memory_order_relaxed); }
     void openActiveLearningRun(const QString& dir, const QString& dataDir);
+    void writeRun(const QString& dir);
 
     struct State;  // the last model and tensors, kept in the .cpp (torch stays out of ui headers)
     std::unique_ptr<State> state_;
