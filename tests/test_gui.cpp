@@ -6,6 +6,7 @@
 // Every test builds the window and the runs it needs: none relies on
 // another's.
 #include "alx/scoring/scores.h"
+#include "alx/storage/runs_library.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -642,6 +643,7 @@ private slots:
     void stopEndsTheRunPromptly() {
         auto w = makeWindow(100, 20000, 400);
         QSignalSpy stopped(w.get(), &MainWindow::runStopped);
+        QSignalSpy kept(w.get(), &MainWindow::runKept);
         QTest::mouseClick(w->trainButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(w->lossPlot()->batchPointCount() > 0, 120000);
         QElapsedTimer latency;
@@ -654,6 +656,14 @@ private slots:
         QVERIFY(w->trainButton()->isEnabled());
         QVERIFY(!w->stopButton()->isEnabled());
         QVERIFY(w->lossPlot()->batchPointCount() > 0);  // the curve so far is kept
+        // A stopped run is kept too, and listed as stopped.
+        QTRY_VERIFY(kept.count() == 1);
+        const QString dir = kept.first().first().toString();
+        QFile summary(dir + "/summary.json");
+        QVERIFY(summary.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(summary.readAll()).object()["status"].toString(), QString("cancelled"));
+        const auto listing = alx::readRunListing(dir.toStdString());
+        QVERIFY(listing && listing->status == "stopped");
     }
 
     void closingMidTrainingNeitherHangsNorCrashes() {

@@ -126,9 +126,33 @@ void JobWorker::runActiveLearning(const AlRequest& request) {
 
 JobWorker::~JobWorker() = default;
 
+namespace {
+
+// After a training job: a run folder that holds something stays (finished,
+// stopped or diverged: it is listed so); one the job never wrote to goes.
+bool keepIfWritten(const std::string& dir) {
+    std::error_code ec;
+    if (dir.empty()) return false;
+    if (std::filesystem::is_empty(dir, ec)) {
+        std::filesystem::remove(dir, ec);
+        return false;
+    }
+    return !ec;
+}
+
+}  // namespace
+
 void JobWorker::train(const TrainRequest& request) {
+    struct Kept {  // reports the folder whatever way the job ends
+        JobWorker* worker;
+        std::string dir;
+        ~Kept() {
+            if (keepIfWritten(dir)) Q_EMIT worker->runKept(QString::fromStdString(dir));
+        }
+    } kept{this, request.outDir};
     try {
         TrainJobRequest job;
+        job.outDir = request.outDir;  // written as it goes, as alx-cli does
         job.data = {request.dataset, request.dataDir, true, request.trainImages, request.testImages, {}};
         job.model = request.model;
         job.epochs = request.epochs;
@@ -174,7 +198,7 @@ void JobWorker::train(const TrainRequest& request) {
         state_->evaluation = result.evaluation;
         state_->scores = result.scores;
         state_->trainNeighbours = result.trainNeighbours;
-        state_->runDir.clear();
+        state_->runDir = request.outDir;
         state_->hasRun = true;
         Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation, result.scores,
                                     {&result.trainNeighbours, &result.trainImages, &result.trainLabels}));
@@ -208,34 +232,20 @@ void JobWorker::download(const QString& dataset) {
     }
 }
 
-// The current run, written as alx-cli writes one; that folder becomes the run's.
-void JobWorker::writeRun(const QString& dir) {
-    const Neighbours* trainNeighbours = state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
-    saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
-                    trainNeighbours);
-    state_->runDir = dir.toStdString();
-}
-
 void JobWorker::saveRun(const QString& dir) {
     if (!state_->hasRun) {
         Q_EMIT failed(tr("Nothing to save"), tr("Train a model first."));
         return;
     }
     try {
-        writeRun(dir);
+        const Neighbours* trainNeighbours =
+            state_->trainNeighbours.indices.defined() ? &state_->trainNeighbours : nullptr;
+        saveTrainingRun(dir.toStdString(), state_->summary, state_->model.get(), state_->evaluation, state_->scores,
+                        trainNeighbours);
+        state_->runDir = dir.toStdString();
         Q_EMIT runSaved(dir);
     } catch (const std::exception& e) {
         Q_EMIT failed(tr("Cannot save the run"), qs(e.what()));
-    }
-}
-
-void JobWorker::keepRun(const QString& dir) {
-    if (!state_->hasRun) return;
-    try {
-        writeRun(dir);
-        Q_EMIT runKept(dir);
-    } catch (const std::exception& e) {
-        Q_EMIT failed(tr("Cannot keep the run"), qs(e.what()));
     }
 }
 

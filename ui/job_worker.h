@@ -41,9 +41,6 @@ public Q_SLOTS:
     // Writes the last run as alx-cli does (summary.json, per_sample.csv,
     // embeddings.npy, probabilities.npy, model.pt) into `dir`.
     void saveRun(const QString& dir);
-    // The same into a new folder of the runs folder, as every finished run
-    // is kept; reported by runKept, not runSaved.
-    void keepRun(const QString& dir);
     // Reads a directory written by saveRun() or `alx-cli train`, with the
     // test images from the run's dataset, without retraining; or an
     // active-learning run folder (`alx-cli al` or this app).
@@ -69,6 +66,9 @@ Q_SIGNALS:
     void downloadProgress(int fileIndex, int fileCount, qlonglong received, qlonglong total);
     void downloadFinished(bool ok, const QString& message);
     void runSaved(const QString& dir);
+    // A training run's folder in the runs folder (TrainRequest::outDir), once
+    // the job is over and the folder holds something: finished, stopped or
+    // diverged, it is kept.
     void runKept(const QString& dir);
     void runOpened(const alx::ui::RunResultsPtr& results, const QString& dir);
     void alRound(const alx::ui::AlRoundPoint& point);
@@ -84,7 +84,6 @@ private:
     // The one stop check every job polls (between files, batches and chunks).
     bool stopRequested() const { return stop_.load(std::memory_order_relaxed); }
     void openActiveLearningRun(const QString& dir, const QString& dataDir);
-    void writeRun(const QString& dir);
 
     struct State;  // the last model and tensors, kept in the .cpp (torch stays out of ui headers)
     std::unique_ptr<State> state_;

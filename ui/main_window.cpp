@@ -115,7 +115,6 @@ void MainWindow::connectWorker() {
     connect(this, &MainWindow::trainRequested, worker_, &JobWorker::train);
     connect(this, &MainWindow::downloadRequested, worker_, &JobWorker::download);
     connect(this, &MainWindow::saveRequested, worker_, &JobWorker::saveRun);
-    connect(this, &MainWindow::keepRequested, worker_, &JobWorker::keepRun);
     connect(this, &MainWindow::openRequested, worker_, &JobWorker::openRun);
     connect(this, &MainWindow::activeLearningRequested, worker_, &JobWorker::runActiveLearning);
     connect(this, &MainWindow::mapRequested, worker_, &JobWorker::computeMap);
@@ -137,7 +136,6 @@ void MainWindow::connectWorker() {
     connect(worker_, &JobWorker::finished, this, [this](const RunResultsPtr& r) {
         trainingView_->finished(*r);
         showResults(r);
-        keepRun(*r);
         Q_EMIT runFinished();
     });
     connect(worker_, &JobWorker::stopped, this, [this](const QString& message) {
@@ -233,7 +231,14 @@ void MainWindow::setBusy(bool busy, const QString& what) {
 
 void MainWindow::startTraining() {
     if (busy_ || !worker_) return;
-    const TrainRequest request = panel_->trainRequest();
+    TrainRequest request = panel_->trainRequest();
+    // Every run is kept: written as it trains into a new folder of the runs
+    // folder, so that neither a finished nor a stopped run is lost.
+    try {
+        request.outDir = RunsLibrary(runsFolder().toStdString()).newRunFolder(request.model, request.dataset);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("This run will not be kept: %1").arg(QString::fromStdString(e.what())), 15000);
+    }
     results_.reset();
     histograms_->clear();
     grid_->clear();
@@ -297,17 +302,6 @@ void MainWindow::startMap(const QString& method, const QString& split) {
     setBusy(true, method == "tsne" ? tr("t-SNE map of the run's embeddings…") : tr("PCA map of the run's embeddings…"));
     worker_->clearStop();  // before queuing: a Stop from now on ends this job
     Q_EMIT mapRequested(method, split, panel_->dataDirectory());
-}
-
-// Every finished run is kept: written into a new folder of the runs folder
-// (it is never lost when the window closes), queued behind nothing else.
-void MainWindow::keepRun(const RunResults& r) {
-    try {
-        RunsLibrary library(runsFolder().toStdString());
-        Q_EMIT keepRequested(QString::fromStdString(library.newRunFolder(r.model, r.dataset)));
-    } catch (const std::exception& e) {
-        statusBar()->showMessage(tr("The run is not kept: %1").arg(QString::fromStdString(e.what())), 15000);
-    }
 }
 
 void MainWindow::showResults(const RunResultsPtr& r) {

@@ -81,7 +81,6 @@ Q_SIGNALS:
     void trainRequested(const alx::ui::TrainRequest& request);
     void downloadRequested(const QString& dataset);
     void saveRequested(const QString& dir);
-    void keepRequested(const QString& dir);
     void runKept(const QString& dir);  // a finished run written into the runs folder
     void compareRequested(const QStringList& dirs, const QString& score, int topN, const QString& dataDir);
     void comparisonShown();
@@ -118,7 +117,6 @@ private:
     void shutDown();
     void setBusy(bool busy, const QString& what = {});
     void showResults(const RunResultsPtr& results);
-    void keepRun(const RunResults& results);
     void loadSettings();
     void saveSettings() const;
 

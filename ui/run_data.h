@@ -32,6 +32,7 @@ struct TrainRequest {
     bool trainNeighbours = true;  // each test image's nearest training images too
     int64_t trainImages = 0;    // 0 = all
     int64_t testImages = 0;     // 0 = all
+    std::string outDir;         // the run's folder, written as it goes; empty = nowhere
 };
 
 struct BatchPoint {
