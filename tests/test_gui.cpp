@@ -420,6 +420,16 @@ private slots:
         QCOMPARE(c->pairs[0].disagreements, int64_t(differ));
         QCOMPARE(window->comparisonView()->pairsTable()->rowCount(), 1);
         QCOMPARE(window->comparisonView()->lossPlot()->graphCount(), 2);
+        // Their settings side by side: LeNet-5's Adam and Net's SGD differ, and are marked.
+        QTableWidget* settings = window->comparisonView()->settingsTable();
+        bool optimiserShown = false;
+        for (int row = 0; row < settings->rowCount(); ++row) {
+            if (settings->item(row, 0)->text() != "optimiser") continue;
+            optimiserShown = true;
+            QVERIFY(settings->item(row, 1)->text() != settings->item(row, 2)->text());
+            QVERIFY(settings->item(row, 0)->background().style() != Qt::NoBrush);
+        }
+        QVERIFY(optimiserShown);
         // The images they disagree on, drawn from the dataset, one tile each (at most 120).
         QVERIFY2(c->imagesProblem.empty(), c->imagesProblem.c_str());
         QCOMPARE(window->comparisonView()->disagreementGrid()->findChildren<DigitTile*>().size(),

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "digit_tile.h"
 
@@ -48,6 +49,9 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     auto* sideBySide = new QWidget(tabs);
     tabs->addTab(sideBySide, tr("Side by side"));
     auto* layout = new QVBoxLayout(sideBySide);
+    settings_ = new QTableWidget(tabs);
+    settings_->verticalHeader()->setVisible(false);
+    tabs->addTab(settings_, tr("Settings"));
     auto* images = new QWidget(tabs);
     tabs->addTab(images, tr("Images they disagree on"));
     auto* imagesLayout = new QVBoxLayout(images);
@@ -227,6 +231,39 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
         pairs_->setItem(i, 6, cell(QString::number(p.uncertainJaccard, 'f', 2)));
     }
     showDisagreements();
+    showSettings();
+}
+
+// How each run was trained, one row per setting; the rows where runs differ highlighted.
+void ComparisonView::showSettings() {
+    const ComparisonDataPtr& c = comparison_;
+    std::vector<std::string> keys;
+    for (const auto& run : c->runs) {
+        for (const auto& [key, value] : run.settings) {
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+        }
+    }
+    settings_->clear();
+    settings_->setColumnCount(int(c->runs.size()) + 1);
+    QStringList headers = {tr("setting")};
+    for (size_t r = 0; r < c->runs.size(); ++r) headers << runName(c->runs[r], r);
+    settings_->setHorizontalHeaderLabels(headers);
+    settings_->setRowCount(int(keys.size()));
+    for (size_t k = 0; k < keys.size(); ++k) {
+        std::vector<std::string> values;
+        for (const auto& run : c->runs) {
+            std::string value = "-";
+            for (const auto& [key, v] : run.settings) {
+                if (key == keys[k]) value = v;
+            }
+            values.push_back(value);
+        }
+        const bool differ = std::adjacent_find(values.begin(), values.end(), std::not_equal_to<>()) != values.end();
+        const QColor mark = differ ? QColor(255, 187, 60, 110) : QColor();
+        settings_->setItem(int(k), 0, cell(QString::fromStdString(keys[k]), mark));
+        for (size_t r = 0; r < values.size(); ++r) settings_->setItem(int(k), int(r) + 1, cell(QString::fromStdString(values[r]), mark));
+    }
+    settings_->resizeColumnsToContents();
 }
 
 void ComparisonView::showDisagreements() {

@@ -24,6 +24,7 @@ public:
     ComparisonDataPtr comparison() const { return comparison_; }
     QTableWidget* runsTable() const { return runs_; }
     QTableWidget* pairsTable() const { return pairs_; }
+    QTableWidget* settingsTable() const { return settings_; }
     QCustomPlot* lossPlot() const { return loss_; }
     QWidget* disagreementGrid() const { return grid_; }
 
@@ -34,10 +35,12 @@ private:
     QCustomPlot* histogram_;
     QTableWidget* runs_;
     QTableWidget* pairs_;
+    QTableWidget* settings_;
     QWidget* grid_;
     QGridLayout* gridLayout_;
     QLabel* gridNote_;
     void showDisagreements();
+    void showSettings();
 };
 
 }  // namespace alx::ui

@@ -119,6 +119,7 @@ struct ComparisonData {
         std::vector<double> perClassAccuracy, epochLoss, validationAccuracy;
         std::array<double, kScoreCount> scoreMeans{};
         std::vector<float> scoreValues;  // the chosen score of every test image, for its histogram
+        std::vector<std::pair<std::string, std::string>> settings;  // as recorded
     };
     struct Pair {
         int first = 0, second = 0;

@@ -135,6 +135,7 @@ ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<Saved
         run.trainSeconds = from.trainSeconds;
         run.perClassAccuracy = from.perClassAccuracy;
         run.scoreMeans = from.scoreMeans;
+        run.settings = from.settings;
         for (const EpochReport& e : runs[r].epochs) {
             run.epochLoss.push_back(e.meanLoss);
             if (e.validationAccuracy) run.validationAccuracy.push_back(*e.validationAccuracy);

@@ -72,6 +72,7 @@ RunComparison compareRuns(const std::vector<std::string>& paths, const std::vect
         c.trainSeconds = run.trainSeconds;
         c.evalSeconds = run.evalSeconds;
         c.epochs = int(run.epochs.size());
+        c.settings = run.settings;
         const std::vector<int64_t> predicted = longs(run.predicted);
         std::vector<int64_t> right(size_t(classes), 0), total(size_t(classes), 0);
         for (int64_t i = 0; i < out.images; ++i) {
@@ -135,6 +136,9 @@ void writeComparison(const std::string& dir, const RunComparison& c) {
                         {"per_class_accuracy", perClass}, {"metric_means", means}, {"ece", r.ece},
                         {"temperature", r.temperature ? nlohmann::json(*r.temperature) : nlohmann::json()},
                         {"epochs", r.epochs}, {"train_seconds", r.trainSeconds}, {"eval_seconds", r.evalSeconds}});
+        nlohmann::json settings = nlohmann::json::object();
+        for (const auto& [key, value] : r.settings) settings[key] = value;
+        runs.back()["settings"] = settings;
     }
     nlohmann::json pairs = nlohmann::json::array();
     for (const RunPair& p : c.pairs) {

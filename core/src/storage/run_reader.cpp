@@ -37,6 +37,7 @@ void readSummary(const std::string& path, SavedRun& run) {
     run.status = r.status;
     run.classNames = r.classNames;
     run.temperature = r.temperature;
+    run.settings = r.settings;
     run.trainImages = r.trainImages;
     run.testAccuracy = r.testAccuracy;
     run.trainSeconds = r.trainSeconds;

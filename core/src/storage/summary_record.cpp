@@ -70,6 +70,12 @@ SummaryRecord parseSummaryRecord(const std::string& text, const std::string& pat
             refuse(path, "epoch_seconds or validation_accuracy has more entries than epoch_loss");
         }
         run.epochsPlanned = int(optionalIntegerField(j, "epochs_planned", path, int64_t(losses.size()), 0, kInt32Max));
+        for (const char* key : {"optimiser", "learning_rate", "batch_size", "epochs_planned", "seed", "validation_images",
+                                "train_images", "neighbours", "weights"}) {
+            if (!j.contains(key)) continue;
+            const auto& v = j.at(key);
+            run.settings.emplace_back(key, v.is_string() ? v.get<std::string>() : v.dump());
+        }
         run.epochLoss = losses;
         run.epochSeconds = seconds;
         run.validationAccuracy = validation;

@@ -23,6 +23,7 @@ struct ComparedRun {
     std::optional<double> temperature;
     double trainSeconds = 0, evalSeconds = 0;
     int epochs = 0;
+    std::vector<std::pair<std::string, std::string>> settings;  // as the run recorded them
 };
 
 struct RunPair {

@@ -29,6 +29,7 @@ struct SavedRun {
     std::string model, dataset, device, status;
     std::vector<std::string> classNames;  // empty in runs written before they were recorded
     std::optional<double> temperature;    // fitted on a validation split, when the run had one
+    std::vector<std::pair<std::string, std::string>> settings;  // as recorded, as text (SummaryRecord::settings)
     int64_t trainImages = 0;
     double testAccuracy = 0;
     double trainSeconds = 0, evalSeconds = 0;

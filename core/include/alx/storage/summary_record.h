@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace alx {
@@ -25,6 +26,10 @@ struct SummaryRecord {
     std::vector<double> epochLoss, epochSeconds, validationAccuracy;
     std::vector<std::vector<int64_t>> confusion;  // square, non-negative
     std::optional<double> temperature;            // calibration.temperature: fitted on a validation split
+    // The training settings as recorded (optimiser, learning_rate, batch_size,
+    // epochs_planned, seed, validation_images, train_images, neighbours,
+    // weights), as text, for a person to compare runs by; not used to compute.
+    std::vector<std::pair<std::string, std::string>> settings;
 };
 
 // Throws InputError naming `path`: damaged JSON, not written by ALX, a
