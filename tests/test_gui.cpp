@@ -449,6 +449,31 @@ private slots:
         QVERIFY2(QFileInfo(fromCli).isDir(), qPrintable(fromCli));
         QTRY_VERIFY_WITH_TIMEOUT(listed(fromCli), 15000);
 
+        // Active-learning runs are compared by their curves, a band per run and strategy.
+        QStringList alRuns;
+        for (const char* strategy : {"entropy", "random"}) {
+            QProcess al;
+            al.start(alx::test::cliPath(), {"al", "--strategy", strategy, "--repeats", "2", "--budget", "30", "--initial", "20",
+                                            "--acquire", "10", "--max-steps", "20", "--train-images", "2000", "--test-images",
+                                            "500", "--threads", "1", "--data-dir", mnist_, "--runs-dir", MainWindow::runsFolder()});
+            QVERIFY(al.waitForFinished(300000));
+            const QString printed = QString::fromUtf8(al.readAllStandardOutput());
+            QVERIFY2(al.exitCode() == 0, qPrintable(printed + al.readAllStandardError()));
+            alRuns << QFileInfo(printed.section("Wrote ", -1).section(" and ", 0, 0).trimmed()).path();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(listed(alRuns[0]) && listed(alRuns[1]), 15000);
+        page->selectPaths(alRuns);
+        QSignalSpy curvesShown(window.get(), &MainWindow::comparisonShown);
+        QTest::mouseClick(page->compareButton(), Qt::LeftButton);
+        QVERIFY(curvesShown.count() == 1 || curvesShown.wait(10000));
+        QVERIFY(window->curveComparison() != nullptr);
+        const auto& curves = window->curveComparison()->curves();
+        QCOMPARE(curves.size(), size_t(2));  // a curve per run and strategy
+        for (const auto& [name, repeats] : curves) {
+            QCOMPARE(repeats.size(), size_t(2));
+            for (const auto& [repeat, points] : repeats) QCOMPARE(points.size(), size_t(2));  // 20 and 30 labels
+        }
+
         // Deleting moves it to the trash ($XDG_DATA_HOME/Trash/files; Qt's test
         // mode puts the data location, and so the trash, under ~/.qttest).
         page->selectPaths({fromCli});

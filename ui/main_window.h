@@ -5,6 +5,7 @@
 // All engine work runs in a JobWorker in its own thread; this class only
 // sends it requests and routes what it reports to the views.
 #include <QMainWindow>
+#include <QPointer>
 #include <QThread>
 
 #include "run_data.h"
@@ -30,6 +31,7 @@ class UncertainGrid;
 class SuspectLabelsPage;
 class RunsPage;
 class ComparisonView;
+class LearningCurvePlot;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -54,6 +56,8 @@ public:
     SuspectLabelsPage* suspectLabelsPage() const { return suspectPage_; }
     RunsPage* runsPage() const { return runsPage_; }
     ComparisonView* comparisonView() const { return comparisonView_; }
+    // The plot of the last comparison of active-learning runs (null before one).
+    LearningCurvePlot* curveComparison() const;
     ConfusionView* confusionView() const;
     ResultsView* resultsView() const { return resultsView_; }
     QTabWidget* tabs() const { return tabs_; }
@@ -112,6 +116,7 @@ private:
     void connectWorker();
     void connectActiveLearning();
     void connectRuns();
+    bool compareLearningCurves(const QStringList& paths);
     void startDownload(const QString& dataset);
     // Stops the running job, ends the worker's thread and waits for it.
     void shutDown();
@@ -137,6 +142,7 @@ private:
     RunsPage* runsPage_;
     ComparisonView* comparisonView_;
     QDialog* comparisonWindow_;
+    QPointer<LearningCurvePlot> lastCurveComparison_;
     ActiveLearningPage* alPage_;
     MapPage* mapPage_;
     QLabel* deviceStatus_;

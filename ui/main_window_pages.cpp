@@ -4,7 +4,13 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <QLabel>
+
+#include <algorithm>
+
 #include "active_learning_page.h"
+#include "alx/storage/active_learning_run.h"
+#include "learning_curve_plot.h"
 #include "comparison_view.h"
 #include "job_worker.h"
 #include "main_window.h"
@@ -58,6 +64,7 @@ void MainWindow::connectRuns() {
     comparisonWindow_->resize(1100, 760);
     connect(runsPage_, &RunsPage::openRequested, this, [this](const QString& path) { openRunFrom(path); });
     connect(runsPage_, &RunsPage::compareRequested, this, [this](const QStringList& paths) {
+        if (compareLearningCurves(paths)) return;
         if (busy_ || !worker_) return;
         setBusy(true, tr("Comparing %1 runs…").arg(paths.size()));
         worker_->clearStop();
@@ -72,6 +79,45 @@ void MainWindow::connectRuns() {
         Q_EMIT comparisonShown();
     });
     connect(this, &MainWindow::runKept, runsPage_, &RunsPage::refresh);
+}
+
+LearningCurvePlot* MainWindow::curveComparison() const { return lastCurveComparison_.data(); }
+
+// Active-learning runs are compared by their curves: one plot, a curve per
+// run and strategy, the band of its repeats around it. False when the
+// selection holds other runs.
+bool MainWindow::compareLearningCurves(const QStringList& paths) {
+    for (const QString& path : paths) {
+        const auto& runs = runsPage_->runs();
+        const auto it = std::find_if(runs.begin(), runs.end(), [&](const RunListing& r) { return QString::fromStdString(r.path) == path; });
+        if (it == runs.end() || it->kind != "active_learning") return false;
+    }
+    auto* window = new QDialog(this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->setWindowTitle(tr("Active-learning runs compared"));
+    auto* layout = new QVBoxLayout(window);
+    auto* plot = new LearningCurvePlot(window);
+    layout->addWidget(plot);
+    QStringList problems;
+    for (int r = 0; r < paths.size(); ++r) {
+        try {
+            // Validated whole, like every reader of runs; a damaged one is named and left out.
+            for (const CurveRow& row : ActiveLearningRunFolder(paths[r].toStdString()).validate()) {
+                plot->addPoint(tr("%1. %2").arg(r + 1).arg(QString::fromStdString(row.strategy)).toStdString(), row.repeat,
+                               row.labels, row.accuracy);
+            }
+        } catch (const std::exception& e) {
+            problems << QString::fromStdString(e.what());
+        }
+    }
+    auto* note = new QLabel(tr("Runs: %1").arg(paths.join("; ")) + (problems.isEmpty() ? QString() : tr("\nLeft out: %1").arg(problems.join("; "))), window);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+    window->resize(900, 600);
+    window->show();
+    lastCurveComparison_ = plot;
+    Q_EMIT comparisonShown();
+    return true;
 }
 
 }  // namespace alx::ui
