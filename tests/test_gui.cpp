@@ -420,6 +420,7 @@ private slots:
         QCOMPARE(c->pairs[0].disagreements, int64_t(differ));
         QCOMPARE(window->comparisonView()->pairsTable()->rowCount(), 1);
         QCOMPARE(window->comparisonView()->lossPlot()->graphCount(), 2);
+        for (int k = 0; k < alx::kScoreCount; ++k) QCOMPARE(window->comparisonView()->scorePlot(k)->plottableCount(), 2);
         // Their settings side by side: LeNet-5's Adam and Net's SGD differ, and are marked.
         QTableWidget* settings = window->comparisonView()->settingsTable();
         bool optimiserShown = false;

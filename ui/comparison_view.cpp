@@ -37,6 +37,47 @@ QTableWidgetItem* cell(const QString& text, const QColor& background = QColor())
     return item;
 }
 
+// One score's histograms of every run, overlaid as outlines (log counts).
+void drawHistograms(QCustomPlot* plot, const ComparisonData& c, int kind) {
+    plot->clearPlottables();
+    float low = 0, high = 0;
+    bool first = true;
+    for (const auto& run : c.runs) {
+        for (float v : run.scoreValues[size_t(kind)]) {
+            if (!std::isfinite(v)) continue;
+            low = first ? v : std::min(low, v);
+            high = first ? v : std::max(high, v);
+            first = false;
+        }
+    }
+    const int bins = 40;
+    const double width = std::max(1e-9, double(high - low) / bins);
+    double peak = 1;
+    for (size_t r = 0; r < c.runs.size(); ++r) {
+        std::vector<double> counts(bins, 0);
+        for (float v : c.runs[r].scoreValues[size_t(kind)]) {
+            if (std::isfinite(v)) counts[size_t(std::clamp(int((v - low) / width), 0, bins - 1))] += 1;
+        }
+        auto* graph = new QCPGraph(plot->xAxis, plot->yAxis);
+        QVector<double> x, y;
+        for (int b = 0; b < bins; ++b) {
+            x << low + b * width;
+            y << std::max(0.8, counts[size_t(b)]);
+            peak = std::max(peak, counts[size_t(b)]);
+        }
+        graph->setData(x, y);
+        graph->setLineStyle(QCPGraph::lsStepLeft);
+        graph->setPen(QPen(runColour(r), 1.6));
+    }
+    plot->xAxis->setLabel(QObject::tr("%1 (every test image, per run)").arg(QString::fromStdString(scoreName(scoreAt(kind)))));
+    plot->yAxis->setLabel(QObject::tr("images"));
+    plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    plot->xAxis->setRange(low - width, high + 2 * width);
+    plot->yAxis->setRange(0.8, peak * 2);
+    plot->replot();
+}
+
 }  // namespace
 
 ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
@@ -49,6 +90,14 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     auto* sideBySide = new QWidget(tabs);
     tabs->addTab(sideBySide, tr("Side by side"));
     auto* layout = new QVBoxLayout(sideBySide);
+    auto* scores = new QWidget(tabs);
+    tabs->addTab(scores, tr("The six scores"));
+    auto* scoreGrid = new QGridLayout(scores);
+    for (int k = 0; k < kScoreCount; ++k) {
+        scorePlots_[size_t(k)] = new QCustomPlot(scores);
+        scorePlots_[size_t(k)]->setMinimumSize(240, 160);
+        scoreGrid->addWidget(scorePlots_[size_t(k)], k / 3, k % 3);
+    }
     settings_ = new QTableWidget(tabs);
     settings_->verticalHeader()->setVisible(false);
     tabs->addTab(settings_, tr("Settings"));
@@ -93,7 +142,6 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
 void ComparisonView::setComparison(const ComparisonDataPtr& c) {
     comparison_ = c;
     loss_->clearGraphs();
-    histogram_->clearPlottables();
     if (!c) return;
     summary_->setText(tr("%1 runs on the same %2 test images; their predictions differ on %3. McNemar's exact test asks "
                          "whether two runs' errors differ by more than chance; the overlap compares their %4 most "
@@ -142,42 +190,13 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
     loss_->yAxis->setRange(0, top * 1.1 + 1e-9);
     loss_->replot();
 
-    // The chosen score's histograms, overlaid as outlines.
-    float low = 0, high = 0;
-    bool first = true;
-    for (const auto& run : c->runs) {
-        for (float v : run.scoreValues) {
-            if (!std::isfinite(v)) continue;
-            low = first ? v : std::min(low, v);
-            high = first ? v : std::max(high, v);
-            first = false;
-        }
+    // The chosen score's histograms beside the loss; all six in their own tab.
+    int chosen = 1;
+    for (int k = 0; k < kScoreCount; ++k) {
+        if (scoreKey(scoreAt(k)) == c->score) chosen = k;
     }
-    const int bins = 40;
-    const double width = std::max(1e-9, double(high - low) / bins);
-    double peak = 1;
-    for (size_t r = 0; r < c->runs.size(); ++r) {
-        std::vector<double> counts(bins, 0);
-        for (float v : c->runs[r].scoreValues) {
-            if (std::isfinite(v)) counts[size_t(std::clamp(int((v - low) / width), 0, bins - 1))] += 1;
-        }
-        auto* graph = new QCPGraph(histogram_->xAxis, histogram_->yAxis);
-        QVector<double> x, y;
-        for (int b = 0; b < bins; ++b) {
-            x << low + b * width;
-            y << std::max(0.8, counts[size_t(b)]);
-            peak = std::max(peak, counts[size_t(b)]);
-        }
-        graph->setData(x, y);
-        graph->setLineStyle(QCPGraph::lsStepLeft);
-        graph->setPen(QPen(runColour(r), 1.6));
-    }
-    histogram_->xAxis->setLabel(tr("%1 (all test images, per run)").arg(QString::fromStdString(c->score)));
-    histogram_->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    histogram_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    histogram_->xAxis->setRange(low - width, high + 2 * width);
-    histogram_->yAxis->setRange(0.8, peak * 2);
-    histogram_->replot();
+    drawHistograms(histogram_, *c, chosen);
+    for (int k = 0; k < kScoreCount; ++k) drawHistograms(scorePlots_[size_t(k)], *c, k);
 
     // Runs: accuracy, per class, calibration, time; the best of each column in green.
     const int classes = c->runs.empty() ? 0 : int(c->runs[0].perClassAccuracy.size());

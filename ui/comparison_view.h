@@ -7,6 +7,8 @@
 // histograms overlaid, one colour per run.
 #include <QWidget>
 
+#include <array>
+
 #include "run_data.h"
 
 class QCustomPlot;
@@ -26,6 +28,7 @@ public:
     QTableWidget* pairsTable() const { return pairs_; }
     QTableWidget* settingsTable() const { return settings_; }
     QCustomPlot* lossPlot() const { return loss_; }
+    QCustomPlot* scorePlot(int kind) const { return scorePlots_[size_t(kind)]; }
     QWidget* disagreementGrid() const { return grid_; }
 
 private:
@@ -33,6 +36,7 @@ private:
     QLabel* summary_;
     QCustomPlot* loss_;
     QCustomPlot* histogram_;
+    std::array<QCustomPlot*, kScoreCount> scorePlots_{};
     QTableWidget* runs_;
     QTableWidget* pairs_;
     QTableWidget* settings_;

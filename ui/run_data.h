@@ -118,7 +118,7 @@ struct ComparisonData {
         double accuracy = 0, ece = 0, trainSeconds = 0;
         std::vector<double> perClassAccuracy, epochLoss, validationAccuracy;
         std::array<double, kScoreCount> scoreMeans{};
-        std::vector<float> scoreValues;  // the chosen score of every test image, for its histogram
+        std::array<std::vector<float>, kScoreCount> scoreValues;  // every test image's six scores, for their histograms
         std::vector<std::pair<std::string, std::string>> settings;  // as recorded
     };
     struct Pair {

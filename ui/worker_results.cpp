@@ -140,7 +140,7 @@ ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<Saved
             run.epochLoss.push_back(e.meanLoss);
             if (e.validationAccuracy) run.validationAccuracy.push_back(*e.validationAccuracy);
         }
-        run.scoreValues = toVector<float>(runs[r].scores[size_t(int(c.score))].to(torch::kFloat32));
+        for (int k = 0; k < kScoreCount; ++k) run.scoreValues[size_t(k)] = toVector<float>(runs[r].scores[size_t(k)].to(torch::kFloat32));
         out->runs.push_back(run);
     }
     for (const RunPair& p : c.pairs) {
