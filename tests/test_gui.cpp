@@ -396,6 +396,7 @@ private slots:
             dirs << kept.last().first().toString();
         }
         RunsPage* page = window->runsPage();
+        window->tabs()->setCurrentWidget(page);  // the page follows the folder while it is in view
         const auto listed = [&](const QString& dir) {
             return std::any_of(page->runs().begin(), page->runs().end(), [&](const alx::RunListing& r) { return QString::fromStdString(r.path) == dir; });
         };

@@ -90,14 +90,19 @@ RunsPage::RunsPage(const QString& runsFolder, QWidget* parent) : QWidget(parent)
     });
 
     // Following the folder: a new run folder shows at once; a run that
-    // finishes (its summary rewritten inside) within a few seconds.
+    // finishes (its summary rewritten inside) within a few seconds while the
+    // page is in view, and when it comes into view (with thousands of runs a
+    // listing costs a fifth of a second: not worth paying every few seconds
+    // for a page nobody looks at).
     watcher_ = new QFileSystemWatcher(this);
     QDir().mkpath(folder_);
     watcher_->addPath(folder_);
     connect(watcher_, &QFileSystemWatcher::directoryChanged, this, &RunsPage::refresh);
     poll_ = new QTimer(this);
     poll_->setInterval(3000);
-    connect(poll_, &QTimer::timeout, this, &RunsPage::refresh);
+    connect(poll_, &QTimer::timeout, this, [this] {
+        if (isVisible()) refresh();
+    });
     poll_->start();
     connect(&lister_, &QFutureWatcher<std::vector<RunListing>>::finished, this, [this] {
         try {
@@ -113,6 +118,11 @@ RunsPage::RunsPage(const QString& runsFolder, QWidget* parent) : QWidget(parent)
             refresh();
         }
     });
+    refresh();
+}
+
+void RunsPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
     refresh();
 }
 

@@ -47,6 +47,9 @@ Q_SIGNALS:
     void compareRequested(const QStringList& paths);
     void refreshed();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void showRuns();
     void applyFilter();
