@@ -69,12 +69,12 @@ struct RunPlacement {
     std::string dir, runsDir;
     bool made;
     ~RunPlacement() {
-        std::error_code ec;
-        if (fs::is_empty(dir, ec) || !fs::exists(dir, ec)) {
-            if (made) fs::remove(dir, ec);
+        if (made) {
+            keepRunFolder(dir);
             return;
         }
-        if (made) return;
+        std::error_code ec;
+        if (!fs::exists(dir, ec) || fs::is_empty(dir, ec)) return;
         const std::string folder = runsDir.empty() ? defaultRunsDir() : runsDir;
         try {
             RunsLibrary(folder).registerRun(dir);
@@ -265,15 +265,7 @@ int runAudit(AuditOptions options) {
 }
 
 int runCompare(const CompareOptions& options) {
-    ScoreKind score = ScoreKind::Entropy;
-    bool known = false;
-    for (ScoreKind kind : kAllScores) {
-        if (scoreKey(kind) == options.score) {
-            score = kind;
-            known = true;
-        }
-    }
-    if (!known) throw InputError("unknown score '" + options.score + "'", "score");
+    const ScoreKind score = parseScoreKind(options.score);
     std::vector<SavedRun> runs;
     for (const std::string& dir : options.runs) runs.push_back(readRun(dir));  // each validated whole, or refused naming the file
     const RunComparison c = compareRuns(options.runs, runs, score, options.top);

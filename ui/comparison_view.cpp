@@ -147,7 +147,7 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
                          "whether two runs' errors differ by more than chance; the overlap compares their %4 most "
                          "uncertain images by %5.")
                           .arg(c->runs.size()).arg(c->images).arg(c->disagreementImages.size()).arg(c->topN)
-                          .arg(QString::fromStdString(c->score)));
+                          .arg(QString::fromStdString(scoreKey(c->score))));
 
     // Loss per epoch, one colour per run.
     double top = 0;
@@ -191,11 +191,7 @@ void ComparisonView::setComparison(const ComparisonDataPtr& c) {
     loss_->replot();
 
     // The chosen score's histograms beside the loss; all six in their own tab.
-    int chosen = 1;
-    for (int k = 0; k < kScoreCount; ++k) {
-        if (scoreKey(scoreAt(k)) == c->score) chosen = k;
-    }
-    drawHistograms(histogram_, *c, chosen);
+    drawHistograms(histogram_, *c, int(c->score));
     for (int k = 0; k < kScoreCount; ++k) drawHistograms(scorePlots_[size_t(k)], *c, k);
 
     // Runs: accuracy, per class, calibration, time; the best of each column in green.

@@ -7,6 +7,7 @@
 #include "alx/jobs/map_job.h"
 #include "alx/jobs/run_folder_job.h"
 #include "alx/jobs/train_job.h"
+#include "alx/storage/runs_library.h"
 #include "alx/util/errors.h"
 
 #include "job_worker.h"
@@ -126,28 +127,14 @@ void JobWorker::runActiveLearning(const AlRequest& request) {
 
 JobWorker::~JobWorker() = default;
 
-namespace {
-
-// After a training job: a run folder that holds something stays (finished,
-// stopped or diverged: it is listed so); one the job never wrote to goes.
-bool keepIfWritten(const std::string& dir) {
-    std::error_code ec;
-    if (dir.empty()) return false;
-    if (std::filesystem::is_empty(dir, ec)) {
-        std::filesystem::remove(dir, ec);
-        return false;
-    }
-    return !ec;
-}
-
-}  // namespace
-
 void JobWorker::train(const TrainRequest& request) {
-    struct Kept {  // reports the folder whatever way the job ends
+    // Whatever way the job ends, a folder it wrote to is reported (finished,
+    // stopped or diverged, it is listed so), and one it never wrote to goes.
+    struct Kept {
         JobWorker* worker;
         std::string dir;
         ~Kept() {
-            if (keepIfWritten(dir)) Q_EMIT worker->runKept(QString::fromStdString(dir));
+            if (keepRunFolder(dir)) Q_EMIT worker->runKept(QString::fromStdString(dir));
         }
     } kept{this, request.outDir};
     try {
@@ -326,10 +313,7 @@ void JobWorker::computeMap(const QString& method, const QString& split, const QS
 
 void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int topN, const QString& dataDir) {
     try {
-        ScoreKind kind = ScoreKind::Entropy;
-        for (ScoreKind k : kAllScores) {
-            if (scoreKey(k) == score.toStdString()) kind = k;
-        }
+        const ScoreKind kind = parseScoreKind(score.toStdString());
         std::vector<std::string> paths;
         std::vector<SavedRun> runs;
         for (const QString& dir : dirs) {

@@ -129,7 +129,7 @@ struct ComparisonData {
     std::vector<Run> runs;
     std::vector<Pair> pairs;
     std::vector<std::string> classNames;
-    std::string score;  // its key
+    ScoreKind score = ScoreKind::Entropy;  // whose top-N uncertain sets are compared
     int64_t topN = 0, images = 0;
     std::vector<int64_t> disagreementImages;
     // The first of those, drawn: their pixels (shown x 28 x 28), and each

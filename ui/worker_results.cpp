@@ -119,7 +119,7 @@ ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<Saved
             out->shownProbabilities.push_back(probabilities);
         }
     }
-    out->score = scoreKey(c.score);
+    out->score = c.score;
     out->topN = c.topN;
     out->images = c.images;
     out->disagreementImages = c.disagreementImages;

@@ -28,6 +28,15 @@ bool highIsUncertain(ScoreKind kind) { return kind != ScoreKind::Margin && kind 
 
 std::string optimiserName(OptimiserKind kind) { return kind == OptimiserKind::Sgd ? "sgd" : "adam"; }
 
+ScoreKind parseScoreKind(const std::string& key) {
+    std::string known;
+    for (ScoreKind kind : kAllScores) {
+        if (scoreKey(kind) == key) return kind;
+        known += (known.empty() ? "" : ", ") + scoreKey(kind);
+    }
+    throw InputError("unknown score '" + key + "' (known: " + known + ")", "score");
+}
+
 OptimiserKind parseOptimiser(const std::string& name) {
     if (name == "sgd") return OptimiserKind::Sgd;
     if (name == "adam") return OptimiserKind::Adam;

@@ -29,6 +29,8 @@ std::string scoreName(ScoreKind kind);
 // Whether a high value marks an uncertain or unusual image (all but margin
 // and cosine similarity).
 bool highIsUncertain(ScoreKind kind);
+// The score a key names; throws InputError (field "score") listing the keys.
+ScoreKind parseScoreKind(const std::string& key);
 inline ScoreKind scoreAt(int index) { return kAllScores.at(size_t(index)); }
 
 enum class OptimiserKind { Sgd, Adam };

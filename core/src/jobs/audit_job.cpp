@@ -26,16 +26,13 @@ namespace {
 
 std::string in(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
 
+// A fold trains as `alx-cli train --model M --epochs N --seed S` would.
 TrainConfig foldConfig(const std::string& model, int epochs, uint64_t seed) {
-    const ModelPreset& preset = modelInfo(model).preset;
-    TrainConfig config;
-    config.optimiser = preset.optimiser;
-    config.learningRate = preset.learningRate;
-    config.momentum = preset.momentum;
-    config.batchSize = preset.batchSize;
-    config.epochs = epochs > 0 ? epochs : preset.epochs;
-    config.seed = seed;
-    return config;
+    TrainJobRequest request;
+    request.model = model;
+    request.epochs = epochs;
+    request.seed = seed;
+    return trainConfigFor(request);
 }
 
 // What the folds in outDir/folds were computed with: a resumed audit must match it.

@@ -15,9 +15,8 @@
 #include "alx/util/timing.h"
 
 namespace alx {
-namespace {
 
-TrainConfig configFor(const TrainJobRequest& request) {
+TrainConfig trainConfigFor(const TrainJobRequest& request) {
     const ModelPreset& preset = modelInfo(request.model).preset;
     TrainConfig config;
     config.optimiser = request.optimiser.empty() ? preset.optimiser : parseOptimiser(request.optimiser);
@@ -30,13 +29,11 @@ TrainConfig configFor(const TrainJobRequest& request) {
     return config;
 }
 
-}  // namespace
-
 TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbacks& callbacks) {
     const bool evaluateOnly = !request.weights.empty();
     const bool writing = !request.outDir.empty();
     const auto stop = [&] { return callbacks.shouldStop && callbacks.shouldStop(); };
-    TrainConfig config = configFor(request);  // an unknown model or optimiser is refused here
+    TrainConfig config = trainConfigFor(request);  // an unknown model or optimiser is refused here
     if (request.neighbours < 1) throw InputError("the neighbours per image must be at least 1", "neighbours");
     configureThreads(request.threads);
     const torch::Device device = resolveDevice(request.device);

@@ -14,11 +14,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
-#include "alx/data/idx_reader.h"
+#include "alx/storage/active_learning_run.h"
 #include "alx/storage/atomic_file.h"
 #include "alx/util/errors.h"
+#include "file_helpers.h"
 
 namespace fs = std::filesystem;
 
@@ -110,16 +110,11 @@ std::string startedOf(const std::string& dir) {
     return {};
 }
 
-nlohmann::json readJson(const fs::path& path) {
-    const auto bytes = readWholeFile(path.string());
-    return nlohmann::json::parse(bytes.begin(), bytes.end());
-}
-
 void readNote(const std::string& dir, RunListing& r) {
     std::error_code ec;
     if (!fs::is_regular_file(fs::path(dir) / kNoteName, ec)) return;
     try {
-        const nlohmann::json j = readJson(fs::path(dir) / kNoteName);
+        const nlohmann::json j = storage_detail::readJsonFile((fs::path(dir) / kNoteName).string());
         r.name = j.value("name", "");
         r.tags = j.value("tags", "");
     } catch (const std::exception&) {  // a damaged note hides nothing else
@@ -145,6 +140,16 @@ std::string defaultRunsDir() {
     return (fs::path(home ? home : ".") / ".local" / "share" / "alx" / "runs").string();
 }
 
+bool keepRunFolder(const std::string& dir) {
+    std::error_code ec;
+    if (dir.empty() || !fs::exists(dir, ec)) return false;
+    if (fs::is_empty(dir, ec)) {
+        fs::remove(dir, ec);
+        return false;
+    }
+    return !ec;
+}
+
 std::optional<RunListing> readRunListing(const std::string& path) {
     std::error_code ec;
     const fs::path dir(path);
@@ -157,30 +162,23 @@ std::optional<RunListing> readRunListing(const std::string& path) {
     try {
         if (curve && settings) {
             r.kind = "active_learning";
-            const nlohmann::json s = readJson(dir / "settings.json");
-            r.model = s.at("model").get<std::string>();
-            r.dataset = s.at("dataset").get<std::string>();
-            r.budget = s.at("budget").get<int64_t>();
+            // Read by the run store, strictly, as the app opens such a run.
+            const ActiveLearningRunFolder folder(path);
+            const ActiveLearningSettings s = folder.readSettings();
+            r.model = s.loop.model;
+            r.dataset = s.dataset;
+            r.budget = s.loop.budget;
             r.status = summary ? "finished" : "stopped";
-            // The last row of the curve: its accuracy and calibration error.
-            const auto bytes = readWholeFile((dir / "curve.csv").string());
-            std::string text(bytes.begin(), bytes.end()), line, last;
-            std::istringstream in(text);
-            std::getline(in, line);
-            while (std::getline(in, line)) {
-                if (!line.empty()) last = line;
-            }
-            if (!last.empty()) {
-                std::vector<std::string> fields;
-                std::istringstream row(last);
-                for (std::string f; std::getline(row, f, ',');) fields.push_back(f);
-                if (fields.size() >= 4) r.testAccuracy = std::stod(fields[3]);
-                if (fields.size() >= 5 && !fields[4].empty()) r.ece = std::stod(fields[4]);
+            // The last round's accuracy and calibration error.
+            const std::vector<CurveRow> rows = folder.readCurve();
+            if (!rows.empty()) {
+                r.testAccuracy = rows.back().accuracy;
+                r.ece = rows.back().ece;
             }
             return r;
         }
         if (!summary) return std::nullopt;
-        const nlohmann::json j = readJson(dir / "summary.json");
+        const nlohmann::json j = storage_detail::readJsonFile((dir / "summary.json").string());
         if (!j.is_object() || !j.contains("alx_version")) return std::nullopt;
         r.kind = j.value("kind", "training");
         r.model = j.value("model", "");
@@ -277,7 +275,7 @@ void RunsLibrary::registerRun(const std::string& path) {
     std::set<std::string> paths;
     try {
         if (fs::exists(file, ec)) {
-            for (const auto& p : readJson(file)) paths.insert(p.get<std::string>());
+            for (const auto& p : storage_detail::readJsonFile(file.string())) paths.insert(p.get<std::string>());
         }
     } catch (const std::exception&) {  // damaged: rewritten with what can be known
     }
@@ -301,7 +299,7 @@ std::vector<RunListing> RunsLibrary::list() {
     const fs::path registered = fs::path(dir_) / kRegisteredName;
     if (fs::exists(registered, ec)) {
         try {
-            for (const auto& p : readJson(registered)) {
+            for (const auto& p : storage_detail::readJsonFile(registered.string())) {
                 const std::string path = p.get<std::string>();
                 if (fs::is_directory(path, ec)) folders.push_back(path);
             }

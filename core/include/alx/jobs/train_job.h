@@ -71,6 +71,10 @@ struct TrainJobResult {
     torch::Tensor trainImages, trainLabels;
 };
 
+// The training set-up a request asks for: the model's preset, with the
+// request's overrides. Throws InputError for an unknown model or optimiser.
+TrainConfig trainConfigFor(const TrainJobRequest& request);
+
 // Throws InputError (with the request field at fault) before any work when
 // the request cannot be run, and RunError when writing fails.
 TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbacks& callbacks = {});

@@ -66,6 +66,11 @@ private:
     int64_t readLastTime_ = 0;
 };
 
+// After a job given a new run folder (newRunFolder): removes the folder
+// when the job wrote nothing into it (it refused to start), so that no empty
+// folder is left behind; true when the folder holds the run.
+bool keepRunFolder(const std::string& dir);
+
 // Reads one run folder's listing from its files (no index). A folder that
 // holds no ALX run gives nullopt.
 std::optional<RunListing> readRunListing(const std::string& path);
