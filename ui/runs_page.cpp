@@ -172,7 +172,10 @@ void RunsPage::showRuns() {
         fixed(kPath, new QTableWidgetItem(q(r.path)));
     }
     table_->setSortingEnabled(true);
-    if (!runs_.empty() && refreshes_ == 0) table_->resizeColumnsToContents();  // once: later refreshes keep the person's widths
+    if (!runs_.empty() && !sized_) {  // once, when there are runs: later refreshes keep the person's widths
+        table_->resizeColumnsToContents();
+        sized_ = true;
+    }
     selectPaths(selected);
     applyFilter();
 }

@@ -59,6 +59,7 @@ private:
     QFutureWatcher<std::vector<RunListing>> lister_;
     bool again_ = false;  // a change came while listing: list once more
     int refreshes_ = 0;
+    bool sized_ = false;  // the columns were fitted to the first runs shown
     QFileSystemWatcher* watcher_;
     QTimer* poll_;
     QLineEdit* filter_;
