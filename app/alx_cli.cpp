@@ -5,12 +5,27 @@
 
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "alx/util/errors.h"
 #include "alx/version.h"
 #include "cli_jobs.h"
+#include "cli_sweep.h"
 
 using namespace alx::cli;
+
+namespace {
+
+struct SweepCommands {
+    CLI::App *create = nullptr, *submit = nullptr, *resubmit = nullptr, *runTask = nullptr, *status = nullptr,
+             *cancel = nullptr, *merge = nullptr;
+    SweepCreateOptions createOptions;
+    SweepSubmitOptions submitOptions, resubmitOptions;
+    SweepTaskOptions taskOptions;
+    SweepDirOptions statusOptions, cancelOptions, mergeOptions;
+};
+
+}  // namespace
 
 namespace {
 
@@ -69,6 +84,106 @@ void addRunOptions(CLI::App* cmd, alx::TrainJobRequest& job, std::string& runsDi
     cmd->add_option("--runs-dir", runsDir, "the runs folder that lists the run (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)");
 }
 
+
+// The options of `alx-cli al`, shared by `alx-cli sweep create`, where
+// `lists` takes the six settings a sweep may vary as comma lists.
+void addActiveLearningOptions(CLI::App* cmd, ActiveLearningOptions& al, SweepCreateOptions* lists) {
+    alx::ActiveLearningJobRequest& r = al.request;
+    const auto listable = [&](const std::string& flag, auto& field, std::string* list, const std::string& help) {
+        if (!list) return cmd->add_option(flag, field, help)->capture_default_str();
+        std::ostringstream fallback;
+        fallback << field;
+        return cmd->add_option(flag, *list, help + "; a comma list varies it")->default_str(fallback.str());
+    };
+    cmd->add_option("--strategy", al.strategies,
+                    "comma-separated: random, least_confidence, entropy, margin, bald, variation_ratios, coreset, "
+                    "kl_neighbours, entropy_coreset (the hybrid: most entropic, spread by k-center)")
+        ->required();
+    listable("--model", r.loop.model, lists ? &lists->models : nullptr, "model (gal has the dropout BALD and variation ratios need)");
+    listable("--dataset", r.data.name, lists ? &lists->datasets : nullptr, "mnist or fashion-mnist");
+    cmd->add_option("--data-dir", r.data.dataDir, "directory holding the four IDX files");
+    cmd->add_flag("!--no-verify", r.data.verifyChecksums, "skip the MD5 check of the dataset files");
+    cmd->add_option("--train-images", r.data.trainImages, "use only the first N training images as the pool (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--test-images", r.data.testImages, "measure on the first N test images only (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    auto* initial = listable("--initial", r.loop.initial, lists ? &lists->initials : nullptr,
+                             "initial labelled images, balanced over the classes");
+    auto* acquire = listable("--acquire", r.loop.acquire, lists ? &lists->acquires : nullptr, "images labelled per round");
+    cmd->add_option("--budget", r.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    auto* poolSubset = listable("--pool-subset", r.loop.poolSubset, lists ? &lists->poolSubsets : nullptr,
+                                "candidates scored per round, at random from the pool (0 = all)");
+    cmd->add_option("--mc-samples", r.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    auto* maxSteps = listable("--max-steps", r.loop.maxStepsPerRound, lists ? &lists->maxSteps : nullptr,
+                              "training steps per round at most (50 epochs or this, whichever is fewer)");
+    if (!lists) {
+        initial->check(CLI::PositiveNumber);
+        acquire->check(CLI::PositiveNumber);
+        poolSubset->check(CLI::NonNegativeNumber);
+        maxSteps->check(CLI::PositiveNumber);
+    }
+    cmd->add_option("--repeats", r.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", r.seed, "seed")->capture_default_str();
+    cmd->add_option("--device", r.device, "auto, cpu or cuda")->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    cmd->add_option("--threads", r.threads,
+                    lists ? "CPU threads per task (default: Slurm's --cpus-per-task, or the cores over --jobs locally)"
+                          : "CPU threads for LibTorch (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--runs-dir", al.runsDir, "the runs folder that lists the run (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)");
+}
+
+void addSweepCommands(CLI::App& app, SweepCommands& sweep) {
+    auto* cmd = app.add_subcommand("sweep", "active-learning sweeps: a grid of tasks run as a Slurm job array or local processes");
+    cmd->require_subcommand(1);
+    sweep.create = cmd->add_subcommand("create", "write DIR/sweep.json: one task per strategy x repeat x varied setting");
+    sweep.create->add_option("DIR", sweep.createOptions.dir, "the sweep folder (created if missing)")->required();
+    addActiveLearningOptions(sweep.create, sweep.createOptions.al, &sweep.createOptions);
+
+    const auto addBackendOptions = [&](CLI::App* c, SweepSubmitOptions& o) {
+        c->add_option("DIR", o.dir, "the sweep folder")->required();
+        c->add_option("--backend", o.backend, "slurm or local (default: slurm when sbatch is on PATH)")
+            ->check(CLI::IsMember({"slurm", "local"}));
+        c->add_option("--partition", o.slurm.partition, "Slurm partition");
+        c->add_option("--time", o.slurm.time, "Slurm time limit per task (e.g. 2:00:00); SIGTERM comes 120 s before it");
+        c->add_option("--cpus-per-task", o.slurm.cpusPerTask, "CPUs per task (default: the sweep's --threads, or 1)")
+            ->check(CLI::PositiveNumber);
+        c->add_option("--mem", o.slurm.mem, "memory per task (e.g. 4G)");
+        c->add_option("--gpus", o.slurm.gpus, "GPUs per task");
+        c->add_option("--account", o.slurm.account, "Slurm account");
+        c->add_option("--qos", o.slurm.qos, "Slurm quality of service");
+        c->add_option("--max-parallel", o.slurm.maxParallel, "tasks running at once at most (--array=...%N)")
+            ->check(CLI::PositiveNumber);
+        c->add_flag("--requeue", o.slurm.requeue, "a preempted task requeues itself (scontrol requeue)");
+        c->add_option("--sbatch-arg", o.slurm.sbatchArgs, "another sbatch option, as it is (repeatable)")
+            ->allow_extra_args(false);
+        c->add_option("--jobs", o.jobs, "local backend: tasks at once (default: the cores over --threads)")
+            ->check(CLI::PositiveNumber);
+    };
+    sweep.submit = cmd->add_subcommand("submit", "submit every task: sbatch an array job, or run them here (--backend local)");
+    addBackendOptions(sweep.submit, sweep.submitOptions);
+    sweep.resubmit = cmd->add_subcommand("resubmit", "submit again only the tasks that are not done, queued or running");
+    addBackendOptions(sweep.resubmit, sweep.resubmitOptions);
+
+    sweep.runTask = cmd->add_subcommand("run-task", "run one task (what each array element runs); resumes its folder");
+    sweep.runTask->add_option("DIR", sweep.taskOptions.dir, "the sweep folder")->required();
+    sweep.runTask->add_option("ID", sweep.taskOptions.task, "the task id")->required()->check(CLI::NonNegativeNumber);
+    sweep.runTask->add_option("--threads", sweep.taskOptions.threads,
+                              "threads when the sweep fixes none (default: $SLURM_CPUS_PER_TASK, else all cores)")
+        ->check(CLI::NonNegativeNumber);
+
+    sweep.status = cmd->add_subcommand("status", "each task's state, rounds, accuracy, Slurm job and log");
+    sweep.status->add_option("DIR", sweep.statusOptions.dir, "the sweep folder")->required();
+    sweep.status->add_flag("--json", sweep.statusOptions.json, "one JSON array, an object per task");
+    sweep.cancel = cmd->add_subcommand("cancel", "cancel the sweep's Slurm jobs (scancel) or stop its local runner");
+    sweep.cancel->add_option("DIR", sweep.cancelOptions.dir, "the sweep folder")->required();
+    sweep.merge = cmd->add_subcommand("merge", "merge the tasks' curves: DIR/curve.csv and DIR/summary.json, and the table");
+    sweep.merge->add_option("DIR", sweep.mergeOptions.dir, "the sweep folder")->required();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,41 +230,14 @@ int main(int argc, char** argv) {
     benchCmd->add_flag("--json", bench.json, "print one JSON line (the last line) with the figures");
 
     ActiveLearningOptions al;
-    alx::ActiveLearningJobRequest& alRequest = al.request;
     auto* alCmd = app.add_subcommand(
         "al", "pool-based active learning: strategies compared against labels (writes curve.csv and summary.json)");
-    alCmd->add_option("--strategy", al.strategies,
-                      "comma-separated: random, least_confidence, entropy, margin, bald, variation_ratios, coreset, "
-                      "kl_neighbours, entropy_coreset (the hybrid: most entropic, spread by k-center)")
-        ->required();
-    alCmd->add_option("--model", alRequest.loop.model, "model (gal has the dropout BALD and variation ratios need)")->capture_default_str();
-    alCmd->add_option("--dataset", alRequest.data.name, "mnist or fashion-mnist")->capture_default_str();
-    alCmd->add_option("--data-dir", alRequest.data.dataDir, "directory holding the four IDX files");
-    alCmd->add_flag("!--no-verify", alRequest.data.verifyChecksums, "skip the MD5 check of the dataset files");
-    alCmd->add_option("--train-images", alRequest.data.trainImages, "use only the first N training images as the pool (0 = all)")
-        ->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--test-images", alRequest.data.testImages, "measure on the first N test images only (0 = all)")
-        ->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--initial", alRequest.loop.initial, "initial labelled images, balanced over the classes")->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    alCmd->add_option("--acquire", alRequest.loop.acquire, "images labelled per round")->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--budget", alRequest.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    alCmd->add_option("--pool-subset", alRequest.loop.poolSubset, "candidates scored per round, at random from the pool (0 = all)")
-        ->capture_default_str()->check(CLI::NonNegativeNumber);
-    alCmd->add_option("--mc-samples", alRequest.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
-        ->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--max-steps", alRequest.loop.maxStepsPerRound, "training steps per round at most (50 epochs or this, whichever is fewer)")
-        ->capture_default_str()->check(CLI::PositiveNumber);
-    alCmd->add_option("--repeats", alRequest.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    alCmd->add_option("--seed", alRequest.seed, "seed")->capture_default_str();
-    alCmd->add_option("--device", alRequest.device, "auto, cpu or cuda")->capture_default_str()
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    alCmd->add_option("--threads", alRequest.threads, "CPU threads for LibTorch (default: all cores)")->check(CLI::NonNegativeNumber);
-    alCmd->add_flag("--resume", alRequest.resume, "continue the interrupted run in --out without repeating finished rounds");
-    alCmd->add_option("--out", alRequest.outDir, "output directory (default: a new folder in the runs folder; needed with --resume)");
-    alCmd->add_option("--runs-dir", al.runsDir, "the runs folder that lists the run (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)");
+    addActiveLearningOptions(alCmd, al, nullptr);
+    alCmd->add_flag("--resume", al.request.resume, "continue the interrupted run in --out without repeating finished rounds");
+    alCmd->add_option("--out", al.request.outDir, "output directory (default: a new folder in the runs folder; needed with --resume)");
+
+    SweepCommands sweep;
+    addSweepCommands(app, sweep);
 
     alx::MapJobRequest map;
     auto* mapCmd = app.add_subcommand("map", "a 2-D map (t-SNE or PCA) of a run's embeddings, kept in the run folder");
@@ -238,6 +326,13 @@ int main(int argc, char** argv) {
         if (*fetchCmd) return runFetch(fetch);
         if (*benchCmd) return runBench(bench);
         if (*alCmd) return runActiveLearning(al);
+        if (*sweep.create) return createSweep(sweep.createOptions);
+        if (*sweep.submit) return submitSweep(sweep.submitOptions, false);
+        if (*sweep.resubmit) return submitSweep(sweep.resubmitOptions, true);
+        if (*sweep.runTask) return runSweepTaskCommand(sweep.taskOptions);
+        if (*sweep.status) return printSweepStatus(sweep.statusOptions);
+        if (*sweep.cancel) return cancelSweep(sweep.cancelOptions);
+        if (*sweep.merge) return mergeSweep(sweep.mergeOptions);
         if (*mapCmd) return runMap(map);
         if (*auditCmd) return runAudit(audit);
         if (*compareCmd) return runCompare(compare);

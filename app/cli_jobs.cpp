@@ -47,7 +47,9 @@ std::string flagForField(const std::string& field) {
         {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"},
         {"run", "--run / --model"},     {"folds", "--folds"},             {"exclude", "--exclude"},
         {"relabel", "--relabel"},       {"runs", "RUN..."},               {"score", "--score"},
-        {"top", "--top"},               {"runs_dir", "--runs-dir"}};
+        {"top", "--top"},               {"runs_dir", "--runs-dir"},
+        {"pool_subset", "--pool-subset"}, {"max_steps", "--max-steps"},  {"threads", "--threads"},
+        {"jobs", "--jobs"},             {"task", "ID"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }

@@ -41,4 +41,33 @@ std::optional<double> medianFinalAccuracy(const std::vector<CurvePoint>& points,
     return median(finals);
 }
 
+Spread labelsToReachSpread(const std::vector<CurvePoint>& points, int repeats, double target) {
+    Spread spread;
+    if (repeats < 1) return spread;
+    std::vector<double> firsts(size_t(repeats), std::numeric_limits<double>::infinity());
+    for (const auto& p : points) {
+        if (p.repeat >= 0 && p.repeat < repeats && p.accuracy >= target) {
+            firsts[size_t(p.repeat)] = std::min(firsts[size_t(p.repeat)], double(p.labels));
+        }
+    }
+    const auto [least, most] = std::minmax_element(firsts.begin(), firsts.end());
+    if (std::isfinite(*least)) spread.least = *least;
+    if (std::isfinite(*most)) spread.most = *most;
+    return spread;
+}
+
+Spread finalAccuracySpread(const std::vector<CurvePoint>& points, int repeats) {
+    Spread spread;
+    for (int r = 0; r < repeats; ++r) {
+        const CurvePoint* last = nullptr;
+        for (const auto& p : points) {
+            if (p.repeat == r && (!last || p.labels > last->labels)) last = &p;
+        }
+        if (!last) continue;
+        if (!spread.least || last->accuracy < *spread.least) spread.least = last->accuracy;
+        if (!spread.most || last->accuracy > *spread.most) spread.most = last->accuracy;
+    }
+    return spread;
+}
+
 }  // namespace alx

@@ -32,6 +32,9 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
                                              const ActiveLearningJobCallbacks& callbacks) {
     const std::vector<std::string> strategies = checkedStrategies(request);
     if (request.repeats < 1) throw InputError("the number of repeats must be at least 1", "repeats");
+    if (request.onlyRepeat < -1 || request.onlyRepeat >= request.repeats) {
+        throw InputError("the repeat to run is not one of the " + std::to_string(request.repeats) + " repeats", "repeats");
+    }
     if (request.outDir.empty()) throw InputError("an active-learning run needs a folder to write to", "out_dir");
     if (request.personLabels && !callbacks.labeller) throw InputError("a person's labels need a labeller", "labeller");
     modelInfo(request.loop.model);
@@ -44,6 +47,7 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
     settings.repeats = request.repeats;
     settings.seed = request.seed;
     settings.personLabels = request.personLabels;
+    settings.onlyRepeat = request.onlyRepeat;
     settings.trainImages = request.data.trainImages;
     settings.testImages = request.data.testImages;
 
@@ -79,7 +83,9 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
     ActiveLearningJobResult result;
     for (const std::string& name : strategies) {
         const Strategy strategy = parseStrategy(name);
-        for (int repeat = 0; repeat < request.repeats; ++repeat) {
+        const int firstRepeat = request.onlyRepeat >= 0 ? request.onlyRepeat : 0;
+        const int endRepeat = request.onlyRepeat >= 0 ? request.onlyRepeat + 1 : request.repeats;
+        for (int repeat = firstRepeat; repeat < endRepeat; ++repeat) {
             const uint64_t seed = repeatSeed(request.seed, repeat);
             RepeatState state;
             if (const auto saved = folder.readState(name, repeat)) {
@@ -139,14 +145,14 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
                 folder.writeSummary(rows, strategies, settings);
                 result.outcome = JobOutcome::Cancelled;
                 result.curve = rows;
-                result.summary = summariseCurve(rows, strategies, request.repeats);
+                result.summary = summariseRun(rows, strategies, settings);
                 return result;
             }
         }
     }
     folder.writeSummary(rows, strategies, settings);
     result.curve = rows;
-    result.summary = summariseCurve(rows, strategies, request.repeats);
+    result.summary = summariseRun(rows, strategies, settings);
     return result;
 }
 

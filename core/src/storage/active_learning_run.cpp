@@ -14,6 +14,7 @@
 #include "alx/storage/run_writer.h"
 #include "alx/util/errors.h"
 #include "file_helpers.h"
+#include "active_learning_json.h"
 
 namespace fs = std::filesystem;
 
@@ -26,7 +27,9 @@ constexpr const char* kCurveHeader = "strategy,repeat,labels,test_accuracy,ece";
 // Written before the calibration error was recorded: still read and resumed.
 constexpr const char* kCurveHeaderWithoutEce = "strategy,repeat,labels,test_accuracy";
 
-nlohmann::json toJson(const ActiveLearningSettings& s) {
+}  // namespace
+
+nlohmann::json storage_detail::activeLearningSettingsJson(const ActiveLearningSettings& s) {
     const ActiveLearningConfig& c = s.loop;
     nlohmann::json j = {{"model", c.model},
                         {"dataset", s.dataset},
@@ -44,8 +47,13 @@ nlohmann::json toJson(const ActiveLearningSettings& s) {
     if (s.personLabels) j["labeller"] = "person";
     if (s.trainImages > 0) j["train_images"] = s.trainImages;
     if (s.testImages > 0) j["test_images"] = s.testImages;
+    if (s.onlyRepeat >= 0) j["only_repeat"] = s.onlyRepeat;
     return j;
 }
+
+namespace {
+
+nlohmann::json toJson(const ActiveLearningSettings& s) { return activeLearningSettingsJson(s); }
 
 ActiveLearningSettings fromJson(const nlohmann::json& j, const std::string& path) {
     ActiveLearningSettings s;
@@ -66,6 +74,7 @@ ActiveLearningSettings fromJson(const nlohmann::json& j, const std::string& path
         s.personLabels = j.value("labeller", std::string()) == "person";
         s.trainImages = optionalIntegerField(j, "train_images", path, 0, 0, kInt64Max);
         s.testImages = optionalIntegerField(j, "test_images", path, 0, 0, kInt64Max);
+        s.onlyRepeat = int(optionalIntegerField(j, "only_repeat", path, -1, 0, s.repeats - 1));
     } catch (const nlohmann::json::exception& e) {
         refuse(path, std::string("missing or wrong field: ") + e.what());
     }
@@ -157,20 +166,23 @@ std::vector<CurveRow> ActiveLearningRunFolder::readCurve() const {
     return rows;
 }
 
-void ActiveLearningRunFolder::writeCurve(const std::vector<CurveRow>& rows) const {
-    std::string text = std::string(kCurveHeader) + "\n";
+std::string curveHeader() { return kCurveHeader; }
+
+std::string curveLine(const CurveRow& r) {
     char line[160];
-    for (const auto& r : rows) {
-        std::snprintf(line, sizeof line, "%s,%d,%lld,%.4f,", r.strategy.c_str(), r.repeat,
-                      static_cast<long long>(r.labels), r.accuracy);
-        text += line;
-        if (r.ece) {
-            std::snprintf(line, sizeof line, "%.4f", *r.ece);
-            text += line;
-        }
-        std::snprintf(line, sizeof line, "\n");
+    std::snprintf(line, sizeof line, "%s,%d,%lld,%.4f,", r.strategy.c_str(), r.repeat, static_cast<long long>(r.labels),
+                  r.accuracy);
+    std::string text = line;
+    if (r.ece) {
+        std::snprintf(line, sizeof line, "%.4f", *r.ece);
         text += line;
     }
+    return text;
+}
+
+void ActiveLearningRunFolder::writeCurve(const std::vector<CurveRow>& rows) const {
+    std::string text = std::string(kCurveHeader) + "\n";
+    for (const auto& r : rows) text += curveLine(r) + "\n";
     writeFileAtomically(curvePath(), text);
 }
 
@@ -220,10 +232,25 @@ std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, c
         s.labelsTo90 = medianLabelsToReach(points, repeats, 0.90);
         s.labelsTo95 = medianLabelsToReach(points, repeats, 0.95);
         s.finalAccuracy = medianFinalAccuracy(points, repeats);
+        s.labelsTo90Spread = labelsToReachSpread(points, repeats, 0.90);
+        s.labelsTo95Spread = labelsToReachSpread(points, repeats, 0.95);
+        s.finalAccuracySpread = finalAccuracySpread(points, repeats);
         s.repeatsWithRounds = int(repeatsSeen.size());
         out.push_back(s);
     }
     return out;
+}
+
+std::vector<StrategySummary> summariseRun(const std::vector<CurveRow>& rows, const std::vector<std::string>& strategies,
+                                          const ActiveLearningSettings& settings) {
+    if (settings.onlyRepeat < 0) return summariseCurve(rows, strategies, settings.repeats);
+    std::vector<CurveRow> one;
+    for (CurveRow row : rows) {
+        if (row.repeat != settings.onlyRepeat) continue;
+        row.repeat = 0;
+        one.push_back(row);
+    }
+    return summariseCurve(one, strategies, 1);
 }
 
 void ActiveLearningRunFolder::writeSummary(const std::vector<CurveRow>& rows, const std::vector<std::string>& strategies,
@@ -232,16 +259,7 @@ void ActiveLearningRunFolder::writeSummary(const std::vector<CurveRow>& rows, co
     j["format"] = kRunFormat;
     j["kind"] = "active_learning";
     j["settings"] = toJson(settings);
-    auto orNull = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-    for (const StrategySummary& s : summariseCurve(rows, strategies, settings.repeats)) {
-        nlohmann::json entry;
-        entry["labels_to_90"] = orNull(s.labelsTo90);
-        entry["labels_to_95"] = orNull(s.labelsTo95);
-        entry["final_accuracy"] = orNull(s.finalAccuracy);
-        entry["repeats_with_rounds"] = s.repeatsWithRounds;
-        entry["description"] = s.description;
-        j["strategies"][s.strategy] = entry;
-    }
+    for (const StrategySummary& s : summariseRun(rows, strategies, settings)) j["strategies"][s.strategy] = strategySummaryJson(s);
     writeFileAtomically(summaryPath(), j.dump(2) + "\n");
 }
 
@@ -256,6 +274,9 @@ std::vector<CurveRow> ActiveLearningRunFolder::validate() const {
             refuse(curvePath(), "unknown strategy '" + row.strategy + "'");
         }
         if (row.repeat >= settings.repeats) refuse(curvePath(), "a row's repeat is beyond the run's " + std::to_string(settings.repeats));
+        if (settings.onlyRepeat >= 0 && row.repeat != settings.onlyRepeat) {
+            refuse(curvePath(), "a row's repeat is not the only one this run holds (" + std::to_string(settings.onlyRepeat) + ")");
+        }
         if (row.labels > settings.loop.budget) refuse(curvePath(), "a row has more labels than the budget");
         repeats.insert({row.strategy, row.repeat});
     }

@@ -21,4 +21,12 @@ std::optional<double> medianLabelsToReach(const std::vector<CurvePoint>& points,
 // The median over repeats of each repeat's last accuracy; empty without points.
 std::optional<double> medianFinalAccuracy(const std::vector<CurvePoint>& points, int repeats);
 
+// The spread behind those medians: the least and the most over the repeats.
+// For labels to a target, the most is empty when some repeat never reached it.
+struct Spread {
+    std::optional<double> least, most;
+};
+Spread labelsToReachSpread(const std::vector<CurvePoint>& points, int repeats, double target);
+Spread finalAccuracySpread(const std::vector<CurvePoint>& points, int repeats);
+
 }  // namespace alx

@@ -21,6 +21,7 @@ struct ActiveLearningJobRequest {
     ActiveLearningConfig loop;             // model, initial, acquire, budget, pool subset, MC samples, steps
     int repeats = 3;
     uint64_t seed = 0;                     // repeat r uses repeatSeed(seed, r)
+    int onlyRepeat = -1;                   // a sweep's task: run only this repeat of `repeats`; -1: all
     std::string device = "auto";
     int threads = 0;
     bool resume = false;    // continue the run in outDir (its settings must match)

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "alx/active_learning/config.h"
+#include "alx/active_learning/learning_curve.h"
 
 namespace alx {
 
@@ -23,6 +24,9 @@ struct ActiveLearningSettings {
     bool personLabels = false;  // a person labelled the acquired images (the app's labeller)
     int64_t trainImages = 0;    // the pool and test set cut to their first N images; 0 = all
     int64_t testImages = 0;
+    // A sweep's task runs one repeat of `repeats` (seeded as that repeat of
+    // the whole run); -1: all of them.
+    int onlyRepeat = -1;
 };
 
 struct CurveRow {
@@ -40,7 +44,8 @@ struct RepeatState {
 
 struct StrategySummary {
     std::string strategy, description;
-    std::optional<double> labelsTo90, labelsTo95, finalAccuracy;
+    std::optional<double> labelsTo90, labelsTo95, finalAccuracy;  // medians over the repeats
+    Spread labelsTo90Spread, labelsTo95Spread, finalAccuracySpread;
     int repeatsWithRounds = 0;
 };
 
@@ -78,8 +83,16 @@ private:
     std::string dir_;
 };
 
+// curve.csv's header and one row as it is written (no newline).
+std::string curveHeader();
+std::string curveLine(const CurveRow& row);
+
 // The summary of each strategy's curve, as summary.json and the app show it.
 std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, const std::vector<std::string>& strategies,
                                             int repeats);
+// The same for a run folder's rows: a sweep task's single repeat counts as
+// the one repeat it holds.
+std::vector<StrategySummary> summariseRun(const std::vector<CurveRow>& rows, const std::vector<std::string>& strategies,
+                                          const ActiveLearningSettings& settings);
 
 }  // namespace alx

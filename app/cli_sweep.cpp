@@ -1,0 +1,331 @@
+#include "cli_sweep.h"
+
+#include <csignal>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+#include <algorithm>
+#include <chrono>
+
+#include "alx/data/dataset_catalog.h"
+#include "alx/jobs/sweep_task_job.h"
+#include "alx/storage/runs_library.h"
+#include "alx/sweeps/local_backend.h"
+#include "alx/sweeps/slurm_backend.h"
+#include "alx/sweeps/sweep_progress.h"
+#include "alx/util/errors.h"
+#include "alx/util/process.h"
+#include "alx/util/timing.h"
+
+namespace alx::cli {
+namespace {
+
+bool stopRequested() { return interruptRequested.load(std::memory_order_relaxed); }
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    std::istringstream in(text);
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+std::vector<int64_t> numberList(const std::string& text, const std::string& field) {
+    std::vector<int64_t> out;
+    for (const std::string& item : splitList(text)) {
+        char* end = nullptr;
+        const long long v = std::strtoll(item.c_str(), &end, 10);
+        if (end == item.c_str() || *end != '\0') throw InputError("'" + item + "' is not a whole number", field);
+        out.push_back(v);
+    }
+    return out;
+}
+
+std::string percent(const std::optional<double>& v) {
+    if (!v) return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f%%", 100 * *v);
+    return text;
+}
+
+std::string labelsText(const std::optional<double>& v) {
+    if (!v) return "not reached";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f", *v);
+    return text;
+}
+
+std::string spreadText(const Spread& s, bool asPercent) {
+    const auto one = [&](const std::optional<double>& v) { return asPercent ? percent(v) : labelsText(v); };
+    if (!s.least) return "";
+    return " [" + one(s.least) + " - " + one(s.most) + "]";
+}
+
+// A column padded to `width`.
+std::string cell(const std::string& text, size_t width) {
+    return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+// The tasks `sweep resubmit` takes: neither done nor queued nor running.
+std::vector<int> unfinishedTasks(const SweepFolder& folder, const SweepPlan& plan) {
+    const auto queue = slurmQueue();
+    std::vector<int> ids;
+    for (const TaskStatus& s : sweepStatus(folder, plan, queue)) {
+        if (s.state != "done" && s.state != "running" && s.state != "pending") ids.push_back(s.task.id);
+    }
+    return ids;
+}
+
+}  // namespace
+
+int createSweep(SweepCreateOptions options) {
+    const ActiveLearningJobRequest& r = options.al.request;
+    SweepBase base;
+    base.dataDir = r.data.dataDir;
+    base.verifyChecksums = r.data.verifyChecksums;
+    base.trainImages = r.data.trainImages;
+    base.testImages = r.data.testImages;
+    base.loop = r.loop;
+    base.repeats = r.repeats;
+    base.seed = r.seed;
+    base.device = r.device;
+    base.threads = r.threads;
+    SweepAxes axes;
+    axes.strategies = splitList(options.al.strategies);
+    axes.datasets = splitList(options.datasets.empty() ? r.data.name : options.datasets);
+    axes.models = splitList(options.models);
+    axes.initials = numberList(options.initials, "initial");
+    axes.acquires = numberList(options.acquires, "acquire");
+    axes.poolSubsets = numberList(options.poolSubsets, "pool_subset");
+    axes.maxSteps = numberList(options.maxSteps, "max_steps");
+    const SweepPlan plan = planSweep(base, axes);
+    const SweepFolder folder(options.dir);
+    folder.createPlan(plan);
+    try {
+        RunsLibrary(options.al.runsDir.empty() ? defaultRunsDir() : options.al.runsDir).registerRun(options.dir);
+    } catch (const std::exception& e) {
+        std::cerr << "alx-cli: the sweep is not listed in the runs folder: " << e.what() << std::endl;
+    }
+    const auto varied = variedSettings(plan);
+    std::string variedText;
+    for (const auto& name : varied) variedText += (variedText.empty() ? "" : ", ") + name;
+    std::printf("Wrote %s: %zu tasks (%zu strategies x %d repeats%s%s)\n", folder.planPath().c_str(), plan.tasks.size(),
+                plan.axes.strategies.size(), plan.base.repeats, varied.empty() ? "" : ", varied: ", variedText.c_str());
+    std::printf("Submit it with: alx-cli sweep submit %s\n", options.dir.c_str());
+    return kOk;
+}
+
+int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
+    const SweepFolder folder(options.dir);
+    const SweepPlan plan = folder.readPlan();
+    std::vector<int> ids;
+    if (onlyUnfinished) {
+        ids = unfinishedTasks(folder, plan);
+        if (ids.empty()) {
+            std::printf("Nothing to resubmit: every task of %s is done, queued or running\n", options.dir.c_str());
+            return kOk;
+        }
+    } else {
+        if (!folder.readSubmissions().empty()) {
+            throw InputError(fileError(folder.submissionsPath(), "this sweep was already submitted; use sweep resubmit for the tasks not done"));
+        }
+        for (const SweepTask& t : plan.tasks) ids.push_back(t.id);
+    }
+    std::string backend = options.backend;
+    SlurmSubmitOptions slurm = options.slurm;
+    int jobs = options.jobs;
+    if (backend.empty() && onlyUnfinished) {  // as the sweep was last submitted
+        const auto submissions = folder.readSubmissions();
+        if (!submissions.empty()) {
+            backend = submissions.back().backend;
+            if (backend == "slurm") slurm = submissions.back().slurm;
+            if (backend == "local" && jobs == 0) jobs = submissions.back().localJobs;
+        }
+    }
+    if (backend.empty()) backend = slurmAvailable() ? "slurm" : "local";
+    const std::string cli = thisExecutable();
+    if (backend == "slurm") {
+        const Submission s = submitToSlurm(folder, plan, ids, slurm, cli);
+        std::printf("Submitted %zu tasks of %s as Slurm array job %s (--array=%s%s); logs in %s\n", ids.size(),
+                    options.dir.c_str(), s.jobId.c_str(), arrayRanges(ids).c_str(),
+                    slurm.maxParallel > 0 ? ("%" + std::to_string(slurm.maxParallel)).c_str() : "",
+                    folder.logsDir().c_str());
+        std::printf("Watch it with: alx-cli sweep status %s\n", options.dir.c_str());
+        return kOk;
+    }
+    if (jobs == 0) {
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        jobs = std::max(1, cores / std::max(1, plan.base.threads));
+    }
+    std::printf("Running %zu tasks of %s here, %d at a time (%d threads each); logs in %s\n", ids.size(),
+                options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), folder.logsDir().c_str());
+    std::fflush(stdout);
+    LocalSweepCallbacks callbacks;
+    callbacks.shouldStop = stopRequested;
+    callbacks.onTaskStart = [&](int task, int pid) {
+        const SweepTask& t = plan.tasks[size_t(task)];
+        std::printf("task %d (%s, repeat %d) started, process %d\n", task, t.strategy.c_str(), t.repeat + 1, pid);
+        std::fflush(stdout);
+    };
+    callbacks.onTaskEnd = [&](int task, int code) {
+        std::printf("task %d %s\n", task, code == 0 ? "done" : ("ended with exit code " + std::to_string(code)).c_str());
+        std::fflush(stdout);
+    };
+    const LocalSweepResult r = runSweepLocally(folder, plan, ids, jobs, cli, callbacks);
+    std::printf("%d tasks done, %d failed or stopped, %d not started\n", r.succeeded, r.failed, r.notStarted);
+    if (r.stopped) {
+        std::cerr << "alx-cli: stopped; finished rounds are kept (continue with: alx-cli sweep resubmit " << options.dir
+                  << ")" << std::endl;
+        return kInterrupted;
+    }
+    return r.failed == 0 ? kOk : kRunFailed;
+}
+
+int runSweepTaskCommand(const SweepTaskOptions& options) {
+    // Slurm sends SIGTERM before a time limit or a preemption: stop like Ctrl-C.
+    std::signal(SIGTERM, [](int) { interruptRequested.store(true); });
+    SweepTaskRequest request;
+    request.sweepDir = options.dir;
+    request.taskId = options.task;
+    request.threads = options.threads;
+    if (request.threads == 0) {
+        if (const char* cpus = std::getenv("SLURM_CPUS_PER_TASK")) request.threads = std::atoi(cpus);
+    }
+    request.slurmJob = slurmTaskFromEnvironment();
+    SweepTaskCallbacks callbacks;
+    callbacks.shouldStop = stopRequested;
+    callbacks.onStart = [&](const SweepTask& t, int threads, int kept) {
+        std::printf("task %d: %s, repeat %d, %s on %s, %d threads; %s\n", t.id, t.strategy.c_str(), t.repeat + 1,
+                    t.model.c_str(), t.dataset.c_str(), threads,
+                    kept > 0 ? ("resuming after " + std::to_string(kept) + " rounds kept").c_str() : "starting");
+        std::fflush(stdout);
+    };
+    callbacks.job.onRound = [&](const ActiveLearningRoundReport& r) {
+        std::printf("task %d round %d: %lld labels, test accuracy %.2f%% (%.1f s)\n", options.task, r.round.round,
+                    static_cast<long long>(r.round.labels), 100 * r.round.testAccuracy, r.round.seconds);
+        std::fflush(stdout);
+    };
+    const SweepTaskResult result = runSweepTask(request, callbacks);
+    if (result.outcome == SweepTaskOutcome::Preempted) {
+        std::printf("task %d: stopped with %d rounds kept; the round in progress was abandoned\n", options.task,
+                    result.roundsKept);
+        const char* requeue = std::getenv("ALX_SWEEP_REQUEUE");
+        if (requeue && std::string(requeue) == "1") std::printf("task %d: %s\n", options.task, requeueThisSlurmTask().c_str());
+        std::fflush(stdout);
+        return kInterrupted;
+    }
+    std::printf("task %d: done, %d rounds\n", options.task, result.roundsKept);
+    return kOk;
+}
+
+int printSweepStatus(const SweepDirOptions& options) {
+    const SweepFolder folder(options.dir);
+    const SweepPlan plan = folder.readPlan();
+    std::string why;
+    const auto queue = folder.readSubmissions().empty() ? std::nullopt : slurmQueue(&why);
+    const std::vector<TaskStatus> statuses = sweepStatus(folder, plan, queue);
+    const auto varied = variedSettings(plan);
+    if (options.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const TaskStatus& s : statuses) {
+            nlohmann::json j = {{"task", s.task.id},       {"strategy", s.task.strategy}, {"repeat", s.task.repeat},
+                                {"state", s.state},        {"reason", s.reason},          {"rounds", s.rounds},
+                                {"labels", s.labels},      {"slurm_job", s.slurmJob},     {"array_index", s.arrayIndex},
+                                {"log", s.log}};
+            j["last_accuracy"] = s.lastAccuracy ? nlohmann::json(*s.lastAccuracy) : nlohmann::json(nullptr);
+            for (const auto& name : varied) j[name] = settingValue(s.task, name);
+            out.push_back(j);
+        }
+        std::cout << out.dump(1) << std::endl;
+        return kOk;
+    }
+    std::string header = cell("task", 6) + cell("strategy", 18) + cell("repeat", 8);
+    for (const auto& name : varied) header += cell(name, 12);
+    header += cell("state", 11) + cell("rounds", 8) + cell("accuracy", 10) + cell("slurm job", 14) + "log";
+    std::cout << header << "\n";
+    std::map<std::string, int> counts;
+    for (const TaskStatus& s : statuses) {
+        std::string line = cell(std::to_string(s.task.id), 6) + cell(s.task.strategy, 18) + cell(std::to_string(s.task.repeat + 1), 8);
+        for (const auto& name : varied) line += cell(settingValue(s.task, name), 12);
+        line += cell(s.state, 11) + cell(std::to_string(s.rounds), 8) + cell(percent(s.lastAccuracy), 10) +
+                cell(s.slurmJob.empty() ? "-" : s.slurmJob + "_" + std::to_string(s.arrayIndex), 14) + s.log;
+        std::cout << line << "\n";
+        if (!s.reason.empty() && s.state != "missing") std::cout << "      " << s.state << ": " << s.reason << "\n";
+        counts[s.state] += 1;
+    }
+    std::cout << statuses.size() << " tasks:";
+    for (const char* state : {"done", "running", "pending", "preempted", "failed", "missing"}) {
+        if (counts[state]) std::cout << " " << counts[state] << " " << state;
+    }
+    std::cout << (queue || folder.readSubmissions().empty() ? "" : " (Slurm's queue unread: " + why + ")") << std::endl;
+    return kOk;
+}
+
+int cancelSweep(const SweepDirOptions& options) {
+    const SweepFolder folder(options.dir);
+    folder.readPlan();
+    std::vector<std::string> slurmJobs;
+    int localStopped = 0;
+    for (const Submission& s : folder.readSubmissions()) {
+        if (s.backend == "slurm") slurmJobs.push_back(s.jobId);
+        if (s.backend == "local" && s.host == hostName() && processAlive(std::atoi(s.jobId.c_str()))) {
+            ::kill(std::atoi(s.jobId.c_str()), SIGTERM);  // the runner passes it on; tasks keep their rounds
+            ++localStopped;
+        }
+    }
+    if (slurmJobs.empty() && localStopped == 0) {
+        std::printf("Nothing to cancel in %s\n", options.dir.c_str());
+        return kOk;
+    }
+    if (!slurmJobs.empty()) {
+        const std::string problem = cancelSlurmJobs(slurmJobs);
+        std::string list;
+        for (const auto& id : slurmJobs) list += (list.empty() ? "" : ", ") + id;
+        std::printf("Cancelled Slurm job%s %s%s\n", slurmJobs.size() > 1 ? "s" : "", list.c_str(),
+                    problem.empty() ? "" : (" (scancel: " + problem + ")").c_str());
+    }
+    if (localStopped) std::printf("Stopped the local runner; running tasks keep their finished rounds\n");
+    return kOk;
+}
+
+int mergeSweep(const SweepDirOptions& options) {
+    const auto start = std::chrono::steady_clock::now();
+    const SweepFolder folder(options.dir);
+    const SweepPlan plan = folder.readPlan();
+    const SweepMerge merge = collectSweep(folder, plan);
+    folder.writeMerge(plan, merge.groups, merge.unfinished);
+    for (const SweepGroup& g : merge.groups) {
+        if (!g.settings.empty()) {
+            std::string title;
+            for (const auto& [name, value] : g.settings) title += (title.empty() ? "" : ", ") + name + " " + value;
+            std::cout << "\n" << title << "\n";
+        }
+        std::cout << cell("strategy", 18) << cell("labels to 90%", 24) << cell("labels to 95%", 24)
+                  << cell("final accuracy", 28) << "repeats\n";
+        for (const StrategySummary& s : g.summary) {
+            std::cout << cell(s.strategy, 18) << cell(labelsText(s.labelsTo90) + spreadText(s.labelsTo90Spread, false), 24)
+                      << cell(labelsText(s.labelsTo95) + spreadText(s.labelsTo95Spread, false), 24)
+                      << cell(percent(s.finalAccuracy) + spreadText(s.finalAccuracySpread, true), 28)
+                      << s.repeatsWithRounds << "/" << plan.base.repeats << "\n";
+        }
+    }
+    std::cout << "Medians over repeats, [least - most] in brackets.\n";
+    for (const auto& [id, why] : merge.unreadable) std::cout << "task " << id << " cannot be read: " << why << "\n";
+    if (!merge.unfinished.empty()) {
+        std::cout << merge.unfinished.size() << " of " << plan.tasks.size()
+                  << " tasks are not finished; merged what is there. Missing: tasks " << arrayRanges(merge.unfinished)
+                  << "\n";
+    }
+    std::printf("Wrote %s and %s (%.0f ms)\n", folder.curvePath().c_str(), folder.summaryPath().c_str(),
+                1000 * secondsSince(start));
+    return kOk;
+}
+
+}  // namespace alx::cli

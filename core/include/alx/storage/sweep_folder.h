@@ -1,0 +1,112 @@
+#pragma once
+// The files of a sweep folder, read and written here only:
+//   sweep.json          the plan: shared settings, the values of each setting, every task
+//   submissions.json    each submission: backend, Slurm job id, the task ids, its options
+//   sweep.sbatch        the array job submitted to Slurm
+//   logs/task-ID.log    each task's output (appended to by every run of it)
+//   tasks/ID/           each task's own active-learning run folder (the `al` layout),
+//                       plus task.json (how its last run ended) and lock
+//   curve.csv, summary.json   the merge (alx-cli sweep merge)
+// Every file is written atomically; readers refuse a damaged file, naming it.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alx/storage/active_learning_run.h"
+#include "alx/sweeps/sweep_plan.h"
+
+namespace alx {
+
+// How a task's last run ended (or that it is under way), as the task itself wrote it.
+struct TaskRecord {
+    std::string state;    // "running", "done", "failed" or "preempted"
+    std::string message;  // why it failed or stopped
+    std::string host;
+    int pid = 0;
+    std::string slurmJob;  // "<array job>_<index>" when Slurm ran it
+    std::string started, updated;  // ISO 8601, UTC
+};
+
+struct SlurmSubmitOptions {
+    std::string partition, time, mem, gpus, account, qos;
+    int cpusPerTask = 0;   // 0: the sweep's --threads, or 1
+    int maxParallel = 0;   // 0: no limit
+    bool requeue = false;  // a preempted task requeues itself
+    std::vector<std::string> sbatchArgs;  // passed to sbatch as they are
+};
+
+struct Submission {
+    std::string backend;  // "slurm" or "local"
+    std::string jobId;    // Slurm's array job id; for local, the runner's process id
+    std::string host;     // where a local runner runs
+    std::vector<int> taskIds;
+    std::string submitted;  // ISO 8601, UTC
+    SlurmSubmitOptions slurm;
+    int localJobs = 0;
+};
+
+// One group of a merge: the tasks sharing a value of every varied setting.
+struct SweepGroup {
+    std::map<std::string, std::string> settings;  // varied setting -> value (empty when nothing but strategy varies)
+    std::vector<CurveRow> rows;                   // in task order: strategy, then repeat, then labels
+    std::vector<StrategySummary> summary;
+};
+
+class SweepFolder {
+public:
+    explicit SweepFolder(std::string dir);
+    const std::string& dir() const { return dir_; }
+    std::string planPath() const;
+    std::string submissionsPath() const;
+    std::string scriptPath() const;
+    std::string logsDir() const;
+    std::string logPath(int task) const;
+    std::string taskDir(int task) const;
+    std::string taskRecordPath(int task) const;
+    std::string lockPath(int task) const;
+    std::string curvePath() const;
+    std::string summaryPath() const;
+
+    bool holdsSweep() const;  // sweep.json exists
+    SweepPlan readPlan() const;
+    // Refuses (InputError) a folder that already holds a sweep or any other run.
+    void createPlan(const SweepPlan& plan) const;
+
+    std::vector<Submission> readSubmissions() const;  // empty when never submitted
+    void addSubmission(const Submission& submission) const;
+
+    std::optional<TaskRecord> readTaskRecord(int task) const;
+    void writeTaskRecord(int task, const TaskRecord& record) const;
+
+    // The merge: curve.csv (the `al` format, with a leading column per
+    // varied setting when any varies) and summary.json.
+    void writeMerge(const SweepPlan& plan, const std::vector<SweepGroup>& groups, const std::vector<int>& unfinished) const;
+
+private:
+    std::string dir_;
+};
+
+// Whether a process holds task `task`'s lock, and which (its pid; 0 when
+// another machine's). Asks without taking the lock.
+std::optional<int> taskLockHolder(const SweepFolder& folder, int task);
+
+// A task's lock, held while the object lives (and released by the kernel
+// when the process dies, however it dies). Throws RunError naming the holder
+// when another process holds it.
+class TaskLock {
+public:
+    TaskLock(const SweepFolder& folder, int task);
+    ~TaskLock();
+    TaskLock(const TaskLock&) = delete;
+    TaskLock& operator=(const TaskLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+std::string utcNowIso();
+
+}  // namespace alx
