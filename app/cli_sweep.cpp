@@ -75,7 +75,9 @@ std::string cell(const std::string& text, size_t width) {
 
 // The tasks `sweep resubmit` takes: neither done nor queued nor running.
 std::vector<int> unfinishedTasks(const SweepFolder& folder, const SweepPlan& plan) {
-    const auto queue = slurmQueue();
+    bool submittedToSlurm = false;
+    for (const Submission& s : folder.readSubmissions()) submittedToSlurm = submittedToSlurm || s.backend == "slurm";
+    const auto queue = submittedToSlurm ? slurmQueue() : std::nullopt;
     std::vector<int> ids;
     for (const TaskStatus& s : sweepStatus(folder, plan, queue)) {
         if (s.state != "done" && s.state != "running" && s.state != "pending") ids.push_back(s.task.id);
@@ -164,8 +166,9 @@ int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
         const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
         jobs = std::max(1, cores / std::max(1, plan.base.threads));
     }
-    std::printf("Running %zu tasks of %s here, %d at a time (%d threads each); logs in %s\n", ids.size(),
-                options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), folder.logsDir().c_str());
+    std::printf("Running %zu tasks of %s here, %d at a time (%d thread%s each); logs in %s\n", ids.size(),
+                options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), localThreadsPerTask(plan, jobs) == 1 ? "" : "s",
+                folder.logsDir().c_str());
     std::fflush(stdout);
     LocalSweepCallbacks callbacks;
     callbacks.shouldStop = stopRequested;
@@ -202,8 +205,8 @@ int runSweepTaskCommand(const SweepTaskOptions& options) {
     SweepTaskCallbacks callbacks;
     callbacks.shouldStop = stopRequested;
     callbacks.onStart = [&](const SweepTask& t, int threads, int kept) {
-        std::printf("task %d: %s, repeat %d, %s on %s, %d threads; %s\n", t.id, t.strategy.c_str(), t.repeat + 1,
-                    t.model.c_str(), t.dataset.c_str(), threads,
+        std::printf("task %d: %s, repeat %d, %s on %s, %d thread%s; %s\n", t.id, t.strategy.c_str(), t.repeat + 1,
+                    t.model.c_str(), t.dataset.c_str(), threads, threads == 1 ? "" : "s",
                     kept > 0 ? ("resuming after " + std::to_string(kept) + " rounds kept").c_str() : "starting");
         std::fflush(stdout);
     };
@@ -229,7 +232,9 @@ int printSweepStatus(const SweepDirOptions& options) {
     const SweepFolder folder(options.dir);
     const SweepPlan plan = folder.readPlan();
     std::string why;
-    const auto queue = folder.readSubmissions().empty() ? std::nullopt : slurmQueue(&why);
+    bool submittedToSlurm = false;
+    for (const Submission& s : folder.readSubmissions()) submittedToSlurm = submittedToSlurm || s.backend == "slurm";
+    const auto queue = submittedToSlurm ? slurmQueue(&why) : std::nullopt;
     const std::vector<TaskStatus> statuses = sweepStatus(folder, plan, queue);
     const auto varied = variedSettings(plan);
     if (options.json) {
@@ -264,7 +269,7 @@ int printSweepStatus(const SweepDirOptions& options) {
     for (const char* state : {"done", "running", "pending", "preempted", "failed", "missing"}) {
         if (counts[state]) std::cout << " " << counts[state] << " " << state;
     }
-    std::cout << (queue || folder.readSubmissions().empty() ? "" : " (Slurm's queue unread: " + why + ")") << std::endl;
+    std::cout << (queue || !submittedToSlurm ? "" : " (Slurm's queue unread: " + why + ")") << std::endl;
     return kOk;
 }
 

@@ -45,7 +45,8 @@ stop() {
   if pid_alive "$dir/slurmctld.pid"; then
     scancel --full --signal=KILL --user="$(id -un)" 2>/dev/null || true
     scancel --user="$(id -un)" 2>/dev/null || true
-    for _ in $(seq 50); do [[ -z "$(squeue --noheader 2>/dev/null)" ]] && break; sleep 0.2; done
+    # A job's slurmstepd ends with the job: wait for the queue to empty before the daemons go.
+    for _ in $(seq 100); do [[ -z "$(squeue --noheader 2>/dev/null)" ]] && break; sleep 0.2; done
   fi
   for d in slurmd slurmctld munged; do
     if pid_alive "$dir/$d.pid"; then
@@ -55,8 +56,6 @@ stop() {
     fi
     rm -f "$dir/$d.pid"
   done
-  # A job step's slurmstepd outlives slurmd; ours are those under this spool folder.
-  pkill -f "slurmstepd.*" -P 1 2>/dev/null || true
   echo "slurm-local: stopped ($dir)"
 }
 
@@ -76,6 +75,10 @@ start() {
   fi
   chown munge:munge "$dir/munge/munge.key"
   chmod 0400 "$dir/munge/munge.key"
+  if ! runuser -u munge -- test -x "$dir/munge"; then
+    echo "slurm-local: user munge cannot reach $dir (a parent folder is closed to others); choose a folder under /var/tmp" >&2
+    exit 1
+  fi
   runuser -u munge -- munged --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
     --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed"
   cp "$dir/munge/munged.pid" "$dir/munged.pid"

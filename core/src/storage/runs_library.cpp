@@ -16,6 +16,7 @@
 #include <set>
 
 #include "alx/storage/active_learning_run.h"
+#include "alx/storage/sweep_folder.h"
 #include "alx/storage/atomic_file.h"
 #include "alx/util/errors.h"
 #include "file_helpers.h"
@@ -37,7 +38,7 @@ constexpr int kIndexSchema = 1;
     std::string stamp;
     std::string path = dir + "/";
     const size_t base = path.size();
-    for (const char* name : {"summary.json", "curve.csv", "settings.json", kNoteName}) {
+    for (const char* name : {"summary.json", "curve.csv", "settings.json", kNoteName, "sweep.json", "submissions.json"}) {
         path.resize(base);
         path += name;
         struct stat info {};
@@ -160,6 +161,35 @@ std::optional<RunListing> readRunListing(const std::string& path) {
     const bool curve = fs::is_regular_file(dir / "curve.csv", ec), settings = fs::is_regular_file(dir / "settings.json", ec);
     const bool summary = fs::is_regular_file(dir / "summary.json", ec);
     try {
+        if (fs::is_regular_file(dir / "sweep.json", ec)) {
+            // A sweep: listed from its plan and its merge (`sweep status` reads every task).
+            r.kind = "sweep";
+            const SweepFolder folder(path);
+            const SweepPlan plan = folder.readPlan();
+            const auto join = [](const std::vector<std::string>& values) {
+                std::string out;
+                for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
+                return out;
+            };
+            r.model = join(plan.axes.models);
+            r.dataset = join(plan.axes.datasets);
+            r.budget = plan.base.loop.budget;
+            r.status = folder.readSubmissions().empty() ? "stopped" : "running";
+            if (summary) {
+                const nlohmann::json j = storage_detail::readJsonFile(folder.summaryPath());
+                if (j.value("unfinished_tasks", nlohmann::json::array()).empty()) r.status = "finished";
+                // The best strategy's median final accuracy.
+                for (const auto& group : j.value("groups", nlohmann::json::array())) {
+                    for (const auto& [name, entry] : group.value("strategies", nlohmann::json::object()).items()) {
+                        const auto acc = entry.value("final_accuracy", nlohmann::json());
+                        if (acc.is_number() && (!r.testAccuracy || acc.get<double>() > *r.testAccuracy)) {
+                            r.testAccuracy = acc.get<double>();
+                        }
+                    }
+                }
+            }
+            return r;
+        }
         if (curve && settings) {
             r.kind = "active_learning";
             // Read by the run store, strictly, as the app opens such a run.

@@ -21,7 +21,7 @@ std::string defaultRunsDir();
 
 struct RunListing {
     std::string path;
-    std::string kind;      // training, evaluation, active_learning
+    std::string kind;      // training, evaluation, active_learning, sweep
     std::string model, dataset, device;
     std::string status;    // finished, stopped, failed, running, damaged
     std::string started;   // the run's date and time as its folder or files say, ISO 8601

@@ -1,0 +1,371 @@
+// The sweep's plan, files, states and merge, on folders written here (no
+// dataset, no Slurm): what `alx-cli sweep status/merge` and the app read.
+#include <QtTest>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "alx/storage/sweep_folder.h"
+#include "alx/sweeps/slurm_backend.h"
+#include "alx/sweeps/sweep_plan.h"
+#include "alx/sweeps/sweep_progress.h"
+#include "alx/util/errors.h"
+
+namespace fs = std::filesystem;
+using namespace alx;
+
+namespace {
+
+std::string readText(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void writeText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+SweepPlan smallPlan(std::vector<int64_t> acquires = {10}) {
+    SweepBase base;
+    base.loop.budget = 40;
+    base.repeats = 2;
+    base.seed = 7;
+    SweepAxes axes;
+    axes.strategies = {"random", "entropy"};
+    axes.acquires = std::move(acquires);
+    return planSweep(base, axes);
+}
+
+// A task's folder as run-task leaves it after rounds up to `labels`.
+void writeTaskRun(const SweepFolder& folder, const SweepPlan& plan, const SweepTask& task, int64_t upTo,
+                  const std::string& state) {
+    ActiveLearningSettings settings;
+    settings.dataset = task.dataset;
+    settings.loop = taskLoop(plan, task);
+    settings.repeats = plan.base.repeats;
+    settings.seed = plan.base.seed;
+    settings.onlyRepeat = task.repeat;
+    const ActiveLearningRunFolder run(folder.taskDir(task.id));
+    fs::create_directories(run.dir());
+    run.writeSettings(settings);
+    std::vector<CurveRow> rows;
+    RepeatState labelled;
+    for (int64_t labels = task.initial; labels <= upTo; labels += task.acquire) {
+        rows.push_back({task.strategy, task.repeat, labels, 0.5 + 0.001 * double(labels) + 0.01 * task.id, 0.1});
+    }
+    for (int64_t i = 0; i < upTo; ++i) labelled.labelled.push_back(i);
+    run.writeState(task.strategy, task.repeat, labelled);
+    run.writeCurve(rows);
+    TaskRecord record;
+    record.state = state;
+    record.pid = 1;
+    folder.writeTaskRecord(task.id, record);
+}
+
+}  // namespace
+
+class TestSweep : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    std::string dir(const char* name) { return (fs::path(tmp_.path().toStdString()) / name).string(); }
+
+private slots:
+    void gridHasOneTaskPerStrategyRepeatAndVariedSetting() {
+        const SweepPlan plan = smallPlan({10, 20});
+        QCOMPARE(plan.tasks.size(), size_t(2 * 2 * 2));
+        QCOMPARE(variedSettings(plan), std::vector<std::string>{"acquire"});
+        // Combinations outermost, then strategy, then repeat; ids in order.
+        const SweepTask& t = plan.tasks[5];
+        QCOMPARE(t.id, 5);
+        QCOMPARE(t.acquire, int64_t(20));
+        QCOMPARE(t.strategy, std::string("random"));
+        QCOMPARE(t.repeat, 1);
+        QCOMPARE(plan.tasks[2].strategy, std::string("entropy"));
+        QCOMPARE(plan.tasks[2].acquire, int64_t(10));
+        QCOMPARE(taskLoop(plan, t).acquire, int64_t(20));
+        QCOMPARE(taskLoop(plan, t).budget, int64_t(40));
+        // A value given twice is one value, and aliases are canonical names.
+        SweepAxes axes;
+        axes.strategies = {"entropy", "entropy"};
+        axes.models = {"gal", "gal"};
+        const SweepPlan once = planSweep(SweepBase{}, axes);
+        QCOMPARE(once.tasks.size(), size_t(3));
+        QVERIFY(variedSettings(once).empty());
+    }
+
+    void badGridsAreRefusedNamingTheField() {
+        const auto fieldOf = [](SweepBase base, SweepAxes axes) -> std::string {
+            try {
+                planSweep(base, axes);
+            } catch (const InputError& e) {
+                return e.field();
+            }
+            return "accepted";
+        };
+        SweepAxes axes;
+        axes.strategies = {"random"};
+        SweepAxes unknown = axes;
+        unknown.strategies = {"random", "psychic"};
+        QCOMPARE(fieldOf({}, unknown), std::string("strategies"));
+        QCOMPARE(fieldOf({}, SweepAxes{}), std::string("strategies"));
+        SweepAxes noDropout = axes;
+        noDropout.strategies = {"bald"};
+        noDropout.models = {"gal", "lenet5"};
+        QCOMPARE(fieldOf({}, noDropout), std::string("model"));
+        SweepAxes badModel = axes;
+        badModel.models = {"vgg"};
+        QCOMPARE(fieldOf({}, badModel), std::string("model"));
+        SweepAxes badAcquire = axes;
+        badAcquire.acquires = {10, 0};
+        QCOMPARE(fieldOf({}, badAcquire), std::string("acquire"));
+        SweepBase small;
+        small.loop.budget = 10;
+        QCOMPARE(fieldOf(small, axes), std::string("budget"));
+        SweepAxes badDataset = axes;
+        badDataset.datasets = {"cifar"};
+        QVERIFY(fieldOf({}, badDataset) != "accepted");
+    }
+
+    void arrayRangesJoinRuns() {
+        QCOMPARE(arrayRanges({0, 1, 2, 3}), std::string("0-3"));
+        QCOMPARE(arrayRanges({9, 3, 7, 10, 11, 3}), std::string("3,7,9-11"));
+        QCOMPARE(arrayRanges({5}), std::string("5"));
+    }
+
+    void planRoundTripsAndDamageIsRefused() {
+        const SweepFolder folder(dir("plan"));
+        const SweepPlan plan = smallPlan({10, 20});
+        folder.createPlan(plan);
+        const SweepPlan back = folder.readPlan();
+        QCOMPARE(back.tasks.size(), plan.tasks.size());
+        QCOMPARE(back.tasks[7].strategy, plan.tasks[7].strategy);
+        QCOMPARE(back.tasks[7].acquire, plan.tasks[7].acquire);
+        QCOMPARE(back.base.seed, uint64_t(7));
+        QCOMPARE(variedSettings(back), variedSettings(plan));
+        // A folder that holds a sweep is not overwritten.
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.createPlan(plan));
+        std::string text = readText(folder.planPath());
+        const auto damage = [&](const std::string& from, const std::string& to) {
+            std::string changed = text;
+            const auto at = changed.find(from);
+            QVERIFY2(at != std::string::npos, from.c_str());
+            changed.replace(at, from.size(), to);
+            writeText(folder.planPath(), changed);
+            try {
+                folder.readPlan();
+                QFAIL(("accepted a sweep.json with " + to).c_str());
+            } catch (const InputError& e) {
+                QVERIFY2(std::string(e.what()).find("sweep.json") != std::string::npos, e.what());
+            }
+        };
+        damage("\"repeat\": 1", "\"repeat\": 9");
+        damage("\"id\": 3", "\"id\": 4");
+        damage("\"budget\": 40", "\"budget\": 1e300");
+        damage("\"kind\": \"sweep\"", "\"kind\": \"training\"");
+        writeText(folder.planPath(), text.substr(0, text.size() / 2));
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.readPlan());
+        QVERIFY_THROWS_EXCEPTION(InputError, SweepFolder(dir("nowhere")).readPlan());
+    }
+
+    void submissionsAndRecordsRoundTrip() {
+        const SweepFolder folder(dir("records"));
+        folder.createPlan(smallPlan());
+        Submission s;
+        s.backend = "slurm";
+        s.jobId = "42";
+        s.taskIds = {0, 2};
+        s.slurm.maxParallel = 2;
+        s.slurm.requeue = true;
+        s.slurm.sbatchArgs = {"--nice=10"};
+        folder.addSubmission(s);
+        s.jobId = "43";
+        folder.addSubmission(s);
+        const auto back = folder.readSubmissions();
+        QCOMPARE(back.size(), size_t(2));
+        QCOMPARE(back[1].jobId, std::string("43"));
+        QCOMPARE(back[0].taskIds, (std::vector<int>{0, 2}));
+        QVERIFY(back[0].slurm.requeue);
+        QCOMPARE(back[0].slurm.sbatchArgs, std::vector<std::string>{"--nice=10"});
+        writeText(folder.submissionsPath(), "[{\"backend\": \"pbs\"}]");
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.readSubmissions());
+        // A damaged file is refused, not appended to.
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.addSubmission(s));
+        QCOMPARE(readText(folder.submissionsPath()), std::string("[{\"backend\": \"pbs\"}]"));
+
+        TaskRecord r;
+        r.state = "preempted";
+        r.message = "stopped";
+        r.slurmJob = "42_1";
+        fs::create_directories(folder.taskDir(1));
+        folder.writeTaskRecord(1, r);
+        QCOMPARE(folder.readTaskRecord(1)->slurmJob, std::string("42_1"));
+        QVERIFY(!folder.readTaskRecord(0));
+        writeText(folder.taskRecordPath(1), "{\"state\": \"sleeping\"}");
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.readTaskRecord(1));
+    }
+
+    void aSecondRunOfATaskIsRefusedByItsLock() {
+        const SweepFolder folder(dir("lock"));
+        folder.createPlan(smallPlan());
+        QVERIFY(!taskLockHolder(folder, 0));
+        int ready[2], release[2];
+        QVERIFY(::pipe(ready) == 0 && ::pipe(release) == 0);
+        const pid_t child = ::fork();
+        if (child == 0) {  // another process holding task 0
+            TaskLock lock(folder, 0);
+            char c = 1;
+            (void)!::write(ready[1], &c, 1);
+            (void)!::read(release[0], &c, 1);
+            ::_exit(0);
+        }
+        char c = 0;
+        QCOMPARE(::read(ready[0], &c, 1), ssize_t(1));
+        QCOMPARE(taskLockHolder(folder, 0).value_or(-1), int(child));
+        try {
+            TaskLock second(folder, 0);
+            QFAIL("a second lock of a running task was granted");
+        } catch (const RunError& e) {
+            QVERIFY2(std::string(e.what()).find("already running") != std::string::npos, e.what());
+        }
+        TaskLock other(folder, 1);  // other tasks are not affected
+        (void)!::write(release[1], &c, 1);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        QVERIFY(!taskLockHolder(folder, 0));  // released when its holder ended
+        TaskLock after(folder, 0);
+    }
+
+    void statesComeFromTheFoldersAndTheQueue() {
+        const SweepFolder folder(dir("states"));
+        const SweepPlan plan = smallPlan();  // 4 tasks, budget 40
+        folder.createPlan(plan);
+        Submission s;
+        s.backend = "slurm";
+        s.jobId = "77";
+        s.taskIds = {0, 1, 2};
+        folder.addSubmission(s);
+        writeTaskRun(folder, plan, plan.tasks[0], 40, "done");
+        writeTaskRun(folder, plan, plan.tasks[1], 30, "preempted");
+        writeTaskRun(folder, plan, plan.tasks[2], 20, "running");  // no lock held, not in the queue: it died
+        const std::vector<QueueEntry> queue;
+        auto st = sweepStatus(folder, plan, queue);
+        QCOMPARE(st[0].state, std::string("done"));
+        QCOMPARE(st[0].rounds, 3);
+        QCOMPARE(st[0].labels, int64_t(40));
+        QCOMPARE(st[0].slurmJob, std::string("77"));
+        QCOMPARE(st[0].arrayIndex, 0);
+        QCOMPARE(st[1].state, std::string("preempted"));
+        QCOMPARE(st[2].state, std::string("failed"));
+        QVERIFY(st[2].reason.find("without recording why") != std::string::npos);
+        QCOMPARE(st[3].state, std::string("missing"));
+        QVERIFY(st[3].log.find("task-3.log") != std::string::npos);
+
+        // What squeue says wins for a task it still holds (a requeued one is pending).
+        const std::vector<QueueEntry> queued{{"77", 1, "PENDING"}, {"77", 2, "RUNNING"}, {"12", 3, "RUNNING"}};
+        st = sweepStatus(folder, plan, queued);
+        QCOMPARE(st[1].state, std::string("pending"));
+        QCOMPARE(st[2].state, std::string("running"));
+        QCOMPARE(st[3].state, std::string("missing"));  // another job's element 3 is not this sweep's
+        // Without a queue to ask, a submitted task may still be waiting.
+        st = sweepStatus(folder, plan, std::nullopt);
+        QCOMPARE(st[2].state, std::string("running"));
+
+        // A damaged folder: that task failed, with the file named; the others unaffected.
+        writeText(folder.taskDir(1) + "/curve.csv", "strategy,repeat,labels,test_accuracy,ece\nrandom,1,20,7.5,0.1\n");
+        st = sweepStatus(folder, plan, queue);
+        QCOMPARE(st[1].state, std::string("failed"));
+        QVERIFY2(st[1].reason.find("curve.csv") != std::string::npos, st[1].reason.c_str());
+        QCOMPARE(st[0].state, std::string("done"));
+        // A task folder holding another task's run is refused too.
+        fs::remove_all(folder.taskDir(3));
+        fs::copy(folder.taskDir(0), folder.taskDir(3), fs::copy_options::recursive);
+        st = sweepStatus(folder, plan, queue);
+        QCOMPARE(st[3].state, std::string("failed"));
+        QVERIFY2(st[3].reason.find("another") != std::string::npos, st[3].reason.c_str());
+    }
+
+    void mergeGroupsByVariedSettingsAndSaysWhatIsMissing() {
+        const SweepFolder folder(dir("merge"));
+        const SweepPlan plan = smallPlan({10, 20});  // 8 tasks: acquire 10 then 20
+        folder.createPlan(plan);
+        for (const SweepTask& t : plan.tasks) {
+            if (t.id != 6) writeTaskRun(folder, plan, t, 40, "done");
+        }
+        writeTaskRun(folder, plan, plan.tasks[6], 20, "preempted");
+        const SweepMerge merge = collectSweep(folder, plan);
+        QCOMPARE(merge.groups.size(), size_t(2));
+        QCOMPARE(merge.groups[1].settings.at("acquire"), std::string("20"));
+        QCOMPARE(merge.unfinished, std::vector<int>{6});
+        // acquire 10: 20, 30, 40 per task; acquire 20: 20, 40.
+        QCOMPARE(merge.groups[0].rows.size(), size_t(4 * 3));
+        QCOMPARE(merge.groups[1].rows.size(), size_t(3 * 2 + 1));
+        QCOMPARE(merge.groups[0].summary.size(), size_t(2));
+        QCOMPARE(merge.groups[0].summary[0].strategy, std::string("random"));
+        QCOMPARE(merge.groups[0].summary[0].repeatsWithRounds, 2);
+        // Task 1 (random, repeat 2) is 0.01 above task 0 at every round.
+        QCOMPARE(*merge.groups[0].summary[0].finalAccuracySpread.least, 0.54);
+        QCOMPARE(*merge.groups[0].summary[0].finalAccuracySpread.most, 0.55);
+        folder.writeMerge(plan, merge.groups, merge.unfinished);
+        const std::string curve = readText(folder.curvePath());
+        QVERIFY2(curve.rfind("acquire,strategy,repeat,labels,test_accuracy,ece\n10,random,0,20,0.5200,0.1000\n", 0) == 0,
+                 curve.c_str());
+        QVERIFY(curve.find("\n20,entropy,0,20,") != std::string::npos);
+        const std::string summary = readText(folder.summaryPath());
+        QVERIFY(summary.find("\"unfinished_tasks\": [\n    6\n  ]") != std::string::npos);
+        QVERIFY(summary.find("\"labels_to_90_spread\"") != std::string::npos);
+    }
+
+    void withoutVariedSettingsTheMergeIsAnAlCurve() {
+        const SweepFolder folder(dir("plain"));
+        const SweepPlan plan = smallPlan();
+        folder.createPlan(plan);
+        for (const SweepTask& t : plan.tasks) writeTaskRun(folder, plan, t, 40, "done");
+        const SweepMerge merge = collectSweep(folder, plan);
+        QVERIFY(merge.unfinished.empty());
+        folder.writeMerge(plan, merge.groups, merge.unfinished);
+        // The same rows through the `al` writer: byte for byte the same file.
+        const ActiveLearningRunFolder al(dir("plain-al"));
+        fs::create_directories(al.dir());
+        al.writeCurve(merge.groups[0].rows);
+        QCOMPARE(readText(folder.curvePath()), readText(al.curvePath()));
+        QVERIFY(readText(folder.summaryPath()).find("\"strategies\"") != std::string::npos);
+    }
+
+    void theBatchScriptRunsEachTaskUnderExec() {
+        const SweepFolder folder(dir("script"));
+        const SweepPlan plan = smallPlan();
+        folder.createPlan(plan);
+        SlurmSubmitOptions o;
+        o.maxParallel = 2;
+        o.time = "1:00:00";
+        o.requeue = true;
+        o.partition = "short";
+        o.sbatchArgs = {"--nice=5"};
+        const std::string script = sbatchScript(folder, plan, o, "/opt/alx/alx-cli");
+        const std::string abs = fs::absolute(folder.dir()).lexically_normal().string();
+        for (const std::string& line :
+             {std::string("#SBATCH --array=0-3%2\n"), "#SBATCH --output=" + abs + "/logs/task-%a.log\n",
+              std::string("#SBATCH --open-mode=append\n"), std::string("#SBATCH --signal=B:TERM@120\n"),
+              std::string("#SBATCH --requeue\n"), std::string("#SBATCH --partition=short\n"),
+              std::string("#SBATCH --nice=5\n"), std::string("#SBATCH --cpus-per-task=1\n"),
+              std::string("export ALX_SWEEP_REQUEUE=1\n"),
+              "exec /opt/alx/alx-cli sweep run-task " + abs + " \"$SLURM_ARRAY_TASK_ID\"\n"}) {
+            QVERIFY2(script.find(line) != std::string::npos, line.c_str());
+        }
+        o.requeue = false;
+        o.time.clear();
+        const std::string plain = sbatchScript(folder, plan, o, "/opt/alx/alx-cli");
+        QVERIFY(plain.find("--no-requeue") != std::string::npos);
+        QVERIFY(plain.find("--signal") == std::string::npos);
+        QVERIFY(plain.find("ALX_SWEEP_REQUEUE") == std::string::npos);
+        QVERIFY_THROWS_EXCEPTION(InputError, sbatchScript(SweepFolder(dir("with space")), plan, o, "/x/alx-cli"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSweep)
+#include "test_sweep.moc"
