@@ -5,6 +5,9 @@
 #
 #   scripts/install-deps.sh          everything (engine, CLI, GUI, tests)
 #   scripts/install-deps.sh --core   only what core/ and alx-cli need (no Qt)
+#   scripts/install-deps.sh --with-slurm   everything, plus Slurm and munge for
+#                                    sweeps on this machine (scripts/slurm-local.sh)
+#                                    and their tests (which run as root)
 set -euo pipefail
 
 core_packages=(
@@ -26,8 +29,15 @@ ui_packages=(
   xvfb xauth              # GUI under a virtual display
 )
 
+slurm_packages=(
+  slurm-wlm               # slurmctld, slurmd and the client commands (sbatch, squeue, scancel, scontrol)
+  munge                   # Slurm's authentication
+  bc                      # scripts/bench-sweep.sh's arithmetic
+)
+
 packages=("${core_packages[@]}")
 [[ "${1:-}" == "--core" ]] || packages+=("${ui_packages[@]}")
+[[ "${1:-}" == "--with-slurm" ]] && packages+=("${slurm_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,7 +9,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${ALX_BUILD_DIR:-$root/build}"
-"$root/scripts/install-deps.sh"
+# As root (CI), the sweep tests also run on a real one-node Slurm: install it.
+if [[ $(id -u) -eq 0 ]]; then "$root/scripts/install-deps.sh" --with-slurm; else "$root/scripts/install-deps.sh"; fi
 export ALX_TEST_MNIST_DIR="${ALX_TEST_MNIST_DIR:-$(cd "$root/.." && pwd)/shared/datasets/mnist}"
 "$root/scripts/build.sh"
 label=()
