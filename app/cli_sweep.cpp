@@ -262,7 +262,9 @@ int printSweepStatus(const SweepDirOptions& options) {
         line += cell(s.state, 11) + cell(std::to_string(s.rounds), 8) + cell(percent(s.lastAccuracy), 10) +
                 cell(s.slurmJob.empty() ? "-" : s.slurmJob + "_" + std::to_string(s.arrayIndex), 14) + s.log;
         std::cout << line << "\n";
-        if (!s.reason.empty() && s.state != "missing") std::cout << "      " << s.state << ": " << s.reason << "\n";
+        // Why a task failed or stopped; a pending one's reason only when it was requeued (--json has them all).
+        const bool worthALine = s.state == "failed" || s.state == "preempted" || s.reason.rfind("requeued", 0) == 0;
+        if (!s.reason.empty() && worthALine) std::cout << "      " << s.state << ": " << s.reason << "\n";
         counts[s.state] += 1;
     }
     std::cout << statuses.size() << " tasks:";

@@ -1,5 +1,6 @@
 #include "alx/storage/active_learning_run.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -202,9 +203,10 @@ std::optional<RepeatState> ActiveLearningRunFolder::readState(const std::string&
         refuse(path, "holds " + std::to_string(state.labels.size()) + " labels for " +
                          std::to_string(state.labelled.size()) + " images");
     }
-    std::set<int64_t> seen;
-    for (int64_t i : state.labelled) {
-        if (i < 0 || !seen.insert(i).second) refuse(path, "an image index is negative or repeated");
+    std::vector<int64_t> sorted = state.labelled;  // sorted, not a std::set: a sweep's status reads thousands of these
+    std::sort(sorted.begin(), sorted.end());
+    if ((!sorted.empty() && sorted.front() < 0) || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+        refuse(path, "an image index is negative or repeated");
     }
     return state;
 }
@@ -263,8 +265,9 @@ void ActiveLearningRunFolder::writeSummary(const std::vector<CurveRow>& rows, co
     writeFileAtomically(summaryPath(), j.dump(2) + "\n");
 }
 
-std::vector<CurveRow> ActiveLearningRunFolder::validate() const {
+std::vector<CurveRow> ActiveLearningRunFolder::validate(ActiveLearningSettings* read) const {
     const ActiveLearningSettings settings = readSettings();
+    if (read) *read = settings;
     std::vector<CurveRow> rows = readCurve();
     std::set<std::pair<std::string, int>> repeats;
     for (const CurveRow& row : rows) {

@@ -107,7 +107,7 @@ std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
     }
     ProcessResult r;
     try {
-        r = runProcess({"squeue", "--noheader", "--array", "--format=%F|%K|%T"});
+        r = runProcess({"squeue", "--noheader", "--array", "--format=%F|%K|%T|%r"});
     } catch (const std::exception& e) {
         if (why) *why = e.what();
         return std::nullopt;
@@ -120,14 +120,18 @@ std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
     std::istringstream lines(r.out);
     std::string line;
     while (std::getline(lines, line)) {
-        const auto a = line.find('|'), b = line.rfind('|');
-        if (a == std::string::npos || a == b) continue;
-        QueueEntry e;
-        e.jobId = line.substr(0, a);
-        const std::string index = line.substr(a + 1, b - a - 1);
+        std::vector<std::string> fields;
+        std::istringstream parts(line);
+        std::string field;
+        while (std::getline(parts, field, '|')) fields.push_back(field);
+        if (fields.size() < 3) continue;
+        const std::string& index = fields[1];
         if (index.empty() || !std::all_of(index.begin(), index.end(), ::isdigit)) continue;  // not an array element ("N/A")
+        QueueEntry e;
+        e.jobId = fields[0];
         e.index = std::atoi(index.c_str());
-        e.state = line.substr(b + 1);
+        e.state = fields[2];
+        if (fields.size() > 3) e.reason = fields[3];
         out.push_back(e);
     }
     return out;

@@ -21,8 +21,8 @@ TaskCurve readTaskCurve(const SweepFolder& folder, const SweepTask& task) {
     const ActiveLearningRunFolder run(folder.taskDir(task.id));
     if (!run.holdsRun()) return out;
     try {
-        out.rows = run.validate();
-        const ActiveLearningSettings settings = run.readSettings();
+        ActiveLearningSettings settings;
+        out.rows = run.validate(&settings);
         if (settings.onlyRepeat != task.repeat || settings.dataset != task.dataset || settings.loop.model != task.model) {
             throw InputError(fileError(run.settingsPath(), "holds another task's run"));
         }
@@ -64,9 +64,9 @@ std::vector<TaskStatus> sweepStatus(const SweepFolder& folder, const SweepPlan& 
     for (const Submission& s : submissions) {
         for (int id : s.taskIds) latest[id] = &s;
     }
-    std::map<std::pair<std::string, int>, std::string> queued;
+    std::map<std::pair<std::string, int>, const QueueEntry*> queued;
     if (queue) {
-        for (const QueueEntry& e : *queue) queued[{e.jobId, e.index}] = e.state;
+        for (const QueueEntry& e : *queue) queued[{e.jobId, e.index}] = &e;
     }
     const std::string host = hostName();
 
@@ -95,10 +95,13 @@ std::vector<TaskStatus> sweepStatus(const SweepFolder& folder, const SweepPlan& 
             recordError = e.what();
         }
 
-        std::string inQueue;
+        std::string inQueue, queueReason;
         if (submission && submission->backend == "slurm" && queue) {
             const auto it = queued.find({submission->jobId, task.id});
-            if (it != queued.end()) inQueue = queueState(it->second);
+            if (it != queued.end()) {
+                inQueue = queueState(it->second->state);
+                if (inQueue == "pending" && it->second->reason != "None") queueReason = it->second->reason;
+            }
         }
         const bool locked = taskLockHolder(folder, task.id).has_value();
         const bool localRunnerAlive = submission && submission->backend == "local" && submission->host == host &&
@@ -114,6 +117,8 @@ std::vector<TaskStatus> sweepStatus(const SweepFolder& folder, const SweepPlan& 
             st.state = "done";
         } else if (!inQueue.empty()) {
             st.state = inQueue;
+            st.reason = queueReason;
+            if (record && record->state == "preempted" && inQueue == "pending") st.reason = "requeued after: " + record->message + (queueReason.empty() ? "" : "; waiting: " + queueReason);
         } else if (locked) {
             st.state = "running";
         } else if (record && record->state == "failed") {

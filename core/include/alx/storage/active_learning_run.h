@@ -77,7 +77,8 @@ public:
 
     // Validates the whole folder (settings, curve, every state file and that
     // each state accounts for its curve rows) and returns the curve.
-    std::vector<CurveRow> validate() const;
+    // `settings`, when given, receives the folder's settings as read.
+    std::vector<CurveRow> validate(ActiveLearningSettings* settings = nullptr) const;
 
 private:
     std::string dir_;

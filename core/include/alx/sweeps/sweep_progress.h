@@ -15,12 +15,13 @@ struct QueueEntry {
     std::string jobId;  // the array job's id
     int index = -1;     // the array index (= the task id)
     std::string state;  // PENDING, RUNNING, COMPLETING, ...
+    std::string reason;  // why it waits, as squeue says (Priority, JobArrayTaskLimit, BeginTime for a requeued one)
 };
 
 struct TaskStatus {
     SweepTask task;
     std::string state;   // pending, running, done, failed, preempted or missing
-    std::string reason;  // for failed and preempted: why
+    std::string reason;  // failed, preempted: why; pending: Slurm's reason
     int rounds = 0;      // rounds in the task's curve
     int64_t labels = 0;  // labels at its last round
     std::optional<double> lastAccuracy;
