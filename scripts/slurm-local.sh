@@ -28,7 +28,8 @@ dir="$(cd "$dir" && pwd)"
 conf="$dir/slurm.conf"
 export SLURM_CONF="$conf"
 ctld_port="${ALX_SLURM_PORT:-16817}"
-node="$(hostname -s)"
+node="$(uname -n)"
+node="${node%%.*}"
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
