@@ -14,9 +14,9 @@
 
 #include "alx/data/dataset_catalog.h"
 #include "alx/jobs/sweep_task_job.h"
-#include "alx/storage/runs_library.h"
 #include "alx/sweeps/local_backend.h"
 #include "alx/sweeps/slurm_backend.h"
+#include "alx/sweeps/sweep_setup.h"
 #include "alx/sweeps/sweep_progress.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
@@ -73,18 +73,6 @@ std::string cell(const std::string& text, size_t width) {
     return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
-// The tasks `sweep resubmit` takes: neither done nor queued nor running.
-std::vector<int> unfinishedTasks(const SweepFolder& folder, const SweepPlan& plan) {
-    bool submittedToSlurm = false;
-    for (const Submission& s : folder.readSubmissions()) submittedToSlurm = submittedToSlurm || s.backend == "slurm";
-    const auto queue = submittedToSlurm ? slurmQueue() : std::nullopt;
-    std::vector<int> ids;
-    for (const TaskStatus& s : sweepStatus(folder, plan, queue)) {
-        if (s.state != "done" && s.state != "running" && s.state != "pending") ids.push_back(s.task.id);
-    }
-    return ids;
-}
-
 }  // namespace
 
 int createSweep(SweepCreateOptions options) {
@@ -107,14 +95,10 @@ int createSweep(SweepCreateOptions options) {
     axes.acquires = numberList(options.acquires, "acquire");
     axes.poolSubsets = numberList(options.poolSubsets, "pool_subset");
     axes.maxSteps = numberList(options.maxSteps, "max_steps");
-    const SweepPlan plan = planSweep(base, axes);
+    std::string listingProblem;
+    const SweepPlan plan = createSweep(options.dir, base, axes, options.al.runsDir, &listingProblem);
     const SweepFolder folder(options.dir);
-    folder.createPlan(plan);
-    try {
-        RunsLibrary(options.al.runsDir.empty() ? defaultRunsDir() : options.al.runsDir).registerRun(options.dir);
-    } catch (const std::exception& e) {
-        std::cerr << "alx-cli: the sweep is not listed in the runs folder: " << e.what() << std::endl;
-    }
+    if (!listingProblem.empty()) std::cerr << "alx-cli: the sweep is not listed in the runs folder: " << listingProblem << std::endl;
     const auto varied = variedSettings(plan);
     std::string variedText;
     for (const auto& name : varied) variedText += (variedText.empty() ? "" : ", ") + name;
@@ -129,7 +113,7 @@ int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
     const SweepPlan plan = folder.readPlan();
     std::vector<int> ids;
     if (onlyUnfinished) {
-        ids = unfinishedTasks(folder, plan);
+        ids = tasksToResubmit(folder, plan);
         if (ids.empty()) {
             std::printf("Nothing to resubmit: every task of %s is done, queued or running\n", options.dir.c_str());
             return kOk;
@@ -151,7 +135,7 @@ int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
             if (backend == "local" && jobs == 0) jobs = submissions.back().localJobs;
         }
     }
-    if (backend.empty()) backend = slurmAvailable() ? "slurm" : "local";
+    if (backend.empty()) backend = defaultBackend();
     const std::string cli = thisExecutable();
     if (backend == "slurm") {
         const Submission s = submitToSlurm(folder, plan, ids, slurm, cli);
@@ -162,10 +146,7 @@ int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
         std::printf("Watch it with: alx-cli sweep status %s\n", options.dir.c_str());
         return kOk;
     }
-    if (jobs == 0) {
-        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-        jobs = std::max(1, cores / std::max(1, plan.base.threads));
-    }
+    if (jobs == 0) jobs = defaultLocalJobs(plan);
     std::printf("Running %zu tasks of %s here, %d at a time (%d thread%s each); logs in %s\n", ids.size(),
                 options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), localThreadsPerTask(plan, jobs) == 1 ? "" : "s",
                 folder.logsDir().c_str());

@@ -1,0 +1,42 @@
+#include "alx/sweeps/sweep_setup.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "alx/storage/runs_library.h"
+#include "alx/sweeps/slurm_backend.h"
+#include "alx/sweeps/sweep_progress.h"
+
+namespace alx {
+
+SweepPlan createSweep(const std::string& dir, const SweepBase& base, const SweepAxes& axes, const std::string& runsDir,
+                      std::string* listingProblem) {
+    const SweepPlan plan = planSweep(base, axes);
+    SweepFolder(dir).createPlan(plan);
+    try {
+        RunsLibrary(runsDir.empty() ? defaultRunsDir() : runsDir).registerRun(dir);
+    } catch (const std::exception& e) {
+        if (listingProblem) *listingProblem = e.what();
+    }
+    return plan;
+}
+
+std::vector<int> tasksToResubmit(const SweepFolder& folder, const SweepPlan& plan) {
+    bool submittedToSlurm = false;
+    for (const Submission& s : folder.readSubmissions()) submittedToSlurm = submittedToSlurm || s.backend == "slurm";
+    const auto queue = submittedToSlurm ? slurmQueue() : std::nullopt;
+    std::vector<int> ids;
+    for (const TaskStatus& s : sweepStatus(folder, plan, queue)) {
+        if (s.state != "done" && s.state != "running" && s.state != "pending") ids.push_back(s.task.id);
+    }
+    return ids;
+}
+
+std::string defaultBackend() { return slurmAvailable() ? "slurm" : "local"; }
+
+int defaultLocalJobs(const SweepPlan& plan) {
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, cores / std::max(1, plan.base.threads));
+}
+
+}  // namespace alx
