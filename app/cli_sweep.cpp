@@ -102,8 +102,11 @@ int createSweep(SweepCreateOptions options) {
     const auto varied = variedSettings(plan);
     std::string variedText;
     for (const auto& name : varied) variedText += (variedText.empty() ? "" : ", ") + name;
-    std::printf("Wrote %s: %zu tasks (%zu strategies x %d repeats%s%s)\n", folder.planPath().c_str(), plan.tasks.size(),
-                plan.axes.strategies.size(), plan.base.repeats, varied.empty() ? "" : ", varied: ", variedText.c_str());
+    const auto count = [](size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+    std::printf("Wrote %s: %s (%s x %s%s%s)\n", folder.planPath().c_str(), count(plan.tasks.size(), "task", "tasks").c_str(),
+                count(plan.axes.strategies.size(), "strategy", "strategies").c_str(),
+                count(size_t(plan.base.repeats), "repeat", "repeats").c_str(), varied.empty() ? "" : ", varied: ",
+                variedText.c_str());
     std::printf("Submit it with: alx-cli sweep submit %s\n", options.dir.c_str());
     return kOk;
 }
@@ -139,16 +142,17 @@ int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
     const std::string cli = thisExecutable();
     if (backend == "slurm") {
         const Submission s = submitToSlurm(folder, plan, ids, slurm, cli);
-        std::printf("Submitted %zu tasks of %s as Slurm array job %s (--array=%s%s); logs in %s\n", ids.size(),
-                    options.dir.c_str(), s.jobId.c_str(), arrayRanges(ids).c_str(),
+        std::printf("Submitted %zu task%s of %s as Slurm array job %s (--array=%s%s); logs in %s\n", ids.size(),
+                    ids.size() == 1 ? "" : "s", options.dir.c_str(), s.jobId.c_str(), arrayRanges(ids).c_str(),
                     slurm.maxParallel > 0 ? ("%" + std::to_string(slurm.maxParallel)).c_str() : "",
                     folder.logsDir().c_str());
         std::printf("Watch it with: alx-cli sweep status %s\n", options.dir.c_str());
         return kOk;
     }
     if (jobs == 0) jobs = defaultLocalJobs(plan);
-    std::printf("Running %zu tasks of %s here, %d at a time (%d thread%s each); logs in %s\n", ids.size(),
-                options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), localThreadsPerTask(plan, jobs) == 1 ? "" : "s",
+    jobs = std::min(jobs, int(ids.size()));
+    std::printf("Running %zu task%s of %s here, %d at a time (%d thread%s each); logs in %s\n", ids.size(),
+                ids.size() == 1 ? "" : "s", options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), localThreadsPerTask(plan, jobs) == 1 ? "" : "s",
                 folder.logsDir().c_str());
     std::fflush(stdout);
     LocalSweepCallbacks callbacks;
@@ -197,6 +201,7 @@ int runSweepTaskCommand(const SweepTaskOptions& options) {
         std::fflush(stdout);
     };
     const SweepTaskResult result = runSweepTask(request, callbacks);
+    if (!result.mergeProblem.empty()) std::printf("task %d: the sweep's merge is not up to date: %s\n", options.task, result.mergeProblem.c_str());
     if (result.outcome == SweepTaskOutcome::Preempted) {
         std::printf("task %d: stopped with %d rounds kept; the round in progress was abandoned\n", options.task,
                     result.roundsKept);
@@ -287,8 +292,7 @@ int mergeSweep(const SweepDirOptions& options) {
     const auto start = std::chrono::steady_clock::now();
     const SweepFolder folder(options.dir);
     const SweepPlan plan = folder.readPlan();
-    const SweepMerge merge = collectSweep(folder, plan);
-    folder.writeMerge(plan, merge.groups, merge.unfinished);
+    const SweepMerge merge = mergeSweep(folder, plan);
     for (const SweepGroup& g : merge.groups) {
         if (!g.settings.empty()) {
             std::string title;

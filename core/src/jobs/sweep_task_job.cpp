@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "alx/sweeps/sweep_setup.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
 
@@ -79,6 +80,13 @@ SweepTaskResult runSweepTask(const SweepTaskRequest& request, const SweepTaskCal
     }
     record.updated = utcNowIso();
     folder.writeTaskRecord(task.id, record);
+    // The sweep's merge follows its tasks, so that the runs list and a
+    // glance at DIR/summary.json are current; a problem here is not the task's.
+    try {
+        mergeSweep(folder, plan);
+    } catch (const std::exception& e) {
+        result.mergeProblem = e.what();
+    }
     return result;
 }
 

@@ -101,7 +101,7 @@ std::string startedOf(const std::string& dir) {
         return s;
     }
     std::error_code ec;
-    for (const char* file : {"summary.json", "settings.json"}) {
+    for (const char* file : {"summary.json", "settings.json", "sweep.json"}) {
         const auto t = fs::last_write_time(fs::path(dir) / file, ec);
         if (ec) continue;
         const auto system = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
@@ -179,8 +179,10 @@ std::optional<RunListing> readRunListing(const std::string& path) {
                 const nlohmann::json j = storage_detail::readJsonFile(folder.summaryPath());
                 if (j.value("unfinished_tasks", nlohmann::json::array()).empty()) r.status = "finished";
                 // The best strategy's median final accuracy.
-                for (const auto& group : j.value("groups", nlohmann::json::array())) {
-                    for (const auto& [name, entry] : group.value("strategies", nlohmann::json::object()).items()) {
+                const nlohmann::json groups = j.value("groups", nlohmann::json::array());
+                for (const auto& group : groups) {
+                    const nlohmann::json strategies = group.value("strategies", nlohmann::json::object());
+                    for (const auto& [name, entry] : strategies.items()) {
                         const auto acc = entry.value("final_accuracy", nlohmann::json());
                         if (acc.is_number() && (!r.testAccuracy || acc.get<double>() > *r.testAccuracy)) {
                             r.testAccuracy = acc.get<double>();

@@ -367,4 +367,24 @@ TaskLock::~TaskLock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
+MergeLock::MergeLock(const SweepFolder& folder) {
+    const std::string path = pathIn(folder.dir(), "merge.lock");
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw RunError(fileError(path, std::string("cannot open the merge's lock: ") + std::strerror(errno)));
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    while (::fcntl(fd_, F_SETLKW, &lock) != 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        ::close(fd_);
+        fd_ = -1;
+        throw RunError(fileError(path, std::string("cannot lock: ") + std::strerror(error)));
+    }
+}
+
+MergeLock::~MergeLock() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
 }  // namespace alx

@@ -32,6 +32,13 @@ std::vector<int> tasksToResubmit(const SweepFolder& folder, const SweepPlan& pla
     return ids;
 }
 
+SweepMerge mergeSweep(const SweepFolder& folder, const SweepPlan& plan) {
+    const MergeLock lock(folder);
+    const SweepMerge merge = collectSweep(folder, plan);
+    folder.writeMerge(plan, merge.groups, merge.unfinished);
+    return merge;
+}
+
 std::string defaultBackend() { return slurmAvailable() ? "slurm" : "local"; }
 
 int defaultLocalJobs(const SweepPlan& plan) {

@@ -31,6 +31,7 @@ struct SweepTaskCallbacks {
 struct SweepTaskResult {
     SweepTaskOutcome outcome = SweepTaskOutcome::Done;
     int roundsKept = 0;  // rounds in the task's curve
+    std::string mergeProblem;  // why the sweep's merge could not be brought up to date, if it could not
 };
 
 // Throws InputError for a task id the sweep does not have, RunError when

@@ -107,6 +107,18 @@ private:
     int fd_ = -1;
 };
 
+// The merge's lock (DIR/merge.lock), waited for: merges happen one at a time.
+class MergeLock {
+public:
+    explicit MergeLock(const SweepFolder& folder);
+    ~MergeLock();
+    MergeLock(const MergeLock&) = delete;
+    MergeLock& operator=(const MergeLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 std::string utcNowIso();
 
 }  // namespace alx

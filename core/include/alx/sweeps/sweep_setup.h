@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "alx/storage/sweep_folder.h"
+#include "alx/sweeps/sweep_progress.h"
 
 namespace alx {
 
@@ -18,6 +19,12 @@ SweepPlan createSweep(const std::string& dir, const SweepBase& base, const Sweep
 // The tasks a resubmission takes: neither done, nor queued, nor running
 // (Slurm's queue is asked when the sweep went to Slurm).
 std::vector<int> tasksToResubmit(const SweepFolder& folder, const SweepPlan& plan);
+
+// Collects every task's curve and writes the merge (curve.csv,
+// summary.json), under a lock in the sweep folder so that two tasks ending
+// at once cannot leave the older of their two merges behind. `alx-cli sweep
+// merge` calls it, and so does each task when it ends.
+SweepMerge mergeSweep(const SweepFolder& folder, const SweepPlan& plan);
 
 // "slurm" when sbatch is on PATH, else "local".
 std::string defaultBackend();
