@@ -151,7 +151,7 @@ void RunsPage::showRuns() {
         fixed(kModel, new QTableWidgetItem(q(r.model)));
         fixed(kDataset, new QTableWidgetItem(q(r.dataset)));
         auto* size = new QTableWidgetItem;
-        size->setData(Qt::DisplayRole, r.kind == "active_learning" ? qlonglong(r.budget) : qlonglong(r.epochs));
+        size->setData(Qt::DisplayRole, r.kind == "active_learning" || r.kind == "sweep" ? qlonglong(r.budget) : qlonglong(r.epochs));
         fixed(kSize, size);
         auto* accuracy = new QTableWidgetItem;
         if (r.testAccuracy) accuracy->setData(Qt::DisplayRole, std::round(10000 * *r.testAccuracy) / 100);
