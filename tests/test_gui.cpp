@@ -2,11 +2,13 @@
 // click Train on a small MNIST subset, wait, and check what every view
 // shows; Stop mid-run; close the window mid-run or while the dataset loads;
 // save, reopen and export; active learning, labelled by the person, and
-// run folders handed between the app and alx-cli in both directions.
+// run folders handed between the app and alx-cli in both directions; a
+// sweep made by alx-cli followed in its window, and one made by the app.
 // Every test builds the window and the runs it needs: none relies on
 // another's.
 #include "alx/scoring/scores.h"
 #include "alx/storage/runs_library.h"
+#include "alx/storage/sweep_folder.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -14,6 +16,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -26,6 +29,7 @@
 #include <qcustomplot.h>
 
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <numeric>
@@ -48,6 +52,8 @@
 #include "loss_plot.h"
 #include "main_window.h"
 #include "score_histograms.h"
+#include "sweep_dialog.h"
+#include "sweep_view.h"
 #include "test_support.h"
 #include "training_panel.h"
 #include "uncertain_grid.h"
@@ -109,6 +115,48 @@ class TestGui : public QObject {
         QFile file(dir + "/state/" + strategy + "-0.json");
         if (!file.open(QIODevice::ReadOnly)) return {};
         return QJsonDocument::fromJson(file.readAll()).object().value("labels").toArray();
+    }
+
+    // A finished sweep of four tiny tasks (random and bald, 2 repeats, 20 to
+    // 40 labels), made once by alx-cli as a person would (sweep create, then
+    // sweep submit --backend local) and copied into `dir` for each test, so
+    // that none sees another's changes. Returns what went wrong, if anything.
+    QString sweepTemplate_;
+    QString finishedSweep(const QString& name, QString& dir) {
+        if (sweepTemplate_.isEmpty()) {
+            const QString made = tmp_.path() + "/sweep-template";
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("ALX_RUNS_DIR", tmp_.path() + "/sweep-runs");  // create lists the sweep there
+            const QList<QStringList> commands = {
+                {"sweep", "create", made, "--strategy", "random,bald", "--repeats", "2", "--budget", "40", "--max-steps", "20",
+                 "--mc-samples", "3", "--pool-subset", "200", "--train-images", "3000", "--test-images", "1000", "--threads", "1",
+                 "--data-dir", mnist_},
+                {"sweep", "submit", made, "--backend", "local", "--jobs", "2"}};
+            for (const QStringList& args : commands) {
+                QProcess cli;
+                cli.setProcessEnvironment(env);
+                cli.start(alx::test::cliPath(), args);
+                if (!cli.waitForFinished(600000)) return "alx-cli " + args.join(' ') + ": did not finish";
+                if (cli.exitStatus() != QProcess::NormalExit || cli.exitCode() != 0) {
+                    return "alx-cli " + args.join(' ') + ": " + cli.readAllStandardOutput() + cli.readAllStandardError();
+                }
+            }
+            sweepTemplate_ = made;
+        }
+        dir = tmp_.path() + "/" + name;
+        std::error_code ec;
+        std::filesystem::copy(sweepTemplate_.toStdString(), dir.toStdString(), std::filesystem::copy_options::recursive, ec);
+        return ec ? QString::fromStdString("cannot copy the sweep: " + ec.message()) : QString();
+    }
+
+    static QString taskState(SweepView* view, int task) {
+        QTableWidgetItem* item = view->taskTable()->item(task, view->column(SweepView::kState));
+        return item ? item->text() : QString();
+    }
+
+    static QString taskReason(SweepView* view, int task) {
+        QTableWidgetItem* item = view->taskTable()->item(task, view->column(SweepView::kReason));
+        return item ? item->text() : QString();
     }
 
 private slots:
@@ -845,6 +893,175 @@ private slots:
         QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0,
                  (cli.readAllStandardOutput() + cli.readAllStandardError()).constData());
         QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{20, 1}, {30, 1}, {40, 1}}));
+    }
+
+    // A sweep folder opens through File > Open: every task's state, a band
+    // and a median line per strategy, the labels-to-target table; then a
+    // task damaged under the open window shows as failed with its reason,
+    // the others as they were.
+    void sweepOpensWithCurvesTableAndStates() {
+        QString dir;
+        const QString problem = finishedSweep("sweep-open", dir);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        auto w = makeWindow(1, 1000, 300);
+        QSignalSpy opened(w.get(), &MainWindow::sweepOpened);
+        w->openRunFrom(dir);
+        QCOMPARE(opened.count(), 1);
+        QVERIFY(!w->isBusy());
+        QPointer<SweepView> view = w->sweepView();
+        QVERIFY(view);
+        QVERIFY(view->isWindow() && view->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(view->taskTable()->rowCount(), 4, 30000);
+        for (int task = 0; task < 4; ++task) {
+            QCOMPARE(taskState(view, task), QString("done"));
+            QCOMPARE(view->taskTable()->item(task, view->column(SweepView::kRounds))->text(), QString("3"));  // 20, 30, 40 labels
+            QCOMPARE(view->taskTable()->item(task, view->column(SweepView::kLabels))->text(), QString("40"));
+            QVERIFY(view->taskTable()->item(task, view->column(SweepView::kAccuracy))->text().endsWith("%"));
+        }
+        QCOMPARE(view->taskTable()->item(2, SweepView::kStrategy)->text(), QString("bald"));
+        QCOMPARE(view->taskTable()->item(3, SweepView::kRepeat)->text(), QString("2"));
+        QVERIFY(!view->groupSelector()->isVisibleTo(view));  // nothing but the strategy varies
+
+        // Per strategy: the band's lower edge, its filled upper edge and the median line.
+        LearningCurvePlot* plot = view->curvePlot();
+        QTRY_COMPARE(plot->plot()->graphCount(), 6);
+        int bands = 0;
+        for (int g = 0; g < plot->plot()->graphCount(); ++g) bands += plot->plot()->graph(g)->channelFillGraph() != nullptr;
+        QCOMPARE(bands, 2);
+        QCOMPARE(plot->curves().size(), size_t(2));
+        for (const char* strategy : {"random", "bald"}) {
+            QCOMPARE(plot->curves().at(strategy).size(), size_t(2));
+            QCOMPARE(plot->pointCount(strategy), 6);
+        }
+        QTableWidget* summary = view->summaryTable();
+        QCOMPARE(summary->rowCount(), 2);
+        QCOMPARE(summary->item(0, 0)->text(), QString("random"));  // in the sweep's order
+        QCOMPARE(summary->item(1, 0)->text(), QString("bald"));
+        for (int row = 0; row < 2; ++row) {
+            QVERIFY2(summary->item(row, 3)->text().contains(QRegularExpression("^\\d+\\.\\d\\d % \\[")), qPrintable(summary->item(row, 3)->text()));
+            QCOMPARE(summary->item(row, 4)->text(), QString("2 of 2 (2 done)"));
+        }
+
+        // Task 1 (random, repeat 2) damaged in place while the window is open.
+        {
+            QFile curve(dir + "/tasks/1/curve.csv");
+            QVERIFY(curve.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            curve.write("strategy,repeat,labels\nrandom,1,not-a-number\n");
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(view, 1), QString("failed"), 10000);
+        QVERIFY2(taskReason(view, 1).contains("curve.csv"), qPrintable(taskReason(view, 1)));
+        for (int task : {0, 2, 3}) QCOMPARE(taskState(view, task), QString("done"));
+        QTRY_COMPARE(plot->curves().at("random").size(), size_t(1));
+        QCOMPARE(plot->curves().at("bald").size(), size_t(2));
+        QCOMPARE(summary->item(0, 4)->text(), QString("1 of 2 (1 done)"));
+
+        // Closed, it stops following the folder and is gone.
+        const QStringList watched = view->watchedPaths();
+        QVERIFY(watched.contains(dir + "/tasks") && watched.contains(dir + "/tasks/3"));
+        view->close();
+        QTRY_VERIFY(view.isNull());
+        QVERIFY(w->sweepView() == nullptr);
+    }
+
+    // The window follows the folder without being reopened: a task folder
+    // that appears is read and watched from then on, a task record rewritten
+    // as tasks write it (a temporary file renamed over it) is read again, and
+    // a burst of changes is read at most once a second.
+    void sweepViewFollowsTheFolder() {
+        QString dir;
+        const QString problem = finishedSweep("sweep-follow", dir);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        const QString aside = tmp_.path() + "/sweep-follow-task-3";
+        QVERIFY(QDir().rename(dir + "/tasks/3", aside));
+        auto w = makeWindow(1, 1000, 300);
+        w->openRunFrom(dir);
+        QPointer<SweepView> view = w->sweepView();
+        QVERIFY(view);
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(view, 3), QString("missing"), 30000);
+        QVERIFY(!view->watchedPaths().contains(dir + "/tasks/3"));
+        QCOMPARE(view->curvePlot()->curves().count("bald") ? view->curvePlot()->curves().at("bald").size() : size_t(0), size_t(1));
+
+        QVERIFY(QDir().rename(aside, dir + "/tasks/3"));
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(view, 3), QString("done"), 10000);
+        QTRY_VERIFY(view->watchedPaths().contains(dir + "/tasks/3"));
+        QTRY_COMPARE(view->curvePlot()->curves().at("bald").size(), size_t(2));
+
+        {
+            QFile record(dir + "/tasks/3/task.json.part");
+            QVERIFY(record.open(QIODevice::WriteOnly));
+            record.write("{\"state\": ");
+        }
+        QVERIFY(std::rename(qPrintable(dir + "/tasks/3/task.json.part"), qPrintable(dir + "/tasks/3/task.json")) == 0);
+        QTRY_COMPARE_WITH_TIMEOUT(taskState(view, 3), QString("failed"), 10000);
+        QVERIFY2(taskReason(view, 3).contains("task.json"), qPrintable(taskReason(view, 3)));
+
+        QTest::qWait(1200);  // the last read's second is over
+        const int reads = view->readCount();
+        QElapsedTimer burst;
+        burst.start();
+        for (int i = 0; i < 30; ++i) {
+            QFile touch(dir + "/tasks/0/burst-" + QString::number(i));
+            QVERIFY(touch.open(QIODevice::WriteOnly));
+            QTest::qWait(20);
+        }
+        QTest::qWait(1500);
+        const int more = view->readCount() - reads;
+        const int allowed = int(burst.elapsed() / 1000) + 1;
+        QVERIFY2(more >= 1 && more <= allowed, qPrintable(QString("%1 reads in %2 ms").arg(more).arg(burst.elapsed())));
+    }
+
+    // Run as a sweep: refused, saying why, without alx-cli; with it, the
+    // page's settings become a sweep folder whose tasks run detached (local
+    // backend), and its window shows them finishing.
+    void runAsASweepWritesSubmitsAndShowsIt() {
+        auto w = makeWindow(1, 3000, 1000);
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setStrategies({"random"});
+        page->setBudget(20, 10, 30, 200, 2, 20);
+        {
+            SweepDialog local(tmp_.path() + "/x", page->request(), false);
+            QCOMPARE(local.backendBox()->count(), 1);
+            QVERIFY(!local.partitionField()->isEnabled());
+            SweepDialog slurm(tmp_.path() + "/x", page->request(), true);
+            QCOMPARE(slurm.backendBox()->currentData().toString(), QString("slurm"));
+            QVERIFY(slurm.partitionField()->isEnabled());
+            QCOMPARE(slurm.launch().dir, tmp_.path() + "/x");
+        }
+        SweepLaunch launch;
+        launch.dir = tmp_.path() + "/app-sweep";
+        launch.parallel = 2;
+        launch.threads = 1;
+        launch.cli = tmp_.path() + "/no-alx-cli-here";
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        w->runSweep(launch);
+        QVERIFY(failed.count() == 1 || failed.wait(30000));
+        QVERIFY2(failed.first().first().toString().contains("alx-cli"), qPrintable(failed.first().first().toString()));
+        QVERIFY(!QFile::exists(launch.dir + "/sweep.json"));
+
+        launch.cli = alx::test::cliPath();
+        QSignalSpy opened(w.get(), &MainWindow::sweepOpened);
+        w->runSweep(launch);
+        QVERIFY(opened.count() == 1 || opened.wait(60000));
+        QCOMPARE(failed.count(), 1);
+        QPointer<SweepView> view = w->sweepView();
+        QVERIFY(view);
+        QCOMPARE(view->dir(), launch.dir);
+        const alx::SweepFolder folder(launch.dir.toStdString());
+        const alx::SweepPlan plan = folder.readPlan();
+        QCOMPARE(plan.tasks.size(), size_t(2));
+        QCOMPARE(plan.base.loop.budget, int64_t(30));
+        QCOMPARE(plan.base.trainImages, int64_t(3000));
+        QCOMPARE(plan.base.threads, 1);
+        QCOMPARE(plan.axes.models, std::vector<std::string>{"gal"});  // the page's model, not the panel's
+        const auto submissions = folder.readSubmissions();
+        QCOMPARE(submissions.size(), size_t(1));
+        QCOMPARE(submissions[0].backend, std::string("local"));
+        QCOMPARE(submissions[0].localJobs, 2);
+        // Followed live: both tasks done without reopening.
+        QTRY_VERIFY_WITH_TIMEOUT(view && view->taskTable()->rowCount() == 2 && taskState(view, 0) == "done" &&
+                                     taskState(view, 1) == "done",
+                                 300000);
+        QTRY_COMPARE(view->curvePlot()->pointCount("random"), 4);
     }
 };
 

@@ -81,6 +81,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     outer->addWidget(right, 1);
 
     connect(run_, &QPushButton::clicked, this, [this] { Q_EMIT runRequested(request()); });
+    connect(sweep_, &QPushButton::clicked, this, &ActiveLearningPage::sweepRequested);
     connect(resume_, &QPushButton::clicked, this, [this] {
         if (resumable_) Q_EMIT runRequested(*resumable_);
     });
@@ -145,6 +146,10 @@ QWidget* ActiveLearningPage::buildControls() {
     buttons->addWidget(stop_);
     buttons->addWidget(resume_);
     form->addRow(buttons);
+    sweep_ = new QPushButton(tr("Run as a sweep…"), controls);
+    sweep_->setToolTip(tr("Each strategy and repeat as a task of its own, run by alx-cli on a Slurm cluster or as "
+                          "processes here; it goes on when ALX closes"));
+    form->addRow(sweep_);
     column->addStretch();
     return controls;
 }

@@ -61,9 +61,12 @@ public:
     QCustomPlot* plot() const;
     LearningCurvePlot* curvePlot() const { return curves_; }
     QPushButton* resumeButton() const { return resume_; }
+    QPushButton* sweepButton() const { return sweep_; }
 
 Q_SIGNALS:
     void runRequested(const alx::ui::AlRequest& request);
+    // Run as a sweep: request()'s settings, a task per strategy and repeat, run by alx-cli.
+    void sweepRequested();
     void stopRequested();
     void labelsGiven(const std::vector<int64_t>& labels);
 
@@ -77,7 +80,7 @@ private:
     QComboBox* model_;
     QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
     QCheckBox* human_;
-    QPushButton *run_, *stop_, *resume_;
+    QPushButton *run_, *stop_, *resume_, *sweep_;
     LearningCurvePlot* curves_;
     QTableWidget* table_;
     QLabel* lastRoundTitle_;

@@ -4,6 +4,7 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace alx::ui {
@@ -18,6 +19,8 @@ QColor colourFor(int i) {
 
 }  // namespace
 
+QColor LearningCurvePlot::seriesColour(int index) { return colourFor(index); }
+
 LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -26,6 +29,7 @@ LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
     plot_->yAxis->setLabel(tr("test accuracy"));
     plot_->yAxis->setRange(0, 1);
     plot_->legend->setVisible(false);  // shown once there are curves
+    plot_->legend->setBrush(QColor(255, 255, 255, 210));  // curves behind it still show
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     setMinimumHeight(260);
 
@@ -45,6 +49,42 @@ void LearningCurvePlot::clear() {
     replotNow();
 }
 
+void LearningCurvePlot::setCurves(Curves curves) {
+    curves_ = std::move(curves);
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setMedianLine(bool median) {
+    median_ = median;
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setSeriesOrder(std::vector<std::string> names) {
+    order_ = std::move(names);
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setTargets(const std::vector<double>& accuracies) {
+    for (double target : accuracies) {
+        auto* line = new QCPItemStraightLine(plot_);
+        line->point1->setCoords(0, target);
+        line->point2->setCoords(1, target);
+        line->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+        auto* label = new QCPItemText(plot_);
+        label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(0.005, target);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        label->setText(QString::number(100 * target, 'g', 3) + " %");
+        label->setColor(QColor(100, 100, 100));
+    }
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setFitToData(bool fit) {
+    fitToData_ = fit;
+    scheduleReplot();
+}
+
 int LearningCurvePlot::pointCount(const std::string& strategy) const {
     const auto it = curves_.find(strategy);
     if (it == curves_.end()) return 0;
@@ -61,10 +101,20 @@ void LearningCurvePlot::scheduleReplot() {
 
 void LearningCurvePlot::replotNow() {
     plot_->clearGraphs();
-    int index = 0;
-    double maxLabels = 1;
-    for (const auto& [strategy, repeats] : curves_) {
-        // Mean over the repeats that reached each label count, with the min-max band.
+    double maxLabels = 1, minLabels = 1e300, lowest = 1;
+    // Listed names first, in their order and with their own colour index.
+    std::vector<std::pair<int, const std::string*>> series;
+    for (size_t i = 0; i < order_.size(); ++i) {
+        if (curves_.count(order_[i])) series.push_back({int(i), &curves_.find(order_[i])->first});
+    }
+    int unlisted = int(order_.size());
+    for (const auto& entry : curves_) {
+        if (std::find(order_.begin(), order_.end(), entry.first) == order_.end()) series.push_back({unlisted++, &entry.first});
+    }
+    for (const auto& [colourIndex, name] : series) {
+        const std::string& strategy = *name;
+        const auto& repeats = curves_.at(strategy);
+        // Mean (or median) over the repeats that reached each label count, with the min-max band.
         std::map<int64_t, std::vector<double>> byLabels;
         for (const auto& [repeat, curve] : repeats) {
             for (const auto& [labels, accuracy] : curve) byLabels[labels].push_back(accuracy);
@@ -72,14 +122,19 @@ void LearningCurvePlot::replotNow() {
         QVector<double> x, mean, low, high;
         for (const auto& [labels, values] : byLabels) {
             x << double(labels);
+            std::vector<double> sorted = values;
+            std::sort(sorted.begin(), sorted.end());
+            const size_t n = sorted.size();
             double sum = 0;
-            for (double v : values) sum += v;
-            mean << sum / double(values.size());
-            low << *std::min_element(values.begin(), values.end());
-            high << *std::max_element(values.begin(), values.end());
+            for (double v : sorted) sum += v;
+            mean << (median_ ? (n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2) : sum / double(n));
+            low << sorted.front();
+            lowest = std::min(lowest, sorted.front());
+            high << sorted.back();
             maxLabels = std::max(maxLabels, double(labels));
+            minLabels = std::min(minLabels, double(labels));
         }
-        const QColor colour = colourFor(index++);
+        const QColor colour = colourFor(colourIndex);
         QCPGraph* lower = plot_->addGraph();
         lower->setData(x, low, true);
         lower->setPen(Qt::NoPen);
@@ -99,8 +154,12 @@ void LearningCurvePlot::replotNow() {
         line->setName(QString::fromStdString(strategy));
     }
     plot_->legend->setVisible(!curves_.empty());
-    plot_->xAxis->setRange(0, maxLabels * 1.02);
-    plot_->yAxis->setRange(0, 1);
+    // Fitted: labels from the first round's, accuracy from the 5 % step below
+    // the lowest point, so that the curves' differences near the top show.
+    const bool fit = fitToData_ && minLabels <= maxLabels;
+    const double pad = fit ? std::max(1.0, 0.02 * (maxLabels - minLabels)) : 0.02 * maxLabels;
+    plot_->xAxis->setRange(fit ? minLabels - pad : 0, maxLabels + pad);
+    plot_->yAxis->setRange(fit ? std::max(0.0, std::floor(lowest * 20 - 0.2) / 20) : 0.0, 1.0);
     plot_->replot(QCustomPlot::rpQueuedReplot);
     ++replots_;
     Q_EMIT redrawn();

@@ -1,14 +1,16 @@
 #pragma once
 // Learning curves, test accuracy against labelled images: per strategy the
-// mean over its repeats as a line, inside the band from the lowest to the
+// mean (or median) over its repeats as a line, inside the band from the lowest to the
 // highest repeat. Rounds arrive one by one; the plot redraws at most every
 // 150 ms (a redraw costs milliseconds, and a sweep reports many rounds).
+#include <QColor>
 #include <QTimer>
 #include <QWidget>
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 class QCustomPlot;
 
@@ -21,11 +23,26 @@ public:
     using Curves = std::map<std::string, std::map<int, std::map<int64_t, double>>>;
 
     explicit LearningCurvePlot(QWidget* parent = nullptr);
+    // The colour of the curve in place `index` of the series order.
+    static QColor seriesColour(int index);
 
     // One round's point. A point already there (same strategy, repeat and
     // labels) is replaced: a resumed run reports its earlier rounds again.
     void addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy);
     void clear();
+    // Every curve at once (a sweep's merge, re-read as its tasks run).
+    void setCurves(Curves curves);
+    // The line through the median of the repeats rather than their mean:
+    // a sweep's table reports medians, and its line should agree with it.
+    void setMedianLine(bool median);
+    // Names given here keep their colour and legend place whether or not
+    // they have points yet, so that a curve appearing mid-sweep does not
+    // recolour the others; names not listed follow, by name.
+    void setSeriesOrder(std::vector<std::string> names);
+    // Dashed lines at these accuracies (the targets a table beside reports),
+    // and both axes fitted to the points rather than starting at 0.
+    void setTargets(const std::vector<double>& accuracies);
+    void setFitToData(bool fit);
 
     const Curves& curves() const { return curves_; }
     int pointCount(const std::string& strategy) const;
@@ -43,6 +60,8 @@ private:
     QCustomPlot* plot_;
     QTimer replotTimer_;
     Curves curves_;
+    std::vector<std::string> order_;
+    bool median_ = false, fitToData_ = false;
     int replots_ = 0;
 };
 

@@ -93,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     connectWorker();
     connectActiveLearning();
     connectRuns();
+    connectSweeps();
     loadSettings();
     setBusy(false);
 }
@@ -323,12 +324,14 @@ void MainWindow::saveRunAs(const QString& chosen) {
 }
 
 void MainWindow::openRunFrom(const QString& chosen) {
-    if (busy_ || !worker_) return;
+    if (!worker_) return;
     const QString dir =
         chosen.isEmpty()
-            ? QFileDialog::getExistingDirectory(this, tr("Open a run folder (Save run, alx-cli train or alx-cli al)"))
+            ? QFileDialog::getExistingDirectory(this, tr("Open a run folder (Save run, alx-cli train, al or sweep)"))
             : chosen;
-    if (dir.isEmpty()) return;
+    // A sweep opens in a window of its own, so it may open while a job runs.
+    if (dir.isEmpty() || openSweep(dir)) return;
+    if (busy_) return statusBar()->showMessage(tr("A job is running; open the run once it has ended."), 10000);
     setBusy(true, tr("Opening %1…").arg(dir));
     Q_EMIT openRequested(dir, panel_->dataDirectory());
 }

@@ -32,6 +32,8 @@ class SuspectLabelsPage;
 class RunsPage;
 class ComparisonView;
 class LearningCurvePlot;
+class SweepView;
+struct SweepLaunch;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -72,6 +74,12 @@ public:
     // The folder the last active-learning run started, resumed or opened here writes to.
     QString activeLearningRunDir() const { return alRunDir_; }
     bool isBusy() const { return busy_; }
+    // The sweep window opened last (File > Open on a sweep folder, or Run as a sweep); null once closed.
+    SweepView* sweepView() const;
+    // Run as a sweep without the dialog: writes the sweep the Active learning
+    // page and the Train panel describe into launch.dir, submits it and shows
+    // it; a refusal goes to the status bar (and a message box) and runFailed.
+    void runSweep(const SweepLaunch& launch);
 
 Q_SIGNALS:
     // Re-emitted for tests and automation.
@@ -81,6 +89,7 @@ Q_SIGNALS:
     void runSaved(const QString& dir);
     void activeLearningFinished();
     void activeLearningRunOpened(const QString& dir);
+    void sweepOpened(const QString& dir);
     // Queued to the worker.
     void trainRequested(const alx::ui::TrainRequest& request);
     void downloadRequested(const QString& dataset);
@@ -116,6 +125,13 @@ private:
     void connectWorker();
     void connectActiveLearning();
     void connectRuns();
+    void connectSweeps();
+    // Shows the sweep in DIR in a window of its own; false when DIR holds none.
+    bool openSweep(const QString& dir);
+    // Run as a sweep: the dialog, then runSweep.
+    void askForSweep();
+    // The page's settings with the panel's data, as a new run would have them.
+    AlRequest sweepRequest() const;
     bool compareLearningCurves(const QStringList& paths);
     void startDownload(const QString& dataset);
     // Stops the running job, ends the worker's thread and waits for it.
@@ -143,6 +159,7 @@ private:
     ComparisonView* comparisonView_;
     QDialog* comparisonWindow_;
     QPointer<LearningCurvePlot> lastCurveComparison_;
+    QPointer<SweepView> lastSweepView_;
     ActiveLearningPage* alPage_;
     MapPage* mapPage_;
     QLabel* deviceStatus_;
