@@ -511,14 +511,32 @@ private slots:
             QVERIFY2(al.exitCode() == 0, qPrintable(printed + al.readAllStandardError()));
             alRuns << QFileInfo(printed.section("Wrote ", -1).section(" and ", 0, 0).trimmed()).path();
         }
-        QTRY_VERIFY_WITH_TIMEOUT(listed(alRuns[0]) && listed(alRuns[1]), 15000);
-        page->selectPaths(alRuns);
+        // And a sweep beside them: its curves as they stand, a band per strategy.
+        const QString sweep = QDir(MainWindow::runsFolder()).filePath("compared-sweep");
+        for (const QStringList& args :
+             {QStringList{"sweep", "create", sweep, "--strategy", "random,entropy", "--repeats", "2", "--budget", "30",
+                          "--max-steps", "20", "--train-images", "2000", "--test-images", "500", "--threads", "1",
+                          "--data-dir", mnist_, "--runs-dir", MainWindow::runsFolder()},
+              QStringList{"sweep", "submit", sweep, "--backend", "local", "--jobs", "2"}}) {
+            QProcess step;
+            step.start(alx::test::cliPath(), args);
+            QVERIFY(step.waitForFinished(300000));
+            QVERIFY2(step.exitCode() == 0, qPrintable(step.readAllStandardOutput() + step.readAllStandardError()));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(listed(alRuns[0]) && listed(alRuns[1]) && listed(sweep), 15000);
+        page->selectPaths(alRuns + QStringList{sweep});
         QSignalSpy curvesShown(window.get(), &MainWindow::comparisonShown);
         QTest::mouseClick(page->compareButton(), Qt::LeftButton);
         QVERIFY(curvesShown.count() == 1 || curvesShown.wait(10000));
         QVERIFY(window->curveComparison() != nullptr);
         const auto& curves = window->curveComparison()->curves();
-        QCOMPARE(curves.size(), size_t(2));  // a curve per run and strategy
+        QCOMPARE(curves.size(), size_t(4));  // a curve per run and strategy: one each for the two runs, two for the sweep
+        int entropy = 0, random = 0;
+        for (const auto& [name, repeats] : curves) {
+            entropy += QString::fromStdString(name).endsWith(". entropy");
+            random += QString::fromStdString(name).endsWith(". random");
+        }
+        QVERIFY(entropy == 2 && random == 2);
         for (const auto& [name, repeats] : curves) {
             QCOMPARE(repeats.size(), size_t(2));
             for (const auto& [repeat, points] : repeats) QCOMPARE(points.size(), size_t(2));  // 20 and 30 labels

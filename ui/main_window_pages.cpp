@@ -10,6 +10,7 @@
 
 #include "active_learning_page.h"
 #include "alx/storage/active_learning_run.h"
+#include "alx/sweeps/sweep_progress.h"
 #include "learning_curve_plot.h"
 #include "comparison_view.h"
 #include "job_worker.h"
@@ -83,14 +84,14 @@ void MainWindow::connectRuns() {
 
 LearningCurvePlot* MainWindow::curveComparison() const { return lastCurveComparison_.data(); }
 
-// Active-learning runs are compared by their curves: one plot, a curve per
+// Active-learning runs and sweeps are compared by their curves: one plot, a curve per
 // run and strategy, the band of its repeats around it. False when the
 // selection holds other runs.
 bool MainWindow::compareLearningCurves(const QStringList& paths) {
     for (const QString& path : paths) {
         const auto& runs = runsPage_->runs();
         const auto it = std::find_if(runs.begin(), runs.end(), [&](const RunListing& r) { return QString::fromStdString(r.path) == path; });
-        if (it == runs.end() || it->kind != "active_learning") return false;
+        if (it == runs.end() || (it->kind != "active_learning" && it->kind != "sweep")) return false;
     }
     auto* window = new QDialog(this);
     window->setAttribute(Qt::WA_DeleteOnClose);
@@ -101,6 +102,20 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
     QStringList problems;
     for (int r = 0; r < paths.size(); ++r) {
         try {
+            const SweepFolder sweep(paths[r].toStdString());
+            if (sweep.holdsSweep()) {
+                // A sweep's tasks as they stand, a curve per strategy and combination of its varied settings.
+                const SweepPlan plan = sweep.readPlan();
+                for (const SweepGroup& group : collectSweep(sweep, plan).groups) {
+                    QString setting;
+                    for (const auto& [name, value] : group.settings) setting += QString(" %1 %2").arg(QString::fromStdString(name), QString::fromStdString(value));
+                    for (const CurveRow& row : group.rows) {
+                        plot->addPoint(tr("%1. %2%3").arg(r + 1).arg(QString::fromStdString(row.strategy), setting).toStdString(),
+                                       row.repeat, row.labels, row.accuracy);
+                    }
+                }
+                continue;
+            }
             // Validated whole, like every reader of runs; a damaged one is named and left out.
             for (const CurveRow& row : ActiveLearningRunFolder(paths[r].toStdString()).validate()) {
                 plot->addPoint(tr("%1. %2").arg(r + 1).arg(QString::fromStdString(row.strategy)).toStdString(), row.repeat,
