@@ -299,11 +299,11 @@ int mergeSweep(const SweepDirOptions& options) {
             for (const auto& [name, value] : g.settings) title += (title.empty() ? "" : ", ") + name + " " + value;
             std::cout << "\n" << title << "\n";
         }
-        std::cout << cell("strategy", 18) << cell("labels to 90%", 24) << cell("labels to 95%", 24)
+        std::cout << cell("strategy", 18) << cell("labels to 90%", 32) << cell("labels to 95%", 32)
                   << cell("final accuracy", 28) << "repeats\n";
         for (const StrategySummary& s : g.summary) {
-            std::cout << cell(s.strategy, 18) << cell(labelsText(s.labelsTo90) + spreadText(s.labelsTo90Spread, false), 24)
-                      << cell(labelsText(s.labelsTo95) + spreadText(s.labelsTo95Spread, false), 24)
+            std::cout << cell(s.strategy, 18) << cell(labelsText(s.labelsTo90) + spreadText(s.labelsTo90Spread, false), 32)
+                      << cell(labelsText(s.labelsTo95) + spreadText(s.labelsTo95Spread, false), 32)
                       << cell(percent(s.finalAccuracy) + spreadText(s.finalAccuracySpread, true), 28)
                       << s.repeatsWithRounds << "/" << plan.base.repeats << "\n";
         }
