@@ -96,22 +96,22 @@ preempt)
     "$cli" sweep run-task "$work/p" 0 >>"$work/p.log" 2>&1 &
     pid=$!
     # Past a few rounds, then at a random moment.
-    rounds=$(( $(grep -c "round" "$work/p.log" || true) + 2 ))
-    while [[ $(grep -c "round" "$work/p.log" || true) -lt $rounds ]]; do sleep 0.05; done
+    rounds=$(( $(grep -c "^task 0 round" "$work/p.log" || true) + 2 ))
+    while [[ $(grep -c "^task 0 round" "$work/p.log" || true) -lt $rounds ]]; do sleep 0.05; done
     sleep "$(awk -v s="$RANDOM" 'BEGIN {srand(s); printf "%.2f", rand() * 3}')"
-    last=$(stat -c %Y.%y "$work/p/tasks/0/curve.csv" | sed 's/^[0-9]*\.[0-9-]* [0-9:]*\(\.[0-9]*\).*/\1/')
     last=$(python3 -c "import os,sys; print(os.stat(sys.argv[1]).st_mtime)" "$work/p/tasks/0/curve.csv")
     s=$(now)
     kill -TERM "$pid"
     wait "$pid" || true
     e=$(now)
-    duration=$(grep "round" "$work/p.log" | tail -1 | sed -n 's/.*(\([0-9.]*\) s)$/\1/p')
+    duration=$(grep "^task 0 round [0-9]*:" "$work/p.log" | tail -1 | sed -n 's/.*(\([0-9.]*\) s)$/\1/p')
     printf "%.2f %.2f %s\n" "$(echo "$s - $last" | bc)" "$(echo "$e - $s" | bc)" "$duration"
   done >"$work/preempt"
   echo "work lost (s since the last finished round), signal to exit (s), the last round's length (s):"
   cat "$work/preempt"
   echo "median lost $(cut -d' ' -f1 "$work/preempt" | median) s, median signal to exit $(cut -d' ' -f2 "$work/preempt" | median) s"
   grep -c "abandoned" "$work/p.log" | sed 's/^/stops recorded: /'
+  echo "rounds logged: $(grep -c '^task 0 round' "$work/p.log"), distinct: $(grep '^task 0 round' "$work/p.log" | cut -d: -f1 | sort -u | wc -l) (a round done twice would show twice)"
   ;;
 *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac
