@@ -107,7 +107,7 @@ std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
     }
     ProcessResult r;
     try {
-        r = runProcess({"squeue", "--noheader", "--array", "--format=%F|%K|%T|%r"});
+        r = runProcess({"squeue", "--me", "--noheader", "--array", "--format=%F|%K|%T|%r"});
     } catch (const std::exception& e) {
         if (why) *why = e.what();
         return std::nullopt;

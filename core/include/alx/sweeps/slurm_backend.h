@@ -27,7 +27,7 @@ std::string sbatchScript(const SweepFolder& folder, const SweepPlan& plan, const
 Submission submitToSlurm(const SweepFolder& folder, const SweepPlan& plan, const std::vector<int>& ids,
                          const SlurmSubmitOptions& options, const std::string& cli);
 
-// Every array element squeue knows of the user's jobs; nullopt (and `why`)
+// Every array element of the user's own jobs (squeue --me: a big cluster's queue is not read whole); nullopt (and `why`)
 // when squeue cannot be run or fails.
 std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why = nullptr);
 
