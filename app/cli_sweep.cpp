@@ -218,9 +218,8 @@ int printSweepStatus(const SweepDirOptions& options) {
     const SweepFolder folder(options.dir);
     const SweepPlan plan = folder.readPlan();
     std::string why;
-    bool submittedToSlurm = false;
-    for (const Submission& s : folder.readSubmissions()) submittedToSlurm = submittedToSlurm || s.backend == "slurm";
-    const auto queue = submittedToSlurm ? slurmQueue(&why) : std::nullopt;
+    const bool toSlurm = submittedToSlurm(folder.readSubmissions());
+    const auto queue = toSlurm ? slurmQueue(&why) : std::nullopt;
     const std::vector<TaskStatus> statuses = sweepStatus(folder, plan, queue);
     const auto varied = variedSettings(plan);
     if (options.json) {
@@ -257,7 +256,7 @@ int printSweepStatus(const SweepDirOptions& options) {
     for (const char* state : {"done", "running", "pending", "preempted", "failed", "missing"}) {
         if (counts[state]) std::cout << " " << counts[state] << " " << state;
     }
-    std::cout << (queue || !submittedToSlurm ? "" : " (Slurm's queue unread: " + why + ")") << std::endl;
+    std::cout << (queue || !toSlurm ? "" : " (Slurm's queue unread: " + why + ")") << std::endl;
     return kOk;
 }
 

@@ -35,7 +35,7 @@ SweepSnapshot readSweepSnapshot(const std::string& dir, const QueueReading& rece
     } catch (const std::exception& e) {
         s.statusError = e.what();
     }
-    for (const Submission& sub : s.submissions) s.slurmSubmitted = s.slurmSubmitted || sub.backend == "slurm";
+    s.slurmSubmitted = submittedToSlurm(s.submissions);
     if (s.slurmSubmitted) {
         s.queue = recent;
         if (!s.queue.asked) {

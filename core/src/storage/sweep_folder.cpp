@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -193,6 +194,10 @@ std::string utcNowIso() {
     return text;
 }
 
+bool submittedToSlurm(const std::vector<Submission>& submissions) {
+    return std::any_of(submissions.begin(), submissions.end(), [](const Submission& s) { return s.backend == "slurm"; });
+}
+
 SweepFolder::SweepFolder(std::string dir) : dir_(std::move(dir)) {}
 
 std::string SweepFolder::planPath() const { return pathIn(dir_, "sweep.json"); }
@@ -325,12 +330,29 @@ void SweepFolder::writeMerge(const SweepPlan& plan, const std::vector<SweepGroup
     writeFileAtomically(summaryPath(), j.dump(2) + "\n");
 }
 
+namespace {
+
+// The whole file, for writing. fcntl's record locks, not flock(): they also
+// hold across NFS, where sweeps usually live.
+struct flock wholeFileWriteLock() {
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    return lock;
+}
+
+int openLockFile(const std::string& path, const std::string& whose) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw RunError(fileError(path, "cannot open " + whose + " lock: " + std::strerror(errno)));
+    return fd;
+}
+
+}  // namespace
+
 std::optional<int> taskLockHolder(const SweepFolder& folder, int task) {
     const int fd = ::open(folder.lockPath(task).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;  // never run
-    struct flock probe {};
-    probe.l_type = F_WRLCK;
-    probe.l_whence = SEEK_SET;
+    struct flock probe = wholeFileWriteLock();
     std::optional<int> holder;
     if (::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK) holder = int(probe.l_pid);
     ::close(fd);
@@ -340,17 +362,11 @@ std::optional<int> taskLockHolder(const SweepFolder& folder, int task) {
 TaskLock::TaskLock(const SweepFolder& folder, int task) {
     fs::create_directories(folder.taskDir(task));
     const std::string path = folder.lockPath(task);
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw RunError(fileError(path, std::string("cannot open the task's lock: ") + std::strerror(errno)));
-    // fcntl's record locks, not flock(): they also hold across NFS, where sweeps usually live.
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
+    fd_ = openLockFile(path, "the task's");
+    struct flock lock = wholeFileWriteLock();
     if (::fcntl(fd_, F_SETLK, &lock) != 0) {
         const int error = errno;
-        struct flock probe {};
-        probe.l_type = F_WRLCK;
-        probe.l_whence = SEEK_SET;
+        struct flock probe = wholeFileWriteLock();
         const bool known = ::fcntl(fd_, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
         ::close(fd_);
         fd_ = -1;
@@ -369,11 +385,8 @@ TaskLock::~TaskLock() {
 
 MergeLock::MergeLock(const SweepFolder& folder) {
     const std::string path = pathIn(folder.dir(), "merge.lock");
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw RunError(fileError(path, std::string("cannot open the merge's lock: ") + std::strerror(errno)));
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
+    fd_ = openLockFile(path, "the merge's");
+    struct flock lock = wholeFileWriteLock();
     while (::fcntl(fd_, F_SETLKW, &lock) != 0) {
         if (errno == EINTR) continue;
         const int error = errno;

@@ -22,9 +22,7 @@ SweepPlan createSweep(const std::string& dir, const SweepBase& base, const Sweep
 }
 
 std::vector<int> tasksToResubmit(const SweepFolder& folder, const SweepPlan& plan) {
-    bool submittedToSlurm = false;
-    for (const Submission& s : folder.readSubmissions()) submittedToSlurm = submittedToSlurm || s.backend == "slurm";
-    const auto queue = submittedToSlurm ? slurmQueue() : std::nullopt;
+    const auto queue = submittedToSlurm(folder.readSubmissions()) ? slurmQueue() : std::nullopt;
     std::vector<int> ids;
     for (const TaskStatus& s : sweepStatus(folder, plan, queue)) {
         if (s.state != "done" && s.state != "running" && s.state != "pending") ids.push_back(s.task.id);

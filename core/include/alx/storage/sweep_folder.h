@@ -48,6 +48,9 @@ struct Submission {
     int localJobs = 0;
 };
 
+// Whether any submission went to Slurm (then its queue is worth asking).
+bool submittedToSlurm(const std::vector<Submission>& submissions);
+
 // One group of a merge: the tasks sharing a value of every varied setting.
 struct SweepGroup {
     std::map<std::string, std::string> settings;  // varied setting -> value (empty when nothing but strategy varies)
