@@ -1,5 +1,5 @@
 // The six scores on small inputs whose values were worked out by hand
-// (the definitions in the README and docs/notebook.md), and the neighbour search against brute force.
+// (the definitions in docs/scores.md and docs/notebook.md), and the neighbour search against brute force.
 #include <torch/torch.h>
 
 #include "alx/util/errors.h"
