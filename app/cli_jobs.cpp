@@ -28,8 +28,14 @@ namespace {
 
 bool stopRequested() { return interruptRequested.load(std::memory_order_relaxed); }
 
+// Where a dataset was found, in the CLI's words: the folder asked for is named by its flag.
+std::string sourceForCli(const std::string& source) {
+    const std::string flag = flagForField(source);
+    return flag.empty() ? source : flag;
+}
+
 void printDataset(const DatasetReport& d) {
-    std::cout << d.displayName << " from " << d.dir << " (" << d.source << "): " << d.trainImages << " training, "
+    std::cout << d.displayName << " from " << d.dir << " (" << sourceForCli(d.source) << "): " << d.trainImages << " training, "
               << d.testImages << " test images" << std::endl;
 }
 
@@ -49,7 +55,7 @@ std::string flagForField(const std::string& field) {
         {"relabel", "--relabel"},       {"runs", "RUN..."},               {"score", "--score"},
         {"top", "--top"},               {"runs_dir", "--runs-dir"},
         {"pool_subset", "--pool-subset"}, {"max_steps", "--max-steps"},  {"threads", "--threads"},
-        {"jobs", "--jobs"},             {"task", "ID"}};
+        {"jobs", "--jobs"},             {"task", "ID"},                   {"data_dir", "--data-dir"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }
@@ -373,7 +379,7 @@ int listDatasets(const std::string& dataDir) {
         } catch (const InputError&) {
         }
         std::printf("%-14s %s\n", name.c_str(),
-                    where ? (where->dir + " (" + where->source + ")").c_str() : "not found");
+                    where ? (where->dir + " (" + sourceForCli(where->source) + ")").c_str() : "not found");
     }
     return kOk;
 }

@@ -224,6 +224,9 @@ private slots:
         QVERIFY2(wrong.err.contains("model.pt") && wrong.err.contains("'lenet5'") && wrong.err.contains("'net'"),
                  qPrintable(wrong.err));
         QCOMPARE(wrong.err.trimmed().count('\n'), 0);
+        // Refused before anything is written: no empty run folder is left behind.
+        QVERIFY(!QFileInfo::exists(path("eval2")));
+        QVERIFY(!QFileInfo::exists(path("eval3")));
         // The run folder is whole and consistent for the strict reader, and says what it is.
         QCOMPARE(s["format"].toInt(), 1);
         QCOMPARE(s["kind"].toString(), QString("training"));

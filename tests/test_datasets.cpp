@@ -112,11 +112,11 @@ private slots:
         QCOMPARE(QString::fromStdString(locateDataset(spec)->dir), QString::fromStdString(dir("env") + "/mnist"));
         QCOMPARE(QString::fromStdString(locateDataset(spec)->source), QString("ALX_DATA_DIR"));
 
-        // --data-dir comes first of all.
+        // The folder asked for (the CLI's --data-dir) comes first of all.
         writeSyntheticDataset(dir("flag"), 5, 5);
         const auto flagged = locateDataset(spec, dir("flag"));
         QCOMPARE(QString::fromStdString(flagged->dir), QString::fromStdString(dir("flag")));
-        QCOMPARE(QString::fromStdString(flagged->source), QString("--data-dir"));
+        QCOMPARE(QString::fromStdString(flagged->source), QString("data_dir"));
 
         // A --data-dir without the files is an error, not a silent fall-back.
         QDir().mkpath(QString::fromStdString(dir("empty")));

@@ -49,7 +49,7 @@ std::vector<int64_t> topUncertain(const std::vector<float>& values, bool highIsU
 RunComparison compareRuns(const std::vector<std::string>& paths, const std::vector<SavedRun>& runs, ScoreKind score,
                           int64_t topN) {
     if (runs.size() < 2) throw InputError("compare needs at least two runs", "runs");
-    if (topN < 1) throw InputError("--top must be at least 1", "top");
+    if (topN < 1) throw InputError("top must be at least 1", "top");
     RunComparison out;
     out.score = score;
     out.topN = topN;

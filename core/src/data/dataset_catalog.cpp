@@ -144,7 +144,7 @@ std::optional<DatasetLocation> locateDataset(const DatasetSpec& spec, const std:
                                                         spec.displayName),
                                      "dataset");
                 }
-                return DatasetLocation{dir, "--data-dir"};
+                return DatasetLocation{dir, "data_dir"};
             }
         }
         // Name the first file that is missing, so the user knows what to fix.

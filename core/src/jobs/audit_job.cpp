@@ -66,7 +66,7 @@ torch::Tensor crossValidatedProbabilities(const AuditJobRequest& request, const 
         }
         if (previous != plan) {
             throw InputError(fileError(planPath, "these folds were computed with other settings: " + previous.dump() +
-                                                     "; asked for " + plan.dump() + ". Use another --out."),
+                                                     "; asked for " + plan.dump() + ". Choose another output folder."),
                              "out_dir");
         }
     } else {

@@ -37,9 +37,9 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     if (request.neighbours < 1) throw InputError("the neighbours per image must be at least 1", "neighbours");
     configureThreads(request.threads);
     const torch::Device device = resolveDevice(request.device);
-    if (writing) ensureWritableDirectory(request.outDir);
 
-    // Weights for another model are refused before the dataset is loaded.
+    // Weights for another model are refused before anything is loaded or
+    // written: no empty run folder is left behind.
     for (const std::string& path : {request.weights, request.initWeights}) {
         if (path.empty()) continue;
         const WeightsInfo info = readWeightsInfo(path);
@@ -48,6 +48,7 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
                              request.weights.empty() ? "init_weights" : "weights");
         }
     }
+    if (writing) ensureWritableDirectory(request.outDir);
 
     TrainJobResult result;
     const LoadedDataset data = loadJobData(request.data, callbacks.shouldStop, callbacks.onDataset);

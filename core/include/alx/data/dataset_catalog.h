@@ -44,7 +44,7 @@ std::string userCacheDir(const std::string& datasetName);
 // Where a dataset's files were found, and which rule found them.
 struct DatasetLocation {
     std::string dir;
-    std::string source;  // "--data-dir", "ALX_DATA_DIR", "cache", "system"
+    std::string source;  // "data_dir" (the folder asked for), "ALX_DATA_DIR", "cache", "system"
 };
 
 // The path of a file in `dir`, raw or gzipped, if either exists.
