@@ -261,29 +261,18 @@ int printSweepStatus(const SweepDirOptions& options) {
 }
 
 int cancelSweep(const SweepDirOptions& options) {
-    const SweepFolder folder(options.dir);
-    folder.readPlan();
-    std::vector<std::string> slurmJobs;
-    int localStopped = 0;
-    for (const Submission& s : folder.readSubmissions()) {
-        if (s.backend == "slurm") slurmJobs.push_back(s.jobId);
-        if (s.backend == "local" && s.host == hostName() && processAlive(std::atoi(s.jobId.c_str()))) {
-            ::kill(std::atoi(s.jobId.c_str()), SIGTERM);  // the runner passes it on; tasks keep their rounds
-            ++localStopped;
-        }
-    }
-    if (slurmJobs.empty() && localStopped == 0) {
+    const SweepCancellation done = cancelSweep(SweepFolder(options.dir));
+    if (done.slurmJobs.empty() && !done.localRunnerStopped) {
         std::printf("Nothing to cancel in %s\n", options.dir.c_str());
         return kOk;
     }
-    if (!slurmJobs.empty()) {
-        const std::string problem = cancelSlurmJobs(slurmJobs);
+    if (!done.slurmJobs.empty()) {
         std::string list;
-        for (const auto& id : slurmJobs) list += (list.empty() ? "" : ", ") + id;
-        std::printf("Cancelled Slurm job%s %s%s\n", slurmJobs.size() > 1 ? "s" : "", list.c_str(),
-                    problem.empty() ? "" : (" (scancel: " + problem + ")").c_str());
+        for (const auto& id : done.slurmJobs) list += (list.empty() ? "" : ", ") + id;
+        std::printf("Cancelled Slurm job%s %s%s\n", done.slurmJobs.size() > 1 ? "s" : "", list.c_str(),
+                    done.scancelProblem.empty() ? "" : (" (scancel: " + done.scancelProblem + ")").c_str());
     }
-    if (localStopped) std::printf("Stopped the local runner; running tasks keep their finished rounds\n");
+    if (done.localRunnerStopped) std::printf("Stopped the local runner; running tasks keep their finished rounds\n");
     return kOk;
 }
 

@@ -19,6 +19,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -921,6 +922,20 @@ private slots:
         QString dir;
         const QString problem = finishedSweep("sweep-open", dir);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        // As if it had gone to a Slurm cluster that cannot be reached now:
+        // SLURM_CONF names a file that is not there.
+        alx::Submission slurm;
+        slurm.backend = "slurm";
+        slurm.jobId = "4242";
+        slurm.taskIds = {0, 1, 2, 3};
+        slurm.submitted = "2026-12-01T00:00:00Z";
+        alx::SweepFolder(dir.toStdString()).addSubmission(slurm);
+        const QByteArray slurmConf = qgetenv("SLURM_CONF");
+        qputenv("SLURM_CONF", QByteArray((tmp_.path() + "/no-such-slurm.conf").toUtf8()));
+        const auto restoreSlurmConf = qScopeGuard([&] {
+            if (slurmConf.isNull()) qunsetenv("SLURM_CONF");
+            else qputenv("SLURM_CONF", slurmConf);
+        });
         auto w = makeWindow(1, 1000, 300);
         QSignalSpy opened(w.get(), &MainWindow::sweepOpened);
         w->openRunFrom(dir);
@@ -951,6 +966,8 @@ private slots:
             QCOMPARE(plot->curves().at(strategy).size(), size_t(2));
             QCOMPARE(plot->pointCount(strategy), 6);
         }
+        // Every task is done by its own folder: the queue's silence is no problem.
+        QVERIFY2(!view->problemsLabel()->isVisibleTo(view), qPrintable(view->problemsLabel()->text()));
         QTableWidget* summary = view->summaryTable();
         QCOMPARE(summary->rowCount(), 2);
         QCOMPARE(summary->item(0, 0)->text(), QString("random"));  // in the sweep's order
@@ -968,6 +985,9 @@ private slots:
         }
         QTRY_COMPARE_WITH_TIMEOUT(taskState(view, 1), QString("failed"), 10000);
         QVERIFY2(taskReason(view, 1).contains("curve.csv"), qPrintable(taskReason(view, 1)));
+        // Now one is not, and what the queue might have said is missing.
+        QTRY_VERIFY(view->problemsLabel()->isVisibleTo(view));
+        QVERIFY2(view->problemsLabel()->text().contains("could not be asked (SLURM_CONF names"), qPrintable(view->problemsLabel()->text()));
         for (int task : {0, 2, 3}) QCOMPARE(taskState(view, task), QString("done"));
         QTRY_COMPARE(plot->curves().at("random").size(), size_t(1));
         QCOMPARE(plot->curves().at("bald").size(), size_t(2));

@@ -2,6 +2,7 @@
 // dataset, no Slurm): what `alx-cli sweep status/merge` and the app read.
 #include <QtTest>
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,9 +11,12 @@
 #include <sstream>
 
 #include "alx/storage/sweep_folder.h"
+#include "alx/storage/sweep_locks.h"
 #include "alx/sweeps/slurm_backend.h"
 #include "alx/sweeps/sweep_plan.h"
 #include "alx/sweeps/sweep_progress.h"
+#include "alx/sweeps/sweep_setup.h"
+#include "alx/util/process.h"
 #include "alx/util/errors.h"
 
 namespace fs = std::filesystem;
@@ -207,6 +211,67 @@ private slots:
         QVERIFY(!folder.readTaskRecord(0));
         writeText(folder.taskRecordPath(1), "{\"state\": \"sleeping\"}");
         QVERIFY_THROWS_EXCEPTION(InputError, folder.readTaskRecord(1));
+    }
+
+    // Cancelling stops this machine's local runner (SIGTERM, which it passes
+    // on), leaves a runner on another machine alone, and hands every Slurm
+    // submission to scancel, reporting what scancel said.
+    void cancelStopsTheLocalRunnerAndAsksScancel() {
+        const SweepFolder folder(dir("cancel"));
+        folder.createPlan(smallPlan());
+        const auto sleeper = [] {
+            const pid_t pid = ::fork();
+            if (pid == 0) {
+                ::pause();
+                ::_exit(0);
+            }
+            return pid;
+        };
+        const pid_t here = sleeper(), elsewhere = sleeper();
+        QVERIFY(here > 0 && elsewhere > 0);
+        Submission local;
+        local.backend = "local";
+        local.jobId = std::to_string(here);
+        local.host = hostName();
+        local.taskIds = {0, 1};
+        folder.addSubmission(local);
+        local.jobId = std::to_string(elsewhere);
+        local.host = hostName() + "-another-machine";
+        folder.addSubmission(local);
+        Submission slurm;
+        slurm.backend = "slurm";
+        slurm.jobId = "999999";
+        slurm.taskIds = {2, 3};
+        folder.addSubmission(slurm);
+        // No cluster can be reached: SLURM_CONF names a file that is not there.
+        const QByteArray slurmConf = qgetenv("SLURM_CONF");
+        qputenv("SLURM_CONF", QByteArray(dir("no-such-slurm.conf").c_str()));
+        const SweepCancellation done = cancelSweep(folder);
+        if (slurmConf.isNull()) qunsetenv("SLURM_CONF");
+        else qputenv("SLURM_CONF", slurmConf);
+
+        QVERIFY(done.localRunnerStopped);
+        int status = 0;
+        QCOMPARE(::waitpid(here, &status, 0), here);
+        QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+        QCOMPARE(::waitpid(elsewhere, &status, WNOHANG), pid_t(0));  // still sleeping
+        ::kill(elsewhere, SIGKILL);
+        ::waitpid(elsewhere, &status, 0);
+        QCOMPARE(done.slurmJobs, std::vector<std::string>{"999999"});
+        // Said at once: Slurm's own commands would retry for a minute.
+        QVERIFY2(done.scancelProblem.find("SLURM_CONF names") != std::string::npos, done.scancelProblem.c_str());
+        // Nothing of this machine is left to stop.
+        qputenv("SLURM_CONF", QByteArray(dir("no-such-slurm.conf").c_str()));
+        QVERIFY(!cancelSweep(folder).localRunnerStopped);
+        if (slurmConf.isNull()) qunsetenv("SLURM_CONF");
+        else qputenv("SLURM_CONF", slurmConf);
+        // Not a sweep: refused, naming sweep.json.
+        try {
+            cancelSweep(SweepFolder(dir("not-a-sweep")));
+            QFAIL("a folder without sweep.json was cancelled");
+        } catch (const std::exception& e) {
+            QVERIFY2(std::string(e.what()).find("sweep.json") != std::string::npos, e.what());
+        }
     }
 
     void aSecondRunOfATaskIsRefusedByItsLock() {

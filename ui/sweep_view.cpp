@@ -216,7 +216,11 @@ void SweepView::showSnapshot(SweepSnapshot s) {
     if (!snapshot_.planError.empty()) problems << tr("Cannot read the sweep: %1").arg(q(snapshot_.planError));
     if (!snapshot_.statusError.empty()) problems << tr("Cannot tell the tasks' states: %1").arg(q(snapshot_.statusError));
     if (!snapshot_.mergeError.empty()) problems << tr("Cannot merge the curves: %1").arg(q(snapshot_.mergeError));
-    if (snapshot_.queue.asked && !snapshot_.queue.entries) {
+    // Once every task is done by its own folder, the queue has nothing left to tell.
+    const bool allDone = !snapshot_.statuses.empty() &&
+                         std::all_of(snapshot_.statuses.begin(), snapshot_.statuses.end(),
+                                     [](const TaskStatus& st) { return st.state == "done"; });
+    if (snapshot_.queue.asked && !snapshot_.queue.entries && !allDone) {
         problems << tr("Slurm's queue could not be asked (%1); states are judged from the folder").arg(q(snapshot_.queue.problem));
     }
     for (const auto& [id, why] : snapshot_.merge.unreadable) problems << tr("Task %1 left out: %2").arg(id).arg(q(why));

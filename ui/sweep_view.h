@@ -36,6 +36,7 @@ public:
     LearningCurvePlot* curvePlot() const { return plot_; }
     QTableWidget* summaryTable() const { return summary_; }
     QTableWidget* taskTable() const { return tasks_; }
+    QLabel* problemsLabel() const { return problems_; }
     QComboBox* groupSelector() const { return groups_; }
     // The task table's column for a trailing column.
     int column(TrailingColumn c) const { return kLeading + variedCount_ + c; }

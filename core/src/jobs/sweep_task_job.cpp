@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "alx/storage/sweep_locks.h"
 #include "alx/sweeps/sweep_setup.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"

@@ -24,6 +24,15 @@ std::string envOrEmpty(const char* name) {
     return value ? value : "";
 }
 
+// Slurm's commands retry for a minute when SLURM_CONF names a file that is
+// not there: that is said at once instead.
+std::string missingSlurmConf() {
+    const std::string conf = envOrEmpty("SLURM_CONF");
+    std::error_code ec;
+    if (conf.empty() || fs::exists(conf, ec)) return "";
+    return "SLURM_CONF names " + conf + ", which does not exist";
+}
+
 void refuseSpaces(const std::string& path) {
     // #SBATCH lines are split on white space and take no quotes.
     if (path.find_first_of(" \t\n\"'") != std::string::npos) {
@@ -75,6 +84,7 @@ std::string sbatchScript(const SweepFolder& folder, const SweepPlan& plan, const
 Submission submitToSlurm(const SweepFolder& folder, const SweepPlan& plan, const std::vector<int>& ids,
                          const SlurmSubmitOptions& options, const std::string& cli) {
     if (ids.empty()) throw InputError("no tasks to submit");
+    if (const std::string problem = missingSlurmConf(); !problem.empty()) throw InputError(problem);
     refuseSpaces(cli);
     fs::create_directories(folder.logsDir());
     writeFileAtomically(folder.scriptPath(), sbatchScript(folder, plan, options, cli));
@@ -103,6 +113,10 @@ Submission submitToSlurm(const SweepFolder& folder, const SweepPlan& plan, const
 std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
     if (findOnPath("squeue").empty()) {
         if (why) *why = "squeue is not on PATH";
+        return std::nullopt;
+    }
+    if (const std::string problem = missingSlurmConf(); !problem.empty()) {
+        if (why) *why = problem;
         return std::nullopt;
     }
     ProcessResult r;
@@ -139,10 +153,17 @@ std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
 
 std::string cancelSlurmJobs(const std::vector<std::string>& jobIds) {
     if (jobIds.empty()) return "";
+    if (const std::string problem = missingSlurmConf(); !problem.empty()) return problem;
     std::vector<std::string> argv{"scancel"};
     argv.insert(argv.end(), jobIds.begin(), jobIds.end());
-    const ProcessResult r = runProcess(argv);
-    return r.exitCode == 0 ? "" : firstLine(r.err + r.out);
+    try {
+        const ProcessResult r = runProcess(argv);
+        if (r.exitCode == 0) return "";
+        const std::string said = firstLine(r.err + r.out);
+        return said.empty() ? "scancel ended with exit code " + std::to_string(r.exitCode) : said;
+    } catch (const RunError& e) {  // not installed here
+        return e.what();
+    }
 }
 
 std::string slurmTaskFromEnvironment() {
@@ -154,6 +175,7 @@ std::string slurmTaskFromEnvironment() {
 std::string requeueThisSlurmTask() {
     const std::string me = slurmTaskFromEnvironment();
     if (me.empty()) return "not running under Slurm: nothing to requeue";
+    if (const std::string problem = missingSlurmConf(); !problem.empty()) return "cannot requeue " + me + ": " + problem;
     const ProcessResult r = runProcess({"scontrol", "requeue", me});
     if (r.exitCode != 0) return "scontrol requeue " + me + " failed: " + firstLine(r.err + r.out);
     return "requeued as Slurm job " + me;

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "alx/storage/sweep_locks.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
 

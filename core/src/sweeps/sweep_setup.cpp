@@ -1,11 +1,16 @@
 #include "alx/sweeps/sweep_setup.h"
 
+#include <csignal>
+#include <cstdlib>
+
 #include <algorithm>
 #include <thread>
 
 #include "alx/storage/runs_library.h"
+#include "alx/storage/sweep_locks.h"
 #include "alx/sweeps/slurm_backend.h"
 #include "alx/sweeps/sweep_progress.h"
+#include "alx/util/process.h"
 
 namespace alx {
 
@@ -35,6 +40,21 @@ SweepMerge mergeSweep(const SweepFolder& folder, const SweepPlan& plan) {
     const SweepMerge merge = collectSweep(folder, plan);
     folder.writeMerge(plan, merge.groups, merge.unfinished);
     return merge;
+}
+
+SweepCancellation cancelSweep(const SweepFolder& folder) {
+    folder.readPlan();  // a folder that is not a sweep is refused, naming the file
+    SweepCancellation done;
+    for (const Submission& s : folder.readSubmissions()) {
+        if (s.backend == "slurm") done.slurmJobs.push_back(s.jobId);
+        const int pid = std::atoi(s.jobId.c_str());
+        if (s.backend == "local" && s.host == hostName() && pid > 0 && processAlive(pid)) {
+            ::kill(pid, SIGTERM);  // the runner passes it on to its tasks
+            done.localRunnerStopped = true;
+        }
+    }
+    if (!done.slurmJobs.empty()) done.scancelProblem = cancelSlurmJobs(done.slurmJobs);
+    return done;
 }
 
 std::string defaultBackend() { return slurmAvailable() ? "slurm" : "local"; }

@@ -5,8 +5,8 @@
 //   sweep.sbatch        the array job submitted to Slurm
 //   logs/task-ID.log    each task's output (appended to by every run of it)
 //   tasks/ID/           each task's own active-learning run folder (the `al` layout),
-//                       plus task.json (how its last run ended) and lock
-//   curve.csv, summary.json   the merge (alx-cli sweep merge)
+//                       plus task.json (how its last run ended) and lock (sweep_locks.h)
+//   curve.csv, summary.json   the merge (alx-cli sweep merge), under merge.lock
 // Every file is written atomically; readers refuse a damaged file, naming it.
 #include <cstdint>
 #include <map>
@@ -90,36 +90,6 @@ public:
 
 private:
     std::string dir_;
-};
-
-// Whether a process holds task `task`'s lock, and which (its pid; 0 when
-// another machine's). Asks without taking the lock.
-std::optional<int> taskLockHolder(const SweepFolder& folder, int task);
-
-// A task's lock, held while the object lives (and released by the kernel
-// when the process dies, however it dies). Throws RunError naming the holder
-// when another process holds it.
-class TaskLock {
-public:
-    TaskLock(const SweepFolder& folder, int task);
-    ~TaskLock();
-    TaskLock(const TaskLock&) = delete;
-    TaskLock& operator=(const TaskLock&) = delete;
-
-private:
-    int fd_ = -1;
-};
-
-// The merge's lock (DIR/merge.lock), waited for: merges happen one at a time.
-class MergeLock {
-public:
-    explicit MergeLock(const SweepFolder& folder);
-    ~MergeLock();
-    MergeLock(const MergeLock&) = delete;
-    MergeLock& operator=(const MergeLock&) = delete;
-
-private:
-    int fd_ = -1;
 };
 
 std::string utcNowIso();

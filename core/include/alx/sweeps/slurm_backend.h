@@ -31,7 +31,8 @@ Submission submitToSlurm(const SweepFolder& folder, const SweepPlan& plan, const
 // when squeue cannot be run or fails.
 std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why = nullptr);
 
-// scancel on each job id; returns scancel's complaints, if any.
+// scancel on each job id; returns what went wrong (scancel's complaint, or
+// that it could not be run), empty when nothing did.
 std::string cancelSlurmJobs(const std::vector<std::string>& jobIds);
 
 // From inside an array element: `scontrol requeue <array job>_<index>`.

@@ -26,6 +26,18 @@ std::vector<int> tasksToResubmit(const SweepFolder& folder, const SweepPlan& pla
 // merge` calls it, and so does each task when it ends.
 SweepMerge mergeSweep(const SweepFolder& folder, const SweepPlan& plan);
 
+// What cancelling a sweep did.
+struct SweepCancellation {
+    std::vector<std::string> slurmJobs;  // the array jobs handed to scancel
+    std::string scancelProblem;          // empty when scancel said nothing wrong
+    bool localRunnerStopped = false;     // a local runner on this machine was sent SIGTERM
+};
+
+// Cancels every Slurm submission of the sweep (scancel) and stops a local
+// runner still alive on this machine. Tasks stopped either way keep their
+// finished rounds, so `resubmit` continues them.
+SweepCancellation cancelSweep(const SweepFolder& folder);
+
 // "slurm" when sbatch is on PATH, else "local".
 std::string defaultBackend();
 
