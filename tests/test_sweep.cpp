@@ -246,9 +246,11 @@ private slots:
         // No cluster can be reached: SLURM_CONF names a file that is not there.
         const QByteArray slurmConf = qgetenv("SLURM_CONF");
         qputenv("SLURM_CONF", QByteArray(dir("no-such-slurm.conf").c_str()));
+        const auto restoreSlurmConf = qScopeGuard([&] {
+            if (slurmConf.isNull()) qunsetenv("SLURM_CONF");
+            else qputenv("SLURM_CONF", slurmConf);
+        });
         const SweepCancellation done = cancelSweep(folder);
-        if (slurmConf.isNull()) qunsetenv("SLURM_CONF");
-        else qputenv("SLURM_CONF", slurmConf);
 
         QVERIFY(done.localRunnerStopped);
         int status = 0;
@@ -261,10 +263,7 @@ private slots:
         // Said at once: Slurm's own commands would retry for a minute.
         QVERIFY2(done.scancelProblem.find("SLURM_CONF names") != std::string::npos, done.scancelProblem.c_str());
         // Nothing of this machine is left to stop.
-        qputenv("SLURM_CONF", QByteArray(dir("no-such-slurm.conf").c_str()));
         QVERIFY(!cancelSweep(folder).localRunnerStopped);
-        if (slurmConf.isNull()) qunsetenv("SLURM_CONF");
-        else qputenv("SLURM_CONF", slurmConf);
         // Not a sweep: refused, naming sweep.json.
         try {
             cancelSweep(SweepFolder(dir("not-a-sweep")));

@@ -212,14 +212,16 @@ void SweepView::showSnapshot(SweepSnapshot s) {
     }
     if (!add.isEmpty()) watcher_->addPaths(add);
 
+    std::map<std::string, int> counts;  // tasks per state
+    for (const TaskStatus& st : snapshot_.statuses) ++counts[st.state];
+    const bool active = counts["pending"] > 0 || counts["running"] > 0;
+
     QStringList problems;
     if (!snapshot_.planError.empty()) problems << tr("Cannot read the sweep: %1").arg(q(snapshot_.planError));
     if (!snapshot_.statusError.empty()) problems << tr("Cannot tell the tasks' states: %1").arg(q(snapshot_.statusError));
     if (!snapshot_.mergeError.empty()) problems << tr("Cannot merge the curves: %1").arg(q(snapshot_.mergeError));
     // Once every task is done by its own folder, the queue has nothing left to tell.
-    const bool allDone = !snapshot_.statuses.empty() &&
-                         std::all_of(snapshot_.statuses.begin(), snapshot_.statuses.end(),
-                                     [](const TaskStatus& st) { return st.state == "done"; });
+    const bool allDone = !snapshot_.statuses.empty() && size_t(counts["done"]) == snapshot_.statuses.size();
     if (snapshot_.queue.asked && !snapshot_.queue.entries && !allDone) {
         problems << tr("Slurm's queue could not be asked (%1); states are judged from the folder").arg(q(snapshot_.queue.problem));
     }
@@ -230,12 +232,6 @@ void SweepView::showSnapshot(SweepSnapshot s) {
     if (snapshot_.plan) {
         if (!columnsSet_) setUpColumns(*snapshot_.plan);
         shared_->setText(sharedSettingsText(*snapshot_.plan));
-        std::map<std::string, int> counts;
-        bool active = false;
-        for (const TaskStatus& st : snapshot_.statuses) {
-            ++counts[st.state];
-            active = active || st.state == "pending" || st.state == "running";
-        }
         QStringList parts;
         for (const char* state : {"done", "running", "pending", "preempted", "failed", "missing", "unknown"}) {
             if (counts[state]) parts << QString("%1 %2").arg(counts[state]).arg(state);

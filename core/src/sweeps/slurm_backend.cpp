@@ -24,13 +24,14 @@ std::string envOrEmpty(const char* name) {
     return value ? value : "";
 }
 
-// Slurm's commands retry for a minute when SLURM_CONF names a file that is
-// not there: that is said at once instead.
-std::string missingSlurmConf() {
+// Every Slurm command runs through here. Slurm's commands retry for a
+// minute when SLURM_CONF names a file that is not there: that is refused at
+// once instead (InputError: the setting is wrong, not the work).
+ProcessResult runSlurm(const std::vector<std::string>& argv) {
     const std::string conf = envOrEmpty("SLURM_CONF");
     std::error_code ec;
-    if (conf.empty() || fs::exists(conf, ec)) return "";
-    return "SLURM_CONF names " + conf + ", which does not exist";
+    if (!conf.empty() && !fs::exists(conf, ec)) throw InputError("SLURM_CONF names " + conf + ", which does not exist");
+    return runProcess(argv);
 }
 
 void refuseSpaces(const std::string& path) {
@@ -84,12 +85,11 @@ std::string sbatchScript(const SweepFolder& folder, const SweepPlan& plan, const
 Submission submitToSlurm(const SweepFolder& folder, const SweepPlan& plan, const std::vector<int>& ids,
                          const SlurmSubmitOptions& options, const std::string& cli) {
     if (ids.empty()) throw InputError("no tasks to submit");
-    if (const std::string problem = missingSlurmConf(); !problem.empty()) throw InputError(problem);
     refuseSpaces(cli);
     fs::create_directories(folder.logsDir());
     writeFileAtomically(folder.scriptPath(), sbatchScript(folder, plan, options, cli));
     const std::string array = arrayRanges(ids) + (options.maxParallel > 0 ? "%" + std::to_string(options.maxParallel) : "");
-    const ProcessResult r = runProcess({"sbatch", "--parsable", "--array=" + array, folder.scriptPath()});
+    const ProcessResult r = runSlurm({"sbatch", "--parsable", "--array=" + array, folder.scriptPath()});
     if (r.exitCode != 0) {
         throw RunError("sbatch refused the sweep (exit " + std::to_string(r.exitCode) + "): " + firstLine(r.err + r.out));
     }
@@ -115,13 +115,9 @@ std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
         if (why) *why = "squeue is not on PATH";
         return std::nullopt;
     }
-    if (const std::string problem = missingSlurmConf(); !problem.empty()) {
-        if (why) *why = problem;
-        return std::nullopt;
-    }
     ProcessResult r;
     try {
-        r = runProcess({"squeue", "--me", "--noheader", "--array", "--format=%F|%K|%T|%r"});
+        r = runSlurm({"squeue", "--me", "--noheader", "--array", "--format=%F|%K|%T|%r"});
     } catch (const std::exception& e) {
         if (why) *why = e.what();
         return std::nullopt;
@@ -153,15 +149,14 @@ std::optional<std::vector<QueueEntry>> slurmQueue(std::string* why) {
 
 std::string cancelSlurmJobs(const std::vector<std::string>& jobIds) {
     if (jobIds.empty()) return "";
-    if (const std::string problem = missingSlurmConf(); !problem.empty()) return problem;
     std::vector<std::string> argv{"scancel"};
     argv.insert(argv.end(), jobIds.begin(), jobIds.end());
     try {
-        const ProcessResult r = runProcess(argv);
+        const ProcessResult r = runSlurm(argv);
         if (r.exitCode == 0) return "";
         const std::string said = firstLine(r.err + r.out);
         return said.empty() ? "scancel ended with exit code " + std::to_string(r.exitCode) : said;
-    } catch (const RunError& e) {  // not installed here
+    } catch (const std::exception& e) {  // not installed here, or SLURM_CONF wrong
         return e.what();
     }
 }
@@ -175,9 +170,12 @@ std::string slurmTaskFromEnvironment() {
 std::string requeueThisSlurmTask() {
     const std::string me = slurmTaskFromEnvironment();
     if (me.empty()) return "not running under Slurm: nothing to requeue";
-    if (const std::string problem = missingSlurmConf(); !problem.empty()) return "cannot requeue " + me + ": " + problem;
-    const ProcessResult r = runProcess({"scontrol", "requeue", me});
-    if (r.exitCode != 0) return "scontrol requeue " + me + " failed: " + firstLine(r.err + r.out);
+    try {
+        const ProcessResult r = runSlurm({"scontrol", "requeue", me});
+        if (r.exitCode != 0) return "scontrol requeue " + me + " failed: " + firstLine(r.err + r.out);
+    } catch (const std::exception& e) {  // the finished rounds are kept whatever happens here
+        return "cannot requeue " + me + ": " + e.what();
+    }
     return "requeued as Slurm job " + me;
 }
 
