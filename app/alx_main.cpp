@@ -2,8 +2,28 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include "alx/data/dataset_catalog.h"
 #include "alx/version.h"
-#include "main_window.h"
+#include "alx/vocabulary.h"
+#include "window/main_window.h"
+
+namespace {
+
+// "a, b or c"
+QString oneOf(const std::vector<std::string>& names) {
+    QStringList words;
+    for (const std::string& name : names) words << QString::fromStdString(name);
+    const QString last = words.takeLast();
+    return words.isEmpty() ? last : words.join(", ") + " or " + last;
+}
+
+std::vector<std::string> modelNames() {
+    std::vector<std::string> names;
+    for (const alx::ModelInfo& m : alx::modelCatalogue()) names.push_back(m.name);
+    return names;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     Q_INIT_RESOURCE(alx);  // the icons, compiled into the static ui library
@@ -20,8 +40,8 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption dataDir("data-dir", "Folder holding the dataset's IDX files.", "DIR");
     QCommandLineOption open("open", "Open a saved run folder.", "DIR");
-    QCommandLineOption dataset("dataset", "Dataset to select: mnist or fashion-mnist.", "NAME");
-    QCommandLineOption model("model", "Model to select: net, simplecnn, resnet18 or lenet5 (fills its preset).", "NAME");
+    QCommandLineOption dataset("dataset", "Dataset to select: " + oneOf(alx::datasetNames()) + ".", "NAME");
+    QCommandLineOption model("model", "Model to select: " + oneOf(modelNames()) + " (fills its preset).", "NAME");
     QCommandLineOption epochs("epochs", "Epochs (after the model's preset).", "N");
     QCommandLineOption trainImages("train-images", "Train on the first N training images only.", "N");
     QCommandLineOption train("train", "Start training as soon as the window opens.");

@@ -24,9 +24,9 @@ namespace alx::cli {
 
 std::atomic<bool> interruptRequested{false};
 
-namespace {
-
 bool stopRequested() { return interruptRequested.load(std::memory_order_relaxed); }
+
+namespace {
 
 // Where a dataset was found, in the CLI's words: the folder asked for is named by its flag.
 std::string sourceForCli(const std::string& source) {
@@ -55,7 +55,8 @@ std::string flagForField(const std::string& field) {
         {"relabel", "--relabel"},       {"runs", "RUN..."},               {"score", "--score"},
         {"top", "--top"},               {"runs_dir", "--runs-dir"},
         {"pool_subset", "--pool-subset"}, {"max_steps", "--max-steps"},  {"threads", "--threads"},
-        {"jobs", "--jobs"},             {"task", "ID"},                   {"data_dir", "--data-dir"}};
+        {"jobs", "--jobs"},             {"task", "ID"},                   {"data_dir", "--data-dir"},
+        {"backend", "--backend"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }
@@ -96,7 +97,7 @@ struct RunPlacement {
 
 int runTrain(TrainJobRequest request, const std::string& runsDir) {
     const bool made = request.outDir.empty();
-    request.outDir = placeRun(request.outDir, runsDir, request.model, request.data.name);
+    request.outDir = placeRun(request.outDir, runsDir, request.model, request.data.spec.name);
     const RunPlacement placement{request.outDir, runsDir, made};
     const bool onTerminal = ::isatty(STDOUT_FILENO) == 1;
     TrainJobRequest job = request;
@@ -131,7 +132,7 @@ int runTrain(TrainJobRequest request, const std::string& runsDir) {
 
     const TrainJobResult result = runTrainJob(job, callbacks);
     progress.clear();
-    const std::string summaryPath = (fs::path(request.outDir) / "summary.json").string();
+    const std::string summaryPath = RunFolder(request.outDir).summaryPath();
     if (result.outcome == JobOutcome::Diverged) {
         std::cerr << "alx-cli: " << result.message << "; the finished epochs are in " << summaryPath << std::endl;
         return kRunFailed;
@@ -175,30 +176,21 @@ int runBench(const BenchOptions& options) {
 
 int runActiveLearning(ActiveLearningOptions options) {
     ActiveLearningJobRequest& request = options.request;
+    const ActiveLearningSettings& settings = request.settings;
     if (request.resume && request.outDir.empty()) throw InputError("--resume needs the run's folder: give --out", "resume");
     const bool made = request.outDir.empty();
-    request.outDir = placeRun(request.outDir, options.runsDir, request.loop.model, request.data.name);
+    request.outDir = placeRun(request.outDir, options.runsDir, settings.loop.model, settings.data.spec.name);
     const RunPlacement placement{request.outDir, options.runsDir, made};
-    request.strategies.clear();
-    std::string name;
-    for (char c : options.strategies + ",") {
-        if (c != ',') {
-            name += c;
-        } else if (!name.empty()) {
-            request.strategies.push_back(name);
-            name.clear();
-        }
-    }
     ActiveLearningJobCallbacks callbacks;
     callbacks.shouldStop = stopRequested;
     callbacks.onDataset = printDataset;
     callbacks.onStart = [&](const std::string& device, int64_t pool, int64_t test) {
-        std::cout << "Active learning on " << datasetSpec(request.data.name).displayName << " (" << pool << " pool, "
-                  << test << " test images), model " << request.loop.model << ", " << device << std::endl;
+        std::cout << "Active learning on " << settings.data.spec.displayName << " (" << pool << " pool, " << test
+                  << " test images), model " << settings.loop.model << ", " << device << std::endl;
     };
     callbacks.onRound = [](const ActiveLearningRoundReport& r) {
-        std::printf("%s repeat %d: %lld labels, test accuracy %.2f%% (%.1f s)\n", r.strategy.c_str(), r.repeat + 1,
-                    static_cast<long long>(r.round.labels), 100 * r.round.testAccuracy, r.round.seconds);
+        std::printf("%s repeat %d: %lld labels, test accuracy %.2f%% (%.1f s)\n", strategyName(r.strategy).c_str(),
+                    r.repeat + 1, static_cast<long long>(r.round.labels), 100 * r.round.testAccuracy, r.round.seconds);
         std::fflush(stdout);
     };
     const ActiveLearningJobResult result = runActiveLearningJob(request, callbacks);
@@ -275,12 +267,12 @@ int runAudit(AuditOptions options) {
 int runCompare(const CompareOptions& options) {
     const ScoreKind score = parseScoreKind(options.score);
     std::vector<SavedRun> runs;
-    for (const std::string& dir : options.runs) runs.push_back(readRun(dir));  // each validated whole, or refused naming the file
+    for (const std::string& dir : options.runs) runs.push_back(RunFolder(dir).read());  // each validated whole, or refused naming the file
     const RunComparison c = compareRuns(options.runs, runs, score, options.top);
     writeComparison(options.outDir, c);
     std::printf("%lld test images; predictions differ on %zu\n", static_cast<long long>(c.images), c.disagreementImages.size());
     for (size_t r = 0; r < c.runs.size(); ++r) {
-        std::printf("run %zu: %-10s %.2f %%  ECE %.2f %%  %s\n", r + 1, c.runs[r].model.c_str(), 100 * c.runs[r].accuracy,
+        std::printf("run %zu: %-10s %.2f %%  ECE %.2f %%  %s\n", r + 1, c.runs[r].summary.model.c_str(), 100 * c.runs[r].summary.testAccuracy,
                     100 * c.runs[r].ece, c.runs[r].path.c_str());
     }
     for (const RunPair& p : c.pairs) {
@@ -299,18 +291,9 @@ int listRuns(const RunsListOptions& options) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<RunListing> runs = library.list();
     const double listSeconds = secondsSince(start);
+    if (!library.indexProblem().empty()) std::cerr << "alx-cli: " << library.indexProblem() << std::endl;
     if (options.json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const RunListing& r : runs) {
-            nlohmann::json j{{"path", r.path}, {"kind", r.kind}, {"model", r.model}, {"dataset", r.dataset},
-                             {"status", r.status}, {"started", r.started}, {"device", r.device}, {"epochs", r.epochs},
-                             {"budget", r.budget}, {"train_seconds", r.trainSeconds}, {"name", r.name}, {"tags", r.tags}};
-            j["test_accuracy"] = r.testAccuracy ? nlohmann::json(*r.testAccuracy) : nlohmann::json();
-            j["ece"] = r.ece ? nlohmann::json(*r.ece) : nlohmann::json();
-            if (!r.problem.empty()) j["problem"] = r.problem;
-            out.push_back(j);
-        }
-        std::cout << out.dump() << std::endl;
+        std::cout << runListingsJson(runs) << std::endl;
         return kOk;
     }
     std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", "started", "kind", "model", "dataset", "accuracy",

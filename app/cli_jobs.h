@@ -25,7 +25,6 @@ struct BenchOptions {
 struct ActiveLearningOptions {
     ActiveLearningJobRequest request;
     std::string runsDir;     // empty: $ALX_RUNS_DIR or the default
-    std::string strategies;  // comma-separated, as typed
 };
 
 struct AuditOptions {
@@ -51,8 +50,9 @@ struct FetchOptions {
     std::vector<std::string> mirrors;
 };
 
-// Set by the SIGINT handler; polled between batches and chunks.
+// Set by the SIGINT handler (and SIGTERM in a sweep's task); polled between batches and chunks.
 extern std::atomic<bool> interruptRequested;
+bool stopRequested();
 
 // Also eval, when request.weights is set. Without request.outDir the run
 // gets a new folder in the runs folder (runsDir, or the default).

@@ -25,29 +25,6 @@
 namespace alx::cli {
 namespace {
 
-bool stopRequested() { return interruptRequested.load(std::memory_order_relaxed); }
-
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::string item;
-    std::istringstream in(text);
-    while (std::getline(in, item, ',')) {
-        if (!item.empty()) out.push_back(item);
-    }
-    return out;
-}
-
-std::vector<int64_t> numberList(const std::string& text, const std::string& field) {
-    std::vector<int64_t> out;
-    for (const std::string& item : splitList(text)) {
-        char* end = nullptr;
-        const long long v = std::strtoll(item.c_str(), &end, 10);
-        if (end == item.c_str() || *end != '\0') throw InputError("'" + item + "' is not a whole number", field);
-        out.push_back(v);
-    }
-    return out;
-}
-
 std::string percent(const std::optional<double>& v) {
     if (!v) return "-";
     char text[32];
@@ -76,27 +53,8 @@ std::string cell(const std::string& text, size_t width) {
 }  // namespace
 
 int createSweep(SweepCreateOptions options) {
-    const ActiveLearningJobRequest& r = options.al.request;
-    SweepBase base;
-    base.dataDir = r.data.dataDir;
-    base.verifyChecksums = r.data.verifyChecksums;
-    base.trainImages = r.data.trainImages;
-    base.testImages = r.data.testImages;
-    base.loop = r.loop;
-    base.repeats = r.repeats;
-    base.seed = r.seed;
-    base.device = r.device;
-    base.threads = r.threads;
-    SweepAxes axes;
-    axes.strategies = splitList(options.al.strategies);
-    axes.datasets = splitList(options.datasets.empty() ? r.data.name : options.datasets);
-    axes.models = splitList(options.models);
-    axes.initials = numberList(options.initials, "initial");
-    axes.acquires = numberList(options.acquires, "acquire");
-    axes.poolSubsets = numberList(options.poolSubsets, "pool_subset");
-    axes.maxSteps = numberList(options.maxSteps, "max_steps");
     std::string listingProblem;
-    const SweepPlan plan = createSweep(options.dir, base, axes, options.al.runsDir, &listingProblem);
+    const SweepPlan plan = createSweep(options.dir, options.base, options.axes, options.runsDir, &listingProblem);
     const SweepFolder folder(options.dir);
     if (!listingProblem.empty()) std::cerr << "alx-cli: the sweep is not listed in the runs folder: " << listingProblem << std::endl;
     const auto varied = variedSettings(plan);
@@ -111,55 +69,32 @@ int createSweep(SweepCreateOptions options) {
     return kOk;
 }
 
-int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
-    const SweepFolder folder(options.dir);
-    const SweepPlan plan = folder.readPlan();
+namespace {
+
+// The tasks a submission takes: all of them, once; or those not done, queued or running.
+std::vector<int> tasksToSubmit(const SweepFolder& folder, const SweepPlan& plan, bool onlyUnfinished) {
+    if (onlyUnfinished) return tasksToResubmit(folder, plan);
+    if (!folder.readSubmissions().empty()) {
+        throw InputError(fileError(folder.submissionsPath(), "this sweep was already submitted; use sweep resubmit for the tasks not done"));
+    }
     std::vector<int> ids;
-    if (onlyUnfinished) {
-        ids = tasksToResubmit(folder, plan);
-        if (ids.empty()) {
-            std::printf("Nothing to resubmit: every task of %s is done, queued or running\n", options.dir.c_str());
-            return kOk;
-        }
-    } else {
-        if (!folder.readSubmissions().empty()) {
-            throw InputError(fileError(folder.submissionsPath(), "this sweep was already submitted; use sweep resubmit for the tasks not done"));
-        }
-        for (const SweepTask& t : plan.tasks) ids.push_back(t.id);
-    }
-    std::string backend = options.backend;
-    SlurmSubmitOptions slurm = options.slurm;
-    int jobs = options.jobs;
-    if (backend.empty() && onlyUnfinished) {  // as the sweep was last submitted
-        const auto submissions = folder.readSubmissions();
-        if (!submissions.empty()) {
-            backend = submissions.back().backend;
-            if (backend == "slurm") slurm = submissions.back().slurm;
-            if (backend == "local" && jobs == 0) jobs = submissions.back().localJobs;
-        }
-    }
-    if (backend.empty()) backend = defaultBackend();
-    const std::string cli = thisExecutable();
-    if (backend == "slurm") {
-        const Submission s = submitToSlurm(folder, plan, ids, slurm, cli);
-        std::printf("Submitted %zu task%s of %s as Slurm array job %s (--array=%s%s); logs in %s\n", ids.size(),
-                    ids.size() == 1 ? "" : "s", options.dir.c_str(), s.jobId.c_str(), arrayRanges(ids).c_str(),
-                    slurm.maxParallel > 0 ? ("%" + std::to_string(slurm.maxParallel)).c_str() : "",
-                    folder.logsDir().c_str());
-        std::printf("Watch it with: alx-cli sweep status %s\n", options.dir.c_str());
-        return kOk;
-    }
+    for (const SweepTask& t : plan.tasks) ids.push_back(t.id);
+    return ids;
+}
+
+int runLocally(const SweepFolder& folder, const SweepPlan& plan, const std::vector<int>& ids, int jobs, const std::string& cli) {
     if (jobs == 0) jobs = defaultLocalJobs(plan);
     jobs = std::min(jobs, int(ids.size()));
+    const int threads = localThreadsPerTask(plan, jobs);
     std::printf("Running %zu task%s of %s here, %d at a time (%d thread%s each); logs in %s\n", ids.size(),
-                ids.size() == 1 ? "" : "s", options.dir.c_str(), jobs, localThreadsPerTask(plan, jobs), localThreadsPerTask(plan, jobs) == 1 ? "" : "s",
+                ids.size() == 1 ? "" : "s", folder.dir().c_str(), jobs, threads, threads == 1 ? "" : "s",
                 folder.logsDir().c_str());
     std::fflush(stdout);
     LocalSweepCallbacks callbacks;
     callbacks.shouldStop = stopRequested;
     callbacks.onTaskStart = [&](int task, int pid) {
         const SweepTask& t = plan.tasks[size_t(task)];
-        std::printf("task %d (%s, repeat %d) started, process %d\n", task, t.strategy.c_str(), t.repeat + 1, pid);
+        std::printf("task %d (%s, repeat %d) started, process %d\n", task, strategyName(t.strategy).c_str(), t.repeat + 1, pid);
         std::fflush(stdout);
     };
     callbacks.onTaskEnd = [&](int task, int code) {
@@ -169,11 +104,41 @@ int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished) {
     const LocalSweepResult r = runSweepLocally(folder, plan, ids, jobs, cli, callbacks);
     std::printf("%d tasks done, %d failed or stopped, %d not started\n", r.succeeded, r.failed, r.notStarted);
     if (r.stopped) {
-        std::cerr << "alx-cli: stopped; finished rounds are kept (continue with: alx-cli sweep resubmit " << options.dir
+        std::cerr << "alx-cli: stopped; finished rounds are kept (continue with: alx-cli sweep resubmit " << folder.dir()
                   << ")" << std::endl;
         return kInterrupted;
     }
     return r.failed == 0 ? kOk : kRunFailed;
+}
+
+}  // namespace
+
+int submitSweep(const SubmitChoice& options, bool onlyUnfinished) {
+    const SweepFolder folder(options.dir);
+    const SweepPlan plan = folder.readPlan();
+    const std::vector<int> ids = tasksToSubmit(folder, plan, onlyUnfinished);
+    if (ids.empty()) {
+        std::printf("Nothing to resubmit: every task of %s is done, queued or running\n", options.dir.c_str());
+        return kOk;
+    }
+    std::optional<SweepBackend> backend;
+    if (!options.backend.empty()) backend = parseBackend(options.backend);
+    SlurmSubmitOptions slurm = options.slurm;
+    int jobs = options.jobs;
+    const auto submissions = folder.readSubmissions();
+    if (!backend && onlyUnfinished && !submissions.empty()) {  // as the sweep was last submitted
+        backend = submissions.back().backend;
+        if (backend == SweepBackend::Slurm) slurm = submissions.back().slurm;
+        if (backend == SweepBackend::Local && jobs == 0) jobs = submissions.back().localJobs;
+    }
+    const std::string cli = thisExecutable();
+    if (backend.value_or(defaultBackend()) == SweepBackend::Local) return runLocally(folder, plan, ids, jobs, cli);
+    const Submission s = submitToSlurm(folder, plan, ids, slurm, cli);
+    std::printf("Submitted %zu task%s of %s as Slurm array job %s (--array=%s%s); logs in %s\n", ids.size(),
+                ids.size() == 1 ? "" : "s", options.dir.c_str(), s.jobId.c_str(), arrayRanges(ids).c_str(),
+                slurm.maxParallel > 0 ? ("%" + std::to_string(slurm.maxParallel)).c_str() : "", folder.logsDir().c_str());
+    std::printf("Watch it with: alx-cli sweep status %s\n", options.dir.c_str());
+    return kOk;
 }
 
 int runSweepTaskCommand(const SweepTaskOptions& options) {
@@ -190,7 +155,7 @@ int runSweepTaskCommand(const SweepTaskOptions& options) {
     SweepTaskCallbacks callbacks;
     callbacks.shouldStop = stopRequested;
     callbacks.onStart = [&](const SweepTask& t, int threads, int kept) {
-        std::printf("task %d: %s, repeat %d, %s on %s, %d thread%s; %s\n", t.id, t.strategy.c_str(), t.repeat + 1,
+        std::printf("task %d: %s, repeat %d, %s on %s, %d thread%s; %s\n", t.id, strategyName(t.strategy).c_str(), t.repeat + 1,
                     t.model.c_str(), t.dataset.c_str(), threads, threads == 1 ? "" : "s",
                     kept > 0 ? ("resuming after " + std::to_string(kept) + " rounds kept").c_str() : "starting");
         std::fflush(stdout);
@@ -214,6 +179,49 @@ int runSweepTaskCommand(const SweepTaskOptions& options) {
     return kOk;
 }
 
+namespace {
+
+std::string statusJson(const std::vector<TaskStatus>& statuses, const std::vector<std::string>& varied) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const TaskStatus& s : statuses) {
+        nlohmann::json j = {{"task", s.task.id},     {"strategy", strategyName(s.task.strategy)}, {"repeat", s.task.repeat},
+                            {"state", taskStateName(s.state)}, {"reason", s.reason},       {"rounds", s.rounds},
+                            {"labels", s.labels},    {"slurm_job", s.slurmJob},            {"array_index", s.arrayIndex},
+                            {"log", s.log}};
+        j["last_accuracy"] = s.lastAccuracy ? nlohmann::json(*s.lastAccuracy) : nlohmann::json(nullptr);
+        for (const auto& name : varied) j[name] = settingValue(s.task, name);
+        out.push_back(j);
+    }
+    return out.dump(1);
+}
+
+// A line per task (and its reason when it failed, stopped or was requeued), then the counts.
+void printStatusTable(const std::vector<TaskStatus>& statuses, const std::vector<std::string>& varied) {
+    std::string header = cell("task", 6) + cell("strategy", 18) + cell("repeat", 8);
+    for (const auto& name : varied) header += cell(name, 12);
+    header += cell("state", 11) + cell("rounds", 8) + cell("accuracy", 10) + cell("slurm job", 14) + "log";
+    std::cout << header << "\n";
+    std::map<TaskState, int> counts;
+    for (const TaskStatus& s : statuses) {
+        std::string line = cell(std::to_string(s.task.id), 6) + cell(strategyName(s.task.strategy), 18) +
+                           cell(std::to_string(s.task.repeat + 1), 8);
+        for (const auto& name : varied) line += cell(settingValue(s.task, name), 12);
+        line += cell(taskStateName(s.state), 11) + cell(std::to_string(s.rounds), 8) + cell(percent(s.lastAccuracy), 10) +
+                cell(s.slurmJob.empty() ? "-" : s.slurmJob + "_" + std::to_string(s.arrayIndex), 14) + s.log;
+        std::cout << line << "\n";
+        // Why a task failed or stopped; a pending one's reason only when it was requeued (--json has them all).
+        const bool worthALine = s.state == TaskState::Failed || s.state == TaskState::Preempted || s.reason.rfind("requeued", 0) == 0;
+        if (!s.reason.empty() && worthALine) std::cout << "      " << taskStateName(s.state) << ": " << s.reason << "\n";
+        counts[s.state] += 1;
+    }
+    std::cout << statuses.size() << " tasks:";
+    for (TaskState state : kAllTaskStates) {
+        if (counts[state]) std::cout << " " << counts[state] << " " << taskStateName(state);
+    }
+}
+
+}  // namespace
+
 int printSweepStatus(const SweepDirOptions& options) {
     const SweepFolder folder(options.dir);
     const SweepPlan plan = folder.readPlan();
@@ -221,41 +229,11 @@ int printSweepStatus(const SweepDirOptions& options) {
     const bool toSlurm = submittedToSlurm(folder.readSubmissions());
     const auto queue = toSlurm ? slurmQueue(&why) : std::nullopt;
     const std::vector<TaskStatus> statuses = sweepStatus(folder, plan, queue);
-    const auto varied = variedSettings(plan);
     if (options.json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const TaskStatus& s : statuses) {
-            nlohmann::json j = {{"task", s.task.id},       {"strategy", s.task.strategy}, {"repeat", s.task.repeat},
-                                {"state", s.state},        {"reason", s.reason},          {"rounds", s.rounds},
-                                {"labels", s.labels},      {"slurm_job", s.slurmJob},     {"array_index", s.arrayIndex},
-                                {"log", s.log}};
-            j["last_accuracy"] = s.lastAccuracy ? nlohmann::json(*s.lastAccuracy) : nlohmann::json(nullptr);
-            for (const auto& name : varied) j[name] = settingValue(s.task, name);
-            out.push_back(j);
-        }
-        std::cout << out.dump(1) << std::endl;
+        std::cout << statusJson(statuses, variedSettings(plan)) << std::endl;
         return kOk;
     }
-    std::string header = cell("task", 6) + cell("strategy", 18) + cell("repeat", 8);
-    for (const auto& name : varied) header += cell(name, 12);
-    header += cell("state", 11) + cell("rounds", 8) + cell("accuracy", 10) + cell("slurm job", 14) + "log";
-    std::cout << header << "\n";
-    std::map<std::string, int> counts;
-    for (const TaskStatus& s : statuses) {
-        std::string line = cell(std::to_string(s.task.id), 6) + cell(s.task.strategy, 18) + cell(std::to_string(s.task.repeat + 1), 8);
-        for (const auto& name : varied) line += cell(settingValue(s.task, name), 12);
-        line += cell(s.state, 11) + cell(std::to_string(s.rounds), 8) + cell(percent(s.lastAccuracy), 10) +
-                cell(s.slurmJob.empty() ? "-" : s.slurmJob + "_" + std::to_string(s.arrayIndex), 14) + s.log;
-        std::cout << line << "\n";
-        // Why a task failed or stopped; a pending one's reason only when it was requeued (--json has them all).
-        const bool worthALine = s.state == "failed" || s.state == "preempted" || s.reason.rfind("requeued", 0) == 0;
-        if (!s.reason.empty() && worthALine) std::cout << "      " << s.state << ": " << s.reason << "\n";
-        counts[s.state] += 1;
-    }
-    std::cout << statuses.size() << " tasks:";
-    for (const char* state : {"done", "running", "pending", "preempted", "failed", "missing"}) {
-        if (counts[state]) std::cout << " " << counts[state] << " " << state;
-    }
+    printStatusTable(statuses, variedSettings(plan));
     std::cout << (queue || !toSlurm ? "" : " (Slurm's queue unread: " + why + ")") << std::endl;
     return kOk;
 }
@@ -290,7 +268,7 @@ int mergeSweep(const SweepDirOptions& options) {
         std::cout << cell("strategy", 18) << cell("labels to 90%", 32) << cell("labels to 95%", 32)
                   << cell("final accuracy", 28) << "repeats\n";
         for (const StrategySummary& s : g.summary) {
-            std::cout << cell(s.strategy, 18) << cell(labelsText(s.labelsTo90) + spreadText(s.labelsTo90Spread, false), 32)
+            std::cout << cell(strategyName(s.strategy), 18) << cell(labelsText(s.labelsTo90) + spreadText(s.labelsTo90Spread, false), 32)
                       << cell(labelsText(s.labelsTo95) + spreadText(s.labelsTo95Spread, false), 32)
                       << cell(percent(s.finalAccuracy) + spreadText(s.finalAccuracySpread, true), 28)
                       << s.repeatsWithRounds << "/" << plan.base.repeats << "\n";

@@ -7,20 +7,15 @@
 
 #include "alx/storage/sweep_folder.h"
 #include "cli_jobs.h"
+#include "cli_options.h"
 
 namespace alx::cli {
 
 struct SweepCreateOptions {
     std::string dir;
-    ActiveLearningOptions al;  // the options of `alx-cli al`; these six may be comma lists:
-    std::string datasets, models, initials, acquires, poolSubsets, maxSteps;
-};
-
-struct SweepSubmitOptions {
-    std::string dir;
-    std::string backend;  // slurm or local; empty: slurm when sbatch is on PATH
-    SlurmSubmitOptions slurm;
-    int jobs = 0;  // local: tasks at once (0: the cores over the sweep's threads)
+    ActiveLearningSettings base;  // the options of `alx-cli al`; six of them may be comma lists:
+    SweepAxes axes;
+    std::string runsDir;
 };
 
 struct SweepTaskOptions {
@@ -36,7 +31,7 @@ struct SweepDirOptions {
 
 int createSweep(SweepCreateOptions options);
 // Everything, or (resubmit) only the tasks that are neither done nor queued nor running.
-int submitSweep(const SweepSubmitOptions& options, bool onlyUnfinished);
+int submitSweep(const SubmitChoice& options, bool onlyUnfinished);
 int runSweepTaskCommand(const SweepTaskOptions& options);
 int printSweepStatus(const SweepDirOptions& options);
 int cancelSweep(const SweepDirOptions& options);

@@ -36,7 +36,9 @@ run_target() {
 
 # The readers have no LibTorch dependency: compile them straight in.
 run_target fuzz_idx_reader "$root/tests/fuzz/make_corpus.py" \
-  "$root/tests/fuzz/fuzz_idx_reader.cpp" "$root/core/src/data/idx_reader.cpp" "$root/core/src/util/errors.cpp" -lz
+  "$root/tests/fuzz/fuzz_idx_reader.cpp" "$root/core/src/data/idx_reader.cpp" "$root/core/src/util/files.cpp" \
+  "$root/core/src/util/errors.cpp" -lz
 run_target fuzz_run_files "$root/tests/fuzz/make_run_corpus.py" \
   "$root/tests/fuzz/fuzz_run_files.cpp" "$root/core/src/storage/npy_layout.cpp" \
-  "$root/core/src/storage/summary_record.cpp" "$root/core/src/vocabulary.cpp" "$root/core/src/util/errors.cpp"
+  "$root/core/src/storage/run_summary.cpp" "$root/core/src/vocabulary.cpp" "$root/core/src/util/errors.cpp" \
+  "$root/core/src/util/files.cpp" "$root/core/src/util/numbers.cpp" -DALX_VERSION_STRING='"fuzz"'

@@ -20,13 +20,13 @@ SavedRun syntheticRun(const torch::Tensor& labels, double accuracy, uint64_t see
     torch::manual_seed(seed);
     const int64_t n = labels.size(0);
     SavedRun run;
-    run.model = "lenet5";
-    run.dataset = "mnist";
+    run.summary.model = "lenet5";
+    run.summary.dataset = "mnist";
     run.labels = labels;
     const auto wrong = torch::rand({n}) > accuracy;
     run.predicted = torch::where(wrong, (labels + torch::randint(1, 10, {n})) % 10, labels);
     run.probabilities = torch::softmax(torch::randn({n, 10}) + 4 * torch::one_hot(run.predicted, 10), 1).to(torch::kFloat32);
-    run.testAccuracy = run.predicted.eq(labels).to(torch::kFloat64).mean().item<double>();
+    run.summary.testAccuracy = run.predicted.eq(labels).to(torch::kFloat64).mean().item<double>();
     for (auto& s : run.scores) s = torch::rand({n});
     return run;
 }

@@ -36,28 +36,28 @@
 #include <numeric>
 #include <signal.h>
 
-#include "active_learning_page.h"
-#include "digit_detail_dialog.h"
-#include "map_page.h"
-#include "comparison_view.h"
-#include "runs_page.h"
-#include "reliability_plot.h"
-#include "results_view.h"
-#include "suspect_labels_page.h"
-#include "map_view.h"
-#include "confusion_view.h"
-#include "digit_tile.h"
-#include "histogram.h"
-#include "job_worker.h"
-#include "learning_curve_plot.h"
-#include "loss_plot.h"
-#include "main_window.h"
-#include "score_histograms.h"
-#include "sweep_dialog.h"
-#include "sweep_view.h"
+#include "pages/active_learning_page.h"
+#include "dialogs/digit_detail_dialog.h"
+#include "pages/map_page.h"
+#include "dialogs/comparison_view.h"
+#include "pages/runs_page.h"
+#include "plots/reliability_plot.h"
+#include "pages/results_view.h"
+#include "pages/suspect_labels_page.h"
+#include "plots/map_view.h"
+#include "plots/confusion_view.h"
+#include "widgets/digit_tile.h"
+#include "plots/histogram.h"
+#include "worker/job_worker.h"
+#include "plots/learning_curve_plot.h"
+#include "plots/loss_plot.h"
+#include "window/main_window.h"
+#include "plots/score_histograms.h"
+#include "dialogs/sweep_dialog.h"
+#include "dialogs/sweep_view.h"
 #include "test_support.h"
-#include "training_panel.h"
-#include "uncertain_grid.h"
+#include "pages/training_panel.h"
+#include "widgets/uncertain_grid.h"
 
 using namespace alx::ui;
 
@@ -232,7 +232,7 @@ private slots:
         const auto results = w.results();
         QVERIFY(results);
         QCOMPARE(results->count, int64_t(400));
-        QVERIFY2(results->accuracy > 0.8, qPrintable(QString::number(results->accuracy)));
+        QVERIFY2(results->summary.testAccuracy > 0.8, qPrintable(QString::number(results->summary.testAccuracy)));
 
         // Each histogram holds every evaluated image exactly once.
         for (int k = 0; k < alx::kScoreCount; ++k) {
@@ -456,7 +456,7 @@ private slots:
         QTest::mouseClick(page->compareButton(), Qt::LeftButton);
         QVERIFY(shown.wait(60000));
         const ComparisonDataPtr c = window->comparisonView()->comparison();
-        QCOMPARE(c->runs.size(), size_t(2));
+        QCOMPARE(c->comparison.runs.size(), size_t(2));
         // Predicted differently: counted here from the two runs' per_sample.csv.
         std::map<QString, QList<QByteArray>> predicted;
         for (const QString& dir : dirs) {
@@ -464,10 +464,11 @@ private slots:
             QVERIFY(csv.open(QIODevice::ReadOnly));
             for (const QByteArray& line : csv.readAll().trimmed().split('\n').mid(1)) predicted[dir] << line.split(',')[2];
         }
-        const QString first = QString::fromStdString(c->runs[0].path), second = QString::fromStdString(c->runs[1].path);
+        const QString first = QString::fromStdString(c->comparison.runs[0].path),
+                      second = QString::fromStdString(c->comparison.runs[1].path);
         int differ = 0;
         for (int i = 0; i < predicted[first].size(); ++i) differ += predicted[first][i] != predicted[second][i];
-        QCOMPARE(c->pairs[0].disagreements, int64_t(differ));
+        QCOMPARE(c->comparison.pairs[0].disagreements, int64_t(differ));
         QCOMPARE(window->comparisonView()->pairsTable()->rowCount(), 1);
         QCOMPARE(window->comparisonView()->lossPlot()->graphCount(), 2);
         for (int k = 0; k < alx::kScoreCount; ++k) QCOMPARE(window->comparisonView()->scorePlot(k)->plottableCount(), 2);
@@ -484,7 +485,7 @@ private slots:
         // The images they disagree on, drawn from the dataset, one tile each (at most 120).
         QVERIFY2(c->imagesProblem.empty(), c->imagesProblem.c_str());
         QCOMPARE(window->comparisonView()->disagreementGrid()->findChildren<DigitTile*>().size(),
-                 int(std::min<size_t>(120, c->disagreementImages.size())));
+                 int(std::min<size_t>(120, c->comparison.disagreementImages.size())));
         for (size_t k = 0; k < c->shownDisagreements.size(); ++k) {
             QVERIFY(c->shownPredictions[0][k] != c->shownPredictions[1][k]);
         }
@@ -611,7 +612,7 @@ private slots:
         QVERIFY(opened.wait(60000));
         const auto a = trained->results(), b = reopened->results();
         QCOMPARE(b->count, a->count);
-        QCOMPARE(b->accuracy, a->accuracy);
+        QCOMPARE(b->summary.testAccuracy, a->summary.testAccuracy);
         QCOMPARE(b->neighbours, a->neighbours);
         QCOMPARE(b->labels, a->labels);
         QCOMPARE(reopened->lossPlot()->epochPointCount(), 2);
@@ -868,8 +869,8 @@ private slots:
         QTRY_COMPARE(page->plot()->graphCount(), 3);
         QTRY_COMPARE(page->table()->rowCount(), 1);
         QCOMPARE(page->findChildren<DigitTile*>().size(), 10);  // the images acquired for 30 labels
-        const AlRequest shown = page->request();
-        QCOMPARE(shown.strategies, std::vector<std::string>{"entropy"});
+        const alx::ActiveLearningSettings shown = page->request().settings;
+        QCOMPARE(shown.strategies, std::vector<alx::Strategy>{alx::Strategy::Entropy});
         QCOMPARE(shown.loop.initial, int64_t(20));
         QCOMPARE(shown.loop.acquire, int64_t(10));
         QCOMPARE(shown.loop.budget, int64_t(40));
@@ -925,7 +926,7 @@ private slots:
         // As if it had gone to a Slurm cluster that cannot be reached now:
         // SLURM_CONF names a file that is not there.
         alx::Submission slurm;
-        slurm.backend = "slurm";
+        slurm.backend = alx::SweepBackend::Slurm;
         slurm.jobId = "4242";
         slurm.taskIds = {0, 1, 2, 3};
         slurm.submitted = "2026-12-01T00:00:00Z";
@@ -1088,12 +1089,12 @@ private slots:
         const alx::SweepPlan plan = folder.readPlan();
         QCOMPARE(plan.tasks.size(), size_t(2));
         QCOMPARE(plan.base.loop.budget, int64_t(30));
-        QCOMPARE(plan.base.trainImages, int64_t(3000));
+        QCOMPARE(plan.base.data.trainImages, int64_t(3000));
         QCOMPARE(plan.base.threads, 1);
         QCOMPARE(plan.axes.models, std::vector<std::string>{"gal"});  // the page's model, not the panel's
         const auto submissions = folder.readSubmissions();
         QCOMPARE(submissions.size(), size_t(1));
-        QCOMPARE(submissions[0].backend, std::string("local"));
+        QCOMPARE(submissions[0].backend, alx::SweepBackend::Local);
         QCOMPARE(submissions[0].localJobs, 2);
         // Followed live: both tasks done without reopening.
         QTRY_VERIFY_WITH_TIMEOUT(view && view->taskTable()->rowCount() == 2 && taskState(view, 0) == "done" &&

@@ -2,10 +2,10 @@
 // and summary.json, all written atomically.
 #include <torch/torch.h>
 
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
 #include "alx/storage/npy.h"
-#include "alx/storage/run_writer.h"
+#include "alx/storage/run_folder.h"
 
 #include <cstring>
 
@@ -87,7 +87,7 @@ private slots:
         summary.epochs = {{1, 2, 0.5, 1.0, {}}, {2, 2, 0.25, 1.0, {}}};
         const QString out = dir_.path() + "/run";
         ensureWritableDirectory(out.toStdString());
-        writeEvaluationOutputs(out.toStdString(), summary, e, s);
+        RunFolder(out.toStdString()).writeEvaluation(summary, e, s);
         for (const char* name : {"summary.json", "per_sample.csv", "embeddings.npy", "probabilities.npy"}) {
             QVERIFY2(QFile::exists(out + "/" + name), name);
         }

@@ -4,12 +4,11 @@
 #include <torch/torch.h>
 
 #include "alx/storage/active_learning_run.h"
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/storage/label_audit_files.h"
 #include "alx/storage/label_review.h"
 #include "alx/storage/npy.h"
-#include "alx/storage/run_reader.h"
-#include "alx/storage/run_writer.h"
+#include "alx/storage/run_folder.h"
 #include "alx/storage/weights_file.h"
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
@@ -65,7 +64,7 @@ void writeGoodRun(const QString& dir, bool withWeights = true) {
     summary.classNames = {"zero", "one", "two"};
     summary.epochs = {{1, 2, 0.5, 1.0, {}}, {2, 2, 0.25, 1.0, {}}};
     ensureWritableDirectory(dir.toStdString());
-    writeEvaluationOutputs(dir.toStdString(), summary, e, s);
+    RunFolder(dir.toStdString()).writeEvaluation(summary, e, s);
     if (withWeights) saveWeights(*makeModel("lenet5", 3), (dir + "/model.pt").toStdString(), {"lenet5", 3});
 }
 
@@ -148,12 +147,12 @@ private slots:
     void aGoodRunReadsBack() {
         QTemporaryDir tmp;
         writeGoodRun(tmp.path());
-        const SavedRun run = readRun(tmp.path().toStdString());
-        QCOMPARE(run.format, kRunFormat);
+        const SavedRun run = RunFolder(tmp.path().toStdString()).read();
+        QCOMPARE(run.summary.format, kRunFormat);
         QCOMPARE(run.size(), int64_t(6));
         QCOMPARE(run.probabilities.size(1), int64_t(3));
-        QCOMPARE(run.classNames.size(), size_t(3));
-        QCOMPARE(run.epochs.size(), size_t(2));
+        QCOMPARE(run.summary.classNames.size(), size_t(3));
+        QCOMPARE(run.summary.epochs.size(), size_t(2));
         QVERIFY(run.hasWeights);
         QCOMPARE(run.neighbours.indices[5][0].item<int64_t>(), int64_t(4));
         QCOMPARE(detectRunKind(tmp.path().toStdString()), RunKind::Training);
@@ -171,13 +170,13 @@ private slots:
         fields[4] = "3.10501115e-40";  // entropy of image 0
         bytes.replace(lines[1], fields.join(','));
         writeAll(csv, bytes);
-        const SavedRun run = readRun(tmp.path().toStdString());
+        const SavedRun run = RunFolder(tmp.path().toStdString()).read();
         const float entropy = run.scores[1][0].item<float>();
         QVERIFY2(entropy > 3.1e-40f && entropy < 3.11e-40f, qPrintable(QString::number(double(entropy))));
         // Out of float's range is still refused.
         fields[4] = "1e39";
         writeAll(csv, readAll(csv).replace(bytes.split('\n')[1], fields.join(',')));
-        QVERIFY_THROWS_EXCEPTION(InputError, readRun(tmp.path().toStdString()));
+        QVERIFY_THROWS_EXCEPTION(InputError, RunFolder(tmp.path().toStdString()).read());
     }
 
     void damagedRunsAreRefusedNamingTheFile_data() {
@@ -259,10 +258,10 @@ private slots:
         QFETCH(Damage, damage);
         QTemporaryDir tmp;
         writeGoodRun(tmp.path());
-        readRun(tmp.path().toStdString());  // whole before the damage
+        RunFolder(tmp.path().toStdString()).read();  // whole before the damage
         damage(tmp.path());
         try {
-            readRun(tmp.path().toStdString());
+            RunFolder(tmp.path().toStdString()).read();
             QFAIL("a damaged run was read");
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains(file), e.what());
@@ -277,7 +276,7 @@ private slots:
         writeNpy((tmp.path() + "/map_tsne_test.npy").toStdString(), map);
         writeNpy((tmp.path() + "/train_neighbours.npy").toStdString(), torch::tensor({{4, 1}, {0, 2}, {3, 3}, {1, 0}, {2, 2}, {5, 4}}));
         writeNpy((tmp.path() + "/train_neighbour_similarities.npy").toStdString(), torch::full({6, 2}, 0.5f));
-        const SavedRun run = readRun(tmp.path().toStdString());
+        const SavedRun run = RunFolder(tmp.path().toStdString()).read();
         QVERIFY(torch::equal(run.maps.at("map_tsne_test.npy"), map));
         QCOMPARE(run.trainNeighbours.indices[0][0].item<int64_t>(), int64_t(4));
         QCOMPARE(run.trainNeighbours.similarity.size(1), int64_t(2));
@@ -286,7 +285,7 @@ private slots:
     void aRunWithoutWeightsStillOpens() {
         QTemporaryDir tmp;
         writeGoodRun(tmp.path(), false);
-        QVERIFY(!readRun(tmp.path().toStdString()).hasWeights);
+        QVERIFY(!RunFolder(tmp.path().toStdString()).read().hasWeights);
     }
 
     void activeLearningFoldersAreValidatedWhole() {
@@ -296,10 +295,10 @@ private slots:
         settings.loop.budget = 40;
         settings.repeats = 1;
         folder.writeSettings(settings);
-        folder.writeCurve({{"entropy", 0, 20, 0.5}, {"entropy", 0, 30, 0.6}});
+        folder.writeCurve({{Strategy::Entropy, 0, 20, 0.5}, {Strategy::Entropy, 0, 30, 0.6}});
         RepeatState state;
         for (int64_t i = 0; i < 30; ++i) state.labelled.push_back(i * 3);
-        folder.writeState("entropy", 0, state);
+        folder.writeState(Strategy::Entropy, 0, state);
         QCOMPARE(folder.validate().size(), size_t(2));
         QCOMPARE(detectRunKind(tmp.path().toStdString()), RunKind::ActiveLearning);
 

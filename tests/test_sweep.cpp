@@ -13,7 +13,7 @@
 #include "alx/storage/sweep_folder.h"
 #include "alx/storage/sweep_locks.h"
 #include "alx/sweeps/slurm_backend.h"
-#include "alx/sweeps/sweep_plan.h"
+#include "alx/active_learning/sweep_plan.h"
 #include "alx/sweeps/sweep_progress.h"
 #include "alx/sweeps/sweep_setup.h"
 #include "alx/util/process.h"
@@ -34,25 +34,20 @@ std::string readText(const std::string& path) {
 void writeText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 SweepPlan smallPlan(std::vector<int64_t> acquires = {10}) {
-    SweepBase base;
+    ActiveLearningSettings base;
     base.loop.budget = 40;
     base.repeats = 2;
     base.seed = 7;
     SweepAxes axes;
-    axes.strategies = {"random", "entropy"};
+    axes.strategies = {Strategy::Random, Strategy::Entropy};
     axes.acquires = std::move(acquires);
     return planSweep(base, axes);
 }
 
 // A task's folder as run-task leaves it after rounds up to `labels`.
 void writeTaskRun(const SweepFolder& folder, const SweepPlan& plan, const SweepTask& task, int64_t upTo,
-                  const std::string& state) {
-    ActiveLearningSettings settings;
-    settings.dataset = task.dataset;
-    settings.loop = taskLoop(plan, task);
-    settings.repeats = plan.base.repeats;
-    settings.seed = plan.base.seed;
-    settings.onlyRepeat = task.repeat;
+                  TaskState state) {
+    const ActiveLearningSettings settings = taskSettings(plan, task);
     const ActiveLearningRunFolder run(folder.taskDir(task.id));
     fs::create_directories(run.dir());
     run.writeSettings(settings);
@@ -87,23 +82,25 @@ private slots:
         const SweepTask& t = plan.tasks[5];
         QCOMPARE(t.id, 5);
         QCOMPARE(t.acquire, int64_t(20));
-        QCOMPARE(t.strategy, std::string("random"));
+        QCOMPARE(t.strategy, Strategy::Random);
         QCOMPARE(t.repeat, 1);
-        QCOMPARE(plan.tasks[2].strategy, std::string("entropy"));
+        QCOMPARE(plan.tasks[2].strategy, Strategy::Entropy);
         QCOMPARE(plan.tasks[2].acquire, int64_t(10));
-        QCOMPARE(taskLoop(plan, t).acquire, int64_t(20));
-        QCOMPARE(taskLoop(plan, t).budget, int64_t(40));
-        // A value given twice is one value, and aliases are canonical names.
+        QCOMPARE(taskSettings(plan, t).loop.acquire, int64_t(20));
+        QCOMPARE(taskSettings(plan, t).loop.budget, int64_t(40));
+        QCOMPARE(taskSettings(plan, t).onlyRepeat, 1);
+        QCOMPARE(taskSettings(plan, t).strategies, std::vector<Strategy>{Strategy::Random});
+        // A value given twice is one value.
         SweepAxes axes;
-        axes.strategies = {"entropy", "entropy"};
+        axes.strategies = {Strategy::Entropy, Strategy::Entropy};
         axes.models = {"gal", "gal"};
-        const SweepPlan once = planSweep(SweepBase{}, axes);
+        const SweepPlan once = planSweep(ActiveLearningSettings{}, axes);
         QCOMPARE(once.tasks.size(), size_t(3));
         QVERIFY(variedSettings(once).empty());
     }
 
     void badGridsAreRefusedNamingTheField() {
-        const auto fieldOf = [](SweepBase base, SweepAxes axes) -> std::string {
+        const auto fieldOf = [](ActiveLearningSettings base, SweepAxes axes) -> std::string {
             try {
                 planSweep(base, axes);
             } catch (const InputError& e) {
@@ -112,13 +109,17 @@ private slots:
             return "accepted";
         };
         SweepAxes axes;
-        axes.strategies = {"random"};
-        SweepAxes unknown = axes;
-        unknown.strategies = {"random", "psychic"};
-        QCOMPARE(fieldOf({}, unknown), std::string("strategies"));
+        axes.strategies = {Strategy::Random};
+        // A strategy's name is parsed where it is typed, and refused there.
+        try {
+            parseStrategyList("random,psychic");
+            QFAIL("an unknown strategy was parsed");
+        } catch (const InputError& e) {
+            QCOMPARE(e.field(), std::string("strategies"));
+        }
         QCOMPARE(fieldOf({}, SweepAxes{}), std::string("strategies"));
         SweepAxes noDropout = axes;
-        noDropout.strategies = {"bald"};
+        noDropout.strategies = {Strategy::Bald};
         noDropout.models = {"gal", "lenet5"};
         QCOMPARE(fieldOf({}, noDropout), std::string("model"));
         SweepAxes badModel = axes;
@@ -127,7 +128,7 @@ private slots:
         SweepAxes badAcquire = axes;
         badAcquire.acquires = {10, 0};
         QCOMPARE(fieldOf({}, badAcquire), std::string("acquire"));
-        SweepBase small;
+        ActiveLearningSettings small;
         small.loop.budget = 10;
         QCOMPARE(fieldOf(small, axes), std::string("budget"));
         SweepAxes badDataset = axes;
@@ -180,7 +181,7 @@ private slots:
         const SweepFolder folder(dir("records"));
         folder.createPlan(smallPlan());
         Submission s;
-        s.backend = "slurm";
+        s.backend = SweepBackend::Slurm;
         s.jobId = "42";
         s.taskIds = {0, 2};
         s.slurm.maxParallel = 2;
@@ -202,7 +203,7 @@ private slots:
         QCOMPARE(readText(folder.submissionsPath()), std::string("[{\"backend\": \"pbs\"}]"));
 
         TaskRecord r;
-        r.state = "preempted";
+        r.state = TaskState::Preempted;
         r.message = "stopped";
         r.slurmJob = "42_1";
         fs::create_directories(folder.taskDir(1));
@@ -230,7 +231,7 @@ private slots:
         const pid_t here = sleeper(), elsewhere = sleeper();
         QVERIFY(here > 0 && elsewhere > 0);
         Submission local;
-        local.backend = "local";
+        local.backend = SweepBackend::Local;
         local.jobId = std::to_string(here);
         local.host = hostName();
         local.taskIds = {0, 1};
@@ -239,7 +240,7 @@ private slots:
         local.host = hostName() + "-another-machine";
         folder.addSubmission(local);
         Submission slurm;
-        slurm.backend = "slurm";
+        slurm.backend = SweepBackend::Slurm;
         slurm.jobId = "999999";
         slurm.taskIds = {2, 3};
         folder.addSubmission(slurm);
@@ -309,47 +310,47 @@ private slots:
         const SweepPlan plan = smallPlan();  // 4 tasks, budget 40
         folder.createPlan(plan);
         Submission s;
-        s.backend = "slurm";
+        s.backend = SweepBackend::Slurm;
         s.jobId = "77";
         s.taskIds = {0, 1, 2};
         folder.addSubmission(s);
-        writeTaskRun(folder, plan, plan.tasks[0], 40, "done");
-        writeTaskRun(folder, plan, plan.tasks[1], 30, "preempted");
-        writeTaskRun(folder, plan, plan.tasks[2], 20, "running");  // no lock held, not in the queue: it died
+        writeTaskRun(folder, plan, plan.tasks[0], 40, TaskState::Done);
+        writeTaskRun(folder, plan, plan.tasks[1], 30, TaskState::Preempted);
+        writeTaskRun(folder, plan, plan.tasks[2], 20, TaskState::Running);  // no lock held, not in the queue: it died
         const std::vector<QueueEntry> queue;
         auto st = sweepStatus(folder, plan, queue);
-        QCOMPARE(st[0].state, std::string("done"));
+        QCOMPARE(st[0].state, TaskState::Done);
         QCOMPARE(st[0].rounds, 3);
         QCOMPARE(st[0].labels, int64_t(40));
         QCOMPARE(st[0].slurmJob, std::string("77"));
         QCOMPARE(st[0].arrayIndex, 0);
-        QCOMPARE(st[1].state, std::string("preempted"));
-        QCOMPARE(st[2].state, std::string("failed"));
+        QCOMPARE(st[1].state, TaskState::Preempted);
+        QCOMPARE(st[2].state, TaskState::Failed);
         QVERIFY(st[2].reason.find("without recording why") != std::string::npos);
-        QCOMPARE(st[3].state, std::string("missing"));
+        QCOMPARE(st[3].state, TaskState::Missing);
         QVERIFY(st[3].log.find("task-3.log") != std::string::npos);
 
         // What squeue says wins for a task it still holds (a requeued one is pending).
         const std::vector<QueueEntry> queued{{"77", 1, "PENDING"}, {"77", 2, "RUNNING"}, {"12", 3, "RUNNING"}};
         st = sweepStatus(folder, plan, queued);
-        QCOMPARE(st[1].state, std::string("pending"));
-        QCOMPARE(st[2].state, std::string("running"));
-        QCOMPARE(st[3].state, std::string("missing"));  // another job's element 3 is not this sweep's
+        QCOMPARE(st[1].state, TaskState::Pending);
+        QCOMPARE(st[2].state, TaskState::Running);
+        QCOMPARE(st[3].state, TaskState::Missing);  // another job's element 3 is not this sweep's
         // Without a queue to ask, a submitted task may still be waiting.
         st = sweepStatus(folder, plan, std::nullopt);
-        QCOMPARE(st[2].state, std::string("running"));
+        QCOMPARE(st[2].state, TaskState::Running);
 
         // A damaged folder: that task failed, with the file named; the others unaffected.
         writeText(folder.taskDir(1) + "/curve.csv", "strategy,repeat,labels,test_accuracy,ece\nrandom,1,20,7.5,0.1\n");
         st = sweepStatus(folder, plan, queue);
-        QCOMPARE(st[1].state, std::string("failed"));
+        QCOMPARE(st[1].state, TaskState::Failed);
         QVERIFY2(st[1].reason.find("curve.csv") != std::string::npos, st[1].reason.c_str());
-        QCOMPARE(st[0].state, std::string("done"));
+        QCOMPARE(st[0].state, TaskState::Done);
         // A task folder holding another task's run is refused too.
         fs::remove_all(folder.taskDir(3));
         fs::copy(folder.taskDir(0), folder.taskDir(3), fs::copy_options::recursive);
         st = sweepStatus(folder, plan, queue);
-        QCOMPARE(st[3].state, std::string("failed"));
+        QCOMPARE(st[3].state, TaskState::Failed);
         QVERIFY2(st[3].reason.find("another") != std::string::npos, st[3].reason.c_str());
     }
 
@@ -358,9 +359,9 @@ private slots:
         const SweepPlan plan = smallPlan({10, 20});  // 8 tasks: acquire 10 then 20
         folder.createPlan(plan);
         for (const SweepTask& t : plan.tasks) {
-            if (t.id != 6) writeTaskRun(folder, plan, t, 40, "done");
+            if (t.id != 6) writeTaskRun(folder, plan, t, 40, TaskState::Done);
         }
-        writeTaskRun(folder, plan, plan.tasks[6], 20, "preempted");
+        writeTaskRun(folder, plan, plan.tasks[6], 20, TaskState::Preempted);
         const SweepMerge merge = collectSweep(folder, plan);
         QCOMPARE(merge.groups.size(), size_t(2));
         QCOMPARE(merge.groups[1].settings.at("acquire"), std::string("20"));
@@ -369,7 +370,7 @@ private slots:
         QCOMPARE(merge.groups[0].rows.size(), size_t(4 * 3));
         QCOMPARE(merge.groups[1].rows.size(), size_t(3 * 2 + 1));
         QCOMPARE(merge.groups[0].summary.size(), size_t(2));
-        QCOMPARE(merge.groups[0].summary[0].strategy, std::string("random"));
+        QCOMPARE(merge.groups[0].summary[0].strategy, Strategy::Random);
         QCOMPARE(merge.groups[0].summary[0].repeatsWithRounds, 2);
         // Task 1 (random, repeat 2) is 0.01 above task 0 at every round.
         QCOMPARE(*merge.groups[0].summary[0].finalAccuracySpread.least, 0.54);
@@ -388,7 +389,7 @@ private slots:
         const SweepFolder folder(dir("plain"));
         const SweepPlan plan = smallPlan();
         folder.createPlan(plan);
-        for (const SweepTask& t : plan.tasks) writeTaskRun(folder, plan, t, 40, "done");
+        for (const SweepTask& t : plan.tasks) writeTaskRun(folder, plan, t, 40, TaskState::Done);
         const SweepMerge merge = collectSweep(folder, plan);
         QVERIFY(merge.unfinished.empty());
         folder.writeMerge(plan, merge.groups, merge.unfinished);

@@ -4,7 +4,7 @@
 // directly, so what crosses threads goes only through the worker's atomics,
 // mutex and condition variable; scripts/tsan.sh runs this under
 // ThreadSanitizer, which sees all of them.
-#include "job_worker.h"
+#include "worker/job_worker.h"
 #include "test_support.h"
 
 #include <QJsonArray>
@@ -39,16 +39,17 @@ class TestWorkerThreads : public QObject {
 
     // A short human-in-the-loop run: one repeat, 200 candidates, 20 steps a
     // round, written to a new folder of its own.
-    AlRequest humanRequest(const std::string& strategy, int64_t budget) const {
-        AlRequest request;
-        request.dataDir = mnist_;
+    alx::ActiveLearningJobRequest humanRequest(const std::string& strategy, int64_t budget) const {
+        alx::ActiveLearningJobRequest request;
+        alx::ActiveLearningSettings& s = request.settings;
+        s.data.dataDir = mnist_;
         request.outDir = (runs_.path() + "/" + QString::fromStdString(strategy)).toStdString();
-        request.strategies = {strategy};
-        request.loop.budget = budget;
-        request.loop.poolSubset = 200;
-        request.loop.maxStepsPerRound = 20;
-        request.repeats = 1;
-        request.human = true;
+        s.strategies = {alx::parseStrategy(strategy)};
+        s.loop.budget = budget;
+        s.loop.poolSubset = 200;
+        s.loop.maxStepsPerRound = 20;
+        s.repeats = 1;
+        s.personLabels = true;
         return request;
     }
 
@@ -67,12 +68,12 @@ private slots:
         connect(&worker, &JobWorker::batchProgress, &worker, [&](const BatchPoint&) { ++batches; }, Qt::DirectConnection);
         connect(&worker, &JobWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
         connect(&worker, &JobWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
-        TrainRequest request;
-        request.dataDir = mnist_;
+        alx::TrainJobRequest request;
+        request.data.dataDir = mnist_;
         request.model = "lenet5";
         request.epochs = 50;  // far longer than the test waits
-        request.trainImages = 20000;
-        request.testImages = 1000;
+        request.data.trainImages = 20000;
+        request.data.testImages = 1000;
         std::thread job([&] { worker.train(request); });
         QVERIFY2(waitFor([&] { return batches.load() >= 2; }, 120), "no batch reported");
         const auto asked = Clock::now();
@@ -92,12 +93,12 @@ private slots:
         std::atomic<bool> stopped{false}, finished{false};
         connect(&worker, &JobWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
         connect(&worker, &JobWorker::finished, &worker, [&](const RunResultsPtr&) { finished = true; }, Qt::DirectConnection);
-        TrainRequest request;
-        request.dataDir = mnist_;
+        alx::TrainJobRequest request;
+        request.data.dataDir = mnist_;
         request.model = "lenet5";
         request.epochs = 1;
-        request.trainImages = 200;
-        request.testImages = 100;
+        request.data.trainImages = 200;
+        request.data.testImages = 100;
         worker.clearStop();  // queued
         worker.requestStop();  // stopped before it began
         std::thread first([&] { worker.train(request); });
@@ -128,7 +129,7 @@ private slots:
             rounds.push_back(r);
         }, Qt::DirectConnection);
         connect(&worker, &JobWorker::alFinished, &worker, [&](const QString&) { done = true; }, Qt::DirectConnection);
-        const AlRequest request = humanRequest("entropy", 40);  // 20 initial, 10 a round: two questions
+        const alx::ActiveLearningJobRequest request = humanRequest("entropy", 40);  // 20 initial, 10 a round: two questions
         std::thread job([&] { worker.runActiveLearning(request); });
         // Two questions, each answered from this thread with all sevens.
         for (size_t asked = 1; asked <= 2; ++asked) {
@@ -166,7 +167,7 @@ private slots:
         const QJsonArray labelled = json.value("labelled").toArray(), labels = json.value("labels").toArray();
         QCOMPARE(labelled.size(), 40);
         QCOMPARE(labels.size(), 40);
-        for (int i = int(request.loop.initial); i < labels.size(); ++i) QCOMPARE(labels[i].toInt(), 7);
+        for (int i = int(request.settings.loop.initial); i < labels.size(); ++i) QCOMPARE(labels[i].toInt(), 7);
     }
 
     void stopReleasesAWaitForLabels() {
@@ -174,7 +175,7 @@ private slots:
         std::atomic<bool> asked{false}, stopped{false};
         connect(&worker, &JobWorker::alLabelsNeeded, &worker, [&](const AlQuery&) { asked = true; }, Qt::DirectConnection);
         connect(&worker, &JobWorker::stopped, &worker, [&](const QString&) { stopped = true; }, Qt::DirectConnection);
-        const AlRequest request = humanRequest("margin", 100);
+        const alx::ActiveLearningJobRequest request = humanRequest("margin", 100);
         std::thread job([&] { worker.runActiveLearning(request); });
         QVERIFY2(waitFor([&] { return asked.load(); }, 300), "the worker asked for no labels");
         const auto start = Clock::now();

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "alx/storage/npy_layout.h"
-#include "alx/storage/summary_record.h"
+#include "alx/storage/run_summary.h"
 #include "alx/util/errors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const alx::InputError&) {
     }
     try {
-        const alx::SummaryRecord record =
-            alx::parseSummaryRecord(std::string(reinterpret_cast<const char*>(data), size), "summary.json");
+        const alx::RunSummary record =
+            alx::parseRunSummary(std::string(reinterpret_cast<const char*>(data), size), "summary.json");
         // The reader promises a square matrix: walk it.
         size_t cells = 0;
         for (const auto& row : record.confusion) cells += row.size();

@@ -1,15 +1,13 @@
 #pragma once
-// The engine's vocabulary, without LibTorch: what the scores, models,
-// optimisers, strategies and datasets are called and what they mean. The
-// GUI, the CLI and the files all take their names from here, so nothing is
-// spelled twice (the GUI's headers stay free of LibTorch).
+// The engine's vocabulary, without LibTorch: what the scores, models and
+// optimisers are called and what they mean. The GUI, the CLI and the files
+// all take their names from here, so nothing is spelled twice (the GUI's
+// headers stay free of LibTorch). Strategies are named in
+// active_learning/strategy.h, datasets in data/dataset_catalog.h.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "alx/active_learning/strategy.h"
-#include "alx/data/dataset_catalog.h"
 
 namespace alx {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 namespace alx {
 namespace {
@@ -13,22 +14,19 @@ double median(std::vector<double> values) {
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-}  // namespace
-
-std::optional<double> medianLabelsToReach(const std::vector<CurvePoint>& points, int repeats, double target) {
-    if (repeats < 1) return std::nullopt;
-    std::vector<double> firsts(size_t(repeats), std::numeric_limits<double>::infinity());
+// Per repeat, the labels at which accuracy first reaches `target` (infinity: never).
+std::vector<double> firstLabelsReaching(const std::vector<CurvePoint>& points, int repeats, double target) {
+    std::vector<double> firsts(size_t(std::max(repeats, 0)), std::numeric_limits<double>::infinity());
     for (const auto& p : points) {
         if (p.repeat >= 0 && p.repeat < repeats && p.accuracy >= target) {
             firsts[size_t(p.repeat)] = std::min(firsts[size_t(p.repeat)], double(p.labels));
         }
     }
-    const double m = median(firsts);
-    if (!std::isfinite(m)) return std::nullopt;
-    return m;
+    return firsts;
 }
 
-std::optional<double> medianFinalAccuracy(const std::vector<CurvePoint>& points, int repeats) {
+// Per repeat that has points, the accuracy of its last round.
+std::vector<double> finalAccuracies(const std::vector<CurvePoint>& points, int repeats) {
     std::vector<double> finals;
     for (int r = 0; r < repeats; ++r) {
         const CurvePoint* last = nullptr;
@@ -37,37 +35,72 @@ std::optional<double> medianFinalAccuracy(const std::vector<CurvePoint>& points,
         }
         if (last) finals.push_back(last->accuracy);
     }
+    return finals;
+}
+
+std::optional<double> finite(double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; }
+
+}  // namespace
+
+std::optional<double> medianLabelsToReach(const std::vector<CurvePoint>& points, int repeats, double target) {
+    if (repeats < 1) return std::nullopt;
+    return finite(median(firstLabelsReaching(points, repeats, target)));
+}
+
+std::optional<double> medianFinalAccuracy(const std::vector<CurvePoint>& points, int repeats) {
+    const std::vector<double> finals = finalAccuracies(points, repeats);
     if (finals.empty()) return std::nullopt;
     return median(finals);
 }
 
 Spread labelsToReachSpread(const std::vector<CurvePoint>& points, int repeats, double target) {
-    Spread spread;
-    if (repeats < 1) return spread;
-    std::vector<double> firsts(size_t(repeats), std::numeric_limits<double>::infinity());
-    for (const auto& p : points) {
-        if (p.repeat >= 0 && p.repeat < repeats && p.accuracy >= target) {
-            firsts[size_t(p.repeat)] = std::min(firsts[size_t(p.repeat)], double(p.labels));
-        }
-    }
+    if (repeats < 1) return {};
+    const std::vector<double> firsts = firstLabelsReaching(points, repeats, target);
     const auto [least, most] = std::minmax_element(firsts.begin(), firsts.end());
-    if (std::isfinite(*least)) spread.least = *least;
-    if (std::isfinite(*most)) spread.most = *most;
-    return spread;
+    return {finite(*least), finite(*most)};
 }
 
 Spread finalAccuracySpread(const std::vector<CurvePoint>& points, int repeats) {
-    Spread spread;
-    for (int r = 0; r < repeats; ++r) {
-        const CurvePoint* last = nullptr;
-        for (const auto& p : points) {
-            if (p.repeat == r && (!last || p.labels > last->labels)) last = &p;
+    const std::vector<double> finals = finalAccuracies(points, repeats);
+    if (finals.empty()) return {};
+    const auto [least, most] = std::minmax_element(finals.begin(), finals.end());
+    return {*least, *most};
+}
+
+std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, const std::vector<Strategy>& strategies,
+                                            int repeats) {
+    std::vector<StrategySummary> out;
+    for (Strategy strategy : strategies) {
+        std::vector<CurvePoint> points;
+        std::set<int> repeatsSeen;
+        for (const auto& row : rows) {
+            if (row.strategy != strategy) continue;
+            points.push_back({row.repeat, row.labels, row.accuracy});
+            repeatsSeen.insert(row.repeat);
         }
-        if (!last) continue;
-        if (!spread.least || last->accuracy < *spread.least) spread.least = last->accuracy;
-        if (!spread.most || last->accuracy > *spread.most) spread.most = last->accuracy;
+        StrategySummary s;
+        s.strategy = strategy;
+        s.labelsTo90 = medianLabelsToReach(points, repeats, 0.90);
+        s.labelsTo95 = medianLabelsToReach(points, repeats, 0.95);
+        s.finalAccuracy = medianFinalAccuracy(points, repeats);
+        s.labelsTo90Spread = labelsToReachSpread(points, repeats, 0.90);
+        s.labelsTo95Spread = labelsToReachSpread(points, repeats, 0.95);
+        s.finalAccuracySpread = finalAccuracySpread(points, repeats);
+        s.repeatsWithRounds = int(repeatsSeen.size());
+        out.push_back(s);
     }
-    return spread;
+    return out;
+}
+
+std::vector<StrategySummary> summariseRun(const std::vector<CurveRow>& rows, const ActiveLearningSettings& settings) {
+    if (settings.onlyRepeat < 0) return summariseCurve(rows, settings.strategies, settings.repeats);
+    std::vector<CurveRow> one;
+    for (CurveRow row : rows) {
+        if (row.repeat != settings.onlyRepeat) continue;
+        row.repeat = 0;
+        one.push_back(row);
+    }
+    return summariseCurve(one, settings.strategies, 1);
 }
 
 }  // namespace alx

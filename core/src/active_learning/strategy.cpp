@@ -1,5 +1,7 @@
 #include "alx/active_learning/strategy.h"
 
+#include <algorithm>
+
 #include "alx/util/errors.h"
 
 namespace alx {
@@ -39,6 +41,29 @@ Strategy parseStrategy(const std::string& name) {
     std::string known;
     for (const auto& s : strategyTable()) known += (known.empty() ? "" : ", ") + std::string(s.name);
     throw InputError("unknown strategy '" + name + "' (known: " + known + ")", "strategies");
+}
+
+std::vector<Strategy> distinctStrategies(const std::vector<Strategy>& strategies) {
+    std::vector<Strategy> out;
+    for (Strategy s : strategies) {
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<Strategy> parseStrategyList(const std::string& commaList) {
+    std::vector<Strategy> out;
+    std::string name;
+    for (char c : commaList + ",") {
+        if (c != ',') {
+            name += c;
+        } else if (!name.empty()) {
+            out.push_back(parseStrategy(name));
+            name.clear();
+        }
+    }
+    if (out.empty()) throw InputError("choose at least one strategy", "strategies");
+    return distinctStrategies(out);
 }
 
 std::string strategyName(Strategy strategy) {

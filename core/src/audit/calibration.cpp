@@ -206,40 +206,41 @@ std::vector<float> logitsFromProbabilities(const float* probabilities, int64_t i
     return logits;
 }
 
+namespace {
+
+// Each row's softmax at temperature T, in double: `logit(i, j)` gives row
+// i's logits, and the row's largest is taken off first so that none overflows.
+template <typename Logit>
+std::vector<float> softmaxRows(int64_t images, int64_t classes, double temperature, const Logit& logit) {
+    std::vector<float> out(size_t(images * classes));
+    std::vector<double> weights(static_cast<size_t>(classes));
+    for (int64_t i = 0; i < images; ++i) {
+        for (int64_t j = 0; j < classes; ++j) weights[size_t(j)] = logit(i, j);
+        const double top = *std::max_element(weights.begin(), weights.end());
+        double sum = 0.0;
+        for (int64_t j = 0; j < classes; ++j) sum += weights[size_t(j)] = std::exp((weights[size_t(j)] - top) / temperature);
+        for (int64_t j = 0; j < classes; ++j) out[size_t(i * classes + j)] = float(weights[size_t(j)] / sum);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<float> softmaxAtTemperature(const float* logits, int64_t images, int64_t classes, double temperature) {
     audit_detail::requireShape(images, classes, "temperature scaling");
     audit_detail::requireFiniteLogits(logits, images, classes);
     requireTemperature(temperature);
-    std::vector<float> out(size_t(images * classes));
-    std::vector<double> weights(static_cast<size_t>(classes));
-    for (int64_t i = 0; i < images; ++i) {
-        const float* z = logits + i * classes;
-        const double top = double(*std::max_element(z, z + classes));
-        double sum = 0.0;
-        for (int64_t j = 0; j < classes; ++j) sum += weights[size_t(j)] = std::exp((double(z[j]) - top) / temperature);
-        for (int64_t j = 0; j < classes; ++j) out[size_t(i * classes + j)] = float(weights[size_t(j)] / sum);
-    }
-    return out;
+    return softmaxRows(images, classes, temperature, [&](int64_t i, int64_t j) { return double(logits[i * classes + j]); });
 }
 
 std::vector<float> applyTemperature(const float* probabilities, int64_t images, int64_t classes, double temperature) {
     audit_detail::requireShape(images, classes, "temperature scaling");
     audit_detail::requireProbabilities(probabilities, images, classes);
     requireTemperature(temperature);
-    std::vector<float> out(size_t(images * classes));
-    std::vector<double> weights(static_cast<size_t>(classes));
-    for (int64_t i = 0; i < images; ++i) {
-        const float* p = probabilities + i * classes;
-        // (p_j / p_max)^(1/T) from the logs, so that neither underflows early.
-        const double logTop = std::log(double(*std::max_element(p, p + classes)));
-        double sum = 0.0;
-        for (int64_t j = 0; j < classes; ++j) {
-            weights[size_t(j)] = std::exp((std::log(std::max(double(p[j]), kZeroProbabilityStandIn)) - logTop) / temperature);
-            sum += weights[size_t(j)];
-        }
-        for (int64_t j = 0; j < classes; ++j) out[size_t(i * classes + j)] = float(weights[size_t(j)] / sum);
-    }
-    return out;
+    // (p_j / p_max)^(1/T) from the logs, so that neither underflows early.
+    return softmaxRows(images, classes, temperature, [&](int64_t i, int64_t j) {
+        return std::log(std::max(double(probabilities[i * classes + j]), kZeroProbabilityStandIn));
+    });
 }
 
 }  // namespace alx

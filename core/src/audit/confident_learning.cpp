@@ -69,32 +69,30 @@ std::vector<int64_t> calibrate(const std::vector<int64_t>& confidentJoint, const
     return calibrated;
 }
 
-// Conditional distributions from the calibrated joint, an empty column (or
-// row) becoming the identity's.
-std::vector<double> noiseMatrixOf(const std::vector<int64_t>& joint, int64_t classes) {
-    std::vector<double> noise(joint.size(), 0.0);
-    for (int64_t j = 0; j < classes; ++j) {
-        int64_t column = 0;
-        for (int64_t i = 0; i < classes; ++i) column += joint[size_t(i * classes + j)];
-        for (int64_t i = 0; i < classes; ++i) {
-            noise[size_t(i * classes + j)] =
-                column == 0 ? (i == j ? 1.0 : 0.0) : double(joint[size_t(i * classes + j)]) / double(column);
+// A conditional distribution from the calibrated joint: each cell divided by
+// its column's sum (byColumn) or its row's, an empty column or row becoming
+// the identity's.
+std::vector<double> conditionalOf(const std::vector<int64_t>& joint, int64_t classes, bool byColumn) {
+    std::vector<double> out(joint.size(), 0.0);
+    const auto cell = [&](int64_t line, int64_t k) { return size_t(byColumn ? k * classes + line : line * classes + k); };
+    for (int64_t line = 0; line < classes; ++line) {
+        int64_t total = 0;
+        for (int64_t k = 0; k < classes; ++k) total += joint[cell(line, k)];
+        for (int64_t k = 0; k < classes; ++k) {
+            out[cell(line, k)] = total == 0 ? (k == line ? 1.0 : 0.0) : double(joint[cell(line, k)]) / double(total);
         }
     }
-    return noise;
+    return out;
 }
 
+// P(given label i | true label j): each column of the joint.
+std::vector<double> noiseMatrixOf(const std::vector<int64_t>& joint, int64_t classes) {
+    return conditionalOf(joint, classes, true);
+}
+
+// P(true label j | given label i): each row of the joint.
 std::vector<double> inverseNoiseMatrixOf(const std::vector<int64_t>& joint, int64_t classes) {
-    std::vector<double> inverse(joint.size(), 0.0);
-    for (int64_t i = 0; i < classes; ++i) {
-        int64_t row = 0;
-        for (int64_t j = 0; j < classes; ++j) row += joint[size_t(i * classes + j)];
-        for (int64_t j = 0; j < classes; ++j) {
-            inverse[size_t(i * classes + j)] =
-                row == 0 ? (i == j ? 1.0 : 0.0) : double(joint[size_t(i * classes + j)]) / double(row);
-        }
-    }
-    return inverse;
+    return conditionalOf(joint, classes, false);
 }
 
 // How many images pruning takes from each off-diagonal cell, keeping at
@@ -177,23 +175,12 @@ std::vector<int64_t> roundPreservingSum(const std::vector<double>& values) {
     return rounded;
 }
 
-LabelAudit auditLabels(const float* probabilities, const int64_t* labels, int64_t images, int64_t classes,
-                       const ConfidentLearningOptions& options) {
-    audit_detail::requireShape(images, classes, "label audit");
-    audit_detail::requireLabels(labels, images, classes);
-    audit_detail::requireProbabilities(probabilities, images, classes);
-    if (options.minKeptPerClass < 0) throw InputError("label audit: minimum kept per class must be >= 0");
+namespace {
 
-    LabelAudit audit;
-    audit.images = images;
-    audit.classes = classes;
+// One pass over the table: the confident joint and every per-image value.
+void countAndMeasure(const float* probabilities, const int64_t* labels, LabelAudit& audit) {
+    const int64_t images = audit.images, classes = audit.classes;
     const size_t n = size_t(images), k = size_t(classes);
-
-    audit.labelCounts.assign(k, 0);
-    for (int64_t i = 0; i < images; ++i) ++audit.labelCounts[size_t(labels[i])];
-    audit.thresholds = confidentThresholds(probabilities, labels, images, classes, audit.labelCounts);
-
-    // One pass over the table: the confident joint and every per-image value.
     audit.confidentJoint.assign(k * k, 0);
     audit.suggested.resize(n);
     audit.pGiven.resize(n);
@@ -214,23 +201,21 @@ LabelAudit auditLabels(const float* probabilities, const int64_t* labels, int64_
         audit.pSuggested[size_t(i)] = row[top];
         audit.normalizedMargin[size_t(i)] = (double(row[given]) - double(otherMax) + 1.0) / 2.0;
     }
+}
 
-    audit.calibratedJoint = calibrate(audit.confidentJoint, audit.labelCounts, classes);
-    audit.joint.resize(k * k);
-    for (size_t e = 0; e < k * k; ++e) audit.joint[e] = double(audit.calibratedJoint[e]) / double(images);
-    audit.noiseMatrix = noiseMatrixOf(audit.calibratedJoint, classes);
-    audit.inverseNoiseMatrix = inverseNoiseMatrixOf(audit.calibratedJoint, classes);
-    audit.pruneCounts = pruneCountsOf(audit.calibratedJoint, classes, options.minKeptPerClass);
-
-    // Prune by noise rate, one given class at a time.
-    std::vector<std::vector<int64_t>> imagesOf(k);
-    for (size_t c = 0; c < k; ++c) imagesOf[c].reserve(size_t(audit.labelCounts[c]));
+// Prune by noise rate, one given class at a time: of the images given class
+// `given`, the pruneCounts[given][other] with the largest margin of p(other)
+// over p(given) are flagged.
+void pruneByNoiseRate(const float* probabilities, const int64_t* labels, int64_t minKeptPerClass, LabelAudit& audit) {
+    const int64_t images = audit.images, classes = audit.classes;
+    std::vector<std::vector<int64_t>> imagesOf(static_cast<size_t>(classes));
+    for (size_t c = 0; c < size_t(classes); ++c) imagesOf[c].reserve(size_t(audit.labelCounts[c]));
     for (int64_t i = 0; i < images; ++i) imagesOf[size_t(labels[i])].push_back(i);
-    audit.flagged.assign(n, 0);
+    audit.flagged.assign(size_t(images), 0);
     std::vector<std::pair<double, int64_t>> margins;
     for (int64_t given = 0; given < classes; ++given) {
         const auto& members = imagesOf[size_t(given)];
-        if (int64_t(members.size()) <= options.minKeptPerClass) continue;
+        if (int64_t(members.size()) <= minKeptPerClass) continue;
         for (int64_t other = 0; other < classes; ++other) {
             const int64_t take =
                 std::min<int64_t>(audit.pruneCounts[size_t(given * classes + other)], int64_t(members.size()));
@@ -252,6 +237,33 @@ LabelAudit auditLabels(const float* probabilities, const int64_t* labels, int64_
     for (int64_t i = 0; i < images; ++i) {
         if (audit.suggested[size_t(i)] == labels[i]) audit.flagged[size_t(i)] = 0;
     }
+}
+
+}  // namespace
+
+LabelAudit auditLabels(const float* probabilities, const int64_t* labels, int64_t images, int64_t classes,
+                       const ConfidentLearningOptions& options) {
+    audit_detail::requireShape(images, classes, "label audit");
+    audit_detail::requireLabels(labels, images, classes);
+    audit_detail::requireProbabilities(probabilities, images, classes);
+    if (options.minKeptPerClass < 0) throw InputError("label audit: minimum kept per class must be >= 0");
+
+    LabelAudit audit;
+    audit.images = images;
+    audit.classes = classes;
+    const size_t k = size_t(classes);
+    audit.labelCounts.assign(k, 0);
+    for (int64_t i = 0; i < images; ++i) ++audit.labelCounts[size_t(labels[i])];
+    audit.thresholds = confidentThresholds(probabilities, labels, images, classes, audit.labelCounts);
+    countAndMeasure(probabilities, labels, audit);
+
+    audit.calibratedJoint = calibrate(audit.confidentJoint, audit.labelCounts, classes);
+    audit.joint.resize(k * k);
+    for (size_t e = 0; e < k * k; ++e) audit.joint[e] = double(audit.calibratedJoint[e]) / double(images);
+    audit.noiseMatrix = noiseMatrixOf(audit.calibratedJoint, classes);
+    audit.inverseNoiseMatrix = inverseNoiseMatrixOf(audit.calibratedJoint, classes);
+    audit.pruneCounts = pruneCountsOf(audit.calibratedJoint, classes, options.minKeptPerClass);
+    pruneByNoiseRate(probabilities, labels, options.minKeptPerClass, audit);
 
     audit.suspectsPerClass.assign(k, 0);
     for (int64_t i = 0; i < images; ++i) {

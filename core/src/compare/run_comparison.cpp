@@ -4,18 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
 
 #include "alx/audit/calibration.h"
 #include "alx/compare/mcnemar.h"
-#include "alx/storage/atomic_file.h"
 #include "alx/util/errors.h"
-
-namespace fs = std::filesystem;
 
 namespace alx {
 namespace {
@@ -58,21 +53,14 @@ RunComparison compareRuns(const std::vector<std::string>& paths, const std::vect
     const int64_t classes = runs[0].probabilities.size(1);
     for (size_t r = 0; r < runs.size(); ++r) {
         const SavedRun& run = runs[r];
-        if (run.dataset != runs[0].dataset || run.size() != out.images || longs(run.labels) != out.labels) {
-            throw InputError(fileError(paths[r], "was evaluated on other test images than " + paths[0] + " (" + run.dataset +
+        if (run.summary.dataset != runs[0].summary.dataset || run.size() != out.images || longs(run.labels) != out.labels) {
+            throw InputError(fileError(paths[r], "was evaluated on other test images than " + paths[0] + " (" + run.summary.dataset +
                                                      ", " + std::to_string(run.size()) + " images)"),
                              "runs");
         }
         ComparedRun c;
         c.path = paths[r];
-        c.model = run.model;
-        c.dataset = run.dataset;
-        c.accuracy = run.testAccuracy;
-        c.temperature = run.temperature;
-        c.trainSeconds = run.trainSeconds;
-        c.evalSeconds = run.evalSeconds;
-        c.epochs = int(run.epochs.size());
-        c.settings = run.settings;
+        c.summary = run.summary;
         const std::vector<int64_t> predicted = longs(run.predicted);
         std::vector<int64_t> right(size_t(classes), 0), total(size_t(classes), 0);
         for (int64_t i = 0; i < out.images; ++i) {
@@ -122,47 +110,6 @@ RunComparison compareRuns(const std::vector<std::string>& paths, const std::vect
         }
     }
     return out;
-}
-
-void writeComparison(const std::string& dir, const RunComparison& c) {
-    ensureWritableDirectory(dir);
-    nlohmann::json runs = nlohmann::json::array();
-    for (const ComparedRun& r : c.runs) {
-        nlohmann::json means;
-        for (ScoreKind kind : kAllScores) means[scoreKey(kind)] = r.scoreMeans[size_t(int(kind))];
-        nlohmann::json perClass = nlohmann::json::array();
-        for (double a : r.perClassAccuracy) perClass.push_back(std::isnan(a) ? nlohmann::json() : nlohmann::json(a));
-        runs.push_back({{"path", r.path}, {"model", r.model}, {"dataset", r.dataset}, {"test_accuracy", r.accuracy},
-                        {"per_class_accuracy", perClass}, {"metric_means", means}, {"ece", r.ece},
-                        {"temperature", r.temperature ? nlohmann::json(*r.temperature) : nlohmann::json()},
-                        {"epochs", r.epochs}, {"train_seconds", r.trainSeconds}, {"eval_seconds", r.evalSeconds}});
-        nlohmann::json settings = nlohmann::json::object();
-        for (const auto& [key, value] : r.settings) settings[key] = value;
-        runs.back()["settings"] = settings;
-    }
-    nlohmann::json pairs = nlohmann::json::array();
-    for (const RunPair& p : c.pairs) {
-        pairs.push_back({{"first", p.first}, {"second", p.second}, {"disagreements", p.disagreements},
-                         {"only_first_right", p.onlyFirstRight}, {"only_second_right", p.onlySecondRight},
-                         {"mcnemar_p", p.mcnemarP}, {"uncertain_jaccard", p.uncertainJaccard}});
-    }
-    const nlohmann::json j{{"images", c.images},
-                           {"score", scoreKey(c.score)},
-                           {"top", c.topN},
-                           {"runs", runs},
-                           {"pairs", pairs},
-                           {"mcnemar", "exact two-sided binomial test on the discordant images (b: only the first right, c: only the second)"},
-                           {"disagreement_images", c.disagreementImages.size()}};
-    writeFileAtomically((fs::path(dir) / "comparison.json").string(), j.dump(2) + "\n");
-    std::string csv = "index,label";
-    for (size_t r = 0; r < c.runs.size(); ++r) csv += ",run" + std::to_string(r + 1) + "_predicted";
-    csv += "\n";
-    for (int64_t i : c.disagreementImages) {
-        csv += std::to_string(i) + "," + std::to_string(c.labels[size_t(i)]);
-        for (const auto& p : c.predictions) csv += "," + std::to_string(p[size_t(i)]);
-        csv += "\n";
-    }
-    writeFileAtomically((fs::path(dir) / "disagreements.csv").string(), csv);
 }
 
 }  // namespace alx

@@ -6,38 +6,47 @@
 #include "alx/data/idx_reader.h"
 #include "alx/data/md5.h"
 #include "alx/util/errors.h"
+#include "alx/util/files.h"
 
 namespace fs = std::filesystem;
 
 namespace alx {
 namespace {
 
-std::vector<DatasetSpec> buildCatalogue() {
-    DatasetSpec mnist;
-    mnist.name = "mnist";
-    mnist.displayName = "MNIST";
-    // MD5 of the decompressed files, as published with the dataset.
-    mnist.files = {{{"train-images-idx3-ubyte", "6bbc9ace898e44ae57da46a324031adb", 3},
-                    {"train-labels-idx1-ubyte", "a25bea736e30d166cdddb491f175f624", 1},
-                    {"t10k-images-idx3-ubyte", "2646ac647ad5339dbf082846283269ea", 3},
-                    {"t10k-labels-idx1-ubyte", "27ae3e4e09519cfbb04c329615203637", 1}}};
-    // The mirrors torchvision uses, in its order.
-    mnist.mirrors = {"https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"};
-    mnist.licence = "CC BY-SA 3.0 (Yann LeCun, Corinna Cortes, Christopher J.C. Burges)";
-    mnist.classNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+// An IDX dataset in MNIST's layout: its four files by the MD5 of their
+// decompressed contents, as published with the dataset.
+DatasetSpec idxDataset(const std::string& name, const std::string& displayName, const std::array<const char*, 4>& md5,
+                       std::vector<std::string> mirrors, std::string licence, std::vector<std::string> classNames) {
+    DatasetSpec spec;
+    spec.name = name;
+    spec.displayName = displayName;
+    spec.files = {{{"train-images-idx3-ubyte", md5[0], 3},
+                   {"train-labels-idx1-ubyte", md5[1], 1},
+                   {"t10k-images-idx3-ubyte", md5[2], 3},
+                   {"t10k-labels-idx1-ubyte", md5[3], 1}}};
+    spec.mirrors = std::move(mirrors);
+    spec.licence = std::move(licence);
+    spec.classes = int(classNames.size());
+    spec.classNames = std::move(classNames);
+    return spec;
+}
 
-    DatasetSpec fashion;
-    fashion.name = "fashion-mnist";
-    fashion.displayName = "Fashion-MNIST";
-    fashion.files = {{{"train-images-idx3-ubyte", "f4a8712d7a061bf5bd6d2ca38dc4d50a", 3},
-                      {"train-labels-idx1-ubyte", "9018921c3c673c538a1fc5bad174d6f9", 1},
-                      {"t10k-images-idx3-ubyte", "8181f5470baa50b63fa0f6fddb340f0a", 3},
-                      {"t10k-labels-idx1-ubyte", "15d484375f8d13e6eb1aabb0c3f46965", 1}}};
-    fashion.mirrors = {"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"};
+std::vector<DatasetSpec> buildCatalogue() {
+    // The mirrors torchvision uses, in its order.
+    const DatasetSpec mnist = idxDataset(
+        "mnist", "MNIST",
+        {"6bbc9ace898e44ae57da46a324031adb", "a25bea736e30d166cdddb491f175f624", "2646ac647ad5339dbf082846283269ea",
+         "27ae3e4e09519cfbb04c329615203637"},
+        {"https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"},
+        "CC BY-SA 3.0 (Yann LeCun, Corinna Cortes, Christopher J.C. Burges)",
+        {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
+    DatasetSpec fashion = idxDataset(
+        "fashion-mnist", "Fashion-MNIST",
+        {"f4a8712d7a061bf5bd6d2ca38dc4d50a", "9018921c3c673c538a1fc5bad174d6f9", "8181f5470baa50b63fa0f6fddb340f0a",
+         "15d484375f8d13e6eb1aabb0c3f46965"},
+        {"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"}, "MIT (Zalando SE)",
+        {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"});
     fashion.systemDir = "/usr/share/datasets/fashion-mnist";  // Debian's dataset-fashion-mnist
-    fashion.licence = "MIT (Zalando SE)";
-    fashion.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                          "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     return {mnist, fashion};
 }
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "alx/util/errors.h"
+#include "alx/util/files.h"
 #include "alx/data/idx_reader.h"
 #include "alx/data/md5.h"
 
@@ -71,8 +72,8 @@ LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const
     return data;
 }
 
-LoadedDataset loadRequestedDataset(const DatasetRequest& request) {
-    const DatasetSpec& spec = datasetSpec(request.name);
+LoadedDataset loadRequestedDataset(const DatasetRequest& request, const std::function<bool()>& shouldStop) {
+    const DatasetSpec& spec = request.spec;
     const auto location = locateDataset(spec, request.dataDir);
     if (!location) {
         std::string searched;
@@ -84,7 +85,7 @@ LoadedDataset loadRequestedDataset(const DatasetRequest& request) {
     }
     LoadOptions options;
     options.verifyChecksums = request.verifyChecksums;
-    options.shouldStop = request.shouldStop;
+    options.shouldStop = shouldStop;
     LoadedDataset data = loadDataset(spec, location->dir, options);
     data.source = location->source;
     auto keepFirst = [](ImageSplit& split, int64_t n) {

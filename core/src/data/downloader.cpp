@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
 #include "alx/data/idx_reader.h"
 #include "alx/data/md5.h"

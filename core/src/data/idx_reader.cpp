@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "alx/util/errors.h"
+#include "alx/util/files.h"
 
 namespace alx {
 namespace {
@@ -26,21 +27,6 @@ uint32_t readBigEndian32(const uint8_t* p) {
 bool isGzip(const std::vector<uint8_t>& bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
 
 }  // namespace
-
-std::vector<uint8_t> readWholeFile(const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) {
-        throw InputError(fileError(path, errno == ENOENT ? "file not found" : std::strerror(errno)));
-    }
-    if (S_ISDIR(info.st_mode)) throw InputError(fileError(path, "is a directory, not a file"));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fileError(path, std::string("cannot open: ") + std::strerror(errno)));
-    std::vector<uint8_t> bytes(static_cast<size_t>(info.st_size));
-    if (!bytes.empty() && !in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()))) {
-        throw InputError(fileError(path, "read error"));
-    }
-    return bytes;
-}
 
 std::vector<uint8_t> gunzipIfCompressed(const std::vector<uint8_t>& bytes, const std::string& name,
                                         size_t maxBytes) {

@@ -4,155 +4,175 @@
 
 #include <algorithm>
 
-#include "alx/storage/atomic_file.h"
 #include "alx/util/device.h"
 #include "alx/util/errors.h"
+#include "alx/util/files.h"
 
 namespace alx {
 namespace {
 
-std::vector<std::string> checkedStrategies(const ActiveLearningJobRequest& request) {
-    std::vector<std::string> names;
-    for (const std::string& name : request.strategies) {
-        if (name.empty()) continue;
-        const std::string canonical = strategyName(parseStrategy(name));
-        if (std::find(names.begin(), names.end(), canonical) == names.end()) names.push_back(canonical);
-    }
-    if (names.empty()) throw InputError("choose at least one strategy", "strategies");
-    if (request.personLabels && (names.size() != 1 || request.repeats != 1)) {
+// What can be refused before anything is written or loaded.
+void checkRequest(const ActiveLearningJobRequest& request, const ActiveLearningJobCallbacks& callbacks) {
+    const ActiveLearningSettings& s = request.settings;
+    if (s.strategies.empty()) throw InputError("choose at least one strategy", "strategies");
+    if (s.personLabels && (distinctStrategies(s.strategies).size() != 1 || s.repeats != 1)) {
         throw InputError("a person labels one strategy, one repeat at a time", "strategies");
     }
-    for (const std::string& name : names) requireModelFits(parseStrategy(name), request.loop.model);
-    return names;
+    for (Strategy strategy : s.strategies) requireModelFits(strategy, s.loop.model);
+    if (s.repeats < 1) throw InputError("the number of repeats must be at least 1", "repeats");
+    if (s.onlyRepeat < -1 || s.onlyRepeat >= s.repeats) {
+        throw InputError("the repeat to run is not one of the " + std::to_string(s.repeats) + " repeats", "repeats");
+    }
+    if (request.outDir.empty()) throw InputError("an active-learning run needs a folder to write to", "out_dir");
+    if (s.personLabels && !callbacks.labeller) throw InputError("a person's labels need a labeller", "labeller");
+    modelInfo(s.loop.model);
+}
+
+// The rows of the run already in the folder (none for a new run), once the
+// folder is known to hold this very run.
+std::vector<CurveRow> resumedRows(const ActiveLearningRunFolder& folder, const ActiveLearningJobRequest& request,
+                                  const ActiveLearningSettings& settings) {
+    if (!folder.holdsRun()) return {};
+    if (!request.resume) {
+        throw InputError(fileError(request.outDir, "already holds an active-learning run; resume it to continue"), "resume");
+    }
+    if (folder.readSettings().personLabels && !settings.personLabels) {
+        throw InputError(fileError(folder.settingsPath(), "this run was labelled by a person; continue it in the app"),
+                         "resume");
+    }
+    folder.requireSameSettings(settings);
+    return folder.validate();
+}
+
+std::vector<int64_t> labelsAt(const torch::Tensor& labels, const std::vector<int64_t>& indices) {
+    std::vector<int64_t> out;
+    for (int64_t i : indices) out.push_back(labels[i].item<int64_t>());
+    return out;
+}
+
+// What every repeat of the job shares.
+struct JobContext {
+    const ActiveLearningSettings& settings;
+    const ActiveLearningRunFolder& folder;
+    const LoadedDataset& data;
+    const TensorSet& pool;
+    const TensorSet& test;
+    const ActiveLearningJobCallbacks& callbacks;
+    std::vector<CurveRow>& rows;  // the folder's curve as it grows
+};
+
+// One repeat as it goes: the labelled images so far and the round reached.
+struct RepeatProgress {
+    Strategy strategy;
+    int repeat = 0;
+    RepeatState state;
+    int round = 0;
+};
+
+// Each finished round is written before the next starts: the state first,
+// so that a curve row is only ever written with the labels it stands for.
+ActiveLearningCallbacks loopCallbacks(JobContext& job, RepeatProgress& progress) {
+    ActiveLearningCallbacks loop;
+    loop.shouldStop = job.callbacks.shouldStop;
+    loop.onRound = [&job, &progress](const ActiveLearningRound& r) {
+        progress.round = r.round;
+        RepeatState& state = progress.state;
+        state.labelled.insert(state.labelled.end(), r.acquired.begin(), r.acquired.end());  // none in round 0
+        state.labels.insert(state.labels.end(), r.acquiredLabels.begin(), r.acquiredLabels.end());
+        job.rows.push_back({progress.strategy, progress.repeat, r.labels, r.testAccuracy, r.ece});
+        job.folder.writeState(progress.strategy, progress.repeat, state);
+        job.folder.writeCurve(job.rows);
+        job.folder.writeSummary(job.rows, job.settings);
+        if (job.callbacks.onRound) {
+            job.callbacks.onRound({progress.strategy, progress.repeat, r, imageBytes(job.data.train.images, r.acquired),
+                                   labelsAt(job.data.train.labels, r.acquired)});
+        }
+    };
+    if (job.settings.personLabels) {
+        loop.labeller = [&job, &progress](const std::vector<int64_t>& indices) {
+            return job.callbacks.labeller(
+                {progress.strategy, progress.round + 1, indices, imageBytes(job.data.train.images, indices)});
+        };
+    }
+    return loop;
+}
+
+// A saved repeat's state, with the curve cut to the rounds it accounts for;
+// true when the repeat is already finished (and reported as resumed).
+bool resumeState(JobContext& job, RepeatProgress& progress) {
+    const auto saved = job.folder.readState(progress.strategy, progress.repeat);
+    if (!saved) return false;
+    progress.state = *saved;
+    const auto mine = [&](const CurveRow& r) { return r.strategy == progress.strategy && r.repeat == progress.repeat; };
+    const int64_t accounted = int64_t(saved->labelled.size());
+    job.rows.erase(std::remove_if(job.rows.begin(), job.rows.end(),
+                                  [&](const CurveRow& r) { return mine(r) && r.labels > accounted; }),
+                   job.rows.end());
+    if (accounted < job.settings.loop.budget) return false;
+    if (job.callbacks.onResumedRepeat) {
+        std::vector<CurveRow> kept;
+        std::copy_if(job.rows.begin(), job.rows.end(), std::back_inserter(kept), mine);
+        job.callbacks.onResumedRepeat(progress.strategy, progress.repeat, kept);
+    }
+    return true;
+}
+
+// Runs one repeat of one strategy, or what is left of it; false when stopped.
+bool runRepeat(JobContext& job, Strategy strategy, int repeat) {
+    const uint64_t seed = repeatSeed(job.settings.seed, repeat);
+    RepeatProgress progress{strategy, repeat, {}, 0};
+    if (resumeState(job, progress)) return true;
+    const std::vector<int64_t> resumeLabelled = progress.state.labelled, resumeLabels = progress.state.labels;
+    RepeatState& state = progress.state;
+    if (state.labelled.empty()) {
+        state.labelled = initialLabelledSet(job.pool.labels, job.settings.loop.initial, job.settings.loop.classes, seed);
+        state.labels.clear();
+    }
+    if (state.labels.empty()) state.labels = labelsAt(job.data.train.labels, state.labelled);
+    ActiveLearningResult ran;
+    try {
+        ran = runActiveLearning(strategy, job.settings.loop, job.pool, job.test, seed, loopCallbacks(job, progress),
+                                resumeLabelled, resumeLabels);
+    } catch (const Cancelled&) {
+        ran.cancelled = true;
+    }
+    return !ran.cancelled;
 }
 
 }  // namespace
 
 ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& request,
                                              const ActiveLearningJobCallbacks& callbacks) {
-    const std::vector<std::string> strategies = checkedStrategies(request);
-    if (request.repeats < 1) throw InputError("the number of repeats must be at least 1", "repeats");
-    if (request.onlyRepeat < -1 || request.onlyRepeat >= request.repeats) {
-        throw InputError("the repeat to run is not one of the " + std::to_string(request.repeats) + " repeats", "repeats");
-    }
-    if (request.outDir.empty()) throw InputError("an active-learning run needs a folder to write to", "out_dir");
-    if (request.personLabels && !callbacks.labeller) throw InputError("a person's labels need a labeller", "labeller");
-    modelInfo(request.loop.model);
-
-    const DatasetSpec& spec = datasetSpec(request.data.name);
-    ActiveLearningSettings settings;
-    settings.dataset = request.data.name;
-    settings.loop = request.loop;
-    settings.loop.classes = spec.classes;
-    settings.repeats = request.repeats;
-    settings.seed = request.seed;
-    settings.personLabels = request.personLabels;
-    settings.onlyRepeat = request.onlyRepeat;
-    settings.trainImages = request.data.trainImages;
-    settings.testImages = request.data.testImages;
+    checkRequest(request, callbacks);
+    ActiveLearningSettings settings = request.settings;
+    settings.strategies = distinctStrategies(settings.strategies);
+    settings.loop.classes = settings.data.spec.classes;
 
     ensureWritableDirectory(request.outDir);
     const ActiveLearningRunFolder folder(request.outDir);
-    std::vector<CurveRow> rows;  // the rounds a resumed run already has
-    if (folder.holdsRun()) {
-        if (!request.resume) {
-            throw InputError(fileError(request.outDir, "already holds an active-learning run; resume it to continue"),
-                             "resume");
-        }
-        if (folder.readSettings().personLabels && !request.personLabels) {
-            throw InputError(fileError(folder.settingsPath(), "this run was labelled by a person; continue it in the app"),
-                             "resume");
-        }
-        folder.requireSameSettings(settings);
-        rows = folder.validate();
-    }
+    std::vector<CurveRow> rows = resumedRows(folder, request, settings);
     folder.writeSettings(settings);
 
-    configureThreads(request.threads);
-    const torch::Device device = resolveDevice(request.device);
-    const LoadedDataset data = loadJobData(request.data, callbacks.shouldStop, callbacks.onDataset);
+    configureThreads(settings.threads);
+    const torch::Device device = resolveDevice(settings.device);
+    const LoadedDataset data = loadJobData(settings.data, callbacks.shouldStop, callbacks.onDataset);
     const TensorSet pool{normaliseImages(data.train.images, device), data.train.labels.to(device)};
     const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
     if (callbacks.onStart) callbacks.onStart(describeDevice(device), pool.size(), test.size());
-    const auto trueLabelsOf = [&](const std::vector<int64_t>& indices) {
-        std::vector<int64_t> out;
-        for (int64_t i : indices) out.push_back(data.train.labels[i].item<int64_t>());
-        return out;
-    };
 
+    JobContext job{settings, folder, data, pool, test, callbacks, rows};
     ActiveLearningJobResult result;
-    for (const std::string& name : strategies) {
-        const Strategy strategy = parseStrategy(name);
-        const int firstRepeat = request.onlyRepeat >= 0 ? request.onlyRepeat : 0;
-        const int endRepeat = request.onlyRepeat >= 0 ? request.onlyRepeat + 1 : request.repeats;
-        for (int repeat = firstRepeat; repeat < endRepeat; ++repeat) {
-            const uint64_t seed = repeatSeed(request.seed, repeat);
-            RepeatState state;
-            if (const auto saved = folder.readState(name, repeat)) {
-                state = *saved;
-                // Keep only the curve rows the state accounts for.
-                rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const CurveRow& r) {
-                               return r.strategy == name && r.repeat == repeat &&
-                                      r.labels > int64_t(state.labelled.size());
-                           }), rows.end());
-                if (int64_t(state.labelled.size()) >= request.loop.budget) {  // this repeat is done
-                    if (callbacks.onResumedRepeat) {
-                        std::vector<CurveRow> mine;
-                        for (const auto& r : rows) {
-                            if (r.strategy == name && r.repeat == repeat) mine.push_back(r);
-                        }
-                        callbacks.onResumedRepeat(name, repeat, mine);
-                    }
-                    continue;
-                }
-            }
-            const std::vector<int64_t> resumeLabelled = state.labelled;
-            const std::vector<int64_t> resumeLabels = state.labels;
-            if (state.labelled.empty()) {
-                state.labelled = initialLabelledSet(pool.labels, settings.loop.initial, spec.classes, seed);
-                state.labels.clear();
-            }
-            if (state.labels.empty()) state.labels = trueLabelsOf(state.labelled);
-
-            ActiveLearningCallbacks loop;
-            loop.shouldStop = callbacks.shouldStop;
-            int round = 0;
-            loop.onRound = [&](const ActiveLearningRound& r) {
-                round = r.round;
-                state.labelled.insert(state.labelled.end(), r.acquired.begin(), r.acquired.end());  // none in round 0
-                state.labels.insert(state.labels.end(), r.acquiredLabels.begin(), r.acquiredLabels.end());
-                rows.push_back({name, repeat, r.labels, r.testAccuracy, r.ece});
-                // The state first: a curve row is only ever written with the labels it stands for.
-                folder.writeState(name, repeat, state);
-                folder.writeCurve(rows);
-                folder.writeSummary(rows, strategies, settings);
-                if (callbacks.onRound) {
-                    callbacks.onRound({name, repeat, r, imageBytes(data.train.images, r.acquired), trueLabelsOf(r.acquired)});
-                }
-            };
-            if (request.personLabels) {
-                loop.labeller = [&](const std::vector<int64_t>& indices) {
-                    return callbacks.labeller({name, round + 1, indices, imageBytes(data.train.images, indices)});
-                };
-            }
-            ActiveLearningResult ran;
-            try {
-                ran = runActiveLearning(strategy, settings.loop, pool, test, seed, loop, resumeLabelled, resumeLabels);
-            } catch (const Cancelled&) {
-                ran.cancelled = true;
-            }
-            if (ran.cancelled) {
-                folder.writeSummary(rows, strategies, settings);
-                result.outcome = JobOutcome::Cancelled;
-                result.curve = rows;
-                result.summary = summariseRun(rows, strategies, settings);
-                return result;
-            }
+    for (Strategy strategy : settings.strategies) {
+        for (int repeat = firstRepeat(settings); repeat < endRepeat(settings); ++repeat) {
+            if (runRepeat(job, strategy, repeat)) continue;
+            result.outcome = JobOutcome::Cancelled;
+            break;
         }
+        if (result.outcome == JobOutcome::Cancelled) break;
     }
-    folder.writeSummary(rows, strategies, settings);
+    folder.writeSummary(rows, settings);
     result.curve = rows;
-    result.summary = summariseRun(rows, strategies, settings);
+    result.summary = summariseRun(rows, settings);
     return result;
 }
 

@@ -2,29 +2,21 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
-#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "alx/active_learning/config.h"
 #include "alx/audit/stratified_folds.h"
-#include "alx/data/dataset_catalog.h"
-#include "alx/data/idx_reader.h"
 #include "alx/jobs/train_job.h"
 #include "alx/models/model_registry.h"
 #include "alx/scoring/evaluator.h"
-#include "alx/storage/atomic_file.h"
-#include "alx/storage/label_audit_files.h"
-#include "alx/storage/npy.h"
-#include "alx/storage/run_reader.h"
+#include "alx/storage/audit_folder.h"
+#include "alx/storage/run_folder.h"
 #include "alx/util/device.h"
 #include "alx/util/errors.h"
-
-namespace fs = std::filesystem;
+#include "alx/util/files.h"
 
 namespace alx {
 namespace {
-
-std::string in(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
 
 // A fold trains as `alx-cli train --model M --epochs N --seed S` would.
 TrainConfig foldConfig(const std::string& model, int epochs, uint64_t seed) {
@@ -35,92 +27,85 @@ TrainConfig foldConfig(const std::string& model, int epochs, uint64_t seed) {
     return trainConfigFor(request);
 }
 
-// What the folds in outDir/folds were computed with: a resumed audit must match it.
-nlohmann::json foldPlan(const AuditJobRequest& request, const std::string& model, const std::string& dataset,
-                        int64_t images, int epochs) {
-    return {{"model", model}, {"dataset", dataset}, {"folds", request.folds}, {"epochs_per_fold", epochs},
-            {"seed", request.seed}, {"images", images}};
+// Fold f's out-of-sample probabilities: its own model, trained on the other folds.
+torch::Tensor trainFold(const AuditJobRequest& request, const std::string& model, int f, int epochs,
+                        const TensorSet& train, const TensorSet& heldOut, const AuditJobCallbacks& callbacks) {
+    const uint64_t seed = repeatSeed(request.seed, f);
+    torch::manual_seed(seed);
+    ClassifierPtr net = makeModel(model, request.data.spec.classes);
+    net->to(train.images.device());
+    TrainCallbacks trainCallbacks;
+    trainCallbacks.shouldStop = callbacks.shouldStop;
+    trainCallbacks.onEpoch = [&](const EpochReport& e) {
+        if (callbacks.onEpoch) callbacks.onEpoch(f, e);
+    };
+    const TrainResult trained = trainModel(*net, train, TensorSet{}, foldConfig(model, epochs, seed), trainCallbacks);
+    if (trained.outcome == TrainOutcome::Cancelled) throw Cancelled();
+    if (trained.outcome == TrainOutcome::Diverged) throw RunError("fold " + std::to_string(f + 1) + ": " + trained.message);
+    const Evaluation evaluation = evaluateModel(*net, heldOut, kEvaluationBatch, callbacks.shouldStop);
+    return evaluation.probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
 }
 
-// Out-of-sample probabilities of the training split: one model per fold.
+// Out-of-sample probabilities of the training split: one model per fold,
+// each kept in the audit's folder as it finishes.
 torch::Tensor crossValidatedProbabilities(const AuditJobRequest& request, const std::string& model,
                                           const LoadedDataset& data, const torch::Device& device,
                                           const AuditJobCallbacks& callbacks, AuditJobResult& result) {
-    const int64_t n = data.train.size();
-    const int64_t classes = datasetSpec(request.data.name).classes;
+    const int64_t n = data.train.size(), classes = request.data.spec.classes;
     const auto labels = data.train.labels.to(torch::kInt64).contiguous();
     const std::vector<int> fold = stratifiedFolds(labels.data_ptr<int64_t>(), n, request.folds, request.seed);
     const int epochs = request.epochs > 0 ? request.epochs : modelInfo(model).preset.epochs;
-
-    const std::string foldDir = in(request.outDir, "folds");
-    fs::create_directories(foldDir);
-    const std::string planPath = in(foldDir, "plan.json");
-    const nlohmann::json plan = foldPlan(request, model, request.data.name, n, epochs);
-    if (fs::exists(planPath)) {
-        const auto bytes = readWholeFile(planPath);
-        nlohmann::json previous;
-        try {
-            previous = nlohmann::json::parse(bytes.begin(), bytes.end());
-        } catch (const nlohmann::json::exception& e) {
-            throw InputError(fileError(planPath, std::string("damaged JSON: ") + e.what()));
-        }
-        if (previous != plan) {
-            throw InputError(fileError(planPath, "these folds were computed with other settings: " + previous.dump() +
-                                                     "; asked for " + plan.dump() + ". Choose another output folder."),
-                             "out_dir");
-        }
-    } else {
-        writeFileAtomically(planPath, plan.dump(1) + "\n");
-    }
+    const AuditFolder folder(request.outDir);
+    folder.startFolds({model, request.data.spec.name, request.folds, epochs, request.seed, n});
 
     const torch::Tensor images = normaliseImages(data.train.images, device);
+    const torch::Tensor onDevice = data.train.labels.to(device);
+    const auto subset = [&](const torch::Tensor& index) {
+        const auto i = index.to(device);
+        return TensorSet{images.index_select(0, i), onDevice.index_select(0, i)};
+    };
     const auto foldTensor = torch::tensor(std::vector<int64_t>(fold.begin(), fold.end()), torch::kInt64);
     torch::Tensor probabilities = torch::zeros({n, classes}, torch::kFloat32);
     for (int f = 0; f < request.folds; ++f) {
         const auto heldOut = torch::nonzero(foldTensor == f).flatten();
         const auto kept = torch::nonzero(foldTensor != f).flatten();
-        const std::string foldPath = in(foldDir, "fold_" + std::to_string(f) + ".npy");
-        if (fs::exists(foldPath)) {
-            const torch::Tensor saved = readNpy(foldPath);
-            if (saved.dim() != 2 || saved.size(0) != heldOut.size(0) || saved.size(1) != classes ||
-                !torch::isfinite(saved).all().item<bool>()) {
-                throw InputError(fileError(foldPath, "is not this fold's " + std::to_string(heldOut.size(0)) + " x " +
-                                                         std::to_string(classes) + " probabilities"));
-            }
-            probabilities.index_copy_(0, heldOut, saved.to(torch::kFloat32));
+        std::optional<torch::Tensor> foldProbabilities = folder.readFold(f, heldOut.size(0), classes);
+        if (callbacks.onFold) callbacks.onFold(f, request.folds, kept.size(0), heldOut.size(0), foldProbabilities.has_value());
+        if (foldProbabilities) {
             ++result.foldsResumed;
-            if (callbacks.onFold) callbacks.onFold(f, request.folds, kept.size(0), heldOut.size(0), true);
-            continue;
+        } else {
+            foldProbabilities = trainFold(request, model, f, epochs, subset(kept), subset(heldOut), callbacks);
+            folder.writeFold(f, *foldProbabilities);  // a finished fold survives a stop
         }
-        if (callbacks.onFold) callbacks.onFold(f, request.folds, kept.size(0), heldOut.size(0), false);
-        const auto keptOnDevice = kept.to(device), heldOutOnDevice = heldOut.to(device);
-        const TensorSet train{images.index_select(0, keptOnDevice), data.train.labels.to(device).index_select(0, keptOnDevice)};
-        const TensorSet test{images.index_select(0, heldOutOnDevice), data.train.labels.to(device).index_select(0, heldOutOnDevice)};
-        const uint64_t seed = repeatSeed(request.seed, f);
-        torch::manual_seed(seed);
-        ClassifierPtr net = makeModel(model, classes);
-        net->to(device);
-        TrainCallbacks trainCallbacks;
-        trainCallbacks.shouldStop = callbacks.shouldStop;
-        trainCallbacks.onEpoch = [&](const EpochReport& e) {
-            if (callbacks.onEpoch) callbacks.onEpoch(f, e);
-        };
-        const TrainResult trained = trainModel(*net, train, TensorSet{}, foldConfig(model, epochs, seed), trainCallbacks);
-        if (trained.outcome == TrainOutcome::Cancelled) throw Cancelled();
-        if (trained.outcome == TrainOutcome::Diverged) {
-            throw RunError("fold " + std::to_string(f + 1) + ": " + trained.message);
-        }
-        const Evaluation evaluation = evaluateModel(*net, test, kEvaluationBatch, callbacks.shouldStop);
-        const torch::Tensor foldProbabilities = evaluation.probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
-        writeNpy(foldPath, foldProbabilities);  // a finished fold survives a stop
-        probabilities.index_copy_(0, heldOut, foldProbabilities);
+        probabilities.index_copy_(0, heldOut, *foldProbabilities);
     }
     return probabilities;
 }
 
-}  // namespace
+// The test split's probabilities of a model trained here on the training split.
+Evaluation trainedHere(const AuditJobRequest& request, const std::string& model, const AuditJobCallbacks& callbacks,
+                       LabelAuditSettings& settings) {
+    TrainJobRequest train;
+    train.data = request.data;
+    train.model = model;
+    train.epochs = request.epochs;
+    train.seed = request.seed;
+    train.device = request.device;
+    train.threads = request.threads;
+    TrainJobCallbacks trainCallbacks;
+    trainCallbacks.shouldStop = callbacks.shouldStop;
+    trainCallbacks.onDataset = callbacks.onDataset;
+    trainCallbacks.onEpoch = [&](const EpochReport& e) {
+        if (callbacks.onEpoch) callbacks.onEpoch(0, e);
+    };
+    TrainJobResult trained = runTrainJob(train, trainCallbacks);
+    if (trained.outcome == JobOutcome::Cancelled) throw Cancelled();
+    if (trained.outcome == JobOutcome::Diverged) throw RunError(trained.message);
+    settings.epochs = trained.summary.epochsPlanned;
+    return trained.evaluation;
+}
 
-AuditJobResult runAuditJob(const AuditJobRequest& request, const AuditJobCallbacks& callbacks) {
+void checkRequest(const AuditJobRequest& request) {
     if (request.split != "test" && request.split != "train") {
         throw InputError("unknown split '" + request.split + "' (known: test, train)", "split");
     }
@@ -129,34 +114,33 @@ AuditJobResult runAuditJob(const AuditJobRequest& request, const AuditJobCallbac
     }
     if (request.outDir.empty()) throw InputError("the audit needs an output folder", "out_dir");
     if (request.split == "train" && request.folds < 2) throw InputError("at least 2 folds are needed", "folds");
-    const auto stage = [&](const std::string& s) {
-        if (callbacks.onStage) callbacks.onStage(s);
-    };
+}
 
-    AuditJobResult result;
+}  // namespace
+
+AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks& callbacks) {
+    checkRequest(asked);
+    AuditJobRequest request = asked;
     LabelAuditSettings settings;
     settings.split = request.split;
     settings.seed = request.seed;
     settings.ranking = request.ranking == FlaggedRanking::NormalizedMargin ? "normalized_margin" : "self_confidence";
     settings.runDir = request.runDir;
-
-    std::string model = request.model;
-    AuditJobRequest effective = request;
     SavedRun run;
     if (!request.runDir.empty()) {
-        run = readRun(request.runDir);  // validated whole, or refused naming the file
-        model = run.model;
-        effective.data.name = run.dataset;
+        run = RunFolder(request.runDir).read();  // validated whole, or refused naming the file
+        request.model = run.summary.model;
+        request.data.spec = datasetSpec(run.summary.dataset);
     }
-    modelInfo(model);  // an unknown model is refused before any work
+    modelInfo(request.model);  // an unknown model is refused before any work
     ensureWritableDirectory(request.outDir);
     configureThreads(request.threads);
     const torch::Device device = resolveDevice(request.device);
-    settings.model = model;
-    settings.dataset = effective.data.name;
-    settings.classNames = datasetSpec(effective.data.name).classNames;
-    if (!run.classNames.empty()) settings.classNames = run.classNames;
+    settings.model = request.model;
+    settings.dataset = request.data.spec.name;
+    settings.classNames = run.summary.classNames.empty() ? request.data.spec.classNames : run.summary.classNames;
 
+    AuditJobResult result;
     torch::Tensor probabilities, labels;
     try {
         if (request.split == "test" && !request.runDir.empty()) {
@@ -165,56 +149,39 @@ AuditJobResult runAuditJob(const AuditJobRequest& request, const AuditJobCallbac
             labels = run.labels;
         } else if (request.split == "test") {
             settings.source = "trained_here";
-            stage("training " + modelInfo(model).displayName + " on the training split");
-            TrainJobRequest train;
-            train.data = effective.data;
-            train.model = model;
-            train.epochs = request.epochs;
-            train.seed = request.seed;
-            train.device = request.device;
-            train.threads = request.threads;
-            TrainJobCallbacks trainCallbacks;
-            trainCallbacks.shouldStop = callbacks.shouldStop;
-            trainCallbacks.onDataset = callbacks.onDataset;
-            trainCallbacks.onEpoch = [&](const EpochReport& e) {
-                if (callbacks.onEpoch) callbacks.onEpoch(0, e);
-            };
-            TrainJobResult trained = runTrainJob(train, trainCallbacks);
-            if (trained.outcome == JobOutcome::Cancelled) throw Cancelled();
-            if (trained.outcome == JobOutcome::Diverged) throw RunError(trained.message);
-            probabilities = trained.evaluation.probabilities;
-            labels = trained.evaluation.labels;
-            settings.epochs = trained.summary.epochsPlanned;
+            if (callbacks.onStage) callbacks.onStage("training " + modelInfo(request.model).displayName + " on the training split");
+            const Evaluation evaluation = trainedHere(request, request.model, callbacks, settings);
+            probabilities = evaluation.probabilities;
+            labels = evaluation.labels;
         } else {
             settings.source = "cross_validation";
             settings.folds = request.folds;
-            settings.epochs = request.epochs > 0 ? request.epochs : modelInfo(model).preset.epochs;
-            DatasetRequest data = effective.data;
+            settings.epochs = request.epochs > 0 ? request.epochs : modelInfo(request.model).preset.epochs;
+            DatasetRequest data = request.data;
             data.testImages = 1;  // only the training split is audited
             const LoadedDataset loaded = loadJobData(data, callbacks.shouldStop, callbacks.onDataset);
-            probabilities = crossValidatedProbabilities(effective, model, loaded, device, callbacks, result);
+            probabilities = crossValidatedProbabilities(request, request.model, loaded, device, callbacks, result);
             labels = loaded.train.labels;
         }
     } catch (const Cancelled&) {
         result.outcome = JobOutcome::Cancelled;
         result.message = result.foldsResumed > 0 || request.split == "train"
-                             ? "stopped; the finished folds are kept in " + in(request.outDir, "folds")
+                             ? "stopped; the finished folds are kept in " + AuditFolder(request.outDir).foldsDir()
                              : "stopped";
         return result;
     }
 
-    stage("confident learning over " + std::to_string(labels.size(0)) + " images");
+    if (callbacks.onStage) callbacks.onStage("confident learning over " + std::to_string(labels.size(0)) + " images");
     const auto p = probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
     const auto y = labels.to(torch::kCPU, torch::kInt64).contiguous();
     ConfidentLearningOptions options;
     options.flaggedRanking = request.ranking;
     result.audit = auditLabels(p.data_ptr<float>(), y.data_ptr<int64_t>(), p.size(0), p.size(1), options);
     const std::vector<int64_t> given(y.data_ptr<int64_t>(), y.data_ptr<int64_t>() + y.numel());
-    writeNpy(in(request.outDir, "probabilities.npy"), p);
-    result.issuesPath = in(request.outDir, "label_issues.csv");
-    result.qualityPath = in(request.outDir, "label_quality.json");
-    writeLabelIssues(result.issuesPath, result.audit, given);
-    writeLabelQuality(result.qualityPath, result.audit, settings);
+    const AuditFolder folder(request.outDir);
+    folder.writeAudit(result.audit, given, settings, p);
+    result.issuesPath = folder.issuesPath();
+    result.qualityPath = folder.qualityPath();
     return result;
 }
 

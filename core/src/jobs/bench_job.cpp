@@ -32,7 +32,7 @@ BenchJobResult runBenchJob(const BenchJobRequest& request, const std::function<b
     config.epochs = 1;
     config.seed = request.seed;
     torch::manual_seed(request.seed);
-    ClassifierPtr model = makeModel(request.model, datasetSpec(request.data.name).classes);
+    ClassifierPtr model = makeModel(request.model, request.data.spec.classes);
     model->to(device);
     auto sync = [&] {
         if (device.is_cuda()) torch::cuda::synchronize();

@@ -4,12 +4,11 @@
 
 namespace alx {
 
-LoadedDataset loadJobData(DatasetRequest request, const std::function<bool()>& shouldStop,
+LoadedDataset loadJobData(const DatasetRequest& request, const std::function<bool()>& shouldStop,
                           const std::function<void(const DatasetReport&)>& onDataset) {
-    request.shouldStop = shouldStop;
-    LoadedDataset data = loadRequestedDataset(request);
+    LoadedDataset data = loadRequestedDataset(request, shouldStop);
     if (onDataset) {
-        const DatasetSpec& spec = datasetSpec(request.name);
+        const DatasetSpec& spec = request.spec;
         onDataset({spec.name, spec.displayName, data.dir, data.source, data.train.size(), data.test.size(),
                    spec.classNames});
     }

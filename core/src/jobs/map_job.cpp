@@ -2,18 +2,12 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
-
 #include "alx/maps/pca.h"
 #include "alx/models/model_registry.h"
 #include "alx/scoring/evaluator.h"
-#include "alx/storage/npy.h"
-#include "alx/storage/run_reader.h"
-#include "alx/storage/weights_file.h"
+#include "alx/storage/run_folder.h"
 #include "alx/util/device.h"
 #include "alx/util/errors.h"
-
-namespace fs = std::filesystem;
 
 namespace alx {
 namespace {
@@ -49,7 +43,7 @@ MapJobResult mapSource(const MapSource& source, const MapJobRequest& request, co
     }
     if (request.split != "test") {
         DatasetRequest data = request.data;
-        data.name = run.dataset;
+        data.spec = datasetSpec(run.dataset);
         data.trainImages = 0;
         data.testImages = run.testLabels.size(0);
         const LoadedDataset loaded = loadJobData(data, callbacks.shouldStop, callbacks.onDataset);
@@ -66,7 +60,7 @@ MapJobResult mapSource(const MapSource& source, const MapJobRequest& request, co
             trainEmbeddings = evaluation.embeddings;
             result.trainPredicted = evaluation.predicted.to(torch::kCPU);
             // Kept beside the run: the next map of the training images starts here.
-            if (!run.runDir.empty()) writeNpy((fs::path(run.runDir) / "train_embeddings.npy").string(), trainEmbeddings);
+            if (!run.runDir.empty()) RunFolder(run.runDir).writeTrainEmbeddings(trainEmbeddings);
         }
         result.trainRows = trainEmbeddings.size(0);
         result.trainLabels = loaded.train.labels;
@@ -86,32 +80,31 @@ MapJobResult mapSource(const MapSource& source, const MapJobRequest& request, co
         result.map = tsneMap(embeddings, request.tsne, tsne);
     }
     if (!run.runDir.empty()) {
-        result.path = (fs::path(run.runDir) / mapFileName(request.method, request.split)).string();
-        writeNpy(result.path, result.map);
+        const RunFolder folder(run.runDir);
+        folder.writeMap(request.method, request.split, result.map);
+        result.path = folder.mapPath(request.method, request.split);
     }
     return result;
 }
 
 }  // namespace
 
-std::string mapFileName(const std::string& method, const std::string& split) {
-    return "map_" + method + "_" + split + ".npy";
-}
-
 MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& callbacks) {
     checkRequest(request);
-    const SavedRun saved = readRun(request.runDir);  // the whole folder, or refused naming the file
+    const RunFolder folder(request.runDir);
+    const SavedRun saved = folder.read();  // the whole folder, or refused naming the file
     configureThreads(request.threads);
     MapSource source;
-    source.run = {saved.dataset, saved.embeddings, saved.labels, nullptr, request.runDir};
+    source.run = {saved.summary.dataset, saved.embeddings, saved.labels, nullptr, request.runDir};
     source.cachedTrainEmbeddings = saved.trainEmbeddings;
-    const std::string weights = (fs::path(request.runDir) / "model.pt").string();
-    const int64_t classes = saved.probabilities.size(1);
     source.model = [&](const torch::Device& device) {
-        if (!saved.hasWeights) throw InputError(fileError(weights, "missing: the training images' embeddings need the model"));
-        ClassifierPtr model = makeModel(saved.model, classes);
+        if (!saved.hasWeights) {
+            throw InputError(fileError(folder.weightsPath(), "missing: the training images' embeddings need the model"));
+        }
+        const WeightsInfo info{saved.summary.model, saved.classes()};
+        ClassifierPtr model = makeModel(info.model, info.classes);
         model->to(device);
-        loadWeights(*model, weights, {saved.model, classes});
+        folder.loadWeightsInto(*model, info);
         return model;
     };
     return mapSource(source, request, callbacks);

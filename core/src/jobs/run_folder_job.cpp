@@ -3,17 +3,41 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "alx/models/model_registry.h"
-#include "alx/storage/atomic_file.h"
-#include "alx/storage/weights_file.h"
 #include "alx/util/errors.h"
-
-namespace fs = std::filesystem;
+#include "alx/util/files.h"
 
 namespace alx {
 namespace {
+
+// Training-set neighbours and maps of the training images index the whole
+// training set found here: checked to fit before a view trusts them.
+// Returns whether the run needs the training images at all.
+bool checkTrainingRowsFit(const RunFolder& folder, const SavedRun& run, int64_t trainImages) {
+    const std::string& dataset = run.summary.dataset;
+    bool needsTrain = run.trainNeighbours.indices.defined();
+    for (const std::string& split : {"train", "all"}) {
+        for (const std::string& method : {"tsne", "pca"}) {
+            const auto map = run.maps.find(RunFolder::mapName(method, split));
+            if (map == run.maps.end()) continue;
+            needsTrain = true;
+            const int64_t expected = trainImages + (split == "all" ? run.size() : 0);
+            if (map->second.size(0) != expected) {
+                throw InputError(fileError(folder.mapPath(method, split),
+                                           "holds " + std::to_string(map->second.size(0)) + " rows; the " + dataset +
+                                               " set found on this machine gives " + std::to_string(expected)));
+            }
+        }
+    }
+    if (run.trainNeighbours.indices.defined() && run.trainNeighbours.indices.numel() > 0 &&
+        run.trainNeighbours.indices.max().item<int64_t>() >= trainImages) {
+        throw InputError(fileError(folder.trainNeighboursPath(), "names a training image beyond the " +
+                                                                    std::to_string(trainImages) + " of the " + dataset +
+                                                                    " set found on this machine"));
+    }
+    return needsTrain;
+}
 
 [[noreturn]] void refuseIndex(const std::string& statePath) {
     throw InputError(fileError(statePath, "an image index is beyond the training set found on this machine"));
@@ -22,61 +46,28 @@ namespace {
 }  // namespace
 
 OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, const std::function<bool()>& shouldStop) {
+    const RunFolder folder(dir);
     OpenedTrainingRun opened;
-    opened.run = readRun(dir);  // validated whole, or refused naming the file
+    opened.run = folder.read();  // validated whole, or refused naming the file
     const SavedRun& run = opened.run;
-    data.name = run.dataset;
+    data.spec = datasetSpec(run.summary.dataset);
     data.trainImages = 0;
     data.testImages = run.size();
     const LoadedDataset loaded = loadJobData(data, shouldStop, {});
     if (loaded.test.size() != run.size() || !torch::equal(loaded.test.labels, run.labels)) {
-        throw InputError(fileError(dir, "its labels do not match the " + run.dataset + " test set found on this machine"));
+        throw InputError(fileError(dir, "its labels do not match the " + run.summary.dataset + " test set found on this machine"));
     }
     opened.testImages = loaded.test.images;
-    // Training-set neighbours and maps of the training images index the
-    // whole training set found here: check they fit before a view trusts them.
-    bool needsTrain = run.trainNeighbours.indices.defined();
-    for (const auto& [name, map] : run.maps) {
-        const bool withTrain = name.find("_train.npy") != std::string::npos || name.find("_all.npy") != std::string::npos;
-        if (!withTrain) continue;
-        needsTrain = true;
-        const int64_t expected = loaded.train.size() + (name.find("_all.npy") != std::string::npos ? run.size() : 0);
-        if (map.size(0) != expected) {
-            throw InputError(fileError((fs::path(dir) / name).string(),
-                                       "holds " + std::to_string(map.size(0)) + " rows; the " + run.dataset +
-                                           " set found on this machine gives " + std::to_string(expected)));
-        }
-    }
-    if (run.trainNeighbours.indices.defined() && run.trainNeighbours.indices.numel() > 0 &&
-        run.trainNeighbours.indices.max().item<int64_t>() >= loaded.train.size()) {
-        throw InputError(fileError((fs::path(dir) / "train_neighbours.npy").string(),
-                                   "names a training image beyond the " + std::to_string(loaded.train.size()) +
-                                       " of the " + run.dataset + " set found on this machine"));
-    }
-    if (needsTrain) {
+    if (checkTrainingRowsFit(folder, run, loaded.train.size())) {
         opened.trainImages = loaded.train.images;
         opened.trainLabels = loaded.train.labels;
     }
-
-    RunSummary& summary = opened.summary;
-    summary.model = run.model;
-    summary.dataset = run.dataset;
-    summary.device = run.device;
-    summary.status = run.status;
-    summary.epochs = run.epochs;
-    summary.trainSeconds = run.trainSeconds;
-    summary.evalSeconds = run.evalSeconds;
-    summary.trainImages = run.trainImages;
-    summary.neighbours = run.neighbours.indices.size(1);
-    summary.classNames = run.classNames;
-    summary.calibration.temperature = run.temperature;
-    opened.evaluation = {run.probabilities, run.embeddings, run.predicted, run.labels, run.confusion, run.testAccuracy};
+    opened.evaluation = {run.probabilities, run.embeddings, run.predicted, run.labels, run.confusion, run.summary.testAccuracy};
     opened.scores.values = run.scores;
     opened.scores.neighbours = run.neighbours;
     if (run.hasWeights) {
-        const int64_t classes = run.probabilities.size(1);
-        opened.model = makeModel(run.model, classes);
-        loadWeights(*opened.model, (fs::path(dir) / "model.pt").string(), {run.model, classes});
+        opened.model = makeModel(run.summary.model, run.classes());
+        folder.loadWeightsInto(*opened.model, {run.summary.model, run.classes()});
     }
     return opened;
 }
@@ -85,13 +76,7 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
                                               const std::function<bool()>& shouldStop) {
     const ActiveLearningRunFolder folder(dir);
     OpenedActiveLearningRun opened;
-    opened.curve = folder.validate();  // the whole folder, or refused naming the file
-    opened.settings = folder.readSettings();
-    for (const CurveRow& row : opened.curve) {
-        if (std::find(opened.strategies.begin(), opened.strategies.end(), row.strategy) == opened.strategies.end()) {
-            opened.strategies.push_back(row.strategy);
-        }
-    }
+    opened.curve = folder.validate(&opened.settings);  // the whole folder, or refused naming the file
     if (opened.curve.empty()) return opened;
     const CurveRow& last = opened.curve.back();
     // The round before it, in the same repeat: what the last round started from.
@@ -110,8 +95,8 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
     if (!state->labels.empty()) {
         opened.lastUsedLabels.assign(state->labels.begin() + std::min(before, end), state->labels.begin() + end);
     }
-    data.name = opened.settings.dataset;
-    data.trainImages = opened.settings.trainImages;
+    data.spec = opened.settings.data.spec;
+    data.trainImages = opened.settings.data.trainImages;
     data.testImages = 1;  // only the training images are shown
     const LoadedDataset loaded = loadJobData(data, shouldStop, {});
     for (int64_t i : opened.lastAcquired) {
@@ -124,11 +109,9 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
 
 void saveTrainingRun(const std::string& dir, const RunSummary& summary, Classifier* model,
                      const Evaluation& evaluation, const ScoreTable& scores, const Neighbours* trainNeighbours) {
-    ensureWritableDirectory(dir);
-    if (model) {
-        saveWeights(*model, (fs::path(dir) / "model.pt").string(), {summary.model, evaluation.probabilities.size(1)});
-    }
-    writeEvaluationOutputs(dir, summary, evaluation, scores, trainNeighbours);
+    const RunFolder folder(dir);
+    if (model) folder.writeWeights(*model, {summary.model, evaluation.probabilities.size(1)});
+    folder.writeEvaluation(summary, evaluation, scores, trainNeighbours);
 }
 
 }  // namespace alx

@@ -6,24 +6,15 @@
 #include "alx/sweeps/sweep_setup.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
+#include "alx/util/timing.h"
 
 namespace alx {
 
 ActiveLearningJobRequest sweepTaskRequest(const SweepPlan& plan, const SweepTask& task, const std::string& outDir,
                                           int threads) {
     ActiveLearningJobRequest r;
-    r.data.name = task.dataset;
-    r.data.dataDir = plan.base.dataDir;
-    r.data.verifyChecksums = plan.base.verifyChecksums;
-    r.data.trainImages = plan.base.trainImages;
-    r.data.testImages = plan.base.testImages;
-    r.strategies = {task.strategy};
-    r.loop = taskLoop(plan, task);
-    r.repeats = plan.base.repeats;
-    r.onlyRepeat = task.repeat;
-    r.seed = plan.base.seed;
-    r.device = plan.base.device;
-    r.threads = plan.base.threads > 0 ? plan.base.threads : threads;
+    r.settings = taskSettings(plan, task);
+    if (r.settings.threads <= 0) r.settings.threads = threads;
     r.outDir = outDir;
     return r;
 }
@@ -40,7 +31,7 @@ SweepTaskResult runSweepTask(const SweepTaskRequest& request, const SweepTaskCal
     const TaskLock lock(folder, task.id);  // before anything is written: a second run changes nothing
 
     TaskRecord record;
-    record.state = "running";
+    record.state = TaskState::Running;
     record.host = hostName();
     record.pid = int(::getpid());
     record.slurmJob = request.slurmJob;
@@ -54,26 +45,26 @@ SweepTaskResult runSweepTask(const SweepTaskRequest& request, const SweepTaskCal
         const ActiveLearningRunFolder runFolder(job.outDir);
         resumable.resume = runFolder.holdsRun();
         const int kept = resumable.resume ? int(runFolder.validate().size()) : 0;
-        if (callbacks.onStart) callbacks.onStart(task, job.threads, kept);
+        if (callbacks.onStart) callbacks.onStart(task, job.settings.threads, kept);
         ActiveLearningJobCallbacks jobCallbacks = callbacks.job;
         jobCallbacks.shouldStop = callbacks.shouldStop;
         const ActiveLearningJobResult ran = runActiveLearningJob(resumable, jobCallbacks);
         result.roundsKept = int(ran.curve.size());
         if (ran.outcome == JobOutcome::Cancelled) {
             result.outcome = SweepTaskOutcome::Preempted;
-            record.state = "preempted";
+            record.state = TaskState::Preempted;
             record.message = "stopped by a signal with " + std::to_string(result.roundsKept) +
                              " rounds kept; the round in progress was abandoned";
         } else {
-            record.state = "done";
+            record.state = TaskState::Done;
             record.message.clear();
         }
     } catch (const Cancelled&) {  // stopped while loading the data: nothing was lost
         result.outcome = SweepTaskOutcome::Preempted;
-        record.state = "preempted";
+        record.state = TaskState::Preempted;
         record.message = "stopped by a signal before its first round";
     } catch (const std::exception& e) {
-        record.state = "failed";
+        record.state = TaskState::Failed;
         record.message = e.what();
         record.updated = utcNowIso();
         folder.writeTaskRecord(task.id, record);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "alx/data/idx_reader.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
 
 namespace alx::storage_detail {
@@ -19,6 +19,19 @@ inline std::string pathIn(const std::string& dir, const std::string& name) {
 // Every refusal of a damaged file: an InputError "path: what".
 [[noreturn]] inline void refuse(const std::string& path, const std::string& what) {
     throw InputError(fileError(path, what));
+}
+
+// A CSV line's fields, split at every comma ("a,,b," gives a, "", b, "").
+inline std::vector<std::string> splitCsvLine(const std::string& line) {
+    std::vector<std::string> fields(1);
+    for (char c : line) {
+        if (c == ',') {
+            fields.emplace_back();
+        } else {
+            fields.back() += c;
+        }
+    }
+    return fields;
 }
 
 inline nlohmann::json readJsonFile(const std::string& path) {

@@ -1,19 +1,19 @@
 #include "alx/storage/label_audit_files.h"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "alx/data/idx_reader.h"
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
+#include "alx/util/numbers.h"
 #include "file_helpers.h"
 
 namespace alx {
 namespace {
 
 using storage_detail::refuse;
+using storage_detail::splitCsvLine;
 
 constexpr const char* kIssuesHeader = "rank,index,given,suggested,p_given,p_suggested,flagged,score";
 
@@ -27,20 +27,43 @@ nlohmann::json rows(const std::vector<T>& matrix, int64_t k) {
     return out;
 }
 
+// rank,index,given,suggested,p_given,p_suggested,flagged,score
+LabelIssueRow parseIssueLine(const std::string& line, const std::string& path, const std::string& where) {
+    const std::vector<std::string> f = splitCsvLine(line);
+    const auto damaged = [&] { refuse(path, where + " is damaged: " + line.substr(0, 120)); };
+    if (f.size() != 8) damaged();
+    const auto integer = [&](size_t i) {
+        const auto v = parseInteger(f[i]);
+        if (!v) damaged();
+        return *v;
+    };
+    const auto number = [&](size_t i) {
+        const auto v = parseNumber(f[i]);
+        if (!v) damaged();
+        return *v;
+    };
+    LabelIssueRow r{integer(0), integer(1), integer(2), integer(3), number(4), number(5), false, number(7)};
+    const int64_t flagged = integer(6);
+    r.flagged = flagged == 1;
+    if (r.index < 0 || r.given < 0 || r.suggested < 0 || r.given > 100000 || r.suggested > 100000 || (flagged != 0 && flagged != 1) ||
+        !(r.pGiven >= 0 && r.pGiven <= 1) || !(r.pSuggested >= 0 && r.pSuggested <= 1) || !(r.score >= 0 && r.score <= 1)) {
+        refuse(path, where + " holds a value out of range: " + line.substr(0, 120));
+    }
+    return r;
+}
+
 }  // namespace
 
 void writeLabelIssues(const std::string& path, const LabelAudit& audit, const std::vector<int64_t>& givenLabels) {
     std::string text = std::string(kIssuesHeader) + "\n";
     text.reserve(text.size() + size_t(audit.images) * 56);
-    char line[192];
     int64_t rank = 0;
     for (int64_t i : audit.order) {
         const size_t n = size_t(i);
-        std::snprintf(line, sizeof line, "%lld,%lld,%lld,%lld,%.6f,%.6f,%d,%.6f\n", static_cast<long long>(++rank),
-                      static_cast<long long>(i), static_cast<long long>(givenLabels[n]),
-                      static_cast<long long>(audit.suggested[n]), audit.pGiven[n], audit.pSuggested[n],
-                      audit.flagged[n] ? 1 : 0, audit.score[n]);
-        text += line;
+        text += std::to_string(++rank) + "," + std::to_string(i) + "," + std::to_string(givenLabels[n]) + "," +
+                std::to_string(audit.suggested[n]) + "," + fixedNumber(audit.pGiven[n], 6) + "," +
+                fixedNumber(audit.pSuggested[n], 6) + "," + (audit.flagged[n] ? "1" : "0") + "," +
+                fixedNumber(audit.score[n], 6) + "\n";
     }
     writeFileAtomically(path, text);
 }
@@ -95,30 +118,15 @@ std::vector<LabelIssueRow> readLabelIssues(const std::string& path) {
     if (line != kIssuesHeader) refuse(path, "not an ALX label audit (header '" + line.substr(0, 80) + "')");
     std::vector<LabelIssueRow> out;
     std::set<int64_t> seen;
-    int lineNumber = 1;
-    while (std::getline(in, line)) {
-        ++lineNumber;
+    for (int lineNumber = 2; std::getline(in, line); ++lineNumber) {
         if (line.empty()) continue;
-        LabelIssueRow r;
-        long long rank = 0, index = 0, given = 0, suggested = 0;
-        int flagged = 0, consumed = 0;
-        const std::string where = "line " + std::to_string(lineNumber);
-        if (std::sscanf(line.c_str(), "%lld,%lld,%lld,%lld,%lf,%lf,%d,%lf%n", &rank, &index, &given, &suggested, &r.pGiven,
-                        &r.pSuggested, &flagged, &r.score, &consumed) != 8 ||
-            size_t(consumed) != line.size()) {
-            refuse(path, where + " is damaged: " + line.substr(0, 120));
+        const LabelIssueRow r = parseIssueLine(line, path, "line " + std::to_string(lineNumber));
+        if (r.rank != int64_t(out.size()) + 1) {
+            refuse(path, "line " + std::to_string(lineNumber) + ": rank " + std::to_string(r.rank) + " out of order");
         }
-        if (rank != (long long)(out.size()) + 1) refuse(path, where + ": rank " + std::to_string(rank) + " out of order");
-        if (index < 0 || given < 0 || suggested < 0 || given > 100000 || suggested > 100000 || (flagged != 0 && flagged != 1) ||
-            !(r.pGiven >= 0 && r.pGiven <= 1) || !(r.pSuggested >= 0 && r.pSuggested <= 1) || !(r.score >= 0 && r.score <= 1)) {
-            refuse(path, where + " holds a value out of range: " + line.substr(0, 120));
+        if (!seen.insert(r.index).second) {
+            refuse(path, "line " + std::to_string(lineNumber) + ": image " + std::to_string(r.index) + " appears twice");
         }
-        if (!seen.insert(index).second) refuse(path, where + ": image " + std::to_string(index) + " appears twice");
-        r.rank = rank;
-        r.index = index;
-        r.given = given;
-        r.suggested = suggested;
-        r.flagged = flagged == 1;
         out.push_back(r);
     }
     return out;

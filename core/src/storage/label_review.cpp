@@ -5,25 +5,17 @@
 #include <map>
 #include <sstream>
 
-#include "alx/data/idx_reader.h"
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "file_helpers.h"
+#include "file_names.h"
 
 namespace alx {
 namespace {
 
 using storage_detail::refuse;
+using storage_detail::splitCsvLine;
 
 constexpr const char* kReviewHeader = "index,verdict,label";
-
-std::vector<std::string> splitFields(const std::string& line) {
-    std::vector<std::string> fields;
-    std::string field;
-    std::istringstream in(line);
-    while (std::getline(in, field, ',')) fields.push_back(field);
-    if (!line.empty() && line.back() == ',') fields.emplace_back();
-    return fields;
-}
 
 // A whole non-negative decimal integer at most `high`, or nothing.
 std::optional<int64_t> wholeNumber(const std::string& text, int64_t high) {
@@ -51,6 +43,8 @@ constexpr int64_t kMaxIndex = 1'000'000'000;
 
 }  // namespace
 
+std::string labelReviewPath(const std::string& runDir) { return storage_detail::pathIn(runDir, storage_detail::names::kLabelReview); }
+
 std::string verdictKey(ReviewVerdict verdict) {
     switch (verdict) {
         case ReviewVerdict::Mislabelled: return "mislabelled";
@@ -71,7 +65,7 @@ std::vector<ReviewEntry> readLabelReview(const std::string& path, int64_t classe
         const std::string& line = lines[n];
         if (line.empty()) continue;
         const std::string where = "line " + std::to_string(n + 1);
-        const auto fields = splitFields(line);
+        const auto fields = splitCsvLine(line);
         if (fields.size() != 3) refuse(path, where + " is damaged (3 fields expected): " + line.substr(0, 120));
         const auto index = wholeNumber(fields[0], kMaxIndex);
         if (!index) refuse(path, where + ": '" + fields[0].substr(0, 20) + "' is not an image index");
@@ -126,7 +120,7 @@ LabelEdits readLabelEdits(const std::string& path, bool relabel, int64_t classes
         for (size_t n = 0; n < lines.size(); ++n) {
             const std::string& line = lines[n];
             if (line.empty()) continue;
-            const auto fields = splitFields(line);
+            const auto fields = splitCsvLine(line);
             const std::string where = "line " + std::to_string(n + 1);
             const auto index = fields.empty() ? std::nullopt : wholeNumber(fields[0], kMaxIndex);
             if (!index) {

@@ -2,8 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "alx/data/idx_reader.h"
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
 
 namespace alx {

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -15,30 +14,31 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "alx/storage/active_learning_run.h"
-#include "alx/storage/sweep_folder.h"
-#include "alx/storage/atomic_file.h"
 #include "alx/util/errors.h"
+#include "alx/util/files.h"
 #include "file_helpers.h"
+#include "file_names.h"
+#include "listing_json.h"
 
 namespace fs = std::filesystem;
 
 namespace alx {
 namespace {
 
-constexpr const char* kIndexName = "runs.sqlite";
-constexpr const char* kRegisteredName = "registered.json";  // runs written elsewhere: the truth, the index only caches
-constexpr const char* kNoteName = "note.json";              // a person's name and tags, kept with the run
+using namespace storage_detail;
+
+// registered.json: runs written elsewhere (the truth; the index only caches);
+// note.json: a person's name and tags, kept with the run.
 constexpr int kIndexSchema = 1;
 
 // Size and modification time of the files a listing is read from: one
 // stat(2) each (std::filesystem would take two), as a listing of thousands
 // of runs is mostly these calls.
-[[maybe_unused]] std::string stampOf(const std::string& dir) {
+std::string stampOf(const std::string& dir) {
     std::string stamp;
     std::string path = dir + "/";
     const size_t base = path.size();
-    for (const char* name : {"summary.json", "curve.csv", "settings.json", kNoteName, "sweep.json", "submissions.json"}) {
+    for (const char* name : {names::kSummary, names::kCurve, names::kSettings, names::kNote, names::kPlan, names::kSubmissions}) {
         path.resize(base);
         path += name;
         struct stat info {};
@@ -52,85 +52,53 @@ constexpr int kIndexSchema = 1;
     return stamp;
 }
 
-[[maybe_unused]] nlohmann::json toJson(const RunListing& r) {
-    nlohmann::json j{{"path", r.path}, {"kind", r.kind}, {"model", r.model}, {"dataset", r.dataset}, {"device", r.device},
-                     {"status", r.status}, {"started", r.started}, {"epochs", r.epochs}, {"budget", r.budget},
-                     {"train_seconds", r.trainSeconds}, {"name", r.name}, {"tags", r.tags}};
-    j["test_accuracy"] = r.testAccuracy ? nlohmann::json(*r.testAccuracy) : nlohmann::json();
-    j["ece"] = r.ece ? nlohmann::json(*r.ece) : nlohmann::json();
-    if (!r.problem.empty()) j["problem"] = r.problem;
-    return j;
-}
-
-[[maybe_unused]] RunListing fromJson(const nlohmann::json& j) {
-    RunListing r;
-    r.path = j.at("path").get<std::string>();
-    r.kind = j.value("kind", "");
-    r.model = j.value("model", "");
-    r.dataset = j.value("dataset", "");
-    r.device = j.value("device", "");
-    r.status = j.value("status", "");
-    r.started = j.value("started", "");
-    r.epochs = j.value("epochs", 0);
-    r.budget = j.value("budget", int64_t(0));
-    r.trainSeconds = j.value("train_seconds", 0.0);
-    r.name = j.value("name", "");
-    r.tags = j.value("tags", "");
-    r.problem = j.value("problem", "");
-    if (j.contains("test_accuracy") && j["test_accuracy"].is_number()) r.testAccuracy = j["test_accuracy"].get<double>();
-    if (j.contains("ece") && j["ece"].is_number()) r.ece = j["ece"].get<double>();
-    return r;
-}
-
-std::string isoTime(std::time_t t) {
-    char text[32];
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-    return text;
-}
-
-// The time a folder's name records (2026-12-01_10-51-33_...), else its summary's modification time.
-std::string startedOf(const std::string& dir) {
-    const std::string name = fs::path(dir).filename().string();
-    if (name.size() >= 19 && name[4] == '-' && name[7] == '-' && name[10] == '_' && name[13] == '-' && name[16] == '-') {
-        std::string s = name.substr(0, 19);
-        s[10] = 'T';
-        s[13] = ':';
-        s[16] = ':';
-        return s;
-    }
-    std::error_code ec;
-    for (const char* file : {"summary.json", "settings.json", "sweep.json"}) {
-        const auto t = fs::last_write_time(fs::path(dir) / file, ec);
-        if (ec) continue;
-        const auto system = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-            t - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
-        return isoTime(std::chrono::system_clock::to_time_t(system));
-    }
-    return {};
-}
-
-void readNote(const std::string& dir, RunListing& r) {
-    std::error_code ec;
-    if (!fs::is_regular_file(fs::path(dir) / kNoteName, ec)) return;
-    try {
-        const nlohmann::json j = storage_detail::readJsonFile((fs::path(dir) / kNoteName).string());
-        r.name = j.value("name", "");
-        r.tags = j.value("tags", "");
-    } catch (const std::exception&) {  // a damaged note hides nothing else
-    }
-}
-
 #if ALX_HAVE_SQLITE
+std::string sqliteProblem(sqlite3* db, const std::string& what) { return "runs index: " + what + ": " + sqlite3_errmsg(db); }
+
 struct Statement {
+    sqlite3* db;
     sqlite3_stmt* s = nullptr;
-    Statement(sqlite3* db, const char* sql) {
-        if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) throw RunError(std::string("runs index: ") + sqlite3_errmsg(db));
+    Statement(sqlite3* handle, const char* sql) : db(handle) {
+        if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) throw RunError(sqliteProblem(db, sql));
     }
     ~Statement() { sqlite3_finalize(s); }
+    // Binds the texts to ?1, ?2, ... and runs the statement to its end.
+    void run(const std::vector<std::string>& texts) {
+        for (size_t i = 0; i < texts.size(); ++i) sqlite3_bind_text(s, int(i + 1), texts[i].c_str(), -1, SQLITE_TRANSIENT);
+        const int done = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (done != SQLITE_DONE) throw RunError(sqliteProblem(db, "cannot write"));
+    }
 };
 #endif
+
+// What list() found out of date in the index.
+struct IndexChanges {
+    std::vector<std::vector<std::string>> upserts;  // path, stamp, listing (JSON, or null: a folder that holds no run)
+    std::vector<std::string> removals;              // paths no longer there
+    bool empty() const { return upserts.empty() && removals.empty(); }
+};
+
+// Every candidate folder: those inside the runs folder, and those registered that still exist.
+std::vector<std::string> candidateFolders(const std::string& runsDir) {
+    std::vector<std::string> folders;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(runsDir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.empty() && name[0] != '.' && entry.is_directory(ec)) folders.push_back(entry.path().string());
+    }
+    const std::string registered = pathIn(runsDir, names::kRegistered);
+    if (fs::exists(registered, ec)) {
+        try {
+            for (const auto& p : readJsonFile(registered)) {
+                const std::string path = p.get<std::string>();
+                if (fs::is_directory(path, ec)) folders.push_back(path);
+            }
+        } catch (const std::exception&) {
+        }
+    }
+    return folders;
+}
 
 }  // namespace
 
@@ -151,93 +119,41 @@ bool keepRunFolder(const std::string& dir) {
     return !ec;
 }
 
-std::optional<RunListing> readRunListing(const std::string& path) {
-    std::error_code ec;
-    const fs::path dir(path);
-    RunListing r;
-    r.path = path;
-    r.started = startedOf(path);
-    readNote(path, r);
-    const bool curve = fs::is_regular_file(dir / "curve.csv", ec), settings = fs::is_regular_file(dir / "settings.json", ec);
-    const bool summary = fs::is_regular_file(dir / "summary.json", ec);
-    try {
-        if (fs::is_regular_file(dir / "sweep.json", ec)) {
-            // A sweep: listed from its plan and its merge (`sweep status` reads every task).
-            r.kind = "sweep";
-            const SweepFolder folder(path);
-            const SweepPlan plan = folder.readPlan();
-            const auto join = [](const std::vector<std::string>& values) {
-                std::string out;
-                for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
-                return out;
-            };
-            r.model = join(plan.axes.models);
-            r.dataset = join(plan.axes.datasets);
-            r.budget = plan.base.loop.budget;
-            r.status = folder.readSubmissions().empty() ? "stopped" : "running";
-            if (summary) {
-                const nlohmann::json j = storage_detail::readJsonFile(folder.summaryPath());
-                if (j.value("unfinished_tasks", nlohmann::json::array()).empty()) r.status = "finished";
-                // The best strategy's median final accuracy.
-                const nlohmann::json groups = j.value("groups", nlohmann::json::array());
-                for (const auto& group : groups) {
-                    const nlohmann::json strategies = group.value("strategies", nlohmann::json::object());
-                    for (const auto& [name, entry] : strategies.items()) {
-                        const auto acc = entry.value("final_accuracy", nlohmann::json());
-                        if (acc.is_number() && (!r.testAccuracy || acc.get<double>() > *r.testAccuracy)) {
-                            r.testAccuracy = acc.get<double>();
-                        }
-                    }
-                }
-            }
-            return r;
-        }
-        if (curve && settings) {
-            r.kind = "active_learning";
-            // Read by the run store, strictly, as the app opens such a run.
-            const ActiveLearningRunFolder folder(path);
-            const ActiveLearningSettings s = folder.readSettings();
-            r.model = s.loop.model;
-            r.dataset = s.dataset;
-            r.budget = s.loop.budget;
-            r.status = summary ? "finished" : "stopped";
-            // The last round's accuracy and calibration error.
-            const std::vector<CurveRow> rows = folder.readCurve();
-            if (!rows.empty()) {
-                r.testAccuracy = rows.back().accuracy;
-                r.ece = rows.back().ece;
-            }
-            return r;
-        }
-        if (!summary) return std::nullopt;
-        const nlohmann::json j = storage_detail::readJsonFile((dir / "summary.json").string());
-        if (!j.is_object() || !j.contains("alx_version")) return std::nullopt;
-        r.kind = j.value("kind", "training");
-        r.model = j.value("model", "");
-        r.dataset = j.value("dataset", "");
-        r.device = j.value("device", "");
-        const std::string status = j.value("status", "finished");
-        r.status = status == "finished" ? "finished" : status == "cancelled" ? "stopped" : status == "diverged" ? "failed"
-                                                                                                                  : "running";
-        if (j.contains("test_accuracy") && j["test_accuracy"].is_number()) r.testAccuracy = j["test_accuracy"].get<double>();
-        if (j.contains("calibration") && j["calibration"].is_object() && j["calibration"].value("ece", nlohmann::json()).is_number()) {
-            r.ece = j["calibration"]["ece"].get<double>();
-        }
-        if (j.contains("epoch_loss") && j["epoch_loss"].is_array()) r.epochs = int(j["epoch_loss"].size());
-        r.trainSeconds = j.value("train_seconds", 0.0);
-    } catch (const std::exception& e) {
-        r.status = "damaged";
-        r.problem = e.what();
-        if (r.kind.empty()) r.kind = curve ? "active_learning" : "training";
-    }
-    return r;
-}
-
 #if ALX_HAVE_SQLITE
 struct RunsLibrary::Db {
     sqlite3* handle = nullptr;
     ~Db() {
         if (handle) sqlite3_close(handle);
+    }
+    void execute(const char* sql) {
+        if (sqlite3_exec(handle, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw RunError(sqliteProblem(handle, sql));
+    }
+    // path -> (stamp, listing)
+    std::map<std::string, std::pair<std::string, std::string>> readAll() {
+        std::map<std::string, std::pair<std::string, std::string>> rows;
+        Statement all(handle, "SELECT path, stamp, listing FROM runs");
+        int step = SQLITE_ROW;
+        while ((step = sqlite3_step(all.s)) == SQLITE_ROW) {
+            rows[reinterpret_cast<const char*>(sqlite3_column_text(all.s, 0))] = {
+                reinterpret_cast<const char*>(sqlite3_column_text(all.s, 1)),
+                reinterpret_cast<const char*>(sqlite3_column_text(all.s, 2))};
+        }
+        if (step != SQLITE_DONE) throw RunError(sqliteProblem(handle, "cannot read"));
+        return rows;
+    }
+    // All of the changes, or none of them.
+    void apply(const IndexChanges& changes) {
+        execute("BEGIN IMMEDIATE");
+        try {
+            Statement upsert(handle, "INSERT OR REPLACE INTO runs(path, stamp, listing) VALUES(?, ?, ?)");
+            Statement remove(handle, "DELETE FROM runs WHERE path = ?");
+            for (const auto& row : changes.upserts) upsert.run(row);
+            for (const auto& path : changes.removals) remove.run({path});
+            execute("COMMIT");
+        } catch (const RunError&) {
+            sqlite3_exec(handle, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
     }
 };
 #else
@@ -257,7 +173,7 @@ void RunsLibrary::openIndex() {
 #if !ALX_HAVE_SQLITE
     return;
 #else
-    const std::string path = (fs::path(dir_) / kIndexName).string();
+    const std::string path = pathIn(dir_, names::kIndex);
     for (int attempt = 0; attempt < 2; ++attempt) {
         db_ = std::make_unique<Db>();
         bool ok = sqlite3_open_v2(path.c_str(), &db_->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK;
@@ -303,42 +219,26 @@ void RunsLibrary::registerRun(const std::string& path) {
     std::error_code ec;
     const std::string absolute = fs::weakly_canonical(fs::absolute(path), ec).string();
     if (fs::path(absolute).parent_path() == fs::weakly_canonical(dir_, ec)) return;  // inside: found anyway
-    const fs::path file = fs::path(dir_) / kRegisteredName;
+    const std::string file = pathIn(dir_, names::kRegistered);
     std::set<std::string> paths;
     try {
         if (fs::exists(file, ec)) {
-            for (const auto& p : storage_detail::readJsonFile(file.string())) paths.insert(p.get<std::string>());
+            for (const auto& p : readJsonFile(file)) paths.insert(p.get<std::string>());
         }
     } catch (const std::exception&) {  // damaged: rewritten with what can be known
     }
     if (!paths.insert(absolute).second) return;
-    writeFileAtomically(file.string(), nlohmann::json(paths).dump(1) + "\n");
+    writeFileAtomically(file, nlohmann::json(paths).dump(1) + "\n");
 }
 
 void RunsLibrary::setNote(const std::string& path, const std::string& name, const std::string& tags) {
-    writeFileAtomically((fs::path(path) / kNoteName).string(), nlohmann::json{{"name", name}, {"tags", tags}}.dump() + "\n");
+    writeFileAtomically(pathIn(path, names::kNote), nlohmann::json{{"name", name}, {"tags", tags}}.dump() + "\n");
 }
 
 std::vector<RunListing> RunsLibrary::list() {
     readLastTime_ = 0;
-    // Every candidate folder: those inside, and those registered that still exist.
-    std::vector<std::string> folders;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (!name.empty() && name[0] != '.' && entry.is_directory(ec)) folders.push_back(entry.path().string());
-    }
-    const fs::path registered = fs::path(dir_) / kRegisteredName;
-    if (fs::exists(registered, ec)) {
-        try {
-            for (const auto& p : storage_detail::readJsonFile(registered.string())) {
-                const std::string path = p.get<std::string>();
-                if (fs::is_directory(path, ec)) folders.push_back(path);
-            }
-        } catch (const std::exception&) {
-        }
-    }
-
+    indexProblem_.clear();
+    const std::vector<std::string> folders = candidateFolders(dir_);
     std::vector<RunListing> out;
 #if !ALX_HAVE_SQLITE
     for (const std::string& folder : std::set<std::string>(folders.begin(), folders.end())) {
@@ -346,50 +246,43 @@ std::vector<RunListing> RunsLibrary::list() {
         if (auto listing = readRunListing(folder)) out.push_back(*listing);
     }
 #else
-    std::map<std::string, std::pair<std::string, std::string>> cached;  // path -> (stamp, listing)
-    {
-        Statement all(db_->handle, "SELECT path, stamp, listing FROM runs");
-        while (sqlite3_step(all.s) == SQLITE_ROW) {
-            cached[reinterpret_cast<const char*>(sqlite3_column_text(all.s, 0))] = {
-                reinterpret_cast<const char*>(sqlite3_column_text(all.s, 1)),
-                reinterpret_cast<const char*>(sqlite3_column_text(all.s, 2))};
-        }
+    // The index is a cache: when it cannot be read or written, the runs are
+    // listed from their folders all the same, and indexProblem() says why.
+    std::map<std::string, std::pair<std::string, std::string>> cached;
+    try {
+        cached = db_->readAll();
+    } catch (const RunError& e) {
+        indexProblem_ = e.what();
     }
-    sqlite3_exec(db_->handle, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    {
-        Statement upsert(db_->handle, "INSERT OR REPLACE INTO runs(path, stamp, listing) VALUES(?, ?, ?)");
-        Statement remove(db_->handle, "DELETE FROM runs WHERE path = ?");
-        std::set<std::string> seen;
-        for (const std::string& folder : folders) {
-            if (!seen.insert(folder).second) continue;
-            const std::string stamp = stampOf(folder);
-            const auto hit = cached.find(folder);
-            if (hit != cached.end() && hit->second.first == stamp) {
-                try {
-                    const auto j = nlohmann::json::parse(hit->second.second);
-                    if (!j.is_null()) out.push_back(fromJson(j));
-                    continue;
-                } catch (const std::exception&) {  // a damaged row: read the folder again
-                }
+    IndexChanges changes;
+    std::set<std::string> seen;
+    for (const std::string& folder : folders) {
+        if (!seen.insert(folder).second) continue;
+        const std::string stamp = stampOf(folder);
+        const auto hit = cached.find(folder);
+        if (hit != cached.end() && hit->second.first == stamp) {
+            try {
+                const auto j = nlohmann::json::parse(hit->second.second);
+                if (!j.is_null()) out.push_back(listingFromJson(j));
+                continue;
+            } catch (const std::exception&) {  // a damaged row: read the folder again
             }
-            ++readLastTime_;
-            const std::optional<RunListing> listing = readRunListing(folder);
-            const std::string text = listing ? toJson(*listing).dump() : "null";  // null: a folder that holds no run
-            sqlite3_bind_text(upsert.s, 1, folder.c_str(), -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(upsert.s, 2, stamp.c_str(), -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(upsert.s, 3, text.c_str(), -1, SQLITE_TRANSIENT);
-            sqlite3_step(upsert.s);
-            sqlite3_reset(upsert.s);
-            if (listing) out.push_back(*listing);
         }
-        for (const auto& [path, row] : cached) {
-            if (seen.count(path)) continue;
-            sqlite3_bind_text(remove.s, 1, path.c_str(), -1, SQLITE_TRANSIENT);
-            sqlite3_step(remove.s);
-            sqlite3_reset(remove.s);
+        ++readLastTime_;
+        const std::optional<RunListing> listing = readRunListing(folder);
+        changes.upserts.push_back({folder, stamp, listing ? listingJson(*listing).dump() : "null"});
+        if (listing) out.push_back(*listing);
+    }
+    for (const auto& [path, row] : cached) {
+        if (!seen.count(path)) changes.removals.push_back(path);
+    }
+    if (indexProblem_.empty() && !changes.empty()) {
+        try {
+            db_->apply(changes);
+        } catch (const RunError& e) {
+            indexProblem_ = e.what();
         }
     }
-    sqlite3_exec(db_->handle, "COMMIT", nullptr, nullptr, nullptr);
 #endif
     std::stable_sort(out.begin(), out.end(), [](const RunListing& a, const RunListing& b) {
         return a.started != b.started ? a.started > b.started : a.path < b.path;

@@ -1,16 +1,15 @@
 #include "alx/storage/sweep_folder.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "alx/storage/atomic_file.h"
-#include "alx/storage/summary_record.h"
+#include "alx/storage/run_summary.h"
 #include "alx/util/errors.h"
-#include "active_learning_json.h"
+#include "alx/util/files.h"
 #include "file_helpers.h"
+#include "file_names.h"
+#include "settings_json.h"
 
 namespace fs = std::filesystem;
 
@@ -39,43 +38,100 @@ std::vector<int64_t> numberList(const nlohmann::json& j, const std::string& key,
     return integerList(j.at(key), key, path, low, kInt64Max);
 }
 
+// The settings each task takes from its values, not from the shared ones.
+const char* const kTaskOwnSettings[] = {"model", "dataset", "initial", "acquire", "pool_subset", "max_steps_per_round"};
+
+// "shared": what every task runs with (the settings' own mapping, less each
+// task's own values), and where: the data folder, the checks, device, threads.
+nlohmann::json sharedJson(const ActiveLearningSettings& b) {
+    nlohmann::json j = settingsJson(b);
+    for (const char* key : kTaskOwnSettings) j.erase(key);
+    j["data_dir"] = b.data.dataDir;
+    j["verify_checksums"] = b.data.verifyChecksums;
+    j["train_images"] = b.data.trainImages;
+    j["test_images"] = b.data.testImages;
+    j["device"] = b.device;
+    j["threads"] = b.threads;
+    return j;
+}
+
+nlohmann::json taskJson(const SweepTask& t) {
+    return {{"id", t.id},           {"strategy", strategyName(t.strategy)}, {"repeat", t.repeat},
+            {"dataset", t.dataset}, {"model", t.model},                     {"initial", t.initial},
+            {"acquire", t.acquire}, {"pool_subset", t.poolSubset},          {"max_steps", t.maxSteps}};
+}
+
 nlohmann::json planJson(const SweepPlan& plan) {
-    const SweepBase& b = plan.base;
     const SweepAxes& a = plan.axes;
+    std::vector<std::string> strategies;
+    for (Strategy s : a.strategies) strategies.push_back(strategyName(s));
     nlohmann::json j;
     j["format"] = kRunFormat;
     j["kind"] = "sweep";
     j["created"] = plan.created;
-    j["shared"] = {{"data_dir", b.dataDir},
-                   {"verify_checksums", b.verifyChecksums},
-                   {"train_images", b.trainImages},
-                   {"test_images", b.testImages},
-                   {"budget", b.loop.budget},
-                   {"mc_samples", b.loop.mcSamples},
-                   {"epochs_per_round", b.loop.epochsPerRound},
-                   {"batch_size", b.loop.batchSize},
-                   {"repeats", b.repeats},
-                   {"seed", b.seed},
-                   {"device", b.device},
-                   {"threads", b.threads}};
-    j["values"] = {{"strategy", a.strategies}, {"dataset", a.datasets},     {"model", a.models},
-                   {"initial", a.initials},    {"acquire", a.acquires},     {"pool_subset", a.poolSubsets},
+    j["shared"] = sharedJson(plan.base);
+    j["values"] = {{"strategy", strategies},  {"dataset", a.datasets},   {"model", a.models},
+                   {"initial", a.initials},    {"acquire", a.acquires},   {"pool_subset", a.poolSubsets},
                    {"max_steps", a.maxSteps}};
     j["varied"] = variedSettings(plan);
     nlohmann::json tasks = nlohmann::json::array();
-    for (const SweepTask& t : plan.tasks) {
-        tasks.push_back({{"id", t.id},
-                         {"strategy", t.strategy},
-                         {"repeat", t.repeat},
-                         {"dataset", t.dataset},
-                         {"model", t.model},
-                         {"initial", t.initial},
-                         {"acquire", t.acquire},
-                         {"pool_subset", t.poolSubset},
-                         {"max_steps", t.maxSteps}});
-    }
+    for (const SweepTask& t : plan.tasks) tasks.push_back(taskJson(t));
     j["tasks"] = tasks;
     return j;
+}
+
+Strategy strategyIn(const std::string& name, const std::string& path) {
+    try {
+        return parseStrategy(name);
+    } catch (const InputError& e) {
+        refuse(path, e.what());
+    }
+}
+
+SweepAxes axesFromJson(const nlohmann::json& v, const std::string& path) {
+    SweepAxes a;
+    for (const std::string& name : stringList(v, "strategy", path)) a.strategies.push_back(strategyIn(name, path));
+    a.datasets = stringList(v, "dataset", path);
+    a.models = stringList(v, "model", path);
+    a.initials = numberList(v, "initial", path, 1);
+    a.acquires = numberList(v, "acquire", path, 1);
+    a.poolSubsets = numberList(v, "pool_subset", path, 0);
+    a.maxSteps = numberList(v, "max_steps", path, 1);
+    return a;
+}
+
+// The shared settings, read by the settings' own mapping with the first of
+// each task's own values standing in for them.
+ActiveLearningSettings baseFromJson(const nlohmann::json& shared, const SweepAxes& a, const std::string& path) {
+    nlohmann::json j = shared;
+    j["model"] = a.models.front();
+    j["dataset"] = a.datasets.front();
+    j["initial"] = a.initials.front();
+    j["acquire"] = a.acquires.front();
+    j["pool_subset"] = a.poolSubsets.front();
+    j["max_steps_per_round"] = a.maxSteps.front();
+    ActiveLearningSettings b = settingsFromJson(j, path);
+    b.strategies = a.strategies;
+    b.data.dataDir = stringField(shared, "data_dir", path);
+    b.data.verifyChecksums = shared.at("verify_checksums").get<bool>();
+    b.device = stringField(shared, "device", path);
+    b.threads = int(integerField(shared, "threads", path, 0, 4096));
+    return b;
+}
+
+SweepTask taskFromJson(const nlohmann::json& t, const SweepPlan& plan, const std::string& path) {
+    SweepTask task;
+    task.id = int(integerField(t, "id", path, 0, kInt32Max));
+    if (task.id != int(plan.tasks.size())) refuse(path, "task ids are not 0, 1, 2, ... in order");
+    task.strategy = strategyIn(stringField(t, "strategy", path), path);
+    task.repeat = int(integerField(t, "repeat", path, 0, plan.base.repeats - 1));
+    task.dataset = stringField(t, "dataset", path);
+    task.model = stringField(t, "model", path);
+    task.initial = integerField(t, "initial", path, 1, plan.base.loop.budget);
+    task.acquire = integerField(t, "acquire", path, 1, kInt64Max);
+    task.poolSubset = integerField(t, "pool_subset", path, 0, kInt64Max);
+    task.maxSteps = integerField(t, "max_steps", path, 1, kInt64Max);
+    return task;
 }
 
 SweepPlan planFromJson(const nlohmann::json& j, const std::string& path) {
@@ -84,50 +140,11 @@ SweepPlan planFromJson(const nlohmann::json& j, const std::string& path) {
         if (!j.is_object() || j.value("kind", std::string()) != "sweep") refuse(path, "not an ALX sweep (kind is not \"sweep\")");
         if (integerField(j, "format", path, 0, kInt32Max) != kRunFormat) refuse(path, "written in another format");
         plan.created = j.value("created", std::string());
-        const auto& s = j.at("shared");
-        SweepBase& b = plan.base;
-        b.dataDir = stringField(s, "data_dir", path);
-        b.verifyChecksums = s.at("verify_checksums").get<bool>();
-        b.trainImages = integerField(s, "train_images", path, 0, kInt64Max);
-        b.testImages = integerField(s, "test_images", path, 0, kInt64Max);
-        b.loop.budget = integerField(s, "budget", path, 1, kInt64Max);
-        b.loop.mcSamples = int(integerField(s, "mc_samples", path, 1, kInt32Max));
-        b.loop.epochsPerRound = int(integerField(s, "epochs_per_round", path, 1, kInt32Max));
-        b.loop.batchSize = integerField(s, "batch_size", path, 1, kInt64Max);
-        b.repeats = int(integerField(s, "repeats", path, 1, kInt32Max));
-        b.seed = unsignedField(s, "seed", path);
-        b.device = stringField(s, "device", path);
-        b.threads = int(integerField(s, "threads", path, 0, 4096));
-        const auto& v = j.at("values");
-        SweepAxes& a = plan.axes;
-        a.strategies = stringList(v, "strategy", path);
-        a.datasets = stringList(v, "dataset", path);
-        a.models = stringList(v, "model", path);
-        a.initials = numberList(v, "initial", path, 1);
-        a.acquires = numberList(v, "acquire", path, 1);
-        a.poolSubsets = numberList(v, "pool_subset", path, 0);
-        a.maxSteps = numberList(v, "max_steps", path, 1);
-        b.loop.model = a.models.front();
-        b.loop.initial = a.initials.front();
-        b.loop.acquire = a.acquires.front();
-        b.loop.poolSubset = a.poolSubsets.front();
-        b.loop.maxStepsPerRound = a.maxSteps.front();
+        plan.axes = axesFromJson(j.at("values"), path);
+        plan.base = baseFromJson(j.at("shared"), plan.axes, path);
         const auto& tasks = j.at("tasks");
         if (!tasks.is_array() || tasks.empty()) refuse(path, "holds no tasks");
-        for (const auto& t : tasks) {
-            SweepTask task;
-            task.id = int(integerField(t, "id", path, 0, kInt32Max));
-            if (task.id != int(plan.tasks.size())) refuse(path, "task ids are not 0, 1, 2, ... in order");
-            task.strategy = stringField(t, "strategy", path);
-            task.repeat = int(integerField(t, "repeat", path, 0, b.repeats - 1));
-            task.dataset = stringField(t, "dataset", path);
-            task.model = stringField(t, "model", path);
-            task.initial = integerField(t, "initial", path, 1, b.loop.budget);
-            task.acquire = integerField(t, "acquire", path, 1, kInt64Max);
-            task.poolSubset = integerField(t, "pool_subset", path, 0, kInt64Max);
-            task.maxSteps = integerField(t, "max_steps", path, 1, kInt64Max);
-            plan.tasks.push_back(task);
-        }
+        for (const auto& t : tasks) plan.tasks.push_back(taskFromJson(t, plan, path));
     } catch (const nlohmann::json::exception& e) {
         refuse(path, std::string("missing or wrong field: ") + e.what());
     }
@@ -156,10 +173,9 @@ SlurmSubmitOptions slurmFromJson(const nlohmann::json& j, const std::string& pat
     return o;
 }
 
+// The `al` settings this group's tasks ran with: those of its first task, all repeats.
 nlohmann::json groupSettingsJson(const SweepPlan& plan, const SweepGroup& group) {
-    // The `al` settings this group's tasks ran with.
-    ActiveLearningSettings settings;
-    const SweepTask* first = nullptr;
+    const SweepTask* first = &plan.tasks.front();
     for (const SweepTask& t : plan.tasks) {
         bool matches = true;
         for (const auto& [name, value] : group.settings) matches = matches && settingValue(t, name) == value;
@@ -168,43 +184,60 @@ nlohmann::json groupSettingsJson(const SweepPlan& plan, const SweepGroup& group)
             break;
         }
     }
-    if (!first) first = &plan.tasks.front();
-    settings.dataset = first->dataset;
-    settings.loop = taskLoop(plan, *first);
-    settings.repeats = plan.base.repeats;
-    settings.seed = plan.base.seed;
-    settings.trainImages = plan.base.trainImages;
-    settings.testImages = plan.base.testImages;
-    return activeLearningSettingsJson(settings);
+    ActiveLearningSettings settings = taskSettings(plan, *first);
+    settings.onlyRepeat = -1;
+    return settingsJson(settings);
 }
 
 }  // namespace
 
-std::string utcNowIso() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+std::string taskStateName(TaskState state) {
+    switch (state) {
+        case TaskState::Pending: return "pending";
+        case TaskState::Running: return "running";
+        case TaskState::Done: return "done";
+        case TaskState::Failed: return "failed";
+        case TaskState::Preempted: return "preempted";
+        case TaskState::Missing: return "missing";
+        case TaskState::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+TaskState parseTaskState(const std::string& name) {
+    for (TaskState state : kAllTaskStates) {
+        if (taskStateName(state) == name) return state;
+    }
+    throw InputError("unknown task state '" + name + "'");
+}
+
+std::string backendName(SweepBackend backend) { return backend == SweepBackend::Slurm ? "slurm" : "local"; }
+
+SweepBackend parseBackend(const std::string& name) {
+    if (name == "slurm") return SweepBackend::Slurm;
+    if (name == "local") return SweepBackend::Local;
+    throw InputError("unknown backend '" + name + "' (known: slurm, local)", "backend");
 }
 
 bool submittedToSlurm(const std::vector<Submission>& submissions) {
-    return std::any_of(submissions.begin(), submissions.end(), [](const Submission& s) { return s.backend == "slurm"; });
+    return std::any_of(submissions.begin(), submissions.end(), [](const Submission& s) { return s.backend == SweepBackend::Slurm; });
 }
 
 SweepFolder::SweepFolder(std::string dir) : dir_(std::move(dir)) {}
 
-std::string SweepFolder::planPath() const { return pathIn(dir_, "sweep.json"); }
-std::string SweepFolder::submissionsPath() const { return pathIn(dir_, "submissions.json"); }
-std::string SweepFolder::scriptPath() const { return pathIn(dir_, "sweep.sbatch"); }
-std::string SweepFolder::logsDir() const { return pathIn(dir_, "logs"); }
+std::string SweepFolder::planPath() const { return pathIn(dir_, names::kPlan); }
+std::string SweepFolder::submissionsPath() const { return pathIn(dir_, names::kSubmissions); }
+std::string SweepFolder::scriptPath() const { return pathIn(dir_, names::kScript); }
+std::string SweepFolder::logsDir() const { return pathIn(dir_, names::kLogs); }
 std::string SweepFolder::logPath(int task) const { return pathIn(logsDir(), "task-" + std::to_string(task) + ".log"); }
-std::string SweepFolder::taskDir(int task) const { return pathIn(pathIn(dir_, "tasks"), std::to_string(task)); }
-std::string SweepFolder::taskRecordPath(int task) const { return pathIn(taskDir(task), "task.json"); }
-std::string SweepFolder::lockPath(int task) const { return pathIn(taskDir(task), "lock"); }
-std::string SweepFolder::curvePath() const { return pathIn(dir_, "curve.csv"); }
-std::string SweepFolder::summaryPath() const { return pathIn(dir_, "summary.json"); }
+std::string SweepFolder::slurmLogPattern() const { return pathIn(logsDir(), "task-%a.log"); }
+std::string SweepFolder::localRunnerLogPath() const { return pathIn(logsDir(), names::kLocalRunnerLog); }
+std::string SweepFolder::taskDir(int task) const { return pathIn(pathIn(dir_, names::kTasks), std::to_string(task)); }
+std::string SweepFolder::taskRecordPath(int task) const { return pathIn(taskDir(task), names::kTaskRecord); }
+std::string SweepFolder::lockPath(int task) const { return pathIn(taskDir(task), names::kTaskLock); }
+std::string SweepFolder::mergeLockPath() const { return pathIn(dir_, names::kMergeLock); }
+std::string SweepFolder::curvePath() const { return pathIn(dir_, names::kCurve); }
+std::string SweepFolder::summaryPath() const { return pathIn(dir_, names::kSummary); }
 
 bool SweepFolder::holdsSweep() const { return fs::exists(planPath()); }
 
@@ -216,13 +249,13 @@ SweepPlan SweepFolder::readPlan() const {
 void SweepFolder::createPlan(const SweepPlan& plan) const {
     ensureWritableDirectory(dir_);
     if (holdsSweep()) throw InputError(fileError(planPath(), "this folder already holds a sweep"), "out_dir");
-    for (const char* other : {"settings.json", "curve.csv", "summary.json", "model.pt"}) {
+    for (const char* other : {names::kSettings, names::kCurve, names::kSummary, names::kWeights}) {
         if (fs::exists(pathIn(dir_, other))) {
             throw InputError(fileError(dir_, std::string("already holds a run (") + other + "); give a new folder"), "out_dir");
         }
     }
     fs::create_directories(logsDir());
-    fs::create_directories(pathIn(dir_, "tasks"));
+    fs::create_directories(pathIn(dir_, names::kTasks));
     writeFileAtomically(planPath(), planJson(plan).dump(1) + "\n");
 }
 
@@ -235,13 +268,14 @@ std::vector<Submission> SweepFolder::readSubmissions() const {
         if (!j.is_array()) refuse(path, "not a list of submissions");
         for (const auto& item : j) {
             Submission s;
-            s.backend = stringField(item, "backend", path);
-            if (s.backend != "slurm" && s.backend != "local") refuse(path, "unknown backend '" + s.backend + "'");
+            const std::string backend = stringField(item, "backend", path);
+            if (backend != "slurm" && backend != "local") refuse(path, "unknown backend '" + backend + "'");
+            s.backend = parseBackend(backend);
             s.jobId = stringField(item, "job_id", path);
             s.host = item.value("host", std::string());
             for (int64_t id : integerList(item.at("tasks"), "tasks", path, 0, kInt32Max)) s.taskIds.push_back(int(id));
             s.submitted = item.value("submitted", std::string());
-            if (s.backend == "slurm") s.slurm = slurmFromJson(item.at("slurm"), path);
+            if (s.backend == SweepBackend::Slurm) s.slurm = slurmFromJson(item.at("slurm"), path);
             s.localJobs = int(optionalIntegerField(item, "jobs", path, 0, 0, kInt32Max));
             out.push_back(s);
         }
@@ -254,10 +288,10 @@ std::vector<Submission> SweepFolder::readSubmissions() const {
 void SweepFolder::addSubmission(const Submission& s) const {
     nlohmann::json j = fs::exists(submissionsPath()) ? readJsonFile(submissionsPath()) : nlohmann::json::array();
     readSubmissions();  // a damaged file is refused here, not appended to
-    nlohmann::json item = {{"backend", s.backend}, {"job_id", s.jobId},         {"host", s.host},
-                           {"tasks", s.taskIds},   {"submitted", s.submitted}};
-    if (s.backend == "slurm") item["slurm"] = slurmJson(s.slurm);
-    if (s.backend == "local") item["jobs"] = s.localJobs;
+    nlohmann::json item = {{"backend", backendName(s.backend)}, {"job_id", s.jobId}, {"host", s.host},
+                           {"tasks", s.taskIds}, {"submitted", s.submitted}};
+    if (s.backend == SweepBackend::Slurm) item["slurm"] = slurmJson(s.slurm);
+    if (s.backend == SweepBackend::Local) item["jobs"] = s.localJobs;
     j.push_back(item);
     writeFileAtomically(submissionsPath(), j.dump(1) + "\n");
 }
@@ -268,9 +302,15 @@ std::optional<TaskRecord> SweepFolder::readTaskRecord(int task) const {
     const nlohmann::json j = readJsonFile(path);
     TaskRecord r;
     try {
-        r.state = stringField(j, "state", path);
-        if (r.state != "running" && r.state != "done" && r.state != "failed" && r.state != "preempted") {
-            refuse(path, "unknown state '" + r.state + "'");
+        const std::string state = stringField(j, "state", path);
+        try {
+            r.state = parseTaskState(state);
+        } catch (const InputError&) {
+            refuse(path, "unknown state '" + state + "'");
+        }
+        // What a task records of itself: never what only a status judges.
+        if (r.state == TaskState::Pending || r.state == TaskState::Missing || r.state == TaskState::Unknown) {
+            refuse(path, "unknown state '" + state + "'");
         }
         r.message = j.value("message", std::string());
         r.host = j.value("host", std::string());
@@ -285,7 +325,7 @@ std::optional<TaskRecord> SweepFolder::readTaskRecord(int task) const {
 }
 
 void SweepFolder::writeTaskRecord(int task, const TaskRecord& r) const {
-    const nlohmann::json j = {{"state", r.state},       {"message", r.message}, {"host", r.host},     {"pid", r.pid},
+    const nlohmann::json j = {{"state", taskStateName(r.state)},       {"message", r.message}, {"host", r.host},     {"pid", r.pid},
                               {"slurm_job", r.slurmJob}, {"started", r.started}, {"updated", r.updated}};
     writeFileAtomically(taskRecordPath(task), j.dump(1) + "\n");
 }
@@ -315,7 +355,7 @@ void SweepFolder::writeMerge(const SweepPlan& plan, const std::vector<SweepGroup
         nlohmann::json entry;
         entry["varied"] = g.settings;
         entry["settings"] = groupSettingsJson(plan, g);
-        for (const StrategySummary& s : g.summary) entry["strategies"][s.strategy] = strategySummaryJson(s);
+        for (const StrategySummary& s : g.summary) entry["strategies"][strategyName(s.strategy)] = strategySummaryJson(s);
         j["groups"].push_back(entry);
     }
     if (groups.size() == 1) {  // as `alx-cli al` writes it

@@ -14,7 +14,6 @@ namespace fs = std::filesystem;
 
 namespace alx {
 
-using storage_detail::pathIn;
 
 namespace {
 
@@ -69,7 +68,7 @@ TaskLock::~TaskLock() {
 }
 
 MergeLock::MergeLock(const SweepFolder& folder) {
-    const std::string path = pathIn(folder.dir(), "merge.lock");
+    const std::string path = folder.mergeLockPath();
     fd_ = openLockFile(path, "the merge's");
     struct flock lock = wholeFileWriteLock();
     while (::fcntl(fd_, F_SETLKW, &lock) != 0) {

@@ -6,7 +6,7 @@
 #include <torch/torch.h>
 
 #include "alx/data/dataset_catalog.h"
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
 
 namespace alx {

@@ -13,6 +13,7 @@
 
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
+#include "alx/util/timing.h"
 
 namespace alx {
 
@@ -30,7 +31,7 @@ LocalSweepResult runSweepLocally(const SweepFolder& folder, const SweepPlan& pla
     }
     std::filesystem::create_directories(folder.logsDir());
     Submission s;
-    s.backend = "local";
+    s.backend = SweepBackend::Local;
     s.jobId = std::to_string(::getpid());
     s.host = hostName();
     s.taskIds = ids;

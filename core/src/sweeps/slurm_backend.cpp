@@ -5,9 +5,10 @@
 #include <filesystem>
 #include <sstream>
 
-#include "alx/storage/atomic_file.h"
+#include "alx/util/files.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
+#include "alx/util/timing.h"
 
 namespace fs = std::filesystem;
 
@@ -43,6 +44,21 @@ void refuseSpaces(const std::string& path) {
 
 }  // namespace
 
+std::string arrayRanges(std::vector<int> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::string out;
+    for (size_t i = 0; i < ids.size();) {
+        size_t j = i;
+        while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
+        if (!out.empty()) out += ",";
+        out += std::to_string(ids[i]);
+        if (j > i) out += "-" + std::to_string(ids[j]);
+        i = j + 1;
+    }
+    return out;
+}
+
 bool slurmAvailable() { return !findOnPath("sbatch").empty(); }
 
 std::string sbatchScript(const SweepFolder& folder, const SweepPlan& plan, const SlurmSubmitOptions& o,
@@ -52,11 +68,11 @@ std::string sbatchScript(const SweepFolder& folder, const SweepPlan& plan, const
     const int cpus = o.cpusPerTask > 0 ? o.cpusPerTask : (plan.base.threads > 0 ? plan.base.threads : 1);
     std::ostringstream s;
     s << "#!/bin/bash\n"
-      << "# Written by alx-cli sweep submit: one array element per task of " << dir << "/sweep.json.\n"
+      << "# Written by alx-cli sweep submit: one array element per task of " << SweepFolder(dir).planPath() << ".\n"
       << "# The --array here covers every task; a resubmission gives sbatch its own --array.\n"
       << "#SBATCH --job-name=alx-sweep-" << fs::path(dir).filename().string() << "\n"
       << "#SBATCH --array=0-" << plan.tasks.size() - 1 << (o.maxParallel > 0 ? "%" + std::to_string(o.maxParallel) : "") << "\n"
-      << "#SBATCH --output=" << dir << "/logs/task-%a.log\n"
+      << "#SBATCH --output=" << SweepFolder(dir).slurmLogPattern() << "\n"
       << "#SBATCH --open-mode=append\n"
       << "#SBATCH --chdir=" << dir << "\n"
       << "#SBATCH --cpus-per-task=" << cpus << "\n"
@@ -99,7 +115,7 @@ Submission submitToSlurm(const SweepFolder& folder, const SweepPlan& plan, const
         throw RunError("sbatch answered without a job id: " + firstLine(r.out + r.err));
     }
     Submission s;
-    s.backend = "slurm";
+    s.backend = SweepBackend::Slurm;
     s.jobId = jobId;
     s.host = hostName();
     s.taskIds = ids;

@@ -24,7 +24,7 @@ TaskCurve readTaskCurve(const SweepFolder& folder, const SweepTask& task) {
     try {
         ActiveLearningSettings settings;
         out.rows = run.validate(&settings);
-        if (settings.onlyRepeat != task.repeat || settings.dataset != task.dataset || settings.loop.model != task.model) {
+        if (settings.onlyRepeat != task.repeat || settings.data.spec.name != task.dataset || settings.loop.model != task.model) {
             throw InputError(fileError(run.settingsPath(), "holds another task's run"));
         }
         for (const CurveRow& row : out.rows) {
@@ -43,16 +43,76 @@ int64_t lastLabels(const std::vector<CurveRow>& rows) {
     return most;
 }
 
-std::string queueState(const std::string& slurmState) {
+// Where squeue's state puts a task: queued, running, or ended (nullopt: its folder says how).
+std::optional<TaskState> queueState(const std::string& slurmState) {
     if (slurmState == "PENDING" || slurmState == "REQUEUED" || slurmState == "REQUEUE_HOLD" ||
         slurmState == "REQUEUE_FED" || slurmState == "CONFIGURING" || slurmState == "RESV_DEL_HOLD") {
-        return "pending";
+        return TaskState::Pending;
     }
     if (slurmState == "RUNNING" || slurmState == "COMPLETING" || slurmState == "STAGE_OUT" || slurmState == "SIGNALING" ||
         slurmState == "RESIZING" || slurmState == "SUSPENDED" || slurmState == "STOPPED") {
-        return "running";
+        return TaskState::Running;
     }
-    return "";  // ended: the folder says how
+    return std::nullopt;
+}
+
+// What is known of one task: its folder, its record and where it stands in a queue.
+struct TaskEvidence {
+    const Submission* submission = nullptr;  // its latest
+    TaskCurve curve;
+    std::optional<TaskRecord> record;
+    std::string recordError;
+    std::optional<TaskState> inQueue;
+    std::string queueReason;
+    bool locked = false;
+    bool localRunnerAlive = false;
+    bool queueUnread = false;  // it went to Slurm, and the queue could not be asked
+};
+
+// The state of a task whose record says it ran, or nothing of use.
+void judgeByRecord(const TaskEvidence& e, TaskStatus& st) {
+    const std::optional<TaskRecord>& record = e.record;
+    if (record && (record->state == TaskState::Failed || record->state == TaskState::Preempted)) {
+        st.state = record->state;
+        st.reason = record->message;
+    } else if (record && record->state == TaskState::Running) {
+        if (e.localRunnerAlive || e.queueUnread) {
+            st.state = TaskState::Running;  // between two checks, or no queue to ask: it may still be running elsewhere
+        } else {
+            st.state = TaskState::Failed;
+            st.reason = "ended without recording why (killed, out of memory, or its node failed); see the log";
+        }
+    } else if (record && record->state == TaskState::Done) {
+        st.state = TaskState::Failed;
+        st.reason = "task.json says done, but its curve ends at " + std::to_string(st.labels) + " labels";
+    } else if (e.localRunnerAlive || e.queueUnread) {
+        st.state = TaskState::Pending;
+    } else {
+        st.state = TaskState::Missing;
+        st.reason = e.submission ? "submitted, but it never started (see the log)" : "never submitted";
+    }
+}
+
+// The order matters: a damaged folder first, then a finished curve, the
+// queue, the task's lock, and last what the task recorded of itself.
+void judge(const TaskEvidence& e, const SweepPlan& plan, TaskStatus& st) {
+    const bool recordSaysRunning = e.record && e.record->state == TaskState::Running;
+    if (!e.curve.error.empty() || !e.recordError.empty()) {
+        st.state = TaskState::Failed;
+        st.reason = e.curve.error.empty() ? e.recordError : e.curve.error;
+    } else if (st.labels >= taskSettings(plan, st.task).loop.budget && (!recordSaysRunning || !e.locked)) {
+        st.state = TaskState::Done;
+    } else if (e.inQueue) {
+        st.state = *e.inQueue;
+        st.reason = e.queueReason;
+        if (e.record && e.record->state == TaskState::Preempted && st.state == TaskState::Pending) {
+            st.reason = "requeued after: " + e.record->message + (e.queueReason.empty() ? "" : "; waiting: " + e.queueReason);
+        }
+    } else if (e.locked) {
+        st.state = TaskState::Running;
+    } else {
+        judgeByRecord(e, st);
+    }
 }
 
 }  // namespace
@@ -60,8 +120,7 @@ std::string queueState(const std::string& slurmState) {
 std::vector<TaskStatus> sweepStatus(const SweepFolder& folder, const SweepPlan& plan,
                                     const std::optional<std::vector<QueueEntry>>& queue) {
     const std::vector<Submission> submissions = folder.readSubmissions();
-    // The latest submission of each task, and which local runners are still at work.
-    std::map<int, const Submission*> latest;
+    std::map<int, const Submission*> latest;  // each task's latest submission
     for (const Submission& s : submissions) {
         for (int id : s.taskIds) latest[id] = &s;
     }
@@ -70,82 +129,43 @@ std::vector<TaskStatus> sweepStatus(const SweepFolder& folder, const SweepPlan& 
         for (const QueueEntry& e : *queue) queued[{e.jobId, e.index}] = &e;
     }
     const std::string host = hostName();
-
     std::vector<TaskStatus> out;
     out.reserve(plan.tasks.size());
     for (const SweepTask& task : plan.tasks) {
+        TaskEvidence e;
+        e.submission = latest.count(task.id) ? latest[task.id] : nullptr;
+        const bool slurm = e.submission && e.submission->backend == SweepBackend::Slurm;
+        e.curve = readTaskCurve(folder, task);
+        try {
+            e.record = folder.readTaskRecord(task.id);
+        } catch (const std::exception& error) {
+            e.recordError = error.what();
+        }
+        if (slurm && queue) {
+            const auto it = queued.find({e.submission->jobId, task.id});
+            if (it != queued.end()) {
+                e.inQueue = queueState(it->second->state);
+                if (e.inQueue == TaskState::Pending && it->second->reason != "None") e.queueReason = it->second->reason;
+            }
+        }
+        e.locked = taskLockHolder(folder, task.id).has_value();
+        e.localRunnerAlive = e.submission && e.submission->backend == SweepBackend::Local && e.submission->host == host &&
+                             processAlive(std::atoi(e.submission->jobId.c_str()));
+        e.queueUnread = slurm && !queue;
+
         TaskStatus st;
         st.task = task;
         st.log = folder.logPath(task.id);
-        const Submission* submission = latest.count(task.id) ? latest[task.id] : nullptr;
-        if (submission && submission->backend == "slurm") {
-            st.slurmJob = submission->jobId;
+        if (slurm) {
+            st.slurmJob = e.submission->jobId;
             st.arrayIndex = task.id;
         }
-        const TaskCurve curve = readTaskCurve(folder, task);
-        st.rounds = int(curve.rows.size());
-        st.labels = lastLabels(curve.rows);
-        for (const CurveRow& r : curve.rows) {
+        st.rounds = int(e.curve.rows.size());
+        st.labels = lastLabels(e.curve.rows);
+        for (const CurveRow& r : e.curve.rows) {
             if (r.labels == st.labels) st.lastAccuracy = r.accuracy;
         }
-        std::optional<TaskRecord> record;
-        std::string recordError;
-        try {
-            record = folder.readTaskRecord(task.id);
-        } catch (const std::exception& e) {
-            recordError = e.what();
-        }
-
-        std::string inQueue, queueReason;
-        if (submission && submission->backend == "slurm" && queue) {
-            const auto it = queued.find({submission->jobId, task.id});
-            if (it != queued.end()) {
-                inQueue = queueState(it->second->state);
-                if (inQueue == "pending" && it->second->reason != "None") queueReason = it->second->reason;
-            }
-        }
-        const bool locked = taskLockHolder(folder, task.id).has_value();
-        const bool localRunnerAlive = submission && submission->backend == "local" && submission->host == host &&
-                                      processAlive(std::atoi(submission->jobId.c_str()));
-
-        if (!curve.error.empty()) {
-            st.state = "failed";
-            st.reason = curve.error;
-        } else if (!recordError.empty()) {
-            st.state = "failed";
-            st.reason = recordError;
-        } else if (st.labels >= taskLoop(plan, task).budget && (!record || record->state != "running" || !locked)) {
-            st.state = "done";
-        } else if (!inQueue.empty()) {
-            st.state = inQueue;
-            st.reason = queueReason;
-            if (record && record->state == "preempted" && inQueue == "pending") st.reason = "requeued after: " + record->message + (queueReason.empty() ? "" : "; waiting: " + queueReason);
-        } else if (locked) {
-            st.state = "running";
-        } else if (record && record->state == "failed") {
-            st.state = "failed";
-            st.reason = record->message;
-        } else if (record && record->state == "preempted") {
-            st.state = "preempted";
-            st.reason = record->message;
-        } else if (record && record->state == "running") {
-            if (localRunnerAlive || (submission && submission->backend == "slurm" && !queue)) {
-                // Between two checks, or no queue to ask: it may still be running elsewhere.
-                st.state = "running";
-            } else {
-                st.state = "failed";
-                st.reason = "ended without recording why (killed, out of memory, or its node failed); see the log";
-            }
-        } else if (record && record->state == "done") {
-            st.state = "failed";
-            st.reason = "task.json says done, but its curve ends at " + std::to_string(st.labels) + " labels";
-        } else if (localRunnerAlive) {
-            st.state = "pending";
-        } else {
-            st.state = "missing";
-            st.reason = submission ? "submitted, but it never started (see the log)" : "never submitted";
-            if (submission && submission->backend == "slurm" && !queue) st.state = "pending", st.reason.clear();
-        }
+        judge(e, plan, st);
         out.push_back(std::move(st));
     }
     return out;
@@ -165,7 +185,7 @@ SweepMerge collectSweep(const SweepFolder& folder, const SweepPlan& plan) {
         }
         const TaskCurve curve = readTaskCurve(folder, task);
         if (!curve.error.empty()) merge.unreadable.push_back({task.id, curve.error});
-        if (!curve.error.empty() || lastLabels(curve.rows) < taskLoop(plan, task).budget) merge.unfinished.push_back(task.id);
+        if (!curve.error.empty() || lastLabels(curve.rows) < taskSettings(plan, task).loop.budget) merge.unfinished.push_back(task.id);
         SweepGroup& group = merge.groups[it->second];
         group.rows.insert(group.rows.end(), curve.rows.begin(), curve.rows.end());
     }

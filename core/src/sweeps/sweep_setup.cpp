@@ -14,7 +14,7 @@
 
 namespace alx {
 
-SweepPlan createSweep(const std::string& dir, const SweepBase& base, const SweepAxes& axes, const std::string& runsDir,
+SweepPlan createSweep(const std::string& dir, const ActiveLearningSettings& base, const SweepAxes& axes, const std::string& runsDir,
                       std::string* listingProblem) {
     const SweepPlan plan = planSweep(base, axes);
     SweepFolder(dir).createPlan(plan);
@@ -30,7 +30,7 @@ std::vector<int> tasksToResubmit(const SweepFolder& folder, const SweepPlan& pla
     const auto queue = submittedToSlurm(folder.readSubmissions()) ? slurmQueue() : std::nullopt;
     std::vector<int> ids;
     for (const TaskStatus& s : sweepStatus(folder, plan, queue)) {
-        if (s.state != "done" && s.state != "running" && s.state != "pending") ids.push_back(s.task.id);
+        if (s.state != TaskState::Done && s.state != TaskState::Running && s.state != TaskState::Pending) ids.push_back(s.task.id);
     }
     return ids;
 }
@@ -46,9 +46,9 @@ SweepCancellation cancelSweep(const SweepFolder& folder) {
     folder.readPlan();  // a folder that is not a sweep is refused, naming the file
     SweepCancellation done;
     for (const Submission& s : folder.readSubmissions()) {
-        if (s.backend == "slurm") done.slurmJobs.push_back(s.jobId);
+        if (s.backend == SweepBackend::Slurm) done.slurmJobs.push_back(s.jobId);
         const int pid = std::atoi(s.jobId.c_str());
-        if (s.backend == "local" && s.host == hostName() && pid > 0 && processAlive(pid)) {
+        if (s.backend == SweepBackend::Local && s.host == hostName() && pid > 0 && processAlive(pid)) {
             ::kill(pid, SIGTERM);  // the runner passes it on to its tasks
             done.localRunnerStopped = true;
         }
@@ -57,7 +57,7 @@ SweepCancellation cancelSweep(const SweepFolder& folder) {
     return done;
 }
 
-std::string defaultBackend() { return slurmAvailable() ? "slurm" : "local"; }
+SweepBackend defaultBackend() { return slurmAvailable() ? SweepBackend::Slurm : SweepBackend::Local; }
 
 int defaultLocalJobs(const SweepPlan& plan) {
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));

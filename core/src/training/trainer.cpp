@@ -5,20 +5,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "alx/util/errors.h"
 #include "alx/scoring/evaluator.h"
 #include "alx/training/flat_optimiser.h"
+#include "alx/util/timing.h"
 
 namespace alx {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // oneDNN (MKLDNN) convolutions have a fixed cost per call that outweighs
 // their speed on tiny batches: at the notebook's batch of 4, LibTorch's own
@@ -68,6 +64,84 @@ std::pair<torch::Tensor, torch::Tensor> splitValidation(int64_t n, int64_t valid
     return {train, validation};
 }
 
+namespace {
+
+// What every step of a training run shares.
+struct Steps {
+    Classifier& model;
+    FlatOptimiser& optimiser;
+    const TrainConfig& config;
+    const TrainCallbacks& callbacks;
+    bool explicitGradients;
+    int64_t readInterval;
+};
+
+// One step: the loss of a batch, its gradients and the update; the loss stays on the device.
+torch::Tensor step(Steps& s, const torch::Tensor& images, const torch::Tensor& labels) {
+    torch::Tensor loss;
+    if (s.explicitGradients) {
+        loss = s.model.lossWithGradients(images, labels);  // overwrites every gradient
+    } else {
+        s.optimiser.zeroGrad();
+        loss = torch::nn::functional::cross_entropy(s.model.forward(images).logits, labels);
+        loss.backward();
+    }
+    s.optimiser.step();
+    return loss;
+}
+
+std::string divergence(double windowSum, int epoch, int64_t firstBatch, int64_t lastBatch, const TrainConfig& config,
+                       size_t epochsKept) {
+    std::ostringstream why;
+    why << "training diverged: the loss became " << (std::isnan(windowSum) ? "NaN" : "infinite") << " in epoch " << epoch
+        << " (batches " << firstBatch << "-" << lastBatch << "); learning rate " << config.learningRate
+        << " may be too high. Kept " << epochsKept << " finished epoch(s)";
+    return why.str();
+}
+
+// One epoch in a fresh order; its summed loss, or nothing when it ended early (`result` says how).
+std::optional<double> epochLoss(Steps& s, const TensorSet& train, int epoch, at::Generator& generator, TrainResult& result) {
+    const torch::Device device = train.images.device();
+    const int64_t n = train.size(), batchSize = s.config.batchSize;
+    const int64_t batches = (n + batchSize - 1) / batchSize;
+    // A fresh permutation every epoch, from the seeded generator.
+    const auto order = torch::randperm(n, generator, torch::kInt64).to(device);
+    // Gather the epoch's shuffled copy once: each batch is then a slice
+    // (a view, no copy), which saves two operations per step, a few per
+    // cent at the notebook's batch of 4.
+    const auto epochImages = train.images.index_select(0, order);
+    const auto epochLabels = train.labels.index_select(0, order);
+    auto windowLossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    double lossRead = 0;
+    int64_t windowBatches = 0;
+    for (int64_t b = 0; b < batches; ++b) {
+        if (s.callbacks.shouldStop && s.callbacks.shouldStop()) {
+            result.outcome = TrainOutcome::Cancelled;
+            result.message = "stopped during epoch " + std::to_string(epoch) + " after " + std::to_string(b) + " of " +
+                             std::to_string(batches) + " batches";
+            return std::nullopt;
+        }
+        const int64_t begin = b * batchSize, end = std::min(n, (b + 1) * batchSize);
+        // Summed on the device; read only every readInterval batches.
+        windowLossSum += step(s, epochImages.slice(0, begin, end), epochLabels.slice(0, begin, end)).detach();
+        ++windowBatches;
+        if (windowBatches < s.readInterval && b + 1 < batches) continue;
+        const double windowSum = windowLossSum.item<double>();
+        if (!std::isfinite(windowSum)) {
+            result.outcome = TrainOutcome::Diverged;
+            result.message = divergence(windowSum, epoch, b + 2 - windowBatches, b + 1, s.config, result.epochs.size());
+            return std::nullopt;
+        }
+        lossRead += windowSum;
+        if (s.callbacks.onBatch) s.callbacks.onBatch({epoch, b + 1, batches, windowSum / double(windowBatches)});
+        windowLossSum.zero_();
+        windowBatches = 0;
+    }
+    return lossRead;
+}
+
+}  // namespace
+
 TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSet& validation,
                        const TrainConfig& config, const TrainCallbacks& callbacks) {
     if (config.batchSize < 1) throw InputError("the batch size must be at least 1", "batch_size");
@@ -87,82 +161,24 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     FlatOptimiser optimiser(model.parameters(), optimiserOptions);
     const ConvolutionBackendForBatch convolutionBackend(config.batchSize);
     const ThreadsForBatch threads(config.batchSize);
-    const torch::Device device = train.images.device();
     // Explicit gradients are written into the flat arrangement's gradient
     // buffer. CPU only until they have been checked on a GPU.
-    const bool explicitGradients =
-        config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat() && device.is_cpu();
+    const bool explicitGradients = config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat() &&
+                                   train.images.device().is_cpu();
+    Steps steps{model, optimiser, config, callbacks, explicitGradients, std::max<int64_t>(1, config.lossReadInterval)};
     auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    const int64_t n = train.size();
-    const int64_t batches = (n + config.batchSize - 1) / config.batchSize;
-    const int64_t readInterval = std::max<int64_t>(1, config.lossReadInterval);
+    const int64_t batches = (train.size() + config.batchSize - 1) / config.batchSize;
 
     TrainResult result;
-    const auto runStart = Clock::now();
+    const auto runStart = std::chrono::steady_clock::now();
     for (int epoch = 1; epoch <= config.epochs; ++epoch) {
-        const auto epochStart = Clock::now();
-        // A fresh permutation every epoch, from the seeded generator.
-        const auto order = torch::randperm(n, generator, torch::kInt64).to(device);
-        // Gather the epoch's shuffled copy once: each batch is then a slice
-        // (a view, no copy), which saves two operations per step, a few per
-        // cent at the notebook's batch of 4.
-        const auto epochImages = train.images.index_select(0, order);
-        const auto epochLabels = train.labels.index_select(0, order);
-        auto windowLossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
-        double epochLossRead = 0;
-        int64_t windowBatches = 0;
-
-        for (int64_t b = 0; b < batches; ++b) {
-            if (callbacks.shouldStop && callbacks.shouldStop()) {
-                result.outcome = TrainOutcome::Cancelled;
-                result.message = "stopped during epoch " + std::to_string(epoch) + " after " +
-                                 std::to_string(b) + " of " + std::to_string(batches) + " batches";
-                result.seconds = secondsSince(runStart);
-                return result;
-            }
-            const int64_t begin = b * config.batchSize, end = std::min(n, (b + 1) * config.batchSize);
-            const auto images = epochImages.slice(0, begin, end);
-            const auto labels = epochLabels.slice(0, begin, end);
-
-            torch::Tensor loss;
-            if (explicitGradients) {
-                loss = model.lossWithGradients(images, labels);  // overwrites every gradient
-            } else {
-                optimiser.zeroGrad();
-                loss = torch::nn::functional::cross_entropy(model.forward(images).logits, labels);
-                loss.backward();
-            }
-            optimiser.step();
-            // Summed on the device; read only every readInterval batches.
-            windowLossSum += loss.detach();
-            ++windowBatches;
-
-            if (windowBatches == readInterval || b + 1 == batches) {
-                const double windowSum = windowLossSum.item<double>();
-                if (!std::isfinite(windowSum)) {
-                    std::ostringstream why;
-                    why << "training diverged: the loss became " << (std::isnan(windowSum) ? "NaN" : "infinite")
-                        << " in epoch " << epoch << " (batches " << (b + 2 - windowBatches) << "-" << (b + 1)
-                        << "); learning rate " << config.learningRate << " may be too high. Kept "
-                        << result.epochs.size() << " finished epoch(s)";
-                    result.outcome = TrainOutcome::Diverged;
-                    result.message = why.str();
-                    result.seconds = secondsSince(runStart);
-                    return result;
-                }
-                epochLossRead += windowSum;
-                if (callbacks.onBatch) {
-                    callbacks.onBatch({epoch, b + 1, batches, windowSum / double(windowBatches)});
-                }
-                windowLossSum.zero_();
-                windowBatches = 0;
-            }
-        }
-
+        const auto epochStart = std::chrono::steady_clock::now();
+        const std::optional<double> loss = epochLoss(steps, train, epoch, generator, result);
+        if (!loss) break;
         EpochReport report;
         report.epoch = epoch;
         report.epochs = config.epochs;
-        report.meanLoss = epochLossRead / double(batches);
+        report.meanLoss = *loss / double(batches);
         // The same evaluation as the test set's: batches spread over threads, inference mode.
         if (validation.size() > 0) report.validationAccuracy = evaluateModel(model, validation).accuracy;
         report.seconds = secondsSince(epochStart);

@@ -1,6 +1,6 @@
 #pragma once
-// The settings of one active-learning loop, without LibTorch, so that the
-// GUI's requests and the CLI's jobs can carry them as they are.
+// The settings of one active-learning loop (one strategy, one repeat), without
+// LibTorch; a run's whole settings are alx/active_learning/settings.h.
 #include <cstdint>
 #include <string>
 

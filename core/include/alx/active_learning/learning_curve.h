@@ -1,11 +1,24 @@
 #pragma once
-// Summaries of active-learning curves (accuracy against labels), shared by
-// alx-cli al and the GUI. No LibTorch here.
+// Active-learning curves (accuracy against labels) and their summaries,
+// shared by alx-cli al, sweeps and the app. No LibTorch here.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "alx/active_learning/settings.h"
+#include "alx/active_learning/strategy.h"
+
 namespace alx {
+
+// One round of one repeat of one strategy: a row of curve.csv.
+struct CurveRow {
+    Strategy strategy = Strategy::Random;
+    int repeat = 0;
+    int64_t labels = 0;
+    double accuracy = 0;
+    std::optional<double> ece;  // absent in curves written before it was recorded
+};
 
 struct CurvePoint {
     int repeat = 0;
@@ -28,5 +41,20 @@ struct Spread {
 };
 Spread labelsToReachSpread(const std::vector<CurvePoint>& points, int repeats, double target);
 Spread finalAccuracySpread(const std::vector<CurvePoint>& points, int repeats);
+
+// One strategy's curve in a few numbers, as summary.json and the app show it.
+struct StrategySummary {
+    Strategy strategy = Strategy::Random;
+    std::optional<double> labelsTo90, labelsTo95, finalAccuracy;  // medians over the repeats
+    Spread labelsTo90Spread, labelsTo95Spread, finalAccuracySpread;
+    int repeatsWithRounds = 0;
+};
+
+// The summary of each strategy's curve: one entry per strategy in `strategies`.
+std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, const std::vector<Strategy>& strategies,
+                                            int repeats);
+// The same for a run's rows and settings (its strategies and repeats): a
+// sweep task's single repeat counts as the one repeat it holds.
+std::vector<StrategySummary> summariseRun(const std::vector<CurveRow>& rows, const ActiveLearningSettings& settings);
 
 }  // namespace alx

@@ -19,6 +19,12 @@ enum class Strategy {
 };
 
 Strategy parseStrategy(const std::string& name);  // InputError (field "strategies") listing the names
+// A comma-separated list as a person types it ("entropy,bald"): each name
+// parsed, empty items skipped, each strategy once in the order first given.
+// InputError (field "strategies") for an unknown name or an empty list.
+std::vector<Strategy> parseStrategyList(const std::string& commaList);
+// Each strategy once, in the order first given.
+std::vector<Strategy> distinctStrategies(const std::vector<Strategy>& strategies);
 std::string strategyName(Strategy strategy);
 std::vector<Strategy> allStrategies();
 std::string strategyDescription(Strategy strategy);  // one sentence with its reference

@@ -22,7 +22,7 @@ struct DatasetSpec {
     std::vector<std::string> mirrors;  // base URLs holding stem.gz; empty when not downloadable
     std::optional<std::string> systemDir;  // a packaged copy, e.g. Debian's
     std::string licence;
-    int classes = 10;  // labels 0 .. classes - 1
+    int classes = 0;   // labels 0 .. classes - 1, one per class name
     std::vector<std::string> classNames;  // one per label, for people
 };
 

@@ -4,7 +4,7 @@
 
 #include <torch/types.h>
 
-#include "alx/data/dataset_catalog.h"
+#include "alx/data/dataset_request.h"
 
 namespace alx {
 
@@ -38,18 +38,11 @@ struct LoadOptions {
 // the file and the problem.
 LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const LoadOptions& options = {});
 
-// A dataset by name, as the CLI and the GUI ask for it: located in the
-// usual order (InputError listing every place looked in when it is nowhere),
-// loaded, and cut to its first trainImages / testImages images when > 0.
-struct DatasetRequest {
-    std::string name = "mnist";
-    std::string dataDir;
-    bool verifyChecksums = true;
-    int64_t trainImages = 0;
-    int64_t testImages = 0;
-    std::function<bool()> shouldStop;  // as in LoadOptions
-};
-LoadedDataset loadRequestedDataset(const DatasetRequest& request);
+// The dataset a request names, as the CLI and the GUI ask for it: located
+// in the usual order (InputError listing every place looked in when it is
+// nowhere), loaded, and cut to its first trainImages / testImages images
+// when > 0. `shouldStop` as in LoadOptions.
+LoadedDataset loadRequestedDataset(const DatasetRequest& request, const std::function<bool()>& shouldStop = {});
 
 // uint8 [N, H, W] -> float [N, 1, H, W] on `device`, (x/255 - 0.5) / 0.5 as
 // in the notebook, so pixels lie in [-1, 1].

@@ -29,7 +29,4 @@ IdxArray parseIdx(const std::vector<uint8_t>& bytes, int expectedRank, const std
 // missing or unreadable file, a directory, or any defect above.
 IdxArray readIdxFile(const std::string& path, int expectedRank);
 
-// Reads a whole file; throws InputError naming it when it cannot.
-std::vector<uint8_t> readWholeFile(const std::string& path);
-
 }  // namespace alx

@@ -10,27 +10,14 @@
 #include <vector>
 
 #include "alx/active_learning/loop.h"
+#include "alx/jobs/active_learning_request.h"
 #include "alx/jobs/job.h"
 #include "alx/storage/active_learning_run.h"
 
 namespace alx {
 
-struct ActiveLearningJobRequest {
-    DatasetRequest data;
-    std::vector<std::string> strategies;  // registry names, in order
-    ActiveLearningConfig loop;             // model, initial, acquire, budget, pool subset, MC samples, steps
-    int repeats = 3;
-    uint64_t seed = 0;                     // repeat r uses repeatSeed(seed, r)
-    int onlyRepeat = -1;                   // a sweep's task: run only this repeat of `repeats`; -1: all
-    std::string device = "auto";
-    int threads = 0;
-    bool resume = false;    // continue the run in outDir (its settings must match)
-    std::string outDir;     // the run folder (required)
-    bool personLabels = false;  // callbacks.labeller labels each acquisition; one strategy, one repeat
-};
-
 struct ActiveLearningRoundReport {
-    std::string strategy;
+    Strategy strategy = Strategy::Random;
     int repeat = 0;
     ActiveLearningRound round;
     std::vector<uint8_t> acquiredImages;  // round.acquired.size() x kImagePixels
@@ -38,7 +25,7 @@ struct ActiveLearningRoundReport {
 };
 
 struct ActiveLearningQuery {
-    std::string strategy;
+    Strategy strategy = Strategy::Random;
     int round = 0;  // the round these labels will train
     std::vector<int64_t> indices;  // training-set indices
     std::vector<uint8_t> images;   // indices.size() x kImagePixels
@@ -49,9 +36,9 @@ struct ActiveLearningJobCallbacks {
     std::function<void(const DatasetReport&)> onDataset;
     std::function<void(const std::string& device, int64_t pool, int64_t test)> onStart;
     // A repeat found finished in a resumed run, with its rows from curve.csv.
-    std::function<void(const std::string& strategy, int repeat, const std::vector<CurveRow>& rows)> onResumedRepeat;
+    std::function<void(Strategy strategy, int repeat, const std::vector<CurveRow>& rows)> onResumedRepeat;
     std::function<void(const ActiveLearningRoundReport&)> onRound;
-    // personLabels: the person's labels for `query` (same order); throwing
+    // settings.personLabels: the person's labels for `query` (same order); throwing
     // Cancelled ends the job like a Stop.
     std::function<std::vector<int64_t>(const ActiveLearningQuery& query)> labeller;
 };

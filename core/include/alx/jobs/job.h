@@ -23,7 +23,7 @@ struct DatasetReport {
 
 // Locates and loads a dataset as `request` says, polling `shouldStop`
 // between files (throws Cancelled), and reports it through `onDataset`.
-LoadedDataset loadJobData(DatasetRequest request, const std::function<bool()>& shouldStop,
+LoadedDataset loadJobData(const DatasetRequest& request, const std::function<bool()>& shouldStop,
                           const std::function<void(const DatasetReport&)>& onDataset);
 
 // The training images' raw bytes (kImagePixels each) for `indices`, for a

@@ -19,7 +19,7 @@ struct MapJobRequest {
     std::string method = "tsne"; // "tsne" or "pca"
     std::string split = "test";  // "test", "train" or "all" (the test rows, then the training rows)
     TsneConfig tsne;
-    DatasetRequest data;         // for the training images: dataDir and checks; the name comes from the run
+    DatasetRequest data;         // for the training images: dataDir and checks; the dataset is the run's
     std::string device = "auto";
     int threads = 0;
 };
@@ -48,9 +48,6 @@ struct RunInMemory {
     ClassifierPtr model;                       // for the training images; may be null for the test split
     std::string runDir;                        // where to keep the map; empty: nowhere
 };
-
-// The file a map of `method` and `split` is kept in, inside a run folder.
-std::string mapFileName(const std::string& method, const std::string& split);
 
 MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& callbacks = {});
 // request.runDir is ignored: `run` says where (if anywhere) the map is kept.

@@ -10,14 +10,12 @@
 #include "alx/scoring/evaluator.h"
 #include "alx/scoring/scores.h"
 #include "alx/storage/active_learning_run.h"
-#include "alx/storage/run_reader.h"
-#include "alx/storage/run_writer.h"
+#include "alx/storage/run_folder.h"
 
 namespace alx {
 
 struct OpenedTrainingRun {
-    SavedRun run;
-    RunSummary summary;        // what the run's summary.json says, to save it again
+    SavedRun run;              // its summary as summary.json says, to save it again
     Evaluation evaluation;     // from its files
     ScoreTable scores;
     ClassifierPtr model;       // null when the folder has no model.pt
@@ -38,8 +36,7 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data,
 // folder validated whole, its settings and curve, and the images acquired
 // in its last recorded round (from that repeat's state).
 struct OpenedActiveLearningRun {
-    ActiveLearningSettings settings;
-    std::vector<std::string> strategies;  // in the order they appear in the curve
+    ActiveLearningSettings settings;      // its strategies in the order the curve names them
     std::vector<CurveRow> curve;
     std::vector<int64_t> lastAcquired;    // training-set indices; empty when the last round is the initial set
     std::vector<int64_t> lastTrueLabels;  // the dataset's labels of those

@@ -15,6 +15,9 @@
 
 namespace alx {
 
+// Where a run folder keeps its review.
+std::string labelReviewPath(const std::string& runDir);
+
 enum class ReviewVerdict { Mislabelled, Ambiguous, Fine };
 std::string verdictKey(ReviewVerdict verdict);  // "mislabelled", "ambiguous", "fine"
 

@@ -14,25 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "alx/storage/run_listing.h"
+
 namespace alx {
 
 // $ALX_RUNS_DIR, else $XDG_DATA_HOME/alx/runs, else ~/.local/share/alx/runs.
 std::string defaultRunsDir();
-
-struct RunListing {
-    std::string path;
-    std::string kind;      // training, evaluation, active_learning, sweep
-    std::string model, dataset, device;
-    std::string status;    // finished, stopped, failed, running, damaged
-    std::string started;   // the run's date and time as its folder or files say, ISO 8601
-    std::optional<double> testAccuracy;  // last accuracy for active learning
-    std::optional<double> ece;
-    int epochs = 0;        // training: epochs done
-    int64_t budget = 0;    // active learning: labels
-    double trainSeconds = 0;
-    std::string name, tags;  // a person's, from the index
-    std::string problem;     // why it is damaged
-};
 
 class RunsLibrary {
 public:
@@ -56,6 +43,9 @@ public:
     // Whether the last list() had to rebuild the index (missing or damaged).
     bool rebuilt() const { return rebuilt_; }
     int64_t readLastTime() const { return readLastTime_; }  // run folders read (not from the index) by the last list()
+    // Why the last list() could not use or update the index (it listed the
+    // folders all the same); empty when it could.
+    const std::string& indexProblem() const { return indexProblem_; }
 
 private:
     void openIndex();
@@ -64,15 +54,12 @@ private:
     std::unique_ptr<Db> db_;
     bool rebuilt_ = false;
     int64_t readLastTime_ = 0;
+    std::string indexProblem_;
 };
 
 // After a job given a new run folder (newRunFolder): removes the folder
 // when the job wrote nothing into it (it refused to start), so that no empty
 // folder is left behind; true when the folder holds the run.
 bool keepRunFolder(const std::string& dir);
-
-// Reads one run folder's listing from its files (no index). A folder that
-// holds no ALX run gives nullopt.
-std::optional<RunListing> readRunListing(const std::string& path);
 
 }  // namespace alx

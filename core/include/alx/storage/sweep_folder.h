@@ -4,6 +4,7 @@
 //   submissions.json    each submission: backend, Slurm job id, the task ids, its options
 //   sweep.sbatch        the array job submitted to Slurm
 //   logs/task-ID.log    each task's output (appended to by every run of it)
+//   logs/local-runner.log   the local runner's own output, when the app started it
 //   tasks/ID/           each task's own active-learning run folder (the `al` layout),
 //                       plus task.json (how its last run ended) and lock (sweep_locks.h)
 //   curve.csv, summary.json   the merge (alx-cli sweep merge), under merge.lock
@@ -15,14 +16,30 @@
 #include <string>
 #include <vector>
 
+#include "alx/active_learning/sweep_plan.h"
 #include "alx/storage/active_learning_run.h"
-#include "alx/sweeps/sweep_plan.h"
 
 namespace alx {
 
+// Where a task stands. A task records Running, Done, Failed or Preempted in
+// its task.json; a sweep's status adds Pending (queued) and Missing (never
+// started), judged from the queue and the folder, and a view that cannot
+// read the status says Unknown.
+enum class TaskState { Pending, Running, Done, Failed, Preempted, Missing, Unknown };
+inline constexpr TaskState kAllTaskStates[] = {TaskState::Done,   TaskState::Running, TaskState::Pending, TaskState::Preempted,
+                                               TaskState::Failed, TaskState::Missing, TaskState::Unknown};
+// "pending", "running", "done", "failed", "preempted", "missing", "unknown"
+std::string taskStateName(TaskState state);
+TaskState parseTaskState(const std::string& name);  // InputError for another word
+
+// Where a sweep's tasks run.
+enum class SweepBackend { Slurm, Local };
+std::string backendName(SweepBackend backend);  // "slurm", "local"
+SweepBackend parseBackend(const std::string& name);  // InputError (field "backend") for another word
+
 // How a task's last run ended (or that it is under way), as the task itself wrote it.
 struct TaskRecord {
-    std::string state;    // "running", "done", "failed" or "preempted"
+    TaskState state = TaskState::Running;
     std::string message;  // why it failed or stopped
     std::string host;
     int pid = 0;
@@ -39,7 +56,7 @@ struct SlurmSubmitOptions {
 };
 
 struct Submission {
-    std::string backend;  // "slurm" or "local"
+    SweepBackend backend = SweepBackend::Local;
     std::string jobId;    // Slurm's array job id; for local, the runner's process id
     std::string host;     // where a local runner runs
     std::vector<int> taskIds;
@@ -67,9 +84,12 @@ public:
     std::string scriptPath() const;
     std::string logsDir() const;
     std::string logPath(int task) const;
+    std::string slurmLogPattern() const;     // logs/task-%a.log: Slurm puts in the array index
+    std::string localRunnerLogPath() const;
     std::string taskDir(int task) const;
     std::string taskRecordPath(int task) const;
     std::string lockPath(int task) const;
+    std::string mergeLockPath() const;
     std::string curvePath() const;
     std::string summaryPath() const;
 
@@ -91,7 +111,5 @@ public:
 private:
     std::string dir_;
 };
-
-std::string utcNowIso();
 
 }  // namespace alx

@@ -12,6 +12,9 @@
 
 namespace alx {
 
+// "0-20", "3,7,9-11": ids as Slurm's --array takes them (sorted, ranges joined).
+std::string arrayRanges(std::vector<int> ids);
+
 // Whether sbatch is on PATH (else the local backend is the default).
 bool slurmAvailable();
 

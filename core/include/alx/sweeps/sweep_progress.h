@@ -20,7 +20,7 @@ struct QueueEntry {
 
 struct TaskStatus {
     SweepTask task;
-    std::string state;   // pending, running, done, failed, preempted or missing
+    TaskState state = TaskState::Missing;
     std::string reason;  // failed, preempted: why; pending: Slurm's reason
     int rounds = 0;      // rounds in the task's curve
     int64_t labels = 0;  // labels at its last round

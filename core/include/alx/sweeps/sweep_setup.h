@@ -13,7 +13,7 @@ namespace alx {
 // run) and lists the folder in the runs folder (runsDir, or the default).
 // Returns the plan; `listingProblem` says why it could not be listed (the
 // sweep itself is fine then).
-SweepPlan createSweep(const std::string& dir, const SweepBase& base, const SweepAxes& axes, const std::string& runsDir,
+SweepPlan createSweep(const std::string& dir, const ActiveLearningSettings& base, const SweepAxes& axes, const std::string& runsDir,
                       std::string* listingProblem = nullptr);
 
 // The tasks a resubmission takes: neither done, nor queued, nor running
@@ -38,8 +38,8 @@ struct SweepCancellation {
 // finished rounds, so `resubmit` continues them.
 SweepCancellation cancelSweep(const SweepFolder& folder);
 
-// "slurm" when sbatch is on PATH, else "local".
-std::string defaultBackend();
+// Slurm when sbatch is on PATH, else local.
+SweepBackend defaultBackend();
 
 // Local tasks at once when not given: the cores over the sweep's threads.
 int defaultLocalJobs(const SweepPlan& plan);

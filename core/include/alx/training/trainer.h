@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include "alx/data/tensor_set.h"
+#include "alx/training/epoch_report.h"
 #include "alx/models/model.h"
 #include "alx/vocabulary.h"
 
@@ -35,14 +36,6 @@ struct BatchReport {
     int64_t batch = 0;       // 1-based, batches done in this epoch
     int64_t batches = 0;     // per epoch
     double recentLoss = 0;   // mean loss of the batches since the last report
-};
-
-struct EpochReport {
-    int epoch = 0;  // 1-based
-    int epochs = 0;
-    double meanLoss = 0;
-    double seconds = 0;
-    std::optional<double> validationAccuracy;  // when a validation split is set
 };
 
 struct TrainCallbacks {

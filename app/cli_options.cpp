@@ -1,0 +1,226 @@
+#include "cli_options.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "alx/util/errors.h"
+#include "alx/util/numbers.h"
+#include "alx/vocabulary.h"
+
+namespace alx::cli {
+namespace {
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    std::istringstream in(text);
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& words, const std::string& last) {
+    std::string out;
+    for (size_t i = 0; i < words.size(); ++i) {
+        out += i == 0 ? "" : i + 1 == words.size() ? " " + last + " " : ", ";
+        out += words[i];
+    }
+    return out;
+}
+
+std::vector<std::string> modelNames() {
+    std::vector<std::string> names;
+    for (const ModelInfo& m : modelCatalogue()) names.push_back(m.name);
+    return names;
+}
+
+std::vector<std::string> strategyNames() {
+    std::vector<std::string> names;
+    for (Strategy s : allStrategies()) names.push_back(strategyName(s));
+    return names;
+}
+
+// A validator that looks each comma-separated name up in the engine and
+// refuses, in the engine's own words, one it does not know. `word` is the
+// value shown in --help ("{mnist,fashion-mnist}", "LIST").
+CLI::Validator knownNames(std::function<void(const std::string&)> lookUp, const std::string& word, bool list) {
+    return CLI::Validator(
+        [lookUp, list](std::string& text) -> std::string {
+            const auto items = list ? splitList(text) : std::vector<std::string>{text};
+            if (items.empty()) return "give at least one name";
+            try {
+                for (const std::string& item : items) lookUp(item);
+            } catch (const InputError& e) {
+                return e.what();
+            }
+            return {};
+        },
+        word);
+}
+
+std::string braced(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "{" : ",") + n;
+    return out + "}";
+}
+
+CLI::Validator knownModel(bool list) {
+    return knownNames([](const std::string& name) { modelInfo(name); }, list ? "LIST" : braced(modelNames()), list);
+}
+
+CLI::Validator knownDataset(bool list) {
+    return knownNames([](const std::string& name) { datasetSpec(name); }, list ? "LIST" : braced(datasetNames()), list);
+}
+
+CLI::Validator knownStrategies() {
+    return knownNames([](const std::string& name) { parseStrategy(name); }, "LIST", true);
+}
+
+// A validator for a comma list of whole numbers of at least `least`.
+CLI::Validator numbersOf(int64_t least) {
+    return CLI::Validator(
+        [least](std::string& text) -> std::string {
+            const auto items = splitList(text);
+            if (items.empty()) return "give at least one number";
+            for (const std::string& item : items) {
+                const auto v = parseInteger(item);
+                if (!v) return "'" + item + "' is not a whole number";
+                if (*v < least) return item + " is below " + std::to_string(least);
+            }
+            return {};
+        },
+        "N[,N...]");
+}
+
+std::vector<int64_t> integers(const std::string& text) {
+    std::vector<int64_t> out;
+    for (const std::string& item : splitList(text)) out.push_back(*parseInteger(item));
+    return out;
+}
+
+// An integer setting of `al`, or with `list` a comma list of them for a sweep.
+void listable(CLI::App* cmd, const std::string& flag, int64_t& value, std::vector<int64_t>* list, int64_t least,
+              const std::string& help) {
+    if (!list) {
+        cmd->add_option(flag, value, help)->capture_default_str()->check(least > 0 ? CLI::PositiveNumber : CLI::NonNegativeNumber);
+        return;
+    }
+    cmd->add_option_function<std::string>(flag, [list](const std::string& text) { *list = integers(text); },
+                                          help + "; a comma list varies it")
+        ->default_str(std::to_string(value))
+        ->check(numbersOf(least));
+}
+
+}  // namespace
+
+void addDataLocationOptions(CLI::App* cmd, DatasetRequest& data) {
+    cmd->add_option("--data-dir", data.dataDir,
+                    "directory holding the four IDX files (raw or .gz), or a <dataset>/ folder of them")
+        ->type_name("DIR");
+    cmd->add_flag("!--no-verify", data.verifyChecksums, "skip the MD5 check of the dataset files");
+}
+
+void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& images) {
+    cmd->add_option_function<std::string>(
+           "--dataset", [&data](const std::string& name) { data.spec = datasetSpec(name); }, "the dataset")
+        ->default_str(data.spec.name)
+        ->check(knownDataset(false));
+    addDataLocationOptions(cmd, data);
+    cmd->add_option("--train-images", data.trainImages, images.train)->check(CLI::NonNegativeNumber);
+    cmd->add_option(images.testNames, data.testImages, images.test)->check(CLI::NonNegativeNumber);
+}
+
+void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads, const std::string& threadsHelp) {
+    cmd->add_option("--device", device, "where to compute: auto is CUDA when present, else the CPU")
+        ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    cmd->add_option("--threads", threads, threadsHelp)->check(CLI::NonNegativeNumber);
+}
+
+CLI::Option* addModelOption(CLI::App* cmd, std::string& model, const std::string& help) {
+    return cmd->add_option("--model", model, help)->check(knownModel(false));
+}
+
+CLI::Option* addSeedOption(CLI::App* cmd, uint64_t& seed, const std::string& help) {
+    return cmd->add_option("--seed", seed, help)->capture_default_str();
+}
+
+void addRunsDirOption(CLI::App* cmd, std::string& runsDir) {
+    cmd->add_option("--runs-dir", runsDir, "the runs folder that lists the run (default: $ALX_RUNS_DIR or $XDG_DATA_HOME/alx/runs)")
+        ->type_name("DIR");
+}
+
+void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::string& runsDir, SweepAxes* axes) {
+    cmd->add_option_function<std::string>(
+           "--strategy",
+           [&s, axes](const std::string& text) {
+               s.strategies = parseStrategyList(text);
+               if (axes) axes->strategies = s.strategies;
+           },
+           "comma-separated: " + joined(strategyNames(), "or") +
+               " (entropy_coreset is the hybrid: most entropic, spread by k-center)")
+        ->required()
+        ->check(knownStrategies());
+    const std::string modelHelp = "model (gal has the dropout BALD and variation ratios need)";
+    if (axes) {
+        cmd->add_option_function<std::string>("--model", [axes](const std::string& t) { axes->models = splitList(t); },
+                                              modelHelp + "; a comma list varies it")
+            ->default_str(s.loop.model)
+            ->check(knownModel(true));
+        cmd->add_option_function<std::string>("--dataset", [axes](const std::string& t) { axes->datasets = splitList(t); },
+                                              "the dataset; a comma list varies it")
+            ->default_str(s.data.spec.name)
+            ->check(knownDataset(true));
+        addDataLocationOptions(cmd, s.data);
+        cmd->add_option("--train-images", s.data.trainImages, "use only the first N training images as the pool (0 = all)")
+            ->check(CLI::NonNegativeNumber);
+        cmd->add_option("--test-images", s.data.testImages, "measure on the first N test images only (0 = all)")
+            ->check(CLI::NonNegativeNumber);
+    } else {
+        addModelOption(cmd, s.loop.model, modelHelp)->capture_default_str();
+        addDataOptions(cmd, s.data, {"use only the first N training images as the pool (0 = all)",
+                                     "measure on the first N test images only (0 = all)"});
+    }
+    listable(cmd, "--initial", s.loop.initial, axes ? &axes->initials : nullptr, 1,
+             "initial labelled images, balanced over the classes");
+    listable(cmd, "--acquire", s.loop.acquire, axes ? &axes->acquires : nullptr, 1, "images labelled per round");
+    cmd->add_option("--budget", s.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    listable(cmd, "--pool-subset", s.loop.poolSubset, axes ? &axes->poolSubsets : nullptr, 0,
+             "candidates scored per round, at random from the pool (0 = all)");
+    cmd->add_option("--mc-samples", s.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    listable(cmd, "--max-steps", s.loop.maxStepsPerRound, axes ? &axes->maxSteps : nullptr, 1,
+             "training steps per round at most (50 epochs or this, whichever is fewer)");
+    cmd->add_option("--repeats", s.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    addSeedOption(cmd, s.seed);
+    addDeviceOptions(cmd, s.device, s.threads,
+                     axes ? "CPU threads per task (default: Slurm's --cpus-per-task, or the cores over --jobs locally)"
+                          : "CPU threads for LibTorch (default: all cores)");
+    addRunsDirOption(cmd, runsDir);
+}
+
+void addSubmitOptions(CLI::App* c, SubmitChoice& o) {
+    c->add_option("DIR", o.dir, "the sweep folder")->required();
+    c->add_option("--backend", o.backend, "slurm or local (default: slurm when sbatch is on PATH)")
+        ->check(CLI::IsMember({"slurm", "local"}));
+    c->add_option("--partition", o.slurm.partition, "Slurm partition")->type_name("NAME");
+    c->add_option("--time", o.slurm.time, "Slurm time limit per task (e.g. 2:00:00); SIGTERM comes 120 s before it")
+        ->type_name("TIME");
+    c->add_option("--cpus-per-task", o.slurm.cpusPerTask, "CPUs per task (default: the sweep's --threads, or 1)")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--mem", o.slurm.mem, "memory per task (e.g. 4G)")->type_name("SIZE");
+    c->add_option("--gpus", o.slurm.gpus, "GPUs per task")->type_name("N");
+    c->add_option("--account", o.slurm.account, "Slurm account")->type_name("NAME");
+    c->add_option("--qos", o.slurm.qos, "Slurm quality of service")->type_name("NAME");
+    c->add_option("--max-parallel", o.slurm.maxParallel, "tasks running at once at most (--array=...%N)")
+        ->check(CLI::PositiveNumber);
+    c->add_flag("--requeue", o.slurm.requeue, "a preempted task requeues itself (scontrol requeue)");
+    c->add_option("--sbatch-arg", o.slurm.sbatchArgs, "another sbatch option, as it is (repeatable)")
+        ->allow_extra_args(false)->type_name("OPTION");
+    c->add_option("--jobs", o.jobs, "local backend: tasks at once (default: the cores over --threads)")
+        ->check(CLI::PositiveNumber);
+}
+
+}  // namespace alx::cli

@@ -1,0 +1,90 @@
+#include "settings_json.h"
+
+#include "alx/util/errors.h"
+#include "file_helpers.h"
+
+namespace alx::storage_detail {
+namespace {
+
+nlohmann::json orNull(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+
+void checkRanges(const ActiveLearningSettings& s, const std::string& path) {
+    const ActiveLearningConfig& c = s.loop;
+    if (c.initial < 1 || c.acquire < 1 || c.budget < c.initial || s.repeats < 1 || c.poolSubset < 0 || c.mcSamples < 1 ||
+        c.maxStepsPerRound < 1 || c.epochsPerRound < 1 || c.batchSize < 1 || s.data.trainImages < 0 ||
+        s.data.testImages < 0) {
+        refuse(path, "a setting is out of range");
+    }
+}
+
+}  // namespace
+
+nlohmann::json settingsJson(const ActiveLearningSettings& s) {
+    const ActiveLearningConfig& c = s.loop;
+    nlohmann::json j = {{"model", c.model},
+                        {"dataset", s.data.spec.name},
+                        {"initial", c.initial},
+                        {"acquire", c.acquire},
+                        {"budget", c.budget},
+                        {"pool_subset", c.poolSubset},
+                        {"mc_samples", c.mcSamples},
+                        {"repeats", s.repeats},
+                        {"seed", s.seed},
+                        {"max_steps_per_round", c.maxStepsPerRound},
+                        {"epochs_per_round", c.epochsPerRound},
+                        {"batch_size", c.batchSize}};
+    // Absent when not used, so that the settings of every earlier run still match.
+    if (s.personLabels) j["labeller"] = "person";
+    if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
+    if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
+    if (s.onlyRepeat >= 0) j["only_repeat"] = s.onlyRepeat;
+    return j;
+}
+
+ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::string& path) {
+    ActiveLearningSettings s;
+    ActiveLearningConfig& c = s.loop;
+    try {
+        if (!j.is_object()) refuse(path, "not active-learning settings (not a JSON object)");
+        c.model = j.at("model").get<std::string>();
+        try {
+            s.data.spec = datasetSpec(j.at("dataset").get<std::string>());
+        } catch (const InputError& e) {
+            refuse(path, e.what());
+        }
+        c.initial = integerField(j, "initial", path, 1, kInt64Max);
+        c.acquire = integerField(j, "acquire", path, 1, kInt64Max);
+        c.budget = integerField(j, "budget", path, 1, kInt64Max);
+        c.poolSubset = integerField(j, "pool_subset", path, 0, kInt64Max);
+        c.mcSamples = int(integerField(j, "mc_samples", path, 1, kInt32Max));
+        s.repeats = int(integerField(j, "repeats", path, 1, kInt32Max));
+        s.seed = unsignedField(j, "seed", path);
+        c.maxStepsPerRound = integerField(j, "max_steps_per_round", path, 1, kInt64Max);
+        c.epochsPerRound = int(integerField(j, "epochs_per_round", path, 1, kInt32Max));
+        c.batchSize = integerField(j, "batch_size", path, 1, kInt64Max);
+        s.personLabels = j.value("labeller", std::string()) == "person";
+        s.data.trainImages = optionalIntegerField(j, "train_images", path, 0, 0, kInt64Max);
+        s.data.testImages = optionalIntegerField(j, "test_images", path, 0, 0, kInt64Max);
+        s.onlyRepeat = int(optionalIntegerField(j, "only_repeat", path, -1, 0, s.repeats - 1));
+    } catch (const nlohmann::json::exception& e) {
+        refuse(path, std::string("missing or wrong field: ") + e.what());
+    }
+    checkRanges(s, path);
+    return s;
+}
+
+nlohmann::json strategySummaryJson(const StrategySummary& s) {
+    nlohmann::json entry;
+    entry["labels_to_90"] = orNull(s.labelsTo90);
+    entry["labels_to_95"] = orNull(s.labelsTo95);
+    entry["final_accuracy"] = orNull(s.finalAccuracy);
+    // The spread over the repeats: [least, most]; most is null when a repeat never got there.
+    entry["labels_to_90_spread"] = {orNull(s.labelsTo90Spread.least), orNull(s.labelsTo90Spread.most)};
+    entry["labels_to_95_spread"] = {orNull(s.labelsTo95Spread.least), orNull(s.labelsTo95Spread.most)};
+    entry["final_accuracy_spread"] = {orNull(s.finalAccuracySpread.least), orNull(s.finalAccuracySpread.most)};
+    entry["repeats_with_rounds"] = s.repeatsWithRounds;
+    entry["description"] = strategyDescription(s.strategy);
+    return entry;
+}
+
+}  // namespace alx::storage_detail

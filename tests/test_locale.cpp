@@ -1,0 +1,168 @@
+// Numbers in files are written and read the same way in every locale. The
+// app runs under the person's locale (Qt sets LC_NUMERIC from the
+// environment at start-up), and in German, French and many more a decimal
+// is written 0,5: a CSV written that way is misread by ALX and by every
+// other program. This program runs as the app does, under de_DE.UTF-8 (CTest
+// sets LC_ALL; scripts/test.sh generates the locale): it trains and runs
+// active learning in the real main window, then reads every file back here,
+// under that locale, and with alx-cli, which reads them in its own.
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include <clocale>
+#include <cmath>
+
+#include "alx/storage/active_learning_run.h"
+#include "alx/storage/label_audit_files.h"
+#include "alx/storage/run_folder.h"
+#include "pages/active_learning_page.h"
+#include "pages/results_view.h"
+#include "test_support.h"
+#include "window/main_window.h"
+
+using namespace alx::ui;
+
+namespace {
+
+// Every line of a CSV file, split at its commas (the header included).
+QList<QList<QByteArray>> csvFields(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    QList<QList<QByteArray>> rows;
+    for (const QByteArray& line : file.readAll().trimmed().split('\n')) rows << line.split(',');
+    return rows;
+}
+
+// Each row has as many fields as the header: a decimal comma would add one.
+QString ragged(const QString& path) {
+    const auto rows = csvFields(path);
+    if (rows.isEmpty()) return path + ": empty or missing";
+    for (int r = 1; r < rows.size(); ++r) {
+        if (rows[r].size() != rows[0].size()) {
+            return QString("%1: line %2 has %3 fields, the header %4: %5")
+                .arg(path).arg(r + 1).arg(rows[r].size()).arg(rows[0].size()).arg(QString(rows[r].join(',')));
+        }
+    }
+    return {};
+}
+
+struct CliRun {
+    int exitCode = -1;
+    QString output;
+};
+
+CliRun runCli(const QStringList& args) {
+    QProcess cli;
+    cli.start(alx::test::cliPath(), args);  // under this test's locale, inherited
+    CliRun r;
+    if (!cli.waitForFinished(600000)) return r;
+    r.exitCode = cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1;
+    r.output = cli.readAllStandardOutput() + cli.readAllStandardError();
+    return r;
+}
+
+}  // namespace
+
+class TestLocale : public QObject {
+    Q_OBJECT
+
+    QString mnist_;
+    QTemporaryDir tmp_;
+
+    std::unique_ptr<MainWindow> makeWindow() {
+        QSettings().clear();
+        auto w = std::make_unique<MainWindow>();
+        w->setDataDirectory(mnist_);
+        w->selectDataset("mnist");
+        w->selectModel("lenet5");
+        w->setEpochs(1);
+        w->setSubset(2000, 300);
+        w->show();
+        return w;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // the app's runs go to a test location
+        qunsetenv("ALX_RUNS_DIR");
+        QCoreApplication::setOrganizationName("alx");
+        qputenv("ALX_NO_DIALOGS", "1");
+        std::string why;
+        mnist_ = QString::fromStdString(alx::test::mnistDirectory(why));
+        if (mnist_.isEmpty()) QFAIL(why.c_str());
+        // The point of the test: numbers in this process follow a comma locale.
+        const char* point = std::localeconv()->decimal_point;
+        QVERIFY2(point && std::string(point) == ",",
+                 qPrintable(QString("LC_ALL=%1 gives the decimal point '%2', not ',': de_DE.UTF-8 is missing (scripts/test.sh "
+                                    "generates it with localedef into build/locales and CTest points LOCPATH there)")
+                                .arg(qEnvironmentVariable("LC_ALL"), point ? point : "")));
+    }
+
+    void cleanupTestCase() { QDir(MainWindow::runsFolder()).removeRecursively(); }
+
+    // A run trained in the app: its files hold C-locale numbers, read back
+    // whole here and by alx-cli; alx-cli's audit of it reads back here too.
+    void aTrainedRunReadsBack() {
+        auto w = makeWindow();
+        QSignalSpy finished(w.get(), &MainWindow::runFinished);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        QSignalSpy kept(w.get(), &MainWindow::runKept);
+        w->startTraining();
+        QVERIFY(finished.wait(300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QVERIFY(kept.count() == 1 || kept.wait(60000));
+        const QString dir = kept.first().first().toString();
+
+        const QString perSample = dir + "/per_sample.csv";
+        QVERIFY2(ragged(perSample).isEmpty(), qPrintable(ragged(perSample)));
+        QVERIFY(csvFields(perSample)[1][3].contains('.') || csvFields(perSample)[1][3].contains('e'));
+        const alx::SavedRun run = alx::RunFolder(dir.toStdString()).read();
+        QCOMPARE(run.size(), int64_t(300));
+        QVERIFY(run.summary.testAccuracy > 0.5);
+        for (const auto& score : run.scores) QVERIFY(torch::isfinite(score).all().item<bool>());
+
+        const QString audit = tmp_.path() + "/audit";
+        const CliRun a = runCli({"audit", "--run", dir, "--out", audit});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.output));
+        QVERIFY2(ragged(audit + "/label_issues.csv").isEmpty(), qPrintable(ragged(audit + "/label_issues.csv")));
+        const auto issues = alx::readLabelIssues((audit + "/label_issues.csv").toStdString());
+        QCOMPARE(issues.size(), size_t(300));
+        double sum = 0;
+        for (const auto& row : issues) sum += row.pGiven;
+        QVERIFY2(sum > 0.5 * 300, qPrintable(QString::number(sum)));  // read as numbers, not cut at the point
+    }
+
+    // An active-learning run made in the app: its curve reads back here, and
+    // alx-cli resumes it (reading every file) to a larger budget.
+    void anActiveLearningRunReadsBack() {
+        auto w = makeWindow();
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setStrategies({"entropy"});
+        page->setBudget(20, 10, 30, 500, 1, 20);
+        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        Q_EMIT page->runRequested(page->request());
+        QVERIFY(finished.wait(300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        const QString dir = w->activeLearningRunDir();
+        w.reset();
+
+        QVERIFY2(ragged(dir + "/curve.csv").isEmpty(), qPrintable(ragged(dir + "/curve.csv")));
+        const std::vector<alx::CurveRow> rows = alx::ActiveLearningRunFolder(dir.toStdString()).validate();
+        QCOMPARE(rows.size(), size_t(2));
+        for (const alx::CurveRow& row : rows) {
+            QVERIFY(row.accuracy > 0.1 && row.accuracy <= 1);  // 0,5432 would have been read as 0
+            QVERIFY(row.ece && *row.ece >= 0 && *row.ece <= 1);
+        }
+        const CliRun resumed = runCli({"al", "--strategy", "entropy", "--repeats", "1", "--budget", "30", "--initial", "20",
+                                       "--acquire", "10", "--pool-subset", "500", "--max-steps", "20", "--train-images",
+                                       "2000", "--test-images", "300", "--data-dir", mnist_, "--out", dir, "--resume"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.output));
+    }
+};
+
+QTEST_MAIN(TestLocale)
+#include "test_locale.moc"

@@ -1,0 +1,343 @@
+#include "pages/active_learning_page.h"
+
+#include "alx/data/dataset_catalog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "alx/active_learning/learning_curve.h"
+#include "text.h"
+#include "widgets/digit_tile.h"
+#include "plots/learning_curve_plot.h"
+
+namespace alx::ui {
+namespace {
+
+// A row of the form: a spin box from `low` to `high`, at `value`, moving by `step`.
+struct SpinRow {
+    QString label;
+    int low, high, value, step;
+    QString tip;
+};
+
+QSpinBox* addSpinRow(QFormLayout* form, QWidget* parent, const SpinRow& row) {
+    auto* box = new QSpinBox(parent);
+    box->setRange(row.low, row.high);
+    box->setValue(row.value);
+    box->setSingleStep(row.step);
+    box->setToolTip(row.tip);
+    form->addRow(row.label, box);
+    return box;
+}
+
+}  // namespace
+
+ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
+    auto* outer = new QHBoxLayout(this);
+    outer->addWidget(buildControls());
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    curves_ = new LearningCurvePlot(right);
+    right->addWidget(curves_);
+
+    table_ = new QTableWidget(0, 4, right);
+    table_->setHorizontalHeaderLabels({tr("strategy"), tr("labels to 90 %"), tr("labels to 95 %"), tr("last accuracy")});
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setToolTip(tr("Median over repeats; a repeat that never gets there counts as more than any other"));
+    right->addWidget(table_);
+
+    auto* lastBox = new QWidget(right);
+    auto* lastLayout = new QVBoxLayout(lastBox);
+    lastLayout->setContentsMargins(0, 0, 0, 0);
+    lastRoundTitle_ = new QLabel(tr("Images acquired in the last round appear here."), lastBox);
+    lastLayout->addWidget(lastRoundTitle_);
+    auto* scroll = new QScrollArea(lastBox);
+    scroll->setWidgetResizable(true);
+    lastRound_ = new QWidget(scroll);
+    lastRoundLayout_ = new QGridLayout(lastRound_);
+    lastRoundLayout_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    scroll->setWidget(lastRound_);
+    lastLayout->addWidget(scroll);
+    right->addWidget(lastBox);
+
+    labelPanel_ = new QGroupBox(tr("Label these images (type a digit in each field; Tab or typing moves on)"), right);
+    auto* labelOuter = new QVBoxLayout(labelPanel_);
+    auto* labelGrid = new QWidget(labelPanel_);
+    labelLayout_ = new QGridLayout(labelGrid);
+    labelLayout_->setAlignment(Qt::AlignLeft);
+    labelOuter->addWidget(labelGrid);
+    submit_ = new QPushButton(tr("Submit labels"), labelPanel_);
+    labelOuter->addWidget(submit_, 0, Qt::AlignLeft);
+    labelPanel_->setVisible(false);
+    right->addWidget(labelPanel_);
+    outer->addWidget(right, 1);
+
+    connect(run_, &QPushButton::clicked, this, [this] { Q_EMIT runRequested(request()); });
+    connect(sweep_, &QPushButton::clicked, this, &ActiveLearningPage::sweepRequested);
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (resumable_) Q_EMIT runRequested(*resumable_);
+    });
+    connect(stop_, &QPushButton::clicked, this, &ActiveLearningPage::stopRequested);
+    connect(submit_, &QPushButton::clicked, this, &ActiveLearningPage::submitLabels);
+    // The table summarises the curves: refreshed with each coalesced redraw.
+    connect(curves_, &LearningCurvePlot::redrawn, this, &ActiveLearningPage::updateTable);
+}
+
+QWidget* ActiveLearningPage::buildControls() {
+    auto* controls = new QGroupBox(tr("Active learning"), this);
+    controls->setMaximumWidth(330);
+    auto* column = new QVBoxLayout(controls);
+    auto* form = new QFormLayout;
+    strategies_ = new QListWidget(controls);
+    for (Strategy strategy : allStrategies()) {
+        const std::string name = strategyName(strategy), description = strategyDescription(strategy);
+        auto* item = new QListWidgetItem(QString::fromStdString(name), strategies_);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(name == "random" || name == "entropy" || name == "bald" ? Qt::Checked : Qt::Unchecked);
+        item->setToolTip(QString::fromStdString(description));
+    }
+    strategies_->setFixedHeight(strategies_->sizeHintForRow(0) * strategies_->count() + 6);
+    column->addWidget(new QLabel(tr("Strategies (hover for what each does):"), controls));
+    column->addWidget(strategies_);
+    column->addLayout(form);
+    model_ = new QComboBox(controls);
+    for (const ModelInfo& m : modelCatalogue()) {
+        model_->addItem(QString::fromStdString(m.displayName), QString::fromStdString(m.name));
+    }
+    model_->setCurrentIndex(model_->findData("gal"));
+    form->addRow(tr("Model:"), model_);
+    initial_ = addSpinRow(form, controls, {tr("Initial labels:"), 10, 1000, 20, 10, tr("Labelled at the start, balanced over the classes")});
+    acquire_ = addSpinRow(form, controls, {tr("Labels per round:"), 1, 1000, 10, 1, {}});
+    budget_ = addSpinRow(form, controls, {tr("Budget (all labels):"), 20, 60000, 1000, 50, {}});
+    poolSubset_ = addSpinRow(form, controls, {tr("Scored per round:"), 0, 60000, 2000, 500,
+                                              tr("Candidates scored each round, drawn at random from the unlabelled pool")});
+    poolSubset_->setSpecialValueText(tr("whole pool"));
+    mcSamples_ = addSpinRow(form, controls, {tr("MC dropout passes:"), 1, 200, 20, 1, {}});
+    maxSteps_ = addSpinRow(form, controls, {tr("Steps per round (max):"), 10, 5000, 300, 50,
+                                            tr("Training per round: 50 epochs of the labelled set or this many steps, whichever is fewer")});
+    repeats_ = addSpinRow(form, controls, {tr("Repeats:"), 1, 20, 3, 1, {}});
+    human_ = new QCheckBox(tr("I label the acquired images myself"), controls);
+    human_->setToolTip(tr("The first checked strategy, one repeat: the app shows each round's images without labels"));
+    form->addRow(human_);
+    auto* buttons = new QHBoxLayout;
+    run_ = new QPushButton(tr("Run"), controls);
+    stop_ = new QPushButton(tr("Stop"), controls);
+    stop_->setEnabled(false);
+    resume_ = new QPushButton(tr("Resume"), controls);
+    resume_->setEnabled(false);
+    resume_->setToolTip(tr("Continue the opened or stopped run in its folder, with its settings"));
+    buttons->addWidget(run_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(resume_);
+    form->addRow(buttons);
+    sweep_ = new QPushButton(tr("Run as a sweep…"), controls);
+    sweep_->setToolTip(tr("Each strategy and repeat as a task of its own, run by alx-cli on a Slurm cluster or as "
+                          "processes here; it goes on when ALX closes"));
+    form->addRow(sweep_);
+    column->addStretch();
+    return controls;
+}
+
+ActiveLearningJobRequest ActiveLearningPage::request() const {
+    ActiveLearningJobRequest request;
+    ActiveLearningSettings& r = request.settings;
+    for (int i = 0; i < strategies_->count(); ++i) {
+        if (strategies_->item(i)->checkState() == Qt::Checked) r.strategies.push_back(parseStrategy(s(strategies_->item(i)->text())));
+    }
+    r.loop.model = s(model_->currentData().toString());
+    r.loop.initial = initial_->value();
+    r.loop.acquire = acquire_->value();
+    r.loop.budget = budget_->value();
+    r.loop.poolSubset = poolSubset_->value();
+    r.loop.mcSamples = mcSamples_->value();
+    r.loop.maxStepsPerRound = maxSteps_->value();
+    r.repeats = repeats_->value();
+    r.personLabels = human_->isChecked();
+    return request;
+}
+
+void ActiveLearningPage::setRequest(const ActiveLearningJobRequest& request) {
+    const ActiveLearningSettings& r = request.settings;
+    dataset_ = r.data.spec.name;
+    QStringList names;
+    for (Strategy strategy : r.strategies) names << q(strategyName(strategy));
+    setStrategies(names);
+    model_->setCurrentIndex(std::max(0, model_->findData(q(r.loop.model))));
+    setBudget(r.loop.initial, r.loop.acquire, r.loop.budget, r.loop.poolSubset, r.repeats, r.loop.maxStepsPerRound);
+    mcSamples_->setValue(r.loop.mcSamples);
+    human_->setChecked(r.personLabels);
+}
+
+void ActiveLearningPage::setRunning(bool running) {
+    run_->setEnabled(!running);
+    stop_->setEnabled(running);
+    resume_->setEnabled(!running && resumable_.has_value());
+    if (!running) labelPanel_->setVisible(false);
+}
+
+void ActiveLearningPage::setResumable(const ActiveLearningJobRequest& request) {
+    resumable_ = request;
+    resumable_->resume = true;
+    // The table's medians count a repeat that has not reached a target yet.
+    repeatsRequested_ = request.settings.personLabels ? 1 : request.settings.repeats;
+    resume_->setToolTip(tr("Continue the run in %1").arg(QString::fromStdString(request.outDir)));
+}
+
+void ActiveLearningPage::clearCurves() { curves_->clear(); }
+
+QCustomPlot* ActiveLearningPage::plot() const { return curves_->plot(); }
+
+void ActiveLearningPage::addRound(const AlRoundPoint& p) {
+    curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
+    showLastRound(p);
+}
+
+void ActiveLearningPage::showOpenedRun(const AlOpenedRun& run) {
+    clearCurves();
+    for (const AlRoundPoint& p : run.rounds) curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
+    if (!run.rounds.empty()) showLastRound(run.rounds.back());
+    setRequest(run.request);
+    setResumable(run.request);
+    setRunning(false);
+}
+
+void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
+    while (QLayoutItem* item = lastRoundLayout_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    lastRoundTitle_->setText(tr("%1, repeat %2, round %3: %4 labels, test accuracy %5 %%6")
+                                 .arg(QString::fromStdString(p.strategy))
+                                 .arg(p.repeat + 1)
+                                 .arg(p.round)
+                                 .arg(p.labels)
+                                 .arg(100 * p.accuracy, 0, 'f', 2)
+                                 .arg(p.acquired.empty() ? tr(" (the initial set)") : tr("; acquired before it:")));
+    // An opened run has no scores, and a run written before labels were
+    // kept has no used labels: each tile says what is known.
+    const size_t shown = std::min(p.acquired.size(), p.images.size() / (28 * 28));
+    std::vector<std::string> names;
+    try {
+        names = datasetSpec(dataset_).classNames;
+    } catch (const std::exception&) {  // an unknown dataset: the numbers alone
+    }
+    const auto name = [&names](int c) {
+        return c >= 0 && size_t(c) < names.size() ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
+    };
+    for (size_t i = 0; i < shown; ++i) {
+        const int truth = i < p.trueLabels.size() ? p.trueLabels[i] : -1;
+        QString caption = tr("label %1").arg(name(truth));
+        if (i < p.usedLabels.size() && p.usedLabels[i] != truth) caption = tr("given %1 (is %2)").arg(name(p.usedLabels[i]), name(truth));
+        if (i < p.scores.size()) caption += "\n" + QString::number(p.scores[i], 'g', 3);
+        auto* tile = new DigitTile(p.images.data() + i * 28 * 28, p.acquired[i], caption, 40, lastRound_);
+        lastRoundLayout_->addWidget(tile, int(i) / 20, int(i) % 20);
+    }
+}
+
+void ActiveLearningPage::updateTable() {
+    const LearningCurvePlot::Curves& curves = curves_->curves();
+    table_->setRowCount(int(curves.size()));
+    int index = 0;
+    for (const auto& [strategy, repeats] : curves) {
+        std::vector<CurvePoint> points;
+        for (const auto& [repeat, curve] : repeats) {
+            for (const auto& [labels, accuracy] : curve) points.push_back({repeat, labels, accuracy});
+        }
+        const int repeatsSeen = std::max(repeatsRequested_, int(repeats.size()));
+        auto cell = [](const std::optional<double>& v, bool percent) {
+            if (!v) return QObject::tr("not reached");
+            return percent ? QString::number(100 * *v, 'f', 2) + " %" : QString::number(*v, 'f', 0);
+        };
+        table_->setItem(index, 0, new QTableWidgetItem(QString::fromStdString(strategy)));
+        table_->setItem(index, 1, new QTableWidgetItem(cell(medianLabelsToReach(points, repeatsSeen, 0.90), false)));
+        table_->setItem(index, 2, new QTableWidgetItem(cell(medianLabelsToReach(points, repeatsSeen, 0.95), false)));
+        table_->setItem(index, 3, new QTableWidgetItem(cell(medianFinalAccuracy(points, int(repeats.size())), true)));
+        ++index;
+    }
+}
+
+void ActiveLearningPage::askForLabels(const AlQuery& query) {
+    while (QLayoutItem* item = labelLayout_->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    labelFields_.clear();
+    auto* container = labelLayout_->parentWidget();
+    for (size_t i = 0; i < query.indices.size(); ++i) {
+        auto* tile = new DigitTile(query.images.data() + i * 28 * 28, query.indices[i], tr("#%1").arg(query.indices[i]), 56,
+                                   container);
+        auto* field = new QLineEdit(container);
+        field->setMaxLength(1);
+        field->setMaximumWidth(56);
+        field->setAlignment(Qt::AlignCenter);
+        field->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]"), field));
+        const int column = int(i) % 10, row = int(i) / 10 * 2;
+        labelLayout_->addWidget(tile, row, column);
+        labelLayout_->addWidget(field, row + 1, column);
+        labelFields_ << field;
+        // Typing a digit moves on to the next field, so labelling is ten keystrokes.
+        connect(field, &QLineEdit::textEdited, this, [this, i](const QString& text) {
+            if (!text.isEmpty() && int(i) + 1 < labelFields_.size()) labelFields_[int(i) + 1]->setFocus();
+            if (!text.isEmpty() && int(i) + 1 == labelFields_.size()) submit_->setFocus();
+        });
+        connect(tile, &DigitTile::clicked, field, [field] { field->setFocus(); });
+    }
+    labelPanel_->setTitle(tr("%1, round %2: label these %3 images").arg(QString::fromStdString(query.strategy)).arg(query.round).arg(query.indices.size()));
+    labelPanel_->setVisible(true);
+    if (!labelFields_.isEmpty()) labelFields_.first()->setFocus();
+}
+
+void ActiveLearningPage::submitLabels() {
+    std::vector<int64_t> labels;
+    for (QLineEdit* field : labelFields_) {
+        if (field->text().isEmpty()) {
+            field->setFocus();
+            return;  // every image needs a label
+        }
+        labels.push_back(field->text().toInt());
+    }
+    labelPanel_->setVisible(false);
+    Q_EMIT labelsGiven(labels);
+}
+
+int ActiveLearningPage::roundCount(const std::string& strategy) const { return curves_->pointCount(strategy); }
+
+QList<QLineEdit*> ActiveLearningPage::labelFields() const { return labelFields_; }
+
+void ActiveLearningPage::setStrategies(const QStringList& names) {
+    for (int i = 0; i < strategies_->count(); ++i) {
+        strategies_->item(i)->setCheckState(names.contains(strategies_->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+void ActiveLearningPage::setBudget(int64_t initial, int64_t acquire, int64_t budget, int64_t poolSubset, int repeats,
+                                   int64_t maxSteps) {
+    initial_->setValue(int(initial));
+    acquire_->setValue(int(acquire));
+    budget_->setValue(int(budget));
+    poolSubset_->setValue(int(poolSubset));
+    repeats_->setValue(repeats);
+    maxSteps_->setValue(int(maxSteps));
+}
+
+void ActiveLearningPage::setHumanMode(bool on) { human_->setChecked(on); }
+
+}  // namespace alx::ui

@@ -1,0 +1,304 @@
+#include "pages/map_page.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPdfWriter>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <map>
+
+#include "widgets/digit_tile.h"
+#include "plots/map_view.h"
+
+namespace alx::ui {
+namespace {
+
+// Ten colours that stay apart (the "tab10" set).
+const std::array<QRgb, 10> kLabelColours = {0xff1f77b4, 0xffff7f0e, 0xff2ca02c, 0xffd62728, 0xff9467bd,
+                                            0xff8c564b, 0xffe377c2, 0xff7f7f7f, 0xffbcbd22, 0xff17becf};
+constexpr QRgb kUnknown = 0xffd0d0d0;
+
+// A perceptually ordered scale (dark blue, teal, green, yellow) at t in [0, 1].
+QRgb scaleColour(double t) {
+    static const std::array<QColor, 4> stops = {QColor(68, 1, 84), QColor(49, 104, 142), QColor(53, 183, 121),
+                                                QColor(253, 231, 37)};
+    t = std::clamp(t, 0.0, 1.0) * 3;
+    const int i = std::min(2, int(t));
+    const double f = t - i;
+    const QColor& a = stops[size_t(i)];
+    const QColor& b = stops[size_t(i + 1)];
+    return qRgb(int(a.red() + f * (b.red() - a.red())), int(a.green() + f * (b.green() - a.green())),
+                int(a.blue() + f * (b.blue() - a.blue())));
+}
+
+}  // namespace
+
+MapPage::MapPage(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* controls = new QHBoxLayout;
+    method_ = new QComboBox(this);
+    method_->addItem(tr("t-SNE"), "tsne");
+    method_->addItem(tr("PCA (at once)"), "pca");
+    split_ = new QComboBox(this);
+    split_->addItem(tr("Test images"), "test");
+    split_->addItem(tr("Test and training images"), "all");
+    compute_ = new QPushButton(tr("Compute map"), this);
+    stop_ = new QPushButton(tr("Stop"), this);
+    stop_->setEnabled(false);
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1000);
+    progress_->setTextVisible(false);
+    progress_->setMaximumWidth(160);
+    colour_ = new QComboBox(this);
+    colour_->addItem(tr("True label"));
+    colour_->addItem(tr("Predicted label"));
+    for (ScoreKind kind : kAllScores) colour_->addItem(QString::fromStdString(scoreName(kind)));
+    export_ = new QPushButton(tr("Export…"), this);
+    export_->setToolTip(tr("The picture as PNG and PDF, and the coordinates as CSV"));
+    controls->addWidget(new QLabel(tr("Map:"), this));
+    controls->addWidget(method_);
+    controls->addWidget(split_);
+    controls->addWidget(compute_);
+    controls->addWidget(stop_);
+    controls->addWidget(progress_);
+    controls->addSpacing(16);
+    controls->addWidget(new QLabel(tr("Colour by:"), this));
+    controls->addWidget(colour_);
+    controls->addStretch();
+    controls->addWidget(export_);
+    layout->addLayout(controls);
+    view_ = new MapView(this);
+    layout->addWidget(view_, 1);
+    legend_ = new QLabel(this);
+    legend_->setWordWrap(true);
+    layout->addWidget(legend_);
+    status_ = new QLabel(tr("Wheel to zoom, drag to pan, Shift+drag to select, click an image for its details."), this);
+    // A long path in the line wraps, or is cut, within the page: it never widens the window.
+    status_->setWordWrap(true);
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(status_);
+    hover_ = new QLabel(view_);
+    hover_->setFrameShape(QFrame::Box);
+    hover_->setAutoFillBackground(true);
+    hover_->hide();
+
+    connect(compute_, &QPushButton::clicked, this,
+            [this] { Q_EMIT computeRequested(method_->currentData().toString(), split_->currentData().toString()); });
+    connect(stop_, &QPushButton::clicked, this, &MapPage::stopRequested);
+    connect(colour_, &QComboBox::currentIndexChanged, this, [this] { rebuildScene(); });
+    connect(export_, &QPushButton::clicked, this, [this] {
+        const QString base = QFileDialog::getSaveFileName(this, tr("Export the map"), "map", tr("Map (*.png *.pdf *.csv)"));
+        if (!base.isEmpty()) exportTo(QFileInfo(base).path() + "/" + QFileInfo(base).completeBaseName());
+    });
+    connect(view_, &MapView::rowHovered, this, &MapPage::showHover);
+    connect(view_, &MapView::rowClicked, this, [this](qint64 row) {
+        if (map_ && row < map_->testRows) Q_EMIT imageClicked(row);
+    });
+    connect(view_, &MapView::rowsSelected, this, &MapPage::selectRows);
+    setRunning(false);
+}
+
+void MapPage::setResults(const RunResultsPtr& results) {
+    results_ = results;
+    map_.reset();
+    kept_.reset();
+    view_->setScene(nullptr, false);
+    legend_->clear();
+    progress_->setValue(0);
+    compute_->setEnabled(results_ != nullptr);
+}
+
+void MapPage::setRunning(bool running) {
+    compute_->setEnabled(!running && results_);
+    stop_->setEnabled(running);
+    if (running || !map_ || map_->final) return;
+    map_ = kept_;
+    progress_->setValue(0);
+    status_->setText(kept_ ? tr("Stopped; the last finished map is shown again.") : tr("Stopped; no map was kept."));
+    if (kept_) {
+        rebuildScene();
+    } else {
+        view_->setScene(nullptr, false);
+    }
+}
+
+void MapPage::setColouring(int index) { colour_->setCurrentIndex(index); }
+
+void MapPage::setRanking(const std::vector<int64_t>& shown) {
+    ranking_ = shown;
+    rebuildScene();
+}
+
+void MapPage::setMap(const MapDataPtr& map) {
+    if (!results_ || !map || map->testRows > results_->count) return;
+    const bool first = !map_ || map_->final;
+    map_ = map;
+    if (map->final) kept_ = map;
+    progress_->setValue(map->final || map->iterations == 0 ? 1000 : int(1000.0 * map->iteration / map->iterations));
+    status_->setText(map->final ? tr("%1 of %2 images%3. Wheel to zoom, drag to pan, Shift+drag to select, click an image for its details.")
+                                      .arg(map->method == "tsne" ? tr("t-SNE") : tr("PCA"))
+                                      .arg(map->testRows + map->trainRows)
+                                      .arg(map->file.empty() ? QString() : tr(", kept in %1").arg(QString::fromStdString(map->file)))
+                                : tr("t-SNE: iteration %1 of %2…").arg(map->iteration).arg(map->iterations));
+    rebuildScene();
+    // While t-SNE unfolds the map grows: follow it, unless the person has zoomed or panned.
+    if (first || !view_->userMovedView()) view_->resetView();
+}
+
+int MapPage::labelOf(int64_t row) const {
+    if (row < map_->testRows) return results_->labels[size_t(row)];
+    const size_t j = size_t(row - map_->testRows);
+    return j < map_->trainLabels.size() ? map_->trainLabels[j] : -1;
+}
+
+int MapPage::predictionOf(int64_t row) const {
+    if (row < map_->testRows) return results_->predicted[size_t(row)];
+    const size_t j = size_t(row - map_->testRows);
+    return j < map_->trainPredicted.size() ? map_->trainPredicted[j] : -1;
+}
+
+QString MapPage::labelName(int label) const {
+    if (label < 0) return tr("?");
+    if (results_ && size_t(label) < results_->classNames.size()) return QString::fromStdString(results_->classNames[size_t(label)]);
+    return QString::number(label);
+}
+
+void MapPage::rebuildScene() {
+    if (!map_ || !results_) return;
+    auto scene = std::make_shared<MapScene>();
+    scene->xy = map_->xy;
+    const int64_t rows = scene->rows();
+    scene->colours.assign(size_t(rows), kUnknown);
+    scene->marks.assign(size_t(rows), 0);
+    float minX = 0, maxX = 0, minY = 0, maxY = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+        const float x = scene->xy[size_t(2 * i)], y = scene->xy[size_t(2 * i + 1)];
+        if (i == 0 || x < minX) minX = x;
+        if (i == 0 || x > maxX) maxX = x;
+        if (i == 0 || y < minY) minY = y;
+        if (i == 0 || y > maxY) maxY = y;
+    }
+    scene->bounds = QRectF(minX, minY, maxX - minX, maxY - minY);
+    const int colouring = colour_->currentIndex();
+    if (colouring < 2) {
+        for (int64_t i = 0; i < rows; ++i) {
+            const int label = colouring == 0 ? labelOf(i) : predictionOf(i);
+            if (label >= 0) scene->colours[size_t(i)] = kLabelColours[size_t(label % 10)];
+        }
+        QStringList names;
+        for (int c = 0; c < results_->classes; ++c) {
+            names << tr("<span style='color:%1'>&#9632;</span> %2").arg(QColor(kLabelColours[size_t(c % 10)]).name(), labelName(c));
+        }
+        legend_->setText(names.join("&nbsp;&nbsp; ") + tr("&nbsp;&nbsp; (ringed red: misclassified; black: the Uncertain page's ranking)"));
+    } else {
+        // By rank, so that a long tail does not wash the scale out.
+        const auto& values = results_->scores[size_t(colouring - 2)];
+        std::vector<int64_t> order(values.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = int64_t(i);
+        std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return values[size_t(a)] < values[size_t(b)]; });
+        const double denominator = std::max<double>(1.0, double(order.size()) - 1);
+        for (size_t r = 0; r < order.size() && int64_t(order[r]) < map_->testRows; ++r) {
+            if (order[r] < rows) scene->colours[size_t(order[r])] = scaleColour(double(r) / denominator);
+        }
+        const ScoreKind kind = scoreAt(colouring - 2);
+        legend_->setText(tr("%1 by rank: <span style='color:%2'>&#9632;</span> lowest … <span style='color:%3'>&#9632;</span> highest (%4 = uncertain)%5; ringed red: misclassified, black: the Uncertain page's ranking")
+                             .arg(QString::fromStdString(scoreName(kind)), QColor(scaleColour(0)).name(), QColor(scaleColour(1)).name(),
+                                  highIsUncertain(kind) ? tr("high") : tr("low"),
+                                  map_->trainRows > 0 ? tr("; training images in grey (not scored)") : QString()));
+    }
+    for (int64_t i = 0; i < std::min(rows, map_->testRows); ++i) {
+        if (results_->labels[size_t(i)] != results_->predicted[size_t(i)]) scene->marks[size_t(i)] = 1;
+    }
+    for (int64_t i : ranking_) {
+        if (i < std::min(rows, map_->testRows)) scene->marks[size_t(i)] = 2;
+    }
+    view_->setScene(scene, true);
+}
+
+void MapPage::showHover(qint64 row, const QPoint& position) {
+    if (row < 0 || !map_) {
+        hover_->hide();
+        return;
+    }
+    const uint8_t* pixels = row < map_->testRows ? results_->image(row)
+                                                 : map_->trainImages.data() + size_t(row - map_->testRows) * kImagePixels;
+    if (row >= map_->testRows && map_->trainImages.empty()) pixels = nullptr;
+    const int predicted = predictionOf(row);
+    const QString text = tr("%1 #%2\nlabel %3, predicted %4")
+                             .arg(row < map_->testRows ? tr("test") : tr("training"))
+                             .arg(row < map_->testRows ? row : row - map_->testRows)
+                             .arg(labelName(labelOf(row)), predicted < 0 ? tr("?") : labelName(predicted));
+    QPixmap picture(120, 150);
+    picture.fill(Qt::white);
+    QPainter painter(&picture);
+    if (pixels) painter.drawImage(QRect(4, 4, 112, 112), digitImage(pixels));
+    painter.drawText(QRect(0, 116, 120, 34), Qt::AlignCenter, text);
+    painter.end();
+    hover_->setPixmap(picture);
+    hover_->adjustSize();
+    QPoint at = position + QPoint(16, 16);
+    if (at.x() + hover_->width() > view_->width()) at.rx() = position.x() - hover_->width() - 8;
+    if (at.y() + hover_->height() > view_->height()) at.ry() = position.y() - hover_->height() - 8;
+    hover_->move(at);
+    hover_->show();
+    hover_->raise();
+}
+
+void MapPage::selectRows(const std::vector<int64_t>& rows) {
+    if (!map_ || rows.empty()) return;
+    std::vector<int64_t> test;
+    std::map<int, int> perLabel;
+    for (int64_t row : rows) {
+        ++perLabel[labelOf(row)];
+        if (row < map_->testRows) test.push_back(row);
+    }
+    QStringList counts;
+    for (const auto& [label, count] : perLabel) counts << tr("%1: %2").arg(labelName(label)).arg(count);
+    const QString title = tr("%1 images selected on the map (%2 test, %3 training); per label %4")
+                              .arg(rows.size()).arg(test.size()).arg(rows.size() - test.size()).arg(counts.join(", "));
+    status_->setText(title);
+    Q_EMIT imagesSelected(title, test);
+}
+
+bool MapPage::exportTo(const QString& base) const {
+    if (!map_) return false;
+    const QImage picture = view_->renderNow(QSize(1600, 1200));
+    QSaveFile png(base + ".png");
+    if (!png.open(QIODevice::WriteOnly) || !picture.save(&png, "PNG") || !png.commit()) return false;
+    QSaveFile pdf(base + ".pdf");
+    if (!pdf.open(QIODevice::WriteOnly)) return false;
+    {
+        QPdfWriter writer(&pdf);
+        writer.setResolution(150);
+        QPainter painter(&writer);
+        const QRect page = painter.viewport();
+        painter.drawImage(QRect(0, 0, page.width(), page.width() * 3 / 4), picture);
+    }
+    if (!pdf.commit()) return false;
+    QSaveFile csv(base + ".csv");
+    if (!csv.open(QIODevice::WriteOnly)) return false;
+    csv.write("row,split,index,x,y,label,predicted\n");
+    for (int64_t row = 0; row < int64_t(map_->xy.size() / 2); ++row) {
+        const bool test = row < map_->testRows;
+        csv.write(QString("%1,%2,%3,%4,%5,%6,%7\n")
+                      .arg(row)
+                      .arg(test ? "test" : "train")
+                      .arg(test ? row : row - map_->testRows)
+                      .arg(double(map_->xy[size_t(2 * row)]), 0, 'g', 9)
+                      .arg(double(map_->xy[size_t(2 * row + 1)]), 0, 'g', 9)
+                      .arg(labelOf(row))
+                      .arg(predictionOf(row))
+                      .toUtf8());
+    }
+    return csv.commit();
+}
+
+}  // namespace alx::ui

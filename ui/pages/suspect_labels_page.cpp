@@ -1,0 +1,280 @@
+#include "pages/suspect_labels_page.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPainter>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "alx/util/errors.h"
+#include "widgets/digit_tile.h"
+
+namespace alx::ui {
+namespace {
+
+enum Column { kRank, kImage, kIndex, kLabels, kPGiven, kNeighbours, kVerdict, kRightLabel, kColumns };
+
+QColor verdictColour(ReviewVerdict v) {
+    switch (v) {
+        case ReviewVerdict::Mislabelled: return QColor(214, 39, 40, 90);
+        case ReviewVerdict::Ambiguous: return QColor(255, 187, 60, 110);
+        case ReviewVerdict::Fine: return QColor(44, 160, 44, 80);
+    }
+    return {};
+}
+
+QPixmap digitPixmap(const uint8_t* pixels, int size) {
+    return QPixmap::fromImage(digitImage(pixels).scaled(size, size, Qt::IgnoreAspectRatio, Qt::FastTransformation));
+}
+
+}  // namespace
+
+SuspectLabelsPage::SuspectLabelsPage(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* controls = new QHBoxLayout;
+    layout->addLayout(controls);
+    controls->addWidget(new QLabel(tr("Suspects ordered by"), this));
+    order_ = new QComboBox(this);
+    order_->addItem(tr("self-confidence (p of the given label)"));
+    order_->addItem(tr("normalised margin"));
+    controls->addWidget(order_);
+    controls->addWidget(new QLabel(tr("Show"), this));
+    count_ = new QSpinBox(this);
+    count_->setRange(10, 2000);
+    count_->setValue(100);
+    count_->setSuffix(tr(" images"));
+    count_->setToolTip(tr("The flagged images come first, then the rest by self-confidence"));
+    controls->addWidget(count_);
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    controls->addWidget(summary_, 1);
+
+    table_ = new QTableWidget(this);
+    table_->setColumnCount(kColumns);
+    table_->setHorizontalHeaderLabels({tr("rank"), tr("image"), tr("index"), tr("given → suggested"), tr("p(given)"),
+                                       tr("nearest neighbours"), tr("verdict"), tr("right label")});
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    table_->verticalHeader()->setVisible(false);
+    table_->verticalHeader()->setDefaultSectionSize(60);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setIconSize(QSize(180, 56));
+    table_->installEventFilter(this);
+    layout->addWidget(table_, 1);
+    status_ = new QLabel(tr("Keys: 1 mislabelled, 2 ambiguous, 3 fine (then the next image); arrows move; "
+                            "double-click the last column to type the right label, the image for its details."),
+                         this);
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
+
+    connect(order_, &QComboBox::currentIndexChanged, this, &SuspectLabelsPage::rebuild);
+    connect(count_, &QSpinBox::valueChanged, this, &SuspectLabelsPage::rebuild);
+    connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
+        if (column == kImage && row >= 0 && row < int(shown_.size())) Q_EMIT imageClicked(shown_[size_t(row)]);
+    });
+    connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (item->column() == kRightLabel) setLabel(item->row(), item->text());
+    });
+}
+
+QString SuspectLabelsPage::reviewPath() const {
+    return runDir_.isEmpty() ? QString() : QDir(runDir_).filePath("label_review.csv");
+}
+
+void SuspectLabelsPage::setResults(const RunResultsPtr& results) {
+    results_ = results;
+    runDir_.clear();
+    review_.clear();
+    reviewWritable_ = true;
+    audit_.reset();
+    if (results_ && results_->count > 1) {
+        try {
+            const std::vector<int64_t> labels(results_->labels.begin(), results_->labels.end());
+            audit_ = std::make_unique<LabelAudit>(auditLabels(results_->probabilities, labels, results_->classes));
+        } catch (const InputError& e) {
+            status_->setText(tr("No audit: %1").arg(QString::fromStdString(e.what())));
+        }
+    }
+    if (audit_) count_->setValue(int(std::clamp<int64_t>(std::max<int64_t>(audit_->flaggedCount, 50), 10, 2000)));
+    rebuild();
+}
+
+void SuspectLabelsPage::setRunDir(const QString& dir) {
+    runDir_ = dir;
+    const QString path = reviewPath();
+    if (QFileInfo::exists(path)) {
+        try {
+            std::map<int64_t, ReviewEntry> read;
+            for (const ReviewEntry& e : readLabelReview(path.toStdString(), results_ ? results_->classes : 10)) read[e.index] = e;
+            review_ = read;
+            reviewWritable_ = true;
+            status_->setText(tr("%1 marks read from %2").arg(review_.size()).arg(path));
+        } catch (const std::exception& e) {
+            reviewWritable_ = false;  // never written over: the person's marks may still be recoverable there
+            status_->setText(tr("The review there is damaged and is left as it is: %1").arg(QString::fromStdString(e.what())));
+        }
+    } else if (!review_.empty()) {
+        save();  // the marks made before the run had a folder
+    }
+    for (int row = 0; row < table_->rowCount(); ++row) showMark(row);
+}
+
+void SuspectLabelsPage::rebuild() {
+    const QSignalBlocker block(table_);
+    table_->setRowCount(0);
+    shown_.clear();
+    if (!results_ || !audit_) {
+        summary_->setText(results_ ? QString() : tr("Train a model or open a run: its test images are audited here."));
+        return;
+    }
+    const auto ranking = order_->currentIndex() == 1 ? FlaggedRanking::NormalizedMargin : FlaggedRanking::SelfConfidence;
+    const std::vector<int64_t> order = auditOrder(*audit_, ranking);
+    shown_.assign(order.begin(), order.begin() + std::min<std::ptrdiff_t>(count_->value(), std::ptrdiff_t(order.size())));
+    summary_->setText(tr("%1 of %2 test images flagged as probably mislabelled (%3 %), by confident learning over the run's "
+                         "probabilities; then the rest by p(given label).")
+                          .arg(audit_->flaggedCount)
+                          .arg(audit_->images)
+                          .arg(100.0 * double(audit_->flaggedCount) / double(std::max<int64_t>(1, audit_->images)), 0, 'f', 2));
+    const auto name = [this](int64_t c) { return QString::fromStdString(results_->className(int(c))); };
+    const bool training = results_->trainNeighboursPerImage > 0;
+    table_->horizontalHeaderItem(kNeighbours)->setText(training ? tr("nearest training images") : tr("nearest test images"));
+    table_->setRowCount(int(shown_.size()));
+    for (int row = 0; row < int(shown_.size()); ++row) {
+        const int64_t i = shown_[size_t(row)];
+        const auto fixed = [&](int column, const QString& text) {
+            auto* item = new QTableWidgetItem(text);
+            item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+            table_->setItem(row, column, item);
+            return item;
+        };
+        auto* rank = fixed(kRank, QString::number(row + 1));
+        if (audit_->flagged[size_t(i)]) rank->setText(rank->text() + tr(" ⚑"));
+        fixed(kImage, QString())->setIcon(QIcon(digitPixmap(results_->image(i), 56)));
+        fixed(kIndex, QString::number(i));
+        fixed(kLabels, tr("%1 → %2").arg(name(results_->labels[size_t(i)]), name(audit_->suggested[size_t(i)])));
+        fixed(kPGiven, QString::number(audit_->pGiven[size_t(i)], 'f', 3));
+        // The neighbours in one picture, each with its label beneath.
+        const int m = training ? results_->trainNeighboursPerImage : results_->neighboursPerImage;
+        QPixmap strip(m * 34, 56);
+        strip.fill(Qt::transparent);
+        QPainter painter(&strip);
+        for (int j = 0; j < m; ++j) {
+            const int64_t nb = training ? results_->trainNeighbours[size_t(i * m + j)] : results_->neighbours[size_t(i * m + j)];
+            const uint8_t* pixels = training ? results_->trainImage(nb) : results_->image(nb);
+            const int label = training ? results_->trainLabel(nb) : results_->labels[size_t(nb)];
+            if (pixels) painter.drawImage(QRect(j * 34 + 2, 0, 30, 30), digitImage(pixels));
+            painter.drawText(QRect(j * 34, 32, 34, 22), Qt::AlignCenter, name(label));
+        }
+        painter.end();
+        fixed(kNeighbours, QString())->setIcon(QIcon(strip));
+        fixed(kVerdict, QString());
+        table_->setItem(row, kRightLabel, new QTableWidgetItem(QString()));
+        showMark(row);
+    }
+    table_->resizeColumnsToContents();
+    table_->setColumnWidth(kImage, 64);
+    table_->setColumnWidth(kNeighbours, 5 * 34 + 16);
+    table_->setColumnWidth(kVerdict, 100);
+    if (!shown_.empty()) table_->setCurrentCell(0, kVerdict);
+}
+
+bool SuspectLabelsPage::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == table_ && event->type() == QEvent::KeyPress) {  // while a cell is edited its editor has the keys
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        const int row = table_->currentRow();
+        if (row >= 0 && (key == Qt::Key_1 || key == Qt::Key_2 || key == Qt::Key_3)) {
+            mark(row, key == Qt::Key_1 ? ReviewVerdict::Mislabelled : key == Qt::Key_2 ? ReviewVerdict::Ambiguous : ReviewVerdict::Fine);
+            if (row + 1 < table_->rowCount()) table_->setCurrentCell(row + 1, table_->currentColumn());
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void SuspectLabelsPage::mark(int row, ReviewVerdict verdict) {
+    if (row < 0 || row >= int(shown_.size())) return;
+    ReviewEntry& e = review_[shown_[size_t(row)]];
+    e.index = shown_[size_t(row)];
+    e.verdict = verdict;
+    if (verdict != ReviewVerdict::Mislabelled) e.label.reset();
+    showMark(row);
+    save();
+}
+
+void SuspectLabelsPage::setLabel(int row, const QString& typed) {
+    if (row < 0 || row >= int(shown_.size()) || !results_) return;
+    const int64_t i = shown_[size_t(row)];
+    const QString text = typed.trimmed();
+    if (text.isEmpty()) {
+        if (review_.count(i)) review_[i].label.reset();
+        showMark(row);
+        save();
+        return;
+    }
+    // A number or a class name, as the tiles show it.
+    int label = -1;
+    bool number = false;
+    const int n = text.toInt(&number);
+    if (number && n >= 0 && n < results_->classes) label = n;
+    for (int c = 0; label < 0 && c < results_->classes; ++c) {
+        if (text.compare(QString::fromStdString(results_->className(c)), Qt::CaseInsensitive) == 0) label = c;
+    }
+    if (label < 0) {
+        status_->setText(tr("'%1' is not a label of this dataset").arg(text));
+        showMark(row);
+        return;
+    }
+    ReviewEntry& e = review_[i];
+    e.index = i;
+    e.label = label;
+    // Typing another label than the given one says the given one is wrong.
+    e.verdict = label != results_->labels[size_t(i)] ? ReviewVerdict::Mislabelled : ReviewVerdict::Fine;
+    if (e.verdict == ReviewVerdict::Fine) e.label.reset();
+    showMark(row);
+    save();
+}
+
+void SuspectLabelsPage::showMark(int row) {
+    if (row < 0 || row >= int(shown_.size()) || !table_->item(row, kVerdict)) return;
+    const QSignalBlocker block(table_);
+    const auto it = review_.find(shown_[size_t(row)]);
+    QTableWidgetItem* verdict = table_->item(row, kVerdict);
+    QTableWidgetItem* label = table_->item(row, kRightLabel);
+    if (it == review_.end()) {
+        verdict->setText(QString());
+        verdict->setBackground(QBrush());
+        label->setText(QString());
+        return;
+    }
+    verdict->setText(QString::fromStdString(verdictKey(it->second.verdict)));
+    verdict->setBackground(verdictColour(it->second.verdict));
+    label->setText(it->second.label ? QString::fromStdString(results_->className(int(*it->second.label))) : QString());
+}
+
+void SuspectLabelsPage::save() {
+    if (runDir_.isEmpty()) {
+        status_->setText(tr("%1 marks, not kept yet: save the run (File › Save run) and they are written beside it.")
+                             .arg(review_.size()));
+        return;
+    }
+    if (!reviewWritable_) return;
+    std::vector<ReviewEntry> entries;
+    for (const auto& [index, entry] : review_) entries.push_back(entry);
+    try {
+        writeLabelReview(reviewPath().toStdString(), entries);
+        status_->setText(tr("%1 marks kept in %2").arg(entries.size()).arg(reviewPath()));
+    } catch (const std::exception& e) {
+        status_->setText(tr("Cannot keep the review: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+}  // namespace alx::ui

@@ -1,0 +1,168 @@
+#include "plots/learning_curve_plot.h"
+
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace alx::ui {
+
+namespace {
+
+QColor colourFor(int i) {
+    static const QColor palette[] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},  {148, 103, 189},
+                                     {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+    return palette[i % 10];
+}
+
+}  // namespace
+
+QColor LearningCurvePlot::seriesColour(int index) { return colourFor(index); }
+
+LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->xAxis->setLabel(tr("labelled images"));
+    plot_->yAxis->setLabel(tr("test accuracy"));
+    plot_->yAxis->setRange(0, 1);
+    plot_->legend->setVisible(false);  // shown once there are curves
+    plot_->legend->setBrush(QColor(255, 255, 255, 210));  // curves behind it still show
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    setMinimumHeight(260);
+
+    replotTimer_.setSingleShot(true);
+    replotTimer_.setInterval(150);
+    connect(&replotTimer_, &QTimer::timeout, this, &LearningCurvePlot::replotNow);
+}
+
+void LearningCurvePlot::addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy) {
+    curves_[strategy][repeat][labels] = accuracy;
+    scheduleReplot();
+}
+
+void LearningCurvePlot::clear() {
+    curves_.clear();
+    replotTimer_.stop();
+    replotNow();
+}
+
+void LearningCurvePlot::setCurves(Curves curves) {
+    curves_ = std::move(curves);
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setMedianLine(bool median) {
+    median_ = median;
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setSeriesOrder(std::vector<std::string> names) {
+    order_ = std::move(names);
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setTargets(const std::vector<double>& accuracies) {
+    for (double target : accuracies) {
+        auto* line = new QCPItemStraightLine(plot_);
+        line->point1->setCoords(0, target);
+        line->point2->setCoords(1, target);
+        line->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+        auto* label = new QCPItemText(plot_);
+        label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(0.005, target);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        label->setText(QString::number(100 * target, 'g', 3) + " %");
+        label->setColor(QColor(100, 100, 100));
+    }
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setFitToData(bool fit) {
+    fitToData_ = fit;
+    scheduleReplot();
+}
+
+int LearningCurvePlot::pointCount(const std::string& strategy) const {
+    const auto it = curves_.find(strategy);
+    if (it == curves_.end()) return 0;
+    int n = 0;
+    for (const auto& [repeat, curve] : it->second) n += int(curve.size());
+    return n;
+}
+
+void LearningCurvePlot::scheduleReplot() {
+    // Started only when idle, so a steady stream of rounds still redraws
+    // every interval rather than postponing it for ever.
+    if (!replotTimer_.isActive()) replotTimer_.start();
+}
+
+void LearningCurvePlot::replotNow() {
+    plot_->clearGraphs();
+    double maxLabels = 1, minLabels = 1e300, lowest = 1;
+    // Listed names first, in their order and with their own colour index.
+    std::vector<std::pair<int, const std::string*>> series;
+    for (size_t i = 0; i < order_.size(); ++i) {
+        if (curves_.count(order_[i])) series.push_back({int(i), &curves_.find(order_[i])->first});
+    }
+    int unlisted = int(order_.size());
+    for (const auto& entry : curves_) {
+        if (std::find(order_.begin(), order_.end(), entry.first) == order_.end()) series.push_back({unlisted++, &entry.first});
+    }
+    for (const auto& [colourIndex, name] : series) {
+        const std::string& strategy = *name;
+        const auto& repeats = curves_.at(strategy);
+        // Mean (or median) over the repeats that reached each label count, with the min-max band.
+        std::map<int64_t, std::vector<double>> byLabels;
+        for (const auto& [repeat, curve] : repeats) {
+            for (const auto& [labels, accuracy] : curve) byLabels[labels].push_back(accuracy);
+        }
+        QVector<double> x, mean, low, high;
+        for (const auto& [labels, values] : byLabels) {
+            x << double(labels);
+            std::vector<double> sorted = values;
+            std::sort(sorted.begin(), sorted.end());
+            const size_t n = sorted.size();
+            double sum = 0;
+            for (double v : sorted) sum += v;
+            mean << (median_ ? (n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2) : sum / double(n));
+            low << sorted.front();
+            lowest = std::min(lowest, sorted.front());
+            high << sorted.back();
+            maxLabels = std::max(maxLabels, double(labels));
+            minLabels = std::min(minLabels, double(labels));
+        }
+        const QColor colour = colourFor(colourIndex);
+        QCPGraph* lower = plot_->addGraph();
+        lower->setData(x, low, true);
+        lower->setPen(Qt::NoPen);
+        lower->removeFromLegend();
+        QCPGraph* upper = plot_->addGraph();
+        upper->setData(x, high, true);
+        upper->setPen(Qt::NoPen);
+        QColor band = colour;
+        band.setAlpha(50);
+        upper->setBrush(band);
+        upper->setChannelFillGraph(lower);
+        upper->removeFromLegend();
+        QCPGraph* line = plot_->addGraph();
+        line->setData(x, mean, true);
+        line->setPen(QPen(colour, 2));
+        line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        line->setName(QString::fromStdString(strategy));
+    }
+    plot_->legend->setVisible(!curves_.empty());
+    // Fitted: labels from the first round's, accuracy from the 5 % step below
+    // the lowest point, so that the curves' differences near the top show.
+    const bool fit = fitToData_ && minLabels <= maxLabels;
+    const double pad = fit ? std::max(1.0, 0.02 * (maxLabels - minLabels)) : 0.02 * maxLabels;
+    plot_->xAxis->setRange(fit ? minLabels - pad : 0, maxLabels + pad);
+    plot_->yAxis->setRange(fit ? std::max(0.0, std::floor(lowest * 20 - 0.2) / 20) : 0.0, 1.0);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    ++replots_;
+    Q_EMIT redrawn();
+}
+
+}  // namespace alx::ui

@@ -1,0 +1,143 @@
+#pragma once
+// Plain data that crosses from the worker thread to the widgets. No torch
+// here: the widgets never see a tensor, so no ui header includes LibTorch.
+#include <QMetaType>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alx/jobs/active_learning_request.h"
+#include "alx/jobs/train_request.h"
+#include "alx/storage/comparison_files.h"
+#include "alx/storage/run_summary.h"
+#include "alx/vocabulary.h"
+
+namespace alx::ui {
+
+struct BatchPoint {
+    int epoch = 0;              // 1-based
+    int epochs = 0;
+    int64_t batch = 0;          // batches done in this epoch
+    int64_t batches = 0;        // per epoch
+    double loss = 0;            // mean over the batches since the previous point
+    double elapsedSeconds = 0;  // since training started
+};
+
+// Everything the Inspect views show, for the evaluated test images in order.
+struct RunResults {
+    RunSummary summary;                   // the model, dataset, device, epochs, accuracy, times, temperature
+    std::vector<std::string> classNames;  // one per label
+    int64_t count = 0;
+    int classes = 10;
+    int neighboursPerImage = 0;
+    std::vector<uint8_t> images;                      // count x 28 x 28
+    std::vector<int> labels, predicted;               // count
+    std::vector<float> probabilities;                 // count x classes
+    std::array<std::vector<float>, kScoreCount> scores;  // core's order: see scoreName()
+    std::vector<int64_t> neighbours;                  // count x neighboursPerImage, nearest first
+    std::vector<float> neighbourSimilarity;           // same shape, u . u_j
+    std::vector<int64_t> confusion;                   // classes x classes, rows = true label
+
+    // Each test image's nearest training images (count x trainNeighboursPerImage,
+    // nearest first; indices into the dataset's training images), when the
+    // run has them; and those training images alone, by sorted index.
+    int trainNeighboursPerImage = 0;
+    std::vector<int64_t> trainNeighbours;
+    std::vector<float> trainNeighbourSimilarity;
+    std::vector<int64_t> trainIndex;     // sorted, unique
+    std::vector<uint8_t> trainPixels;    // trainIndex.size() x 28 x 28
+    std::vector<int> trainLabels;        // trainIndex.size()
+
+    const uint8_t* image(int64_t i) const { return images.data() + i * 28 * 28; }
+    float score(int kind, int64_t i) const { return scores[size_t(kind)][size_t(i)]; }
+    // |u - u_j| for unit vectors, from the stored similarity.
+    float neighbourDistance(int64_t i, int j) const;
+    float trainNeighbourDistance(int64_t i, int j) const;
+    // The training image `index` (a dataset index that trainNeighbours names) and its label.
+    const uint8_t* trainImage(int64_t index) const;
+    int trainLabel(int64_t index) const;
+    // The class name of a label ("7", "Coat"), or its number when the run has no names.
+    std::string className(int label) const;
+};
+
+using RunResultsPtr = std::shared_ptr<const RunResults>;
+
+// A map of the run's embeddings, as it unfolds and when done. The first
+// testRows rows are the test images in RunResults' order; the training
+// images follow for a map of both.
+struct MapData {
+    std::string method, split;      // "tsne" or "pca"; "test" or "all"
+    int iteration = 0, iterations = 0;  // t-SNE's progress (0 and 0 for PCA)
+    bool final = false;
+    std::vector<float> xy;          // rows x 2
+    int64_t testRows = 0, trainRows = 0;
+    std::vector<int> trainLabels, trainPredicted;  // final maps of both only; trainPredicted may be empty
+    std::vector<uint8_t> trainImages;              // trainRows x 28 x 28
+    std::string file;               // where the run keeps it; empty when the run has no folder yet
+};
+using MapDataPtr = std::shared_ptr<const MapData>;
+
+// Two or more runs side by side (core's compareRuns), for the comparison window.
+struct ComparisonData {
+    RunComparison comparison;  // each run with its summary, every pair, the images they disagree on
+    std::vector<std::array<std::vector<float>, kScoreCount>> scoreValues;  // [run]: every test image's six scores
+    std::vector<std::string> classNames;
+    // The first disagreements, drawn: their pixels (shown x 28 x 28), and
+    // each run's prediction and its probability ([run][k]). Empty when the
+    // dataset's test images are not on this machine.
+    std::vector<int64_t> shownDisagreements;
+    std::vector<uint8_t> shownPixels;
+    std::vector<int> shownLabels;
+    std::vector<std::vector<int>> shownPredictions;
+    std::vector<std::vector<float>> shownProbabilities;
+    std::string imagesProblem;  // why they are not drawn
+};
+using ComparisonDataPtr = std::shared_ptr<const ComparisonData>;
+
+// One finished round: the point on the curve and what was acquired before it.
+struct AlRoundPoint {
+    std::string strategy;  // "entropy", or "entropy (you)" in the human mode
+    int repeat = 0;
+    int round = 0;
+    int64_t labels = 0;
+    double accuracy = 0;
+    std::vector<int64_t> acquired;  // training-set indices
+    std::vector<float> scores;
+    std::vector<uint8_t> images;    // acquired.size() x 28 x 28
+    std::vector<int> trueLabels;
+    std::vector<int> usedLabels;    // the labels trained with (the person's in the human mode); may be empty
+};
+
+// An active-learning run folder as opened: every round on its curves, and
+// the request that resumes it.
+struct AlOpenedRun {
+    std::string dir;
+    ActiveLearningJobRequest request;
+    std::vector<AlRoundPoint> rounds;  // the last one carries its acquired images, when known
+};
+
+// Images the person is asked to label.
+struct AlQuery {
+    std::string strategy;
+    int round = 0;
+    std::vector<int64_t> indices;
+    std::vector<uint8_t> images;  // indices.size() x 28 x 28
+};
+
+
+}  // namespace alx::ui
+
+Q_DECLARE_METATYPE(alx::TrainJobRequest)
+Q_DECLARE_METATYPE(alx::ui::BatchPoint)
+Q_DECLARE_METATYPE(alx::EpochReport)
+Q_DECLARE_METATYPE(alx::ui::RunResultsPtr)
+Q_DECLARE_METATYPE(alx::ActiveLearningJobRequest)
+Q_DECLARE_METATYPE(alx::ui::AlRoundPoint)
+Q_DECLARE_METATYPE(alx::ui::AlQuery)
+Q_DECLARE_METATYPE(alx::ui::AlOpenedRun)
+Q_DECLARE_METATYPE(alx::ui::MapDataPtr)
+Q_DECLARE_METATYPE(alx::ui::ComparisonDataPtr)
