@@ -13,11 +13,6 @@ build="${ALX_BUILD_DIR:-$root/build}"
 if [[ $(id -u) -eq 0 ]]; then "$root/scripts/install-deps.sh" --with-slurm; else "$root/scripts/install-deps.sh"; fi
 export ALX_TEST_MNIST_DIR="${ALX_TEST_MNIST_DIR:-$(cd "$root/.." && pwd)/shared/datasets/mnist}"
 "$root/scripts/build.sh"
-# A comma-decimal locale for test_locale, without touching the system's.
-if [[ ! -d "$build/locales/de_DE.UTF-8" ]]; then
-  mkdir -p "$build/locales"
-  localedef -i de_DE -f UTF-8 "$build/locales/de_DE.UTF-8" || echo "test: cannot generate de_DE.UTF-8; test_locale will fail" >&2
-fi
 label=()
 [[ -n "${ALX_TEST_LABEL:-}" ]] && label=(-L "$ALX_TEST_LABEL")
 cd "$build"

@@ -3,7 +3,7 @@
 // environment at start-up), and in German, French and many more a decimal
 // is written 0,5: a CSV written that way is misread by ALX and by every
 // other program. This program runs as the app does, under de_DE.UTF-8 (CTest
-// sets LC_ALL; scripts/test.sh generates the locale): it trains and runs
+// sets LC_ALL; the build generates the locale): it trains and runs
 // active learning in the real main window, then reads every file back here,
 // under that locale, and with alx-cli, which reads them in its own.
 #include <QProcess>
@@ -96,8 +96,9 @@ private slots:
         // The point of the test: numbers in this process follow a comma locale.
         const char* point = std::localeconv()->decimal_point;
         QVERIFY2(point && std::string(point) == ",",
-                 qPrintable(QString("LC_ALL=%1 gives the decimal point '%2', not ',': de_DE.UTF-8 is missing (scripts/test.sh "
-                                    "generates it with localedef into build/locales and CTest points LOCPATH there)")
+                 qPrintable(QString("LC_ALL=%1 gives the decimal point '%2', not ',': de_DE.UTF-8 is missing (the build "
+                                    "generates it with localedef into <build>/locales, from Debian's locales, and CTest "
+                                    "points LOCPATH there)")
                                 .arg(qEnvironmentVariable("LC_ALL"), point ? point : "")));
     }
 
