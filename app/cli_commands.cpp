@@ -82,7 +82,7 @@ void Commands::addTrainingCommands(CLI::App& app) {
     addRunOptions(eval_, evalRequest_, evalRunsDir_, false);
 
     fetch_ = app.add_subcommand("fetch", "download MNIST into the cache and check its MD5s");
-    fetch_->add_option("--dataset", fetchOptions_.dataset, "dataset to download")->capture_default_str();
+    addDatasetOption(fetch_, fetchOptions_.dataset, "dataset to download");
     fetch_->add_option("--dest", fetchOptions_.destDir, "directory to download into (default: the user cache)")->type_name("DIR");
     fetch_->add_option("--mirror", fetchOptions_.mirrors, "base URL to download from instead of the usual mirrors")
         ->type_name("URL");

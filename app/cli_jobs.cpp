@@ -316,7 +316,7 @@ int listRuns(const RunsListOptions& options) {
 }
 
 int runFetch(const FetchOptions& options) {
-    const DatasetSpec& spec = datasetSpec(options.dataset);
+    const DatasetSpec& spec = options.dataset;
     const std::string dest = options.destDir.empty() ? userCacheDir(spec.name) : options.destDir;
     DownloadOptions download;
     download.mirrors = options.mirrors;

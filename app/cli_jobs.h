@@ -11,11 +11,9 @@
 #include "alx/jobs/bench_job.h"
 #include "alx/jobs/map_job.h"
 #include "alx/jobs/train_job.h"
+#include "exit_codes.h"
 
 namespace alx::cli {
-
-// Exit codes, the same for every subcommand.
-enum ExitCode : int { kOk = 0, kRunFailed = 1, kBadInput = 2, kInterrupted = 130 };
 
 struct BenchOptions {
     BenchJobRequest request;
@@ -45,7 +43,7 @@ struct RunsListOptions {
 };
 
 struct FetchOptions {
-    std::string dataset = "mnist";
+    DatasetSpec dataset = datasetSpec("mnist");
     std::string destDir;  // empty = the user cache
     std::vector<std::string> mirrors;
 };

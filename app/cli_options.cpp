@@ -121,11 +121,14 @@ void addDataLocationOptions(CLI::App* cmd, DatasetRequest& data) {
     cmd->add_flag("!--no-verify", data.verifyChecksums, "skip the MD5 check of the dataset files");
 }
 
-void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& images) {
-    cmd->add_option_function<std::string>(
-           "--dataset", [&data](const std::string& name) { data.spec = datasetSpec(name); }, "the dataset")
-        ->default_str(data.spec.name)
+void addDatasetOption(CLI::App* cmd, DatasetSpec& spec, const std::string& help) {
+    cmd->add_option_function<std::string>("--dataset", [&spec](const std::string& name) { spec = datasetSpec(name); }, help)
+        ->default_str(spec.name)
         ->check(knownDataset(false));
+}
+
+void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& images) {
+    addDatasetOption(cmd, data.spec);
     addDataLocationOptions(cmd, data);
     cmd->add_option("--train-images", data.trainImages, images.train)->check(CLI::NonNegativeNumber);
     cmd->add_option(images.testNames, data.testImages, images.test)->check(CLI::NonNegativeNumber);

@@ -21,6 +21,8 @@ struct ImageWords {
     std::string testNames = "--test-images";  // CLI11's "--a,--b" for another name beside it
 };
 void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& images = {});
+// --dataset alone.
+void addDatasetOption(CLI::App* cmd, DatasetSpec& spec, const std::string& help = "the dataset");
 // --data-dir and --no-verify alone: the dataset is a run's own.
 void addDataLocationOptions(CLI::App* cmd, DatasetRequest& data);
 

@@ -1,7 +1,7 @@
 #include "cli_reference.h"
 
 #include "alx/version.h"
-#include "cli_jobs.h"
+#include "exit_codes.h"
 
 namespace alx::cli {
 namespace {

@@ -5,7 +5,9 @@
 #include "alx/util/files.h"
 #include "alx/util/errors.h"
 #include "alx/storage/npy.h"
+#include "alx/storage/map_export.h"
 #include "alx/storage/run_folder.h"
+#include "alx/util/numbers.h"
 
 #include <cstring>
 
@@ -66,6 +68,33 @@ private slots:
         const auto back = parseNpy(std::vector<uint8_t>(ints.begin(), ints.end()), "ints.npy");
         QCOMPARE(back.scalar_type(), torch::kInt64);
         QVERIFY(torch::equal(back, torch::tensor({3, -2, 7, 1}, torch::kInt64).view({2, 2})));
+    }
+
+    // The map's export: every coordinate with nine digits, the split and the
+    // index within it, the label and the prediction (-1: not known).
+    void mapCsvListsEveryPoint() {
+        const MapPoints map{{0.5f, -1.25f, 3.0f, 1e-7f, 2.5f, 0.0f}, 2, {7, 1, 4}, {7, 2, -1}};
+        QCOMPARE(mapCsv(map), std::string("row,split,index,x,y,label,predicted\n"
+                                          "0,test,0,0.5,-1.25,7,7\n"
+                                          "1,test,1,3,1.00000001e-07,1,2\n"
+                                          "2,train,0,2.5,0,4,-1\n"));
+    }
+
+    // Numbers as printf writes them in the C locale, and read back whole.
+    void numbersIgnoreTheLocale() {
+        QCOMPARE(fixedNumber(0.91234, 4), std::string("0.9123"));
+        QCOMPARE(fixedNumber(1.0 / 3.0, 6), std::string("0.333333"));
+        QCOMPARE(generalNumber(double(0.1f), 9), std::string("0.100000001"));
+        QCOMPARE(generalNumber(3.10501115e-40, 9), std::string("3.10501115e-40"));
+        QCOMPARE(shortestNumber(0.001), std::string("0.001"));
+        QCOMPARE(parseNumber("0.9123").value(), 0.9123);
+        QCOMPARE(parseNumber("-1e-3").value(), -0.001);
+        QVERIFY(!parseNumber("0,5"));
+        QVERIFY(!parseNumber("0.5 "));
+        QVERIFY(!parseNumber(""));
+        QCOMPARE(parseInteger("-42").value(), int64_t(-42));
+        QVERIFY(!parseInteger("4.2"));
+        QVERIFY(!parseInteger("99999999999999999999"));
     }
 
     void perSampleCsvColumns() {

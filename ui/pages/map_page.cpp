@@ -1,5 +1,8 @@
 #include "pages/map_page.h"
 
+#include "alx/storage/map_export.h"
+#include "text.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -283,22 +286,17 @@ bool MapPage::exportTo(const QString& base) const {
         painter.drawImage(QRect(0, 0, page.width(), page.width() * 3 / 4), picture);
     }
     if (!pdf.commit()) return false;
-    QSaveFile csv(base + ".csv");
-    if (!csv.open(QIODevice::WriteOnly)) return false;
-    csv.write("row,split,index,x,y,label,predicted\n");
+    MapPoints points{map_->xy, map_->testRows, {}, {}};
     for (int64_t row = 0; row < int64_t(map_->xy.size() / 2); ++row) {
-        const bool test = row < map_->testRows;
-        csv.write(QString("%1,%2,%3,%4,%5,%6,%7\n")
-                      .arg(row)
-                      .arg(test ? "test" : "train")
-                      .arg(test ? row : row - map_->testRows)
-                      .arg(double(map_->xy[size_t(2 * row)]), 0, 'g', 9)
-                      .arg(double(map_->xy[size_t(2 * row + 1)]), 0, 'g', 9)
-                      .arg(labelOf(row))
-                      .arg(predictionOf(row))
-                      .toUtf8());
+        points.labels.push_back(labelOf(row));
+        points.predicted.push_back(predictionOf(row));
     }
-    return csv.commit();
+    try {
+        writeMapCsv(s(base + ".csv"), points);
+    } catch (const std::exception&) {
+        return false;
+    }
+    return true;
 }
 
 }  // namespace alx::ui

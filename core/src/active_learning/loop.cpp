@@ -160,14 +160,6 @@ void acquireRound(Strategy strategy, const ActiveLearningConfig& config, const T
 
 }  // namespace
 
-void requireModelFits(Strategy strategy, const std::string& model) {
-    if (needsMcDropout(strategy) && !makeModel(model)->hasDropoutHead()) {
-        throw InputError("strategy " + strategyName(strategy) + " needs Monte Carlo dropout, and model '" + model +
-                         "' has no dropout; choose gal",
-                         "model");
-    }
-}
-
 std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t initial, int64_t classes, uint64_t seed) {
     if (initial < classes || initial % classes != 0) {
         throw InputError("the initial set (" + std::to_string(initial) + " images) must be a positive multiple of the " +

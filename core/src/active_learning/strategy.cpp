@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "alx/util/errors.h"
+#include "alx/vocabulary.h"
 
 namespace alx {
 namespace {
@@ -64,6 +65,14 @@ std::vector<Strategy> parseStrategyList(const std::string& commaList) {
     }
     if (out.empty()) throw InputError("choose at least one strategy", "strategies");
     return distinctStrategies(out);
+}
+
+void requireModelFits(Strategy strategy, const std::string& model) {
+    if (needsMcDropout(strategy) && !modelInfo(model).hasDropoutHead) {
+        throw InputError("strategy " + strategyName(strategy) + " needs Monte Carlo dropout, and model '" + model +
+                         "' has no dropout; choose gal",
+                         "model");
+    }
 }
 
 std::string strategyName(Strategy strategy) {

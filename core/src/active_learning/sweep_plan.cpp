@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "alx/active_learning/loop.h"
 #include "alx/util/errors.h"
 #include "alx/util/timing.h"
 #include "alx/vocabulary.h"

@@ -17,8 +17,8 @@ namespace {
 bool checkTrainingRowsFit(const RunFolder& folder, const SavedRun& run, int64_t trainImages) {
     const std::string& dataset = run.summary.dataset;
     bool needsTrain = run.trainNeighbours.indices.defined();
-    for (const std::string& split : {"train", "all"}) {
-        for (const std::string& method : {"tsne", "pca"}) {
+    for (const std::string split : {"train", "all"}) {
+        for (const std::string method : {"tsne", "pca"}) {
             const auto map = run.maps.find(RunFolder::mapName(method, split));
             if (map == run.maps.end()) continue;
             needsTrain = true;

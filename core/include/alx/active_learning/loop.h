@@ -41,10 +41,6 @@ struct ActiveLearningResult {
     bool cancelled = false;
 };
 
-// Throws InputError when `strategy` needs Monte Carlo dropout and `model`
-// (a registry name) has none; callers check every strategy before loading data.
-void requireModelFits(Strategy strategy, const std::string& model);
-
 // The balanced initial set: initial / classes images of each class, drawn
 // with the seed; throws InputError when the pool cannot provide them.
 std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t initial, int64_t classes, uint64_t seed);

@@ -29,5 +29,9 @@ std::string strategyName(Strategy strategy);
 std::vector<Strategy> allStrategies();
 std::string strategyDescription(Strategy strategy);  // one sentence with its reference
 bool needsMcDropout(Strategy strategy);
+// Throws InputError (field "model") when `strategy` needs Monte Carlo dropout
+// and `model` (a registry name) has none, or when the model is unknown;
+// callers check every strategy before loading data.
+void requireModelFits(Strategy strategy, const std::string& model);
 
 }  // namespace alx
