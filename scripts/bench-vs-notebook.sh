@@ -8,7 +8,10 @@
 #
 #   scripts/bench-vs-notebook.sh [RUNS]        (default 3)
 # Environment: ALX_BENCH_MNIST (default ../shared/datasets/mnist),
-#              ALX_BENCH_MODELS (default "net simplecnn resnet18 lenet5").
+#              ALX_BENCH_MODELS (default "net simplecnn resnet18 lenet5"),
+#              ALX_BENCH_AGAINST: another build's alx-cli to time instead of
+#              the notebook (its `bench` at the same settings): a change that
+#              should not touch speed keeps every ratio near 1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-3}"
@@ -18,8 +21,11 @@ models="${ALX_BENCH_MODELS:-net simplecnn resnet18 lenet5}"
 cli="${ALX_BUILD_DIR:-$root/build}/app/alx-cli"
 # Debian's interpreter, which python3-torch installs into (not a pyenv or venv one).
 python=/usr/bin/python3
+against="${ALX_BENCH_AGAINST:-}"
+other="notebook"
+[[ -n "$against" ]] && other="the other build"
 
-for pkg in python3-torch python3-torchvision python3-sklearn python3-pil; do
+[[ -n "${ALX_BENCH_AGAINST:-}" ]] || for pkg in python3-torch python3-torchvision python3-sklearn python3-pil; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=" $pkg"
 done
 if [[ -n "${missing:-}" ]]; then
@@ -43,15 +49,17 @@ for threads in default 1; do
   for model in $models; do
     n=$(train_images "$model")
     for ((r = 1; r <= runs; r++)); do
-      if [[ $threads == 1 ]]; then
-        nb=$(OMP_NUM_THREADS=1 "$python" "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
-        ours=$(OMP_NUM_THREADS=1 "$cli" bench --model "$model" --data-dir "$data" --train-images "$n" \
-               --eval-images "$eval_images" --threads 1 --json | tail -1)
+      # One thread: both sides held to it (OpenMP's own pool too).
+      held=() one=()
+      [[ $threads == 1 ]] && held=(OMP_NUM_THREADS=1) one=(--threads 1)
+      if [[ -n "$against" ]]; then
+        nb=$(env "${held[@]}" "$against" bench --model "$model" --data-dir "$data" --train-images "$n" \
+             --eval-images "$eval_images" "${one[@]}" --json | tail -1)
       else
-        nb=$("$python" "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
-        ours=$("$cli" bench --model "$model" --data-dir "$data" --train-images "$n" \
-               --eval-images "$eval_images" --json | tail -1)
+        nb=$(env "${held[@]}" "$python" "$seed_pipeline" "$data" "$model" "$n" "$eval_images" | tail -1)
       fi
+      ours=$(env "${held[@]}" "$cli" bench --model "$model" --data-dir "$data" --train-images "$n" \
+             --eval-images "$eval_images" "${one[@]}" --json | tail -1)
       echo "$threads notebook $nb" >> "$results"
       echo "$threads ours $ours" >> "$results"
       echo "bench: $model threads=$threads run $r: notebook $nb" >&2
@@ -60,7 +68,7 @@ for threads in default 1; do
   done
 done
 
-python3 - "$results" "$runs" <<'PY'
+python3 - "$results" "$runs" "$other" <<'PY'
 import json, statistics, sys, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -69,8 +77,9 @@ for line in open(sys.argv[1]):
     rows[(threads, d["model"], who)].append(d)
 def med(threads, model, who, key):
     return statistics.median(r[key] for r in rows[(threads, model, who)])
-print(f"Medians of {sys.argv[2]} alternating runs each; images per second; ratio = ours / notebook.\n")
-print("| model | batch | threads | train: notebook | train: ours | ratio | eval+6 scores: notebook | eval+6 scores: ours | ratio | peak RSS ours (MiB) |")
+other = sys.argv[3]
+print(f"Medians of {sys.argv[2]} alternating runs each; images per second; ratio = ours / {other}.\n")
+print(f"| model | batch | threads | train: {other} | train: ours | ratio | eval+6 scores: {other} | eval+6 scores: ours | ratio | peak RSS ours (MiB) |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for threads in ("default", "1"):
     for model in ["net", "simplecnn", "resnet18", "lenet5"]:
@@ -80,6 +89,6 @@ for threads in ("default", "1"):
         en, eo = med(threads, model, "notebook", "eval_metrics_img_per_s"), med(threads, model, "ours", "eval_metrics_img_per_s")
         rss = med(threads, model, "ours", "peak_rss_mb")
         batch = rows[(threads, model, "ours")][0]["batch"]
-        label = "default (notebook %s, ours %s)" % (rows[(threads, model, "notebook")][0]["threads"], rows[(threads, model, "ours")][0]["threads"]) if threads == "default" else "1"
+        label = f"default ({other} %s, ours %s)" % (rows[(threads, model, "notebook")][0]["threads"], rows[(threads, model, "ours")][0]["threads"]) if threads == "default" else "1"
         print(f"| {model} | {batch} | {label} | {tn:.0f} | {to:.0f} | {to/tn:.2f}x | {en:.0f} | {eo:.0f} | {eo/en:.2f}x | {rss:.0f} |")
 PY
