@@ -171,6 +171,8 @@ private slots:
         std::string why;
         mnist_ = QString::fromStdString(alx::test::mnistDirectory(why));
         if (mnist_.isEmpty()) QFAIL(why.c_str());
+        // What a killed earlier run of this test left behind.
+        QDir(MainWindow::runsFolder()).removeRecursively();
     }
 
     // The runs the app wrote under its (test mode) data location.

@@ -5,6 +5,7 @@
 
 #include "alx/util/errors.h"
 #include "alx/data/idx_reader.h"
+#include "alx/data/md5.h"
 #include "test_support.h"
 
 using namespace alx;
@@ -119,6 +120,26 @@ private slots:
         } catch (const InputError& e) {
             QVERIFY(QString(e.what()).contains("more than the allowed size"));
         }
+    }
+
+    // Inflating and hashing a large file stop between blocks when asked,
+    // and finish with the same result when never asked.
+    void inflatingAndHashingStopWhenAsked() {
+        std::vector<uint8_t> plain(size_t(9) << 20);
+        for (size_t i = 0; i < plain.size(); ++i) plain[i] = uint8_t((i * 2654435761u) >> 13);
+        const auto compressed = gzip(plain);
+        int polls = 0;
+        const auto stopAfterThree = [&polls] { return ++polls > 3; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, gunzipIfCompressed(compressed, "big.gz", size_t(1) << 31, stopAfterThree));
+        QCOMPARE(polls, 4);
+        polls = 0;
+        const auto stopAfterTwo = [&polls] { return ++polls > 2; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, md5Hex(plain, stopAfterTwo));  // 9 MiB: its third block is never hashed
+        QCOMPARE(polls, 3);
+        const auto never = [] { return false; };
+        QVERIFY(gunzipIfCompressed(compressed, "big.gz", size_t(1) << 31, never) == plain);
+        QCOMPARE(md5Hex(plain, never), md5Hex(plain));
+        QCOMPARE(md5Hex(std::vector<uint8_t>{'a', 'b', 'c'}), std::string("900150983cd24fb0d6963f7d28e17f72"));
     }
 
     void reportsMissingFileAndDirectory() {

@@ -100,6 +100,7 @@ private slots:
                                     "generates it with localedef into <build>/locales, from Debian's locales, and CTest "
                                     "points LOCPATH there)")
                                 .arg(qEnvironmentVariable("LC_ALL"), point ? point : "")));
+        QDir(MainWindow::runsFolder()).removeRecursively();  // what a killed earlier run left
     }
 
     void cleanupTestCase() { QDir(MainWindow::runsFolder()).removeRecursively(); }

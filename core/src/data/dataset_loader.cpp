@@ -15,9 +15,9 @@ IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole r
     const DatasetFile& file = spec.files[static_cast<int>(role)];
     const auto path = findDatasetFile(dir, file);
     if (!path) throw InputError(fileError(dir + "/" + file.stem + "[.gz]", "file not found"));
-    const std::vector<uint8_t> raw = gunzipIfCompressed(readWholeFile(*path), *path);
+    const std::vector<uint8_t> raw = gunzipIfCompressed(readWholeFile(*path), *path, size_t(1) << 31, options.shouldStop);
     if (options.verifyChecksums) {
-        const std::string actual = md5Hex(raw);
+        const std::string actual = md5Hex(raw, options.shouldStop);
         if (actual != file.rawMd5) {
             throw InputError(fileError(*path, "checksum mismatch: the file is damaged or not the published " +
                                                   spec.displayName + " file (MD5 of its contents " + actual +

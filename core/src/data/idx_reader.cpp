@@ -29,7 +29,7 @@ bool isGzip(const std::vector<uint8_t>& bytes) { return bytes.size() >= 2 && byt
 }  // namespace
 
 std::vector<uint8_t> gunzipIfCompressed(const std::vector<uint8_t>& bytes, const std::string& name,
-                                        size_t maxBytes) {
+                                        size_t maxBytes, const std::function<bool()>& shouldStop) {
     if (!isGzip(bytes)) return bytes;
 
     z_stream stream{};
@@ -46,6 +46,10 @@ std::vector<uint8_t> gunzipIfCompressed(const std::vector<uint8_t>& bytes, const
     uint8_t buffer[1 << 16];
     int status = Z_OK;
     while (status != Z_STREAM_END) {
+        if (shouldStop && shouldStop()) {
+            inflateEnd(&stream);
+            throw Cancelled();
+        }
         stream.next_out = buffer;
         stream.avail_out = sizeof buffer;
         status = inflate(&stream, Z_NO_FLUSH);

@@ -81,7 +81,10 @@ void listSweep(const std::string& path, RunListing& r) {
     if (j.value("unfinished_tasks", nlohmann::json::array()).empty()) r.status = "finished";
     // The best strategy's median final accuracy.
     for (const auto& group : j.value("groups", nlohmann::json::array())) {
-        for (const auto& [name, entry] : group.value("strategies", nlohmann::json::object()).items()) {
+        // Held by name: items() refers to the object, and a temporary would
+        // be gone before the loop's first step.
+        const nlohmann::json strategies = group.value("strategies", nlohmann::json::object());
+        for (const auto& [name, entry] : strategies.items()) {
             const auto acc = entry.value("final_accuracy", nlohmann::json());
             if (acc.is_number() && (!r.testAccuracy || acc.get<double>() > *r.testAccuracy)) r.testAccuracy = acc.get<double>();
         }

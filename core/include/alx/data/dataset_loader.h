@@ -27,8 +27,9 @@ struct LoadedDataset {
 
 struct LoadOptions {
     bool verifyChecksums = true;  // compare each decompressed file's MD5 with the published one
-    // Polled before each file is read and checked (throws Cancelled), so
-    // that a window closed while a dataset loads does not wait for all four.
+    // Polled before each file is read, while it inflates and while it is
+    // checked (throws Cancelled), so that a window closed while a dataset
+    // loads does not wait for it.
     std::function<bool()> shouldStop;
 };
 

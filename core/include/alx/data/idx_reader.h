@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,11 @@ struct IdxArray {
 // Decompresses `bytes` if they start with the gzip magic, else returns them.
 // Throws InputError naming `name` for corrupt or truncated gzip data.
 // Output is capped at `maxBytes` so that a hostile file cannot exhaust memory.
+// `shouldStop` is polled between output blocks (throws Cancelled): a window
+// closed while a large file inflates does not wait for the rest of it.
 std::vector<uint8_t> gunzipIfCompressed(const std::vector<uint8_t>& bytes, const std::string& name,
-                                        size_t maxBytes = size_t(1) << 31);
+                                        size_t maxBytes = size_t(1) << 31,
+                                        const std::function<bool()>& shouldStop = {});
 
 // Parses an IDX buffer (already decompressed). `expectedRank` is 1 for
 // labels and 3 for images. Every defect (magic, element type, rank, zero or
