@@ -36,7 +36,11 @@ std::string sourceForCli(const std::string& source) {
 
 void printDataset(const DatasetReport& d) {
     std::cout << d.displayName << " from " << d.dir << " (" << sourceForCli(d.source) << "): " << d.trainImages << " training, "
-              << d.testImages << " test images" << std::endl;
+              << d.testImages << " test images, " << d.shape.text() << ", " << d.classNames.size() << " classes"
+              << std::endl;
+    if (d.skipped.empty()) return;
+    std::cout << d.skipped.size() << " image(s) left out (--skip-bad-images):" << std::endl;
+    for (const std::string& why : d.skipped) std::cout << "  " << why << std::endl;
 }
 
 }  // namespace
@@ -56,7 +60,8 @@ std::string flagForField(const std::string& field) {
         {"top", "--top"},               {"runs_dir", "--runs-dir"},
         {"pool_subset", "--pool-subset"}, {"max_steps", "--max-steps"},  {"threads", "--threads"},
         {"jobs", "--jobs"},             {"task", "ID"},                   {"data_dir", "--data-dir"},
-        {"backend", "--backend"}};
+        {"backend", "--backend"},       {"image_size", "--image-size"},   {"channels", "--channels"},
+        {"testFraction", "--test-fraction"}};
     const auto it = flags.find(field);
     return it == flags.end() ? std::string() : it->second;
 }
@@ -356,6 +361,10 @@ int listModels() {
 int listDatasets(const std::string& dataDir) {
     for (const auto& name : datasetNames()) {
         const DatasetSpec& spec = datasetSpec(name);
+        if (spec.format == DatasetFormat::ImageFolder && dataDir.empty()) {
+            std::printf("%-14s %s\n", name.c_str(), "your own folder of images, given with --data-dir");
+            continue;
+        }
         std::optional<DatasetLocation> where;
         try {
             where = locateDataset(spec, dataDir);

@@ -116,7 +116,8 @@ void listable(CLI::App* cmd, const std::string& flag, int64_t& value, std::vecto
 
 void addDataLocationOptions(CLI::App* cmd, DatasetRequest& data) {
     cmd->add_option("--data-dir", data.dataDir,
-                    "directory holding the four IDX files (raw or .gz), or a <dataset>/ folder of them")
+                    "directory holding the four IDX files (raw or .gz), or a <dataset>/ folder of them; "
+                    "with --dataset images, the image folder")
         ->type_name("DIR");
     cmd->add_flag("!--no-verify", data.verifyChecksums, "skip the MD5 check of the dataset files");
 }
@@ -127,9 +128,51 @@ void addDatasetOption(CLI::App* cmd, DatasetSpec& spec, const std::string& help)
         ->check(knownDataset(false));
 }
 
+void addImageFolderOptions(CLI::App* cmd, ImageFolderOptions& folder) {
+    cmd->add_option_function<std::string>(
+           "--image-size",
+           [&folder](const std::string& text) {
+               const auto x = text.find_first_of("xX");
+               folder.height = std::stoll(text.substr(0, x));
+               folder.width = std::stoll(text.substr(x + 1));
+           },
+           "an image folder's images resized to HxW (default: their own size, when they all share one)")
+        ->type_name("HxW")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                const auto x = text.find_first_of("xX");
+                const auto positive = [](const std::string& t) {
+                    return !t.empty() && t.size() < 6 && t.find_first_not_of("0123456789") == std::string::npos &&
+                           std::stoll(t) > 0;
+                };
+                if (x == std::string::npos || !positive(text.substr(0, x)) || !positive(text.substr(x + 1))) {
+                    return "not a size HxW such as 64x64: " + text;
+                }
+                return std::string();
+            },
+            ""));
+    cmd->add_option("--channels", folder.channels,
+                    "an image folder's images as 1 (grey) or 3 (RGB) channels (default: 1 when all are grey, else 3)")
+        ->check(CLI::IsMember({1, 3}));
+    cmd->add_option("--test-fraction", folder.testFraction,
+                    "of each class, the share tested when an image folder has no test split (drawn by --seed)")
+        ->capture_default_str()
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                char* end = nullptr;
+                const double f = std::strtod(text.c_str(), &end);  // C locale: alx-cli never sets another
+                return end && *end == '\0' && f > 0 && f < 1 ? std::string()
+                                                              : "not a fraction strictly between 0 and 1: " + text;
+            },
+            "(0, 1)"));
+    cmd->add_flag("--skip-bad-images", folder.skipBadImages,
+                  "leave out, and list, an image folder's files that do not decode (default: refuse them)");
+}
+
 void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& images) {
     addDatasetOption(cmd, data.spec);
     addDataLocationOptions(cmd, data);
+    addImageFolderOptions(cmd, data.folder);
     cmd->add_option("--train-images", data.trainImages, images.train)->check(CLI::NonNegativeNumber);
     cmd->add_option(images.testNames, data.testImages, images.test)->check(CLI::NonNegativeNumber);
 }
@@ -175,6 +218,7 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
             ->default_str(s.data.spec.name)
             ->check(knownDataset(true));
         addDataLocationOptions(cmd, s.data);
+        addImageFolderOptions(cmd, s.data.folder);
         cmd->add_option("--train-images", s.data.trainImages, "use only the first N training images as the pool (0 = all)")
             ->check(CLI::NonNegativeNumber);
         cmd->add_option("--test-images", s.data.testImages, "measure on the first N test images only (0 = all)")

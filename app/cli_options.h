@@ -25,6 +25,8 @@ void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& image
 void addDatasetOption(CLI::App* cmd, DatasetSpec& spec, const std::string& help = "the dataset");
 // --data-dir and --no-verify alone: the dataset is a run's own.
 void addDataLocationOptions(CLI::App* cmd, DatasetRequest& data);
+// --image-size, --channels, --test-fraction and --skip-bad-images: how an image folder is read.
+void addImageFolderOptions(CLI::App* cmd, ImageFolderOptions& folder);
 
 // --device and --threads.
 void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads,

@@ -12,7 +12,7 @@
 #
 # Environment:
 #   ALX_DEPS_PREFIX  a prefix with the headers and static libraries of zlib,
-#                    OpenSSL (libcrypto), CLI11 and nlohmann-json, for a
+#                    OpenSSL (libcrypto), libpng, libjpeg, CLI11 and nlohmann-json, for a
 #                    server that lacks them (e.g. Debian's -dev packages
 #                    unpacked with dpkg-deb -x); linked statically from there
 #   ALX_BENCH_DEVICE cuda (default) or cpu, to try the script without a GPU
@@ -46,6 +46,11 @@ if [[ -n "${ALX_DEPS_PREFIX:-}" ]]; then
   deps="$(cd "$ALX_DEPS_PREFIX" && pwd)"
   prefix_path="$prefix_path;$deps"
   extra+=(-DOPENSSL_ROOT_DIR="$deps" -DOPENSSL_USE_STATIC_LIBS=TRUE -DZLIB_ROOT="$deps" -DZLIB_USE_STATIC_LIBS=ON)
+  # libpng and libjpeg: their static archives (the -dev packages' .so links point at runtime packages).
+  for lib in png:libpng16.a jpeg:libjpeg.a; do
+    archive="$(find "$deps" -name "${lib#*:}" -print -quit)"
+    [[ -n "$archive" ]] && extra+=(-D"$(tr a-z A-Z <<<"${lib%%:*}")"_LIBRARY="$archive")
+  done
 fi
 # Downloads need libcurl's headers; a server handed the dataset goes without.
 download=OFF

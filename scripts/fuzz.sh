@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with ASan and UBSan (clang): the IDX reader,
-# and the run-folder readers (.npy header, summary.json). Runs each for
+# the run-folder readers (.npy header, summary.json) and the PNG and JPEG
+# decoder (over Debian's libpng and libjpeg, which are not instrumented:
+# coverage guides it through ALX's side only). Runs each for
 # SECONDS (default 60) on a seed corpus of valid and damaged files. Exits
 # non-zero on any crash, leak or sanitizer report.
 #   scripts/fuzz.sh [SECONDS]          e.g. scripts/fuzz.sh 1800 for 30 minutes each
@@ -42,3 +44,6 @@ run_target fuzz_run_files "$root/tests/fuzz/make_run_corpus.py" \
   "$root/tests/fuzz/fuzz_run_files.cpp" "$root/core/src/storage/npy_layout.cpp" \
   "$root/core/src/storage/run_summary.cpp" "$root/core/src/vocabulary.cpp" "$root/core/src/util/errors.cpp" \
   "$root/core/src/util/files.cpp" "$root/core/src/util/numbers.cpp" -DALX_VERSION_STRING='"fuzz"'
+run_target fuzz_image_decoder "$root/tests/fuzz/make_image_corpus.py" \
+  "$root/tests/fuzz/fuzz_image_decoder.cpp" "$root/core/src/data/image_decoder.cpp" "$root/core/src/util/files.cpp" \
+  "$root/core/src/util/errors.cpp" -lpng -ljpeg

@@ -15,6 +15,8 @@ core_packages=(
   libtorch-dev            # LibTorch (1.13 on Debian 12, CPU)
   libopenblas0-pthread    # fast BLAS: LibTorch's matrix products use the system BLAS
   zlib1g-dev              # gzip-compressed IDX files
+  libpng-dev              # PNG images of image-folder datasets (core/src/data/image_decoder.cpp)
+  libjpeg62-turbo-dev     # JPEG images of image-folder datasets (libjpeg-turbo)
   libssl-dev              # MD5 of dataset files (OpenSSL EVP)
   libcurl4-openssl-dev    # dataset download
   libcli11-dev            # command-line parsing (header-only)

@@ -172,6 +172,7 @@ private slots:
 
     void loopBookkeeping() {
         ActiveLearningConfig config;
+        config.classes = 10;
         config.initial = 20;
         config.acquire = 10;
         config.budget = 55;
@@ -216,6 +217,7 @@ private slots:
 
     void stopsBetweenRoundsAndHonoursAHumanLabeller() {
         ActiveLearningConfig config;
+        config.classes = 10;
         config.budget = 40;
         config.poolSubset = 50;
         config.maxStepsPerRound = 10;
@@ -262,6 +264,7 @@ private slots:
 
     void modelsWithoutDropoutRefuseMonteCarloStrategies() {
         ActiveLearningConfig config;
+        config.classes = 10;
         config.model = "lenet5";
         QVERIFY_THROWS_EXCEPTION(InputError, runActiveLearning(Strategy::Bald, config, pool_, test_, 0));
         QVERIFY_THROWS_EXCEPTION(InputError, initialLabelledSet(pool_.labels, 15, 10, 0));  // not balanced

@@ -16,6 +16,10 @@
 
 #include <set>
 
+using alx::test::readJson;
+using alx::test::runCli;
+using Result = alx::test::CliResult;
+
 namespace {
 
 // The NumPy cross-checks run in CI: scripts/install-deps.sh installs
@@ -24,46 +28,6 @@ constexpr const char* kNumpyMissing =
     "python3-numpy is missing, so the NumPy cross-check cannot run: install it (scripts/install-deps.sh does)";
 bool numpyPresent() { return QProcess::execute("/usr/bin/python3", {"-c", "import numpy"}) == 0; }
 
-
-struct Result {
-    int exitCode = -1;
-    QString out, err;
-};
-
-// Runs alx-cli; with `unprivileged`, as user nobody when the tests run as
-// root (root reads any file, so "permission denied" needs another user).
-Result runCli(const QStringList& args, int timeoutMs = 120000, bool unprivileged = false) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("ALX_DATA_DIR");
-    p.setProcessEnvironment(env);
-    QString copy;  // nobody may not reach the build tree: a copy in the temporary folder
-    if (unprivileged && geteuid() == 0) {
-        copy = QDir::tempPath() + "/alx-cli-as-nobody-" + QString::number(QCoreApplication::applicationPid());
-        QFile::remove(copy);
-        if (!QFile::copy(alx::test::cliPath(), copy) ||
-            !QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
-                                             QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther)) {
-            return {-1, {}, "cannot copy alx-cli to " + copy};
-        }
-        p.start("setpriv", QStringList{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", copy} + args);
-    } else {
-        p.start(alx::test::cliPath(), args);
-    }
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    if (!copy.isEmpty()) QFile::remove(copy);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QJsonObject readJson(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 // The shape in a .npy header, e.g. "(300, 84)".
 QString npyShape(const QString& path) {

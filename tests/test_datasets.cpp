@@ -5,8 +5,15 @@
 #include "alx/data/dataset_catalog.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/util/errors.h"
+#include "image_writer.h"
 #include "test_support.h"
 
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -45,7 +52,7 @@ private slots:
         writeSyntheticDataset(dir("gz"), 50, 20, true);
         const auto raw = loadDataset(datasetSpec("mnist"), dir("raw"), {false});
         const auto gz = loadDataset(datasetSpec("mnist"), dir("gz"), {false});
-        QCOMPARE(raw.train.images.sizes().vec(), (std::vector<int64_t>{50, 28, 28}));
+        QCOMPARE(raw.train.images.sizes().vec(), (std::vector<int64_t>{50, 1, 28, 28}));
         QCOMPARE(raw.test.labels.sizes().vec(), (std::vector<int64_t>{20}));
         QCOMPARE(raw.train.images.scalar_type(), torch::kUInt8);
         QCOMPARE(raw.train.labels.scalar_type(), torch::kInt64);
@@ -54,7 +61,7 @@ private slots:
     }
 
     void normalisesToPlusMinusOne() {
-        const auto u8 = torch::tensor({0, 255, 51}, torch::kUInt8).view({1, 1, 3});
+        const auto u8 = torch::tensor({0, 255, 51}, torch::kUInt8).view({1, 1, 1, 3});  // [N, C, H, W] in, the same shape out
         const auto x = normaliseImages(u8, torch::kCPU);
         QCOMPARE(x.sizes().vec(), (std::vector<int64_t>{1, 1, 1, 3}));
         QVERIFY(torch::allclose(x.flatten(), torch::tensor({-1.0f, 1.0f, -0.6f})));
@@ -87,7 +94,8 @@ private slots:
     void wrongImageSizeIsReported() {
         writeSyntheticDataset(dir("size"), 10, 10);
         writeBytes(dir("size") + "/t10k-images-idx3-ubyte", makeIdx({10, 32, 32}, std::vector<uint8_t>(10 * 32 * 32)));
-        QVERIFY(loadError(dir("size")).contains("32x32, expected 28x28"));
+        const QString error = loadError(dir("size"));
+        QVERIFY2(error.contains("test images are 32x32") && error.contains("28x28"), qPrintable(error));
     }
 
     void missingFileIsReported() {
@@ -140,6 +148,79 @@ private slots:
         const auto data = loadDataset(spec, where->dir);
         QCOMPARE(data.train.size(), int64_t(60000));
         QCOMPARE(data.test.size(), int64_t(10000));
+    }
+
+    // An image folder: decoded, split, converted and resized into tensors;
+    // the second load comes from the cache, which never serves an image
+    // whose file changed and is ignored when damaged.
+    void imageFolderLoadsAndCaches() {
+        const std::string root = dir("images");
+        std::map<std::string, Bytes> written;  // path -> interleaved RGB, 10 x 12
+        for (const char* name : {"ant", "bee", "cow"}) {
+            for (int i = 0; i < 4; ++i) {
+                Bytes pixels;
+                for (int p = 0; p < 10 * 12 * 3; ++p) pixels.push_back(uint8_t((p * 7 + i * 31 + name[0]) % 256));
+                const std::string path = std::string(name) + "/" + std::to_string(i) + ".png";
+                writeImage(root + "/" + path, 12, 10, 3, pixels);
+                written[path] = pixels;
+            }
+        }
+        DatasetRequest request;
+        request.spec = datasetSpec("images");
+        request.dataDir = root;
+        request.folder.testFraction = 0.25;
+        request.folder.splitSeed = 5;
+        const LoadedDataset first = loadRequestedDataset(request);
+        QCOMPARE(first.shape, (ImageShape{3, 10, 12}));
+        QCOMPARE(first.classNames, (std::vector<std::string>{"ant", "bee", "cow"}));
+        QCOMPARE(first.train.size(), int64_t(9));
+        QCOMPARE(first.test.size(), int64_t(3));  // one of each class
+        QCOMPARE(first.testFraction, 0.25);
+        QCOMPARE(first.trainPaths.size() + first.testPaths.size(), size_t(12));
+        // Each image as written, planar, under its own label.
+        const auto imageAt = [](const LoadedDataset& d, const std::string& path) {
+            for (size_t i = 0; i < d.trainPaths.size(); ++i) if (d.trainPaths[i] == path) return d.train.images[int64_t(i)];
+            for (size_t i = 0; i < d.testPaths.size(); ++i) if (d.testPaths[i] == path) return d.test.images[int64_t(i)];
+            return torch::Tensor();
+        };
+        for (const auto& [path, pixels] : written) {
+            const auto expected = torch::from_blob(const_cast<uint8_t*>(pixels.data()), {10, 12, 3}, torch::kUInt8).permute({2, 0, 1});
+            QVERIFY2(torch::equal(imageAt(first, path), expected), path.c_str());
+        }
+        QVERIFY(torch::equal(first.train.labels.bincount(), torch::tensor({3, 3, 3}, torch::kInt64)));
+
+        // Cached: the same tensors again.
+        const QString cacheDir = tmp_.path() + "/cache/alx/images";
+        QCOMPARE(QDir(cacheDir).entryList(QDir::Files).size(), 1);
+        const LoadedDataset second = loadRequestedDataset(request);
+        QVERIFY(torch::equal(second.train.images, first.train.images) && torch::equal(second.test.images, first.test.images));
+        QCOMPARE(second.trainPaths, first.trainPaths);
+
+        // A file rewritten (same size, a later time) is decoded again, not taken from the cache.
+        Bytes changed(10 * 12 * 3, 200);
+        const std::string changedPath = root + "/bee/2.png";
+        const auto before = std::filesystem::last_write_time(changedPath);
+        writeImage(changedPath, 12, 10, 3, changed);
+        std::filesystem::last_write_time(changedPath, before + std::chrono::seconds(2));
+        const LoadedDataset third = loadRequestedDataset(request);
+        QVERIFY(imageAt(third, "bee/2.png").eq(200).all().item<bool>());
+        QVERIFY(torch::equal(imageAt(third, "ant/1.png"), imageAt(first, "ant/1.png")));
+
+        // A damaged cache is ignored, and rewritten.
+        const QString cacheFile = cacheDir + "/" + QDir(cacheDir).entryList(QDir::Files).first();
+        QFile::resize(cacheFile, QFileInfo(cacheFile).size() / 2);
+        const LoadedDataset fourth = loadRequestedDataset(request);
+        QVERIFY(torch::equal(fourth.train.images, third.train.images));
+        QVERIFY(QFileInfo(cacheFile).size() > 100);
+
+        // Grey on request (BT.601 luma), and resized.
+        request.folder.channels = 1;
+        request.folder.height = 5;
+        request.folder.width = 6;
+        const LoadedDataset grey = loadRequestedDataset(request);
+        QCOMPARE(grey.shape, (ImageShape{1, 5, 6}));
+        QVERIFY(imageAt(grey, "bee/2.png").eq(200).all().item<bool>());  // a flat image stays flat
+        QCOMPARE(QDir(cacheDir).entryList(QDir::Files).size(), 2);       // one cache per size and channels
     }
 
     void unknownDatasetIsAnInputError() { QVERIFY_THROWS_EXCEPTION(InputError, datasetSpec("cifar10")); }

@@ -37,7 +37,7 @@
 #include <signal.h>
 
 #include "pages/active_learning_page.h"
-#include "dialogs/digit_detail_dialog.h"
+#include "dialogs/image_detail_dialog.h"
 #include "pages/map_page.h"
 #include "dialogs/comparison_view.h"
 #include "pages/runs_page.h"
@@ -46,7 +46,7 @@
 #include "pages/suspect_labels_page.h"
 #include "plots/map_view.h"
 #include "plots/confusion_view.h"
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 #include "plots/histogram.h"
 #include "worker/job_worker.h"
 #include "plots/learning_curve_plot.h"
@@ -248,12 +248,12 @@ private slots:
         // The grid: 32 images by default, each with its 5 neighbours, drawn.
         QCOMPARE(w.uncertainGrid()->shownIndices().size(), size_t(32));
         QCOMPARE(w.uncertainGrid()->tilesPerRow(), 6);
-        QCOMPARE(w.uncertainGrid()->findChildren<DigitTile*>().size(), 32 * 6);
+        QCOMPARE(w.uncertainGrid()->findChildren<ImageTile*>().size(), 32 * 6);
         // Ranked by entropy, highest first.
         const auto shown = w.uncertainGrid()->shownIndices();
         QVERIFY(results->score(1, shown.front()) >= results->score(1, shown.back()));
         w.uncertainGrid()->setTopN(10);
-        QCOMPARE(w.uncertainGrid()->findChildren<DigitTile*>().size(), 10 * 6);
+        QCOMPARE(w.uncertainGrid()->findChildren<ImageTile*>().size(), 10 * 6);
 
         // Training-set neighbours are on by default in the app: each test
         // image's 5 nearest training images, whose label mostly agrees with
@@ -270,22 +270,22 @@ private slots:
         QVERIFY2(agree > 320, qPrintable(QString::number(agree)));
         w.uncertainGrid()->setNeighboursFromTraining(true);
         QVERIFY(w.uncertainGrid()->neighboursFromTraining());
-        const auto tiles = w.uncertainGrid()->findChildren<DigitTile*>();
+        const auto tiles = w.uncertainGrid()->findChildren<ImageTile*>();
         QCOMPARE(tiles.size(), 10 * 6);
         std::set<int64_t> expectedTraining, shownTraining;
         const auto ranked = w.uncertainGrid()->shownIndices();
         for (int64_t i : ranked) {
             for (int j = 0; j < 5; ++j) expectedTraining.insert(results->trainNeighbours[size_t(i * 5 + j)]);
         }
-        for (DigitTile* tile : tiles) {
+        for (ImageTile* tile : tiles) {
             if (!tile->clickable()) shownTraining.insert(tile->index());  // training images open no test-image dialog
         }
         QCOMPARE(shownTraining.size(), expectedTraining.size());
         QVERIFY(std::includes(expectedTraining.begin(), expectedTraining.end(), shownTraining.begin(), shownTraining.end()));
         w.uncertainGrid()->setNeighboursFromTraining(false);
         // The detail dialog shows both: the image, 5 test and 5 training neighbours.
-        DigitDetailDialog detail(results, shown.front());
-        QCOMPARE(detail.findChildren<DigitTile*>().size(), 1 + 5 + 5);
+        ImageDetailDialog detail(results, shown.front());
+        QCOMPARE(detail.findChildren<ImageTile*>().size(), 1 + 5 + 5);
 
         // The confusion matrix accounts for every image; a cell lists its images.
         int64_t total = 0;
@@ -353,7 +353,7 @@ private slots:
         const int64_t picked = view->rowAt(at);
         QVERIFY(picked >= 0);
         QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, at);
-        QTRY_VERIFY(!window->findChildren<DigitDetailDialog*>().isEmpty());
+        QTRY_VERIFY(!window->findChildren<ImageDetailDialog*>().isEmpty());
 
         // Shift+drag selects the images in the rectangle: a grid opens with
         // them, counted per label. The expected set is worked out from the
@@ -376,7 +376,7 @@ private slots:
             }
             return nullptr;
         }()) != nullptr);
-        QCOMPARE(int64_t(grid->findChildren<DigitTile*>().size()), std::min<int64_t>(expected, 500));
+        QCOMPARE(int64_t(grid->findChildren<ImageTile*>().size()), std::min<int64_t>(expected, 500));
         // The counts per label add up to the selection.
         int64_t counted = 0;
         for (const QString& part : grid->windowTitle().section("per label ", 1).split(", ")) {
@@ -486,7 +486,7 @@ private slots:
         QVERIFY(optimiserShown);
         // The images they disagree on, drawn from the dataset, one tile each (at most 120).
         QVERIFY2(c->imagesProblem.empty(), c->imagesProblem.c_str());
-        QCOMPARE(window->comparisonView()->disagreementGrid()->findChildren<DigitTile*>().size(),
+        QCOMPARE(window->comparisonView()->disagreementGrid()->findChildren<ImageTile*>().size(),
                  int(std::min<size_t>(120, c->comparison.disagreementImages.size())));
         for (size_t k = 0; k < c->shownDisagreements.size(); ++k) {
             QVERIFY(c->shownPredictions[0][k] != c->shownPredictions[1][k]);
@@ -870,7 +870,7 @@ private slots:
         QCOMPARE(page->roundCount("entropy"), 2);
         QTRY_COMPARE(page->plot()->graphCount(), 3);
         QTRY_COMPARE(page->table()->rowCount(), 1);
-        QCOMPARE(page->findChildren<DigitTile*>().size(), 10);  // the images acquired for 30 labels
+        QCOMPARE(page->findChildren<ImageTile*>().size(), 10);  // the images acquired for 30 labels
         const alx::ActiveLearningSettings shown = page->request().settings;
         QCOMPARE(shown.strategies, std::vector<alx::Strategy>{alx::Strategy::Entropy});
         QCOMPARE(shown.loop.initial, int64_t(20));

@@ -16,6 +16,10 @@
 
 using namespace alx;
 
+// MNIST's images and classes, for the models these tests build.
+static const ImageShape kMnistShape{1, 28, 28};
+static const ModelInput kMnistInput{kMnistShape, 10};
+
 class TestMnistTraining : public QObject {
     Q_OBJECT
 
@@ -42,7 +46,7 @@ private slots:
         config.epochs = 1;
         config.seed = 0;
         torch::manual_seed(0);
-        auto model = makeModel("lenet5");
+        auto model = makeModel("lenet5", kMnistInput);
         model->to(device);
         const TensorSet train{normaliseImages(data.train.images, device), data.train.labels.to(device)};
         const TrainResult result = trainModel(*model, train, {}, config);

@@ -12,6 +12,10 @@
 
 using namespace alx;
 
+// MNIST's images and classes, for the models these tests build.
+static const ImageShape kMnistShape{1, 28, 28};
+static const ModelInput kMnistInput{kMnistShape, 10};
+
 class TestModels : public QObject {
     Q_OBJECT
 
@@ -29,7 +33,7 @@ private slots:
         QFETCH(QString, name);
         QFETCH(qlonglong, embeddingDim);
         torch::manual_seed(0);
-        auto model = makeModel(name.toStdString());
+        auto model = makeModel(name.toStdString(), kMnistInput);
         QCOMPARE(model->embeddingDim(), int64_t(embeddingDim));
         model->eval();
         torch::NoGradGuard noGrad;
@@ -45,13 +49,45 @@ private slots:
         QCOMPARE(info.hasDropoutHead, model->hasDropoutHead());
     }
 
+    // Every model takes C, H, W and K from the data: colour and grey, square
+    // and not, small and large, 2 to 1,000 classes. Smaller than a model
+    // takes is refused, naming the smallest it takes.
+    void anyImageShapeAndClassCount_data() { outputShapes_data(); }
+    void anyImageShapeAndClassCount() {
+        QFETCH(QString, name);
+        QFETCH(qlonglong, embeddingDim);
+        torch::manual_seed(3);
+        torch::NoGradGuard noGrad;
+        for (const ModelInput& input : {ModelInput{{3, 32, 32}, 3}, ModelInput{{1, 64, 48}, 26},
+                                        ModelInput{{3, 17, 23}, 2}, ModelInput{{1, 28, 28}, 1000}}) {
+            auto model = makeModel(name.toStdString(), input);
+            model->eval();
+            const auto x = torch::randn({2, input.image.channels, input.image.height, input.image.width});
+            const auto out = model->forward(x);
+            const QString what = QString("%1 on %2, %3 classes").arg(name, QString::fromStdString(input.image.text())).arg(input.classes);
+            QVERIFY2(out.logits.sizes().vec() == (std::vector<int64_t>{2, input.classes}), qPrintable(what));
+            QVERIFY2(out.embedding.size(1) == embeddingDim, qPrintable(what));
+            QVERIFY2(torch::isfinite(out.logits).all().item<bool>(), qPrintable(what));
+        }
+        for (const ImageShape& tooSmall : {ImageShape{1, 3, 3}, ImageShape{3, 28, 3}}) {
+            try {
+                makeModel(name.toStdString(), {tooSmall, 10});
+                QFAIL(qPrintable(QString("%1 took %2 images").arg(name, QString::fromStdString(tooSmall.text()))));
+            } catch (const InputError& e) {
+                QVERIFY2(QString(e.what()).contains("at least"), e.what());
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(InputError, makeModel(name.toStdString(), {{2, 28, 28}, 10}));  // two channels
+        QVERIFY_THROWS_EXCEPTION(InputError, makeModel(name.toStdString(), {{1, 28, 28}, 1}));   // one class
+    }
+
     // At inference the first convolution takes another code path on the
     // CPU (applyInputConv): it must give what the default path gives.
     void inferencePathMatchesTheDefault_data() { outputShapes_data(); }
     void inferencePathMatchesTheDefault() {
         QFETCH(QString, name);
         torch::manual_seed(1);
-        auto model = makeModel(name.toStdString());
+        auto model = makeModel(name.toStdString(), kMnistInput);
         model->eval();
         const auto images = torch::randn({5, 1, 28, 28});
         const auto reference = model->forward(images).logits.detach();  // grad mode on: the default path
@@ -116,17 +152,23 @@ private slots:
     void explicitGradientsMatchAutograd_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("channels");
         for (const char* name : {"net", "lenet5"}) {
-            for (int batch : {4, 40}) QTest::newRow(qPrintable(QString("%1/%2").arg(name).arg(batch))) << name << batch;
+            for (int batch : {4, 40}) {
+                QTest::newRow(qPrintable(QString("%1/%2").arg(name).arg(batch))) << name << batch << 1;
+            }
+            QTest::newRow(qPrintable(QString("%1/RGB").arg(name))) << name << 8 << 3;
         }
     }
     void explicitGradientsMatchAutograd() {
         QFETCH(QString, name);
         QFETCH(int, batch);
+        QFETCH(int, channels);
         torch::manual_seed(11);
-        auto model = makeModel(name.toStdString());
+        const ModelInput input = channels == 1 ? kMnistInput : ModelInput{{channels, 36, 32}, 10};
+        auto model = makeModel(name.toStdString(), input);
         QVERIFY(model->hasExplicitGradients());
-        const auto images = torch::relu(torch::randn({batch, 1, 28, 28}));
+        const auto images = torch::relu(torch::randn({batch, channels, input.image.height, input.image.width}));
         const auto labels = torch::randint(0, 10, {batch}, torch::kInt64);
         const auto parameters = model->parameters();
         for (auto p : parameters) p.mutable_grad() = torch::full_like(p, 7.0);  // stale values to be overwritten
@@ -168,7 +210,7 @@ private slots:
 
     void unknownModelIsAnInputError() {
         try {
-            makeModel("vgg");
+            makeModel("vgg", kMnistInput);
             QFAIL("unknown model accepted");
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains("lenet5"), e.what());  // lists the known names
@@ -178,8 +220,8 @@ private slots:
     void lenetUsesAveragePoolingNetMaxPooling() {
         // Same layer shapes and weights, different pooling: outputs must differ.
         torch::manual_seed(1);
-        auto net = makeModel("net");
-        auto lenet = makeModel("lenet5");
+        auto net = makeModel("net", kMnistInput);
+        auto lenet = makeModel("lenet5", kMnistInput);
         auto source = net->named_parameters();
         torch::NoGradGuard noGrad;
         for (auto& item : lenet->named_parameters()) item.value().copy_(source[item.key()]);
@@ -191,53 +233,53 @@ private slots:
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/model.pt").toStdString();
         torch::manual_seed(2);
-        auto a = makeModel("lenet5");
-        saveWeights(*a, path, {"lenet5", 10});
+        auto a = makeModel("lenet5", kMnistInput);
+        saveWeights(*a, path, {"lenet5", kMnistInput});
         QCOMPARE(readWeightsInfo(path).model, std::string("lenet5"));
-        QCOMPARE(readWeightsInfo(path).classes, int64_t(10));
+        QCOMPARE(readWeightsInfo(path).input.classes, int64_t(10));
         torch::manual_seed(99);
-        auto b = makeModel("lenet5");
+        auto b = makeModel("lenet5", kMnistInput);
         const auto x = torch::randn({2, 1, 28, 28});
         a->eval();
         b->eval();
         QVERIFY(!torch::allclose(a->forward(x).logits, b->forward(x).logits));
-        loadWeights(*b, path, {"lenet5", 10});
+        loadWeights(*b, path, {"lenet5", kMnistInput});
         QVERIFY(torch::allclose(a->forward(x).logits, b->forward(x).logits));
 
         // ResNet-18's batch-norm running statistics travel too.
-        auto r = makeModel("resnet18");
-        saveWeights(*r, path, {"resnet18", 10});
-        auto r2 = makeModel("resnet18");
-        loadWeights(*r2, path, {"resnet18", 10});
+        auto r = makeModel("resnet18", kMnistInput);
+        saveWeights(*r, path, {"resnet18", kMnistInput});
+        auto r2 = makeModel("resnet18", kMnistInput);
+        loadWeights(*r2, path, {"resnet18", kMnistInput});
     }
 
     void weightsOfAnotherModelAreRefused() {
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/model.pt").toStdString();
-        saveWeights(*makeModel("simplecnn"), path, {"simplecnn", 10});
-        auto net = makeModel("net");
-        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path, {"net", 10}));
+        saveWeights(*makeModel("simplecnn", kMnistInput), path, {"simplecnn", kMnistInput});
+        auto net = makeModel("net", kMnistInput);
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path, {"net", kMnistInput}));
 
         // net and lenet5 have the same tensor names and shapes: the record tells them apart.
-        saveWeights(*makeModel("net"), path, {"net", 10});
-        auto lenet = makeModel("lenet5");
+        saveWeights(*makeModel("net", kMnistInput), path, {"net", kMnistInput});
+        auto lenet = makeModel("lenet5", kMnistInput);
         try {
-            loadWeights(*lenet, path, {"lenet5", 10});
+            loadWeights(*lenet, path, {"lenet5", kMnistInput});
             QFAIL("net's weights were loaded into lenet5");
         } catch (const InputError& e) {
             const QString why = e.what();
             QVERIFY2(why.contains("model.pt") && why.contains("'net'") && why.contains("'lenet5'"), e.what());
         }
-        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path, {"net", 7}));  // another class count
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*net, path, {"net", {kMnistShape, 7}}));  // another class count
 
         // A file written before the record existed is checked by its tensors alone.
         const std::string legacy = (dir.path() + "/legacy.pt").toStdString();
         torch::serialize::OutputArchive archive;
-        makeModel("net")->save(archive);
+        makeModel("net", kMnistInput)->save(archive);
         archive.save_to(legacy);
         QVERIFY(readWeightsInfo(legacy).model.empty());
-        loadWeights(*lenet, legacy, {"lenet5", 10});
-        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*makeModel("simplecnn"), legacy, {"simplecnn", 10}));
+        loadWeights(*lenet, legacy, {"lenet5", kMnistInput});
+        QVERIFY_THROWS_EXCEPTION(InputError, loadWeights(*makeModel("simplecnn", kMnistInput), legacy, {"simplecnn", kMnistInput}));
 
         const std::string garbage = (dir.path() + "/garbage.pt").toStdString();
         QFile file(QString::fromStdString(garbage));
@@ -245,7 +287,7 @@ private slots:
         file.write("not a weights file");
         file.close();
         try {
-            loadWeights(*lenet, garbage, {"lenet5", 10});
+            loadWeights(*lenet, garbage, {"lenet5", kMnistInput});
             QFAIL("garbage accepted as weights");
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains("garbage.pt"), e.what());

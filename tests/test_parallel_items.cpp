@@ -22,6 +22,10 @@
 
 using namespace alx;
 
+// MNIST's images and classes, for the models these tests build.
+static const ImageShape kMnistShape{1, 28, 28};
+static const ModelInput kMnistInput{kMnistShape, 10};
+
 namespace {
 
 // Sets LibTorch's thread count for one test and restores it.
@@ -106,7 +110,7 @@ private slots:
     void evaluationIsTheSameOnTwoThreads() {
         QFETCH(QString, name);
         torch::manual_seed(3);
-        auto model = makeModel(name.toStdString());
+        auto model = makeModel(name.toStdString(), kMnistInput);
         const TensorSet set{torch::randn({300, 1, 28, 28}), torch::randint(0, 10, {300}, torch::kInt64)};
         Evaluation one, two;
         {

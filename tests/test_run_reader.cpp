@@ -21,6 +21,10 @@
 
 using namespace alx;
 
+// MNIST's images and classes, for the models these tests build.
+static const ImageShape kMnistShape{1, 28, 28};
+static const ModelInput kMnistInput{kMnistShape, 10};
+
 namespace {
 
 QByteArray readAll(const QString& path) {
@@ -65,7 +69,7 @@ void writeGoodRun(const QString& dir, bool withWeights = true) {
     summary.epochs = {{1, 2, 0.5, 1.0, {}}, {2, 2, 0.25, 1.0, {}}};
     ensureWritableDirectory(dir.toStdString());
     RunFolder(dir.toStdString()).writeEvaluation(summary, e, s);
-    if (withWeights) saveWeights(*makeModel("lenet5", 3), (dir + "/model.pt").toStdString(), {"lenet5", 3});
+    if (withWeights) saveWeights(*makeModel("lenet5", {kMnistShape, 3}), (dir + "/model.pt").toStdString(), {"lenet5", {kMnistShape, 3}});
 }
 
 using Damage = std::function<void(const QString& dir)>;
@@ -199,7 +203,7 @@ private slots:
         }
         QTest::newRow("model.pt truncated") << "model.pt" << truncate("model.pt", 100);
         QTest::newRow("model.pt of another model") << "model.pt" << Damage([](const QString& d) {
-            saveWeights(*makeModel("net", 3), (d + "/model.pt").toStdString(), {"net", 3});
+            saveWeights(*makeModel("net", {kMnistShape, 3}), (d + "/model.pt").toStdString(), {"net", {kMnistShape, 3}});
         });
         // summary.json
         QTest::newRow("unknown format version") << "summary.json" << replace("summary.json", "\"format\": 1", "\"format\": 99");

@@ -1,5 +1,13 @@
 #include "test_support.h"
 
+#include <unistd.h>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
+
 #include <zlib.h>
 
 #include <cstdlib>
@@ -98,4 +106,37 @@ QString alx::test::cliPath() {
     const QByteArray path = qgetenv("ALX_CLI");
     if (path.isEmpty()) throw std::runtime_error("ALX_CLI is not set: run the tests through ctest");
     return QString::fromLocal8Bit(path);
+}
+
+alx::test::CliResult alx::test::runCli(const QStringList& args, int timeoutMs, bool unprivileged) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("ALX_DATA_DIR");
+    p.setProcessEnvironment(env);
+    QString copy;  // nobody may not reach the build tree: a copy in the temporary folder
+    if (unprivileged && geteuid() == 0) {
+        copy = QDir::tempPath() + "/alx-cli-as-nobody-" + QString::number(QCoreApplication::applicationPid());
+        QFile::remove(copy);
+        if (!QFile::copy(cliPath(), copy) ||
+            !QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
+                                             QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther)) {
+            return {-1, {}, "cannot copy alx-cli to " + copy};
+        }
+        p.start("setpriv", QStringList{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", copy} + args);
+    } else {
+        p.start(cliPath(), args);
+    }
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    if (!copy.isEmpty()) QFile::remove(copy);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonObject alx::test::readJson(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
 }

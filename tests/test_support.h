@@ -1,7 +1,9 @@
 #pragma once
 // Helpers shared by the test programs: small IDX files made on the fly, so
 // that the unit tests need no dataset, and the location of the real MNIST.
+#include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <string>
@@ -28,5 +30,18 @@ std::string mnistDirectory(std::string& why);
 
 // alx-cli's path, from $ALX_CLI (CTest sets it); throws when unset.
 QString cliPath();
+
+struct CliResult {
+    int exitCode = -1;  // -1: it crashed or was killed at the timeout
+    QString out, err;
+};
+
+// Runs alx-cli without $ALX_DATA_DIR; with `unprivileged`, as user nobody
+// when the tests run as root (root reads any file, so "permission denied"
+// needs another user).
+CliResult runCli(const QStringList& args, int timeoutMs = 120000, bool unprivileged = false);
+
+// A JSON file's object; empty when it is missing or not an object.
+QJsonObject readJson(const QString& path);
 
 }  // namespace alx::test

@@ -18,6 +18,10 @@
 
 using namespace alx;
 
+// MNIST's images and classes, for the models these tests build.
+static const ImageShape kMnistShape{1, 28, 28};
+static const ModelInput kMnistInput{kMnistShape, 10};
+
 class TestTrainer : public QObject {
     Q_OBJECT
 
@@ -51,7 +55,7 @@ private slots:
 
     void learnsAndReportsEveryEpoch() {
         torch::manual_seed(0);
-        auto model = makeModel("lenet5");
+        auto model = makeModel("lenet5", kMnistInput);
         int epochCalls = 0, batchCalls = 0;
         TrainCallbacks callbacks;
         callbacks.onEpoch = [&](const EpochReport& e) {
@@ -85,7 +89,7 @@ private slots:
     void sameSeedSameLosses() {
         auto run = [&](uint64_t seed) {
             torch::manual_seed(0);
-            auto model = makeModel("lenet5");
+            auto model = makeModel("lenet5", kMnistInput);
             auto config = quickConfig(2);
             config.seed = seed;
             return lossesOf(trainModel(*model, train_, {}, config));
@@ -106,7 +110,7 @@ private slots:
         const ModelInfo& info = modelInfo(name.toStdString());
         auto train = [&](bool explicitGradients) {
             torch::manual_seed(0);
-            auto model = makeModel(name.toStdString());
+            auto model = makeModel(name.toStdString(), kMnistInput);
             auto config = quickConfig(2);
             config.optimiser = info.preset.optimiser;
             config.learningRate = info.preset.learningRate;
@@ -129,7 +133,7 @@ private slots:
     }
 
     void stopsBetweenBatchesAndKeepsFinishedEpochs() {
-        auto model = makeModel("lenet5");
+        auto model = makeModel("lenet5", kMnistInput);
         int batches = 0;
         TrainCallbacks callbacks;
         callbacks.onBatch = [&](const BatchReport&) { ++batches; };
@@ -142,7 +146,7 @@ private slots:
     }
 
     void nanLossStopsTrainingWithAMessage() {
-        auto model = makeModel("lenet5");
+        auto model = makeModel("lenet5", kMnistInput);
         // A NaN weight makes every loss NaN from the first batch on.
         {
             torch::NoGradGuard noGrad;
@@ -156,7 +160,7 @@ private slots:
 
     void divergesWithAHugeLearningRate() {
         torch::manual_seed(0);
-        auto model = makeModel("net");
+        auto model = makeModel("net", kMnistInput);
         TrainConfig config = quickConfig(3);
         config.optimiser = OptimiserKind::Sgd;
         config.learningRate = 1e8;
@@ -177,9 +181,9 @@ private slots:
         QFETCH(int, kind);
         QFETCH(bool, flat);
         torch::manual_seed(5);
-        auto ours = makeModel("lenet5");
+        auto ours = makeModel("lenet5", kMnistInput);
         torch::manual_seed(5);
-        auto reference = makeModel("lenet5");
+        auto reference = makeModel("lenet5", kMnistInput);
         FlatOptimiser::Options options;
         options.kind = OptimiserKind(kind);
         options.learningRate = 0.01;
@@ -209,7 +213,7 @@ private slots:
         // Saved weights hold the parameters alone, not the flat buffer each time.
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/m.pt").toStdString();
-        saveWeights(*ours, path, {"lenet5", 10});
+        saveWeights(*ours, path, {"lenet5", kMnistInput});
         QVERIFY(QFileInfo(QString::fromStdString(path)).size() < 4 * 44426 * 2);  // LeNet-5 has 44,426 parameters
     }
 
@@ -221,7 +225,7 @@ private slots:
         QVERIFY(torch::equal(val, splitValidation(100, 10, 3).second));
         QVERIFY(!torch::equal(val, splitValidation(100, 10, 4).second));
 
-        auto model = makeModel("lenet5");
+        auto model = makeModel("lenet5", kMnistInput);
         std::vector<double> accuracies;
         TrainCallbacks callbacks;
         callbacks.onEpoch = [&](const EpochReport& e) { accuracies.push_back(e.validationAccuracy.value_or(-1)); };

@@ -47,17 +47,17 @@ OptimiserKind parseOptimiser(const std::string& name) {
 // Adam 0.001 at batch 32 for the others, 10 epochs each.
 const std::vector<ModelInfo>& modelCatalogue() {
     static const std::vector<ModelInfo> list = {
-        {"net", "Net", "conv 6@5x5, max-pool, conv 16@5x5, max-pool, fc 120-84-10",
+        {"net", "Net", "conv 6@5x5, max-pool, conv 16@5x5, max-pool, fc 120-84-K",
          "fc2 after ReLU (84)", false, {OptimiserKind::Sgd, 1e-3, 0.9, 4, 10}},
-        {"simplecnn", "SimpleCNN", "conv 32@3x3, max-pool, conv 64@3x3, max-pool, fc 512-10",
+        {"simplecnn", "SimpleCNN", "conv 32@3x3, max-pool, conv 64@3x3, max-pool, fc 512-K",
          "fc1 after ReLU (512)", false, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
-        {"resnet18", "ResNet-18", "ResNet-18, 1-channel 7x7/2 stem, fc 512-10, from scratch",
+        {"resnet18", "ResNet-18", "ResNet-18, 7x7/2 stem, fc 512-K, from scratch",
          "global average pool of layer4 (512)", false, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
-        {"lenet5", "LeNet-5", "conv 6@5x5, avg-pool, conv 16@5x5, avg-pool, fc 120-84-10",
+        {"lenet5", "LeNet-5", "conv 6@5x5, avg-pool, conv 16@5x5, avg-pool, fc 120-84-K",
          "fc2 after ReLU (84)", false, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}},
         // Not in the notebook: the model of the Bayesian active learning
         // literature, with dropout for Monte Carlo scoring.
-        {"gal", "Gal et al. CNN", "conv 32@4x4, conv 32@4x4, max-pool, dropout 0.25, fc 128, dropout 0.5, fc 10",
+        {"gal", "Gal et al. CNN", "conv 32@4x4, conv 32@4x4, max-pool, dropout 0.25, fc 128, dropout 0.5, fc K",
          "fc1 after ReLU (128)", true, {OptimiserKind::Adam, 1e-3, 0.0, 64, 10}},
     };
     return list;

@@ -17,7 +17,7 @@
 #include <functional>
 
 #include "text.h"
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 
 namespace alx::ui {
 namespace {
@@ -309,7 +309,7 @@ void ComparisonView::showDisagreements() {
         auto* column = new QVBoxLayout(box);
         column->setContentsMargins(2, 2, 2, 2);
         column->setSpacing(0);
-        column->addWidget(new DigitTile(c->shownPixels.data() + k * 28 * 28, c->shownDisagreements[k],
+        column->addWidget(new ImageTile(tileImage(c->shownImages, k), c->shownDisagreements[k],
                                         tr("#%1 label %2").arg(c->shownDisagreements[k]).arg(name(c->shownLabels[k])), 56, box));
         for (size_t r = 0; r < c->shownPredictions.size(); ++r) {
             auto* line = new QLabel(tr("%1: %2 (%3)").arg(r + 1).arg(name(c->shownPredictions[r][k]))

@@ -24,7 +24,7 @@
 
 #include "alx/active_learning/learning_curve.h"
 #include "text.h"
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 #include "plots/learning_curve_plot.h"
 
 namespace alx::ui {
@@ -176,7 +176,6 @@ ActiveLearningJobRequest ActiveLearningPage::request() const {
 
 void ActiveLearningPage::setRequest(const ActiveLearningJobRequest& request) {
     const ActiveLearningSettings& r = request.settings;
-    dataset_ = r.data.spec.name;
     QStringList names;
     for (Strategy strategy : r.strategies) names << q(strategyName(strategy));
     setStrategies(names);
@@ -233,12 +232,8 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
                                  .arg(p.acquired.empty() ? tr(" (the initial set)") : tr("; acquired before it:")));
     // An opened run has no scores, and a run written before labels were
     // kept has no used labels: each tile says what is known.
-    const size_t shown = std::min(p.acquired.size(), p.images.size() / (28 * 28));
-    std::vector<std::string> names;
-    try {
-        names = datasetSpec(dataset_).classNames;
-    } catch (const std::exception&) {  // an unknown dataset: the numbers alone
-    }
+    const size_t shown = std::min(p.acquired.size(), p.images.count());
+    const std::vector<std::string>& names = p.classNames;
     const auto name = [&names](int c) {
         return c >= 0 && size_t(c) < names.size() ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
     };
@@ -247,7 +242,7 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
         QString caption = tr("label %1").arg(name(truth));
         if (i < p.usedLabels.size() && p.usedLabels[i] != truth) caption = tr("given %1 (is %2)").arg(name(p.usedLabels[i]), name(truth));
         if (i < p.scores.size()) caption += "\n" + QString::number(p.scores[i], 'g', 3);
-        auto* tile = new DigitTile(p.images.data() + i * 28 * 28, p.acquired[i], caption, 40, lastRound_);
+        auto* tile = new ImageTile(tileImage(p.images, i), p.acquired[i], caption, 40, lastRound_);
         lastRoundLayout_->addWidget(tile, int(i) / 20, int(i) % 20);
     }
 }
@@ -281,24 +276,30 @@ void ActiveLearningPage::askForLabels(const AlQuery& query) {
     }
     labelFields_.clear();
     auto* container = labelLayout_->parentWidget();
+    // One keystroke per image up to ten classes; more classes take as many
+    // digits as the largest label, and a full field moves on.
+    const int classes = query.classNames.empty() ? 10 : int(query.classNames.size());
+    const int digits = int(QString::number(classes - 1).size());
+    labelClasses_ = classes;
     for (size_t i = 0; i < query.indices.size(); ++i) {
-        auto* tile = new DigitTile(query.images.data() + i * 28 * 28, query.indices[i], tr("#%1").arg(query.indices[i]), 56,
+        auto* tile = new ImageTile(tileImage(query.images, i), query.indices[i], tr("#%1").arg(query.indices[i]), 56,
                                    container);
         auto* field = new QLineEdit(container);
-        field->setMaxLength(1);
+        field->setMaxLength(digits);
         field->setMaximumWidth(56);
         field->setAlignment(Qt::AlignCenter);
-        field->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]"), field));
+        field->setValidator(new QRegularExpressionValidator(QRegularExpression(QString("[0-9]{1,%1}").arg(digits)), field));
         const int column = int(i) % 10, row = int(i) / 10 * 2;
         labelLayout_->addWidget(tile, row, column);
         labelLayout_->addWidget(field, row + 1, column);
         labelFields_ << field;
         // Typing a digit moves on to the next field, so labelling is ten keystrokes.
-        connect(field, &QLineEdit::textEdited, this, [this, i](const QString& text) {
-            if (!text.isEmpty() && int(i) + 1 < labelFields_.size()) labelFields_[int(i) + 1]->setFocus();
-            if (!text.isEmpty() && int(i) + 1 == labelFields_.size()) submit_->setFocus();
+        connect(field, &QLineEdit::textEdited, this, [this, i, digits](const QString& text) {
+            if (text.size() < digits) return;
+            if (int(i) + 1 < labelFields_.size()) labelFields_[int(i) + 1]->setFocus();
+            if (int(i) + 1 == labelFields_.size()) submit_->setFocus();
         });
-        connect(tile, &DigitTile::clicked, field, [field] { field->setFocus(); });
+        connect(tile, &ImageTile::clicked, field, [field] { field->setFocus(); });
     }
     labelPanel_->setTitle(tr("%1, round %2: label these %3 images").arg(QString::fromStdString(query.strategy)).arg(query.round).arg(query.indices.size()));
     labelPanel_->setVisible(true);
@@ -308,9 +309,9 @@ void ActiveLearningPage::askForLabels(const AlQuery& query) {
 void ActiveLearningPage::submitLabels() {
     std::vector<int64_t> labels;
     for (QLineEdit* field : labelFields_) {
-        if (field->text().isEmpty()) {
+        if (field->text().isEmpty() || field->text().toInt() >= labelClasses_) {
             field->setFocus();
-            return;  // every image needs a label
+            return;  // every image needs a label, of a class the data has
         }
         labels.push_back(field->text().toInt());
     }

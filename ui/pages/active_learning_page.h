@@ -38,7 +38,6 @@ public:
     // Shows a request's settings in the controls.
     void setRequest(const ActiveLearningJobRequest& request);
     // The dataset whose class names the tiles show.
-    void setDataset(const std::string& dataset) { dataset_ = dataset; }
     void setRunning(bool running);
     void addRound(const AlRoundPoint& point);
     void askForLabels(const AlQuery& query);
@@ -92,7 +91,7 @@ private:
     QList<QLineEdit*> labelFields_;
     std::optional<ActiveLearningJobRequest> resumable_;
     int repeatsRequested_ = 1;
-    std::string dataset_ = "mnist";
+    int labelClasses_ = 10;  // of the images asked for
 };
 
 }  // namespace alx::ui

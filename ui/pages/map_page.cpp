@@ -17,7 +17,7 @@
 #include <algorithm>
 #include <map>
 
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 #include "plots/map_view.h"
 
 namespace alx::ui {
@@ -231,9 +231,10 @@ void MapPage::showHover(qint64 row, const QPoint& position) {
         hover_->hide();
         return;
     }
-    const uint8_t* pixels = row < map_->testRows ? results_->image(row)
-                                                 : map_->trainImages.data() + size_t(row - map_->testRows) * kImagePixels;
-    if (row >= map_->testRows && map_->trainImages.empty()) pixels = nullptr;
+    const bool test = row < map_->testRows;
+    const size_t trainRow = size_t(row - map_->testRows);
+    const QImage image = test ? tileImage(results_->images, size_t(row))
+                              : trainRow < map_->trainImages.count() ? tileImage(map_->trainImages, trainRow) : QImage();
     const int predicted = predictionOf(row);
     const QString text = tr("%1 #%2\nlabel %3, predicted %4")
                              .arg(row < map_->testRows ? tr("test") : tr("training"))
@@ -242,7 +243,7 @@ void MapPage::showHover(qint64 row, const QPoint& position) {
     QPixmap picture(120, 150);
     picture.fill(Qt::white);
     QPainter painter(&picture);
-    if (pixels) painter.drawImage(QRect(4, 4, 112, 112), digitImage(pixels));
+    if (!image.isNull()) painter.drawImage(fittedRect(QRect(4, 4, 112, 112), image.size()), image);
     painter.drawText(QRect(0, 116, 120, 34), Qt::AlignCenter, text);
     painter.end();
     hover_->setPixmap(picture);

@@ -1,5 +1,6 @@
 #include "pages/results_view.h"
 
+#include <QDir>
 #include <QDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -9,8 +10,8 @@
 
 #include "alx/data/dataset_catalog.h"
 #include "plots/confusion_view.h"
-#include "dialogs/digit_detail_dialog.h"
-#include "widgets/digit_tile.h"
+#include "dialogs/image_detail_dialog.h"
+#include "widgets/image_tile.h"
 #include "plots/reliability_plot.h"
 
 namespace alx::ui {
@@ -37,9 +38,16 @@ ResultsView::ResultsView(QWidget* parent) : QWidget(parent) {
 
 void ResultsView::setResults(const RunResultsPtr& r) {
     results_ = r;
+    // A person's own images are named by their folder: "LeNet-5 on shapes (3 classes, 40x56 RGB)".
+    const DatasetSpec& spec = datasetSpec(r->summary.dataset);
+    const QString data = spec.format == DatasetFormat::ImageFolder && !r->summary.dataDir.empty()
+                             ? tr("%1 (%2 classes, %3)")
+                                   .arg(QDir(QString::fromStdString(r->summary.dataDir)).dirName())
+                                   .arg(r->classes)
+                                   .arg(QString::fromStdString(r->summary.imageShape.text()))
+                             : QString::fromStdString(spec.displayName);
     accuracy_->setText(tr("%1 on %2: test accuracy <b>%3 %</b> (%4 of %5 images)")
-                           .arg(QString::fromStdString(modelInfo(r->summary.model).displayName),
-                                QString::fromStdString(datasetSpec(r->summary.dataset).displayName))
+                           .arg(QString::fromStdString(modelInfo(r->summary.model).displayName), data)
                            .arg(100 * r->summary.testAccuracy, 0, 'f', 2)
                            .arg(int64_t(r->summary.testAccuracy * double(r->count) + 0.5))
                            .arg(r->count));
@@ -69,8 +77,8 @@ void ResultsView::showImages(const QString& title, const std::vector<int64_t>& i
     const size_t shown = 500;  // a window of 5000 tiles helps nobody
     for (size_t k = 0; k < indices.size() && k < shown; ++k) {
         const int64_t i = indices[k];
-        auto* tile = new DigitTile(results_->image(i), i, tr("#%1").arg(i), 48, inner);
-        connect(tile, &DigitTile::clicked, this, &ResultsView::showDetail);
+        auto* tile = new ImageTile(tileImage(results_->images, size_t(i)), i, tr("#%1").arg(i), 48, inner);
+        connect(tile, &ImageTile::clicked, this, &ResultsView::showDetail);
         grid->addWidget(tile, int(k) / columns, int(k) % columns);
     }
     scroll->setWidget(inner);
@@ -82,7 +90,7 @@ void ResultsView::showImages(const QString& title, const std::vector<int64_t>& i
 
 void ResultsView::showDetail(qint64 index) {
     if (!results_) return;
-    auto* dialog = new DigitDetailDialog(results_, index, this);
+    auto* dialog = new ImageDetailDialog(results_, index, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The Results tab: the test accuracy and the confusion matrix; a cell opens
 // a window of its images, and an image its probabilities and neighbours
-// (also for the Uncertain digits grid, through showDetail()).
+// (also for the Uncertain images grid, through showDetail()).
 #include <QWidget>
 
 #include "worker/run_data.h"

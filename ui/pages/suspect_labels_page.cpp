@@ -15,7 +15,7 @@
 #include <algorithm>
 
 #include "alx/util/errors.h"
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 
 namespace alx::ui {
 namespace {
@@ -31,8 +31,8 @@ QColor verdictColour(ReviewVerdict v) {
     return {};
 }
 
-QPixmap digitPixmap(const uint8_t* pixels, int size) {
-    return QPixmap::fromImage(digitImage(pixels).scaled(size, size, Qt::IgnoreAspectRatio, Qt::FastTransformation));
+QPixmap thumbnail(const QImage& image, int size) {
+    return QPixmap::fromImage(image.scaled(size, size, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
 
 }  // namespace
@@ -158,7 +158,7 @@ void SuspectLabelsPage::rebuild() {
         };
         auto* rank = fixed(kRank, QString::number(row + 1));
         if (audit_->flagged[size_t(i)]) rank->setText(rank->text() + tr(" ⚑"));
-        fixed(kImage, QString())->setIcon(QIcon(digitPixmap(results_->image(i), 56)));
+        fixed(kImage, QString())->setIcon(QIcon(thumbnail(tileImage(results_->images, size_t(i)), 56)));
         fixed(kIndex, QString::number(i));
         fixed(kLabels, tr("%1 → %2").arg(name(results_->labels[size_t(i)]), name(audit_->suggested[size_t(i)])));
         fixed(kPGiven, QString::number(audit_->pGiven[size_t(i)], 'f', 3));
@@ -171,7 +171,8 @@ void SuspectLabelsPage::rebuild() {
             const int64_t nb = training ? results_->trainNeighbours[size_t(i * m + j)] : results_->neighbours[size_t(i * m + j)];
             const uint8_t* pixels = training ? results_->trainImage(nb) : results_->image(nb);
             const int label = training ? results_->trainLabel(nb) : results_->labels[size_t(nb)];
-            if (pixels) painter.drawImage(QRect(j * 34 + 2, 0, 30, 30), digitImage(pixels));
+            const QImage image = tileImage(pixels, training ? results_->trainImages.shape : results_->images.shape);
+            if (!image.isNull()) painter.drawImage(fittedRect(QRect(j * 34 + 2, 0, 30, 30), image.size()), image);
             painter.drawText(QRect(j * 34, 32, 34, 22), Qt::AlignCenter, name(label));
         }
         painter.end();

@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "alx/data/dataset_catalog.h"
+#include "alx/data/image_folder.h"
 #include "alx/util/build_info.h"
 #include "alx/util/errors.h"
 
@@ -69,7 +70,7 @@ QWidget* TrainingPanel::buildDataBox() {
     form->addRow(datasetStatus_);
     auto* buttons = new QHBoxLayout;
     folderButton_ = new QPushButton(tr("Folder…"), box);
-    folderButton_->setToolTip(tr("Choose a folder that holds the four IDX files"));
+    folderButton_->setToolTip(tr("Choose a folder that holds the four IDX files, or a folder of your own images"));
     downloadButton_ = new QPushButton(tr("Download"), box);
     downloadButton_->setToolTip(tr("Download MNIST into the cache and check its MD5s"));
     buttons->addWidget(folderButton_);
@@ -78,6 +79,7 @@ QWidget* TrainingPanel::buildDataBox() {
     downloadProgress_ = new QProgressBar(box);
     downloadProgress_->setVisible(false);
     form->addRow(downloadProgress_);
+    form->addRow(buildImageOptions(box));
     trainImages_ = countBox(box, 60000, 1000, tr("all"));
     trainImages_->setToolTip(tr("Train on the first N training images only (a quick look); in active learning, the pool"));
     form->addRow(tr("Training images:"), trainImages_);
@@ -87,6 +89,28 @@ QWidget* TrainingPanel::buildDataBox() {
     validation_->setToolTip(tr("Hold out N training images to plot validation accuracy per epoch"));
     form->addRow(tr("Validation images:"), validation_);
     return box;
+}
+
+// How an image folder's images become one tensor: shown for image folders only.
+QWidget* TrainingPanel::buildImageOptions(QWidget* parent) {
+    imageOptions_ = new QWidget(parent);
+    auto* row = new QHBoxLayout(imageOptions_);
+    row->setContentsMargins(0, 0, 0, 0);
+    imageSize_ = new QComboBox(imageOptions_);
+    imageSize_->setEditable(true);
+    imageSize_->addItem(tr("own size"), QString());
+    for (const char* size : {"28x28", "32x32", "64x64", "96x96", "128x128", "224x224"}) imageSize_->addItem(size, size);
+    imageSize_->setToolTip(tr("Every image resized to HxW (e.g. 64x64); images of several sizes need one"));
+    channels_ = new QComboBox(imageOptions_);
+    channels_->addItem(tr("as they are"), 0);
+    channels_->addItem(tr("grey"), 1);
+    channels_->addItem(tr("colour"), 3);
+    channels_->setToolTip(tr("As they are: grey when every image is grey, else colour"));
+    row->addWidget(new QLabel(tr("Size:"), imageOptions_));
+    row->addWidget(imageSize_, 1);
+    row->addWidget(new QLabel(tr("Colour:"), imageOptions_));
+    row->addWidget(channels_, 1);
+    return imageOptions_;
 }
 
 QWidget* TrainingPanel::buildModelBox() {
@@ -174,6 +198,12 @@ DatasetRequest TrainingPanel::dataRequest() const {
     data.dataDir = s(dataDir_);
     data.trainImages = trainImages_->value();
     data.testImages = testImages_->value();
+    const QStringList size = imageSize_->currentText().trimmed().split('x');  // anything else: their own size
+    if (size.size() == 2 && size[0].toLongLong() > 0 && size[1].toLongLong() > 0) {
+        data.folder.height = size[0].toLongLong();
+        data.folder.width = size[1].toLongLong();
+    }
+    data.folder.channels = channels_->currentData().toInt();
     return data;
 }
 
@@ -200,14 +230,28 @@ void TrainingPanel::setDataDirectory(const QString& dir) {
 void TrainingPanel::useDataFolder(const QString& dir) {
     // Recognised by the label files' checksums, not by the folder's name:
     // MNIST and Fashion-MNIST name their files alike.
+    // An image folder by its layout: class folders, train/ and test/, unlabelled/ or labels.csv.
     const auto held = identifyDataset(dir.toStdString());
     if (held) {
         selectDataset(QString::fromStdString(*held));
         Q_EMIT message(tr("%1 holds %2; it is selected.").arg(dir, QString::fromStdString(datasetSpec(*held).displayName)));
+    } else if (looksLikeImageFolder(dir.toStdString())) {
+        selectDataset("images");
+        Q_EMIT message(tr("%1 is a folder of images; it is selected.").arg(dir));
     } else {
         Q_EMIT message(tr("%1 holds no dataset ALX recognises by its label files.").arg(dir));
     }
     setDataDirectory(dir);
+}
+
+void TrainingPanel::showImageFolderOf(const std::string& dataset, const std::string& dir) {
+    const auto names = datasetNames();
+    if (dir.empty() || std::find(names.begin(), names.end(), dataset) == names.end() ||
+        datasetSpec(dataset).format != DatasetFormat::ImageFolder) {
+        return;
+    }
+    selectDataset(QString::fromStdString(dataset));
+    setDataDirectory(QString::fromStdString(dir));
 }
 
 void TrainingPanel::selectModel(const QString& name) { model_->setCurrentIndex(model_->findData(name)); }
@@ -260,6 +304,7 @@ void TrainingPanel::refreshDatasetStatus() {
         text = QString::fromStdString(e.what());
     }
     datasetStatus_->setText(text);
+    imageOptions_->setVisible(spec.format == DatasetFormat::ImageFolder);
     datasetStatus_->setStyleSheet(found ? "color: #2a7d2a" : "color: #b22222");
     downloadButton_->setVisible(!spec.mirrors.empty() && !found);
 }

@@ -43,6 +43,9 @@ public:
     // files hold is selected, and `message` says which.
     void useDataFolder(const QString& dir);
     void selectModel(const QString& name);
+    // An opened run of an image folder: its folder in the Data box, so that
+    // training again, mapping or resuming reads the same images.
+    void showImageFolderOf(const std::string& dataset, const std::string& dir);
     void selectDataset(const QString& name);
     void setEpochs(int epochs);
     void setSubset(int trainImages, int testImages);
@@ -71,12 +74,16 @@ Q_SIGNALS:
 private:
     QWidget* buildDataBox();
     QWidget* buildModelBox();
+    QWidget* buildImageOptions(QWidget* parent);
     QWidget* buildRunBox();
     void applyPreset(const QString& model);
 
     QString dataDir_;
     QComboBox* dataset_;
     QLabel* datasetStatus_;
+    QComboBox* imageSize_;   // an image folder's: "own size" or HxW
+    QComboBox* channels_;    // an image folder's: as the images are, grey or colour
+    QWidget* imageOptions_;
     QPushButton* folderButton_;
     QPushButton* downloadButton_;
     QProgressBar* downloadProgress_;

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 
 namespace alx::ui {
 
@@ -128,30 +128,30 @@ void UncertainGrid::rebuild() {
         const int row = rank / 2, base = (rank % 2) * blockWidth;
         const int64_t i = shown_[size_t(rank)];
         const int label = results_->labels[size_t(i)], predicted = results_->predicted[size_t(i)];
-        auto* tile = new DigitTile(results_->image(i), i,
+        auto* tile = new ImageTile(tileImage(results_->images, size_t(i)), i,
                                    tr("%1. #%2 %3→%4\n%5").arg(rank + 1).arg(i).arg(name(label), name(predicted)).arg(values[size_t(i)], 0, 'g', 3),
                                    56, tiles_, label == predicted ? QColor(44, 160, 44) : QColor(214, 39, 40));
-        connect(tile, &DigitTile::clicked, this, &UncertainGrid::imageClicked);
+        connect(tile, &ImageTile::clicked, this, &UncertainGrid::imageClicked);
         tileLayout_->addWidget(tile, row, base);
         auto* separator = new QFrame(tiles_);
         separator->setFrameShape(QFrame::VLine);
         tileLayout_->addWidget(separator, row, base + 1);
         for (int j = 0; j < m; ++j) {
-            DigitTile* neighbour = nullptr;
+            ImageTile* neighbour = nullptr;
             if (training) {
                 const int64_t nb = results_->trainNeighbours[size_t(i * m + j)];
                 const int nbLabel = results_->trainLabel(nb);
-                neighbour = new DigitTile(results_->trainImage(nb), nb,
+                neighbour = new ImageTile(tileImage(results_->trainImage(nb), results_->trainImages.shape), nb,
                                           tr("label %1\nd %2").arg(name(nbLabel)).arg(results_->trainNeighbourDistance(i, j), 0, 'f', 3),
                                           40, tiles_, nbLabel == predicted ? QColor() : QColor(255, 127, 14));
                 neighbour->setClickable(false);
                 neighbour->setToolTip(tr("Training image #%1, label %2").arg(nb).arg(name(nbLabel)));
             } else {
                 const int64_t nb = results_->neighbours[size_t(i * m + j)];
-                neighbour = new DigitTile(results_->image(nb), nb,
+                neighbour = new ImageTile(tileImage(results_->images, size_t(nb)), nb,
                                           tr("label %1\nd %2").arg(name(results_->labels[size_t(nb)])).arg(results_->neighbourDistance(i, j), 0, 'f', 3),
                                           40, tiles_);
-                connect(neighbour, &DigitTile::clicked, this, &UncertainGrid::imageClicked);
+                connect(neighbour, &ImageTile::clicked, this, &UncertainGrid::imageClicked);
             }
             tileLayout_->addWidget(neighbour, row, base + 2 + j, Qt::AlignBottom);
         }

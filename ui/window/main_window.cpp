@@ -177,6 +177,7 @@ void MainWindow::connectWorker() {
     });
     connect(worker_, &JobWorker::runOpened, this, [this](const RunResultsPtr& r, const QString& dir) {
         trainingView_->opened(*r, dir);
+        panel_->showImageFolderOf(r->summary.dataset, r->summary.dataDir);
         showResults(r);
         suspectPage_->setRunDir(dir);
         Q_EMIT runFinished();
@@ -202,6 +203,7 @@ void MainWindow::connectActiveLearning() {
         alRunDir_ = QString::fromStdString(run.dir);
         // A resume reads the run's dataset: show whether it is found here.
         panel_->selectDataset(q(run.request.settings.data.spec.name));
+        panel_->showImageFolderOf(run.request.settings.data.spec.name, run.request.settings.data.dataDir);
         alPage_->showOpenedRun(run);
         tabs_->setCurrentWidget(alPage_);
         statusBar()->showMessage(tr("Opened the active-learning run in %1 (%2 rounds); Resume continues it.")
@@ -258,7 +260,6 @@ void MainWindow::startActiveLearning(ActiveLearningJobRequest request) {
     // A resumed run keeps its dataset, seed and subset (the folder's settings
     // must match); the data folder and device are the panel's.
     panel_->fillActiveLearningRequest(request, request.resume);
-    alPage_->setDataset(request.settings.data.spec.name);
     QString status;
     if (request.resume) {
         status = tr("Resuming the active-learning run in %1…").arg(QString::fromStdString(request.outDir));

@@ -36,7 +36,7 @@ QTabWidget* MainWindow::buildPages() {
     histograms_ = new ScoreHistograms(tabs_);
     tabs_->addTab(histograms_, tr("&Scores"));
     grid_ = new UncertainGrid(tabs_);
-    tabs_->addTab(grid_, tr("&Uncertain digits"));
+    tabs_->addTab(grid_, tr("&Uncertain images"));
     mapPage_ = new MapPage(tabs_);
     tabs_->addTab(mapPage_, tr("&Map"));
     suspectPage_ = new SuspectLabelsPage(tabs_);

@@ -69,11 +69,11 @@ void RunActions::setBusy(bool busy, bool hasResults) {
 void RunActions::showUsage() {
     QMessageBox::information(
         window_, tr("Using ALX"),
-        tr("<p>1. Pick a dataset (MNIST is downloaded with <b>Download</b>; Fashion-MNIST comes with Debian) "
+        tr("<p>1. Pick a dataset (MNIST is downloaded with <b>Download</b>; Fashion-MNIST comes with Debian; <b>Folder…</b> takes a folder of your own images) "
            "and a model; its notebook preset fills the fields.</p>"
            "<p>2. <b>Train</b> (Ctrl+Return). The loss is plotted live; <b>Stop</b> (Esc) ends the run and keeps the curve.</p>"
            "<p>3. After evaluation: <b>Results</b> shows the accuracy and the confusion matrix, <b>Scores</b> one histogram per "
-           "score, <b>Uncertain digits</b> the images a score ranks most uncertain beside their nearest neighbours. "
+           "score, <b>Uncertain images</b> the images a score ranks most uncertain beside their nearest neighbours. "
            "Click an image for its probabilities.</p>"
            "<p>4. <b>File › Save run</b> keeps the weights and every result; <b>Open run</b> shows them again without "
            "training. The same folder layout is what <tt>alx-cli train</tt> writes. Open run also opens an "
@@ -84,7 +84,7 @@ void RunActions::showUsage() {
 void RunActions::showAbout() {
     QMessageBox::about(
         window_, tr("About ALX"),
-        tr("<h3>ALX %1</h3><p>The Active Learning Explorer: train CNNs on handwritten digits and see which images "
+        tr("<h3>ALX %1</h3><p>The Active Learning Explorer: train CNNs on images (MNIST, Fashion-MNIST or your own) and see which images "
            "they are unsure of, and why.</p><p>LibTorch %2, Qt %3; %4.<br>%5</p>"
            "<p>MNIST: Yann LeCun, Corinna Cortes, Christopher J.C. Burges, CC BY-SA 3.0.<br>"
            "Fashion-MNIST: Zalando SE, MIT licence.<br>Plots: QCustomPlot (GPL).</p>")

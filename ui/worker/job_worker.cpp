@@ -49,7 +49,8 @@ void JobWorker::provideLabels(const std::vector<int64_t>& labels) {
 
 namespace {
 
-AlRoundPoint roundPoint(const ActiveLearningRoundReport& r, const std::string& you) {
+AlRoundPoint roundPoint(const ActiveLearningRoundReport& r, const std::string& you,
+                        const std::vector<std::string>& classNames) {
     AlRoundPoint point;
     point.strategy = strategyName(r.strategy) + you;
     point.repeat = r.repeat;
@@ -59,6 +60,7 @@ AlRoundPoint roundPoint(const ActiveLearningRoundReport& r, const std::string& y
     point.acquired = r.round.acquired;
     point.scores = r.round.acquiredScores;
     point.images = r.acquiredImages;
+    point.classNames = classNames;
     for (int64_t label : r.trueLabels) point.trueLabels.push_back(int(label));
     for (int64_t label : r.round.acquiredLabels) point.usedLabels.push_back(int(label));
     return point;
@@ -84,6 +86,10 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
             Q_EMIT trainingStarted(q(device), qlonglong(pool), qlonglong(test));
         };
         const std::string you = settings.personLabels ? " (you)" : "";
+        // Callbacks run one at a time on this thread: the names the data
+        // brought are there for every round after it loaded.
+        std::vector<std::string> classNames;
+        callbacks.onDataset = [&classNames](const DatasetReport& report) { classNames = report.classNames; };
         callbacks.onResumedRepeat = [this, you](Strategy strategy, int repeat, const std::vector<CurveRow>& rows) {
             for (const CurveRow& row : rows) {
                 AlRoundPoint point;
@@ -94,8 +100,12 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
                 Q_EMIT alRound(point);
             }
         };
-        callbacks.onRound = [this, you](const ActiveLearningRoundReport& r) { Q_EMIT alRound(roundPoint(r, you)); };
-        callbacks.labeller = [this, you](const ActiveLearningQuery& query) { return askForLabels(query, you); };
+        callbacks.onRound = [this, you, &classNames](const ActiveLearningRoundReport& r) {
+            Q_EMIT alRound(roundPoint(r, you, classNames));
+        };
+        callbacks.labeller = [this, you, &classNames](const ActiveLearningQuery& query) {
+            return askForLabels(query, you, classNames);
+        };
         const ActiveLearningJobResult result = runActiveLearningJob(job, callbacks);
         if (result.outcome == JobOutcome::Cancelled) {
             Q_EMIT stopped(tr("Active learning stopped; the finished rounds are kept in %1.").arg(q(request.outDir)));
@@ -111,8 +121,9 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
     }
 }
 
-std::vector<int64_t> JobWorker::askForLabels(const ActiveLearningQuery& query, const std::string& you) {
-    Q_EMIT alLabelsNeeded({strategyName(query.strategy) + you, query.round, query.indices, query.images});
+std::vector<int64_t> JobWorker::askForLabels(const ActiveLearningQuery& query, const std::string& you,
+                                             const std::vector<std::string>& classNames) {
+    Q_EMIT alLabelsNeeded({strategyName(query.strategy) + you, query.round, query.indices, query.images, classNames});
     std::unique_lock<std::mutex> lock(labelMutex_);
     labelsArrived_.wait(lock, [&] { return givenLabels_.has_value() || stopRequested(); });
     if (stopRequested()) throw Cancelled();
@@ -263,7 +274,7 @@ void JobWorker::computeMap(const QString& method, const QString& split, const QS
         return;
     }
     try {
-        const RunInMemory run{state_->summary.dataset, state_->evaluation.embeddings, state_->evaluation.labels,
+        const RunInMemory run{state_->summary, state_->evaluation.embeddings, state_->evaluation.labels,
                               state_->model, state_->runDir};
         MapJobRequest request;
         request.method = method.toStdString();
@@ -309,8 +320,8 @@ void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int t
         std::string problem;
         try {
             DatasetRequest data;
-            data.spec = datasetSpec(runs.front().summary.dataset);
             data.dataDir = dataDir.toStdString();
+            data = runDataset(runs.front().summary, data);
             data.trainImages = 1;
             data.testImages = runs.front().size();
             const LoadedDataset loaded = loadJobData(data, [this] { return stopRequested(); }, {});

@@ -89,7 +89,8 @@ private:
     bool stopRequested() const { return stop_.load(std::memory_order_relaxed); }
     void openActiveLearningRun(const QString& dir, const QString& dataDir);
     // Asks the GUI for the person's labels of a query and waits for them (or a Stop).
-    std::vector<int64_t> askForLabels(const ActiveLearningQuery& query, const std::string& you);
+    std::vector<int64_t> askForLabels(const ActiveLearningQuery& query, const std::string& you,
+                                      const std::vector<std::string>& classNames);
 
     struct State;  // the last model and tensors, kept in the .cpp (torch stays out of ui headers)
     std::unique_ptr<State> state_;

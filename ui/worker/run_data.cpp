@@ -23,7 +23,7 @@ size_t trainRow(const std::vector<int64_t>& sorted, int64_t index) {
 
 const uint8_t* RunResults::trainImage(int64_t index) const {
     const size_t row = trainRow(trainIndex, index);
-    return row < trainIndex.size() && trainIndex[row] == index ? trainPixels.data() + row * 28 * 28 : nullptr;
+    return row < trainIndex.size() && trainIndex[row] == index ? trainImages.image(row) : nullptr;
 }
 
 int RunResults::trainLabel(int64_t index) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "alx/data/image_shape.h"
 #include "alx/jobs/active_learning_request.h"
 #include "alx/jobs/train_request.h"
 #include "alx/storage/comparison_files.h"
@@ -32,9 +33,9 @@ struct RunResults {
     RunSummary summary;                   // the model, dataset, device, epochs, accuracy, times, temperature
     std::vector<std::string> classNames;  // one per label
     int64_t count = 0;
-    int classes = 10;
+    int classes = 0;
     int neighboursPerImage = 0;
-    std::vector<uint8_t> images;                      // count x 28 x 28
+    ImageStack images;                                // count images
     std::vector<int> labels, predicted;               // count
     std::vector<float> probabilities;                 // count x classes
     std::array<std::vector<float>, kScoreCount> scores;  // core's order: see scoreName()
@@ -49,10 +50,10 @@ struct RunResults {
     std::vector<int64_t> trainNeighbours;
     std::vector<float> trainNeighbourSimilarity;
     std::vector<int64_t> trainIndex;     // sorted, unique
-    std::vector<uint8_t> trainPixels;    // trainIndex.size() x 28 x 28
+    ImageStack trainImages;              // trainIndex.size() images
     std::vector<int> trainLabels;        // trainIndex.size()
 
-    const uint8_t* image(int64_t i) const { return images.data() + i * 28 * 28; }
+    const uint8_t* image(int64_t i) const { return images.image(size_t(i)); }
     float score(int kind, int64_t i) const { return scores[size_t(kind)][size_t(i)]; }
     // |u - u_j| for unit vectors, from the stored similarity.
     float neighbourDistance(int64_t i, int j) const;
@@ -76,7 +77,7 @@ struct MapData {
     std::vector<float> xy;          // rows x 2
     int64_t testRows = 0, trainRows = 0;
     std::vector<int> trainLabels, trainPredicted;  // final maps of both only; trainPredicted may be empty
-    std::vector<uint8_t> trainImages;              // trainRows x 28 x 28
+    ImageStack trainImages;                        // trainRows images
     std::string file;               // where the run keeps it; empty when the run has no folder yet
 };
 using MapDataPtr = std::shared_ptr<const MapData>;
@@ -86,11 +87,11 @@ struct ComparisonData {
     RunComparison comparison;  // each run with its summary, every pair, the images they disagree on
     std::vector<std::array<std::vector<float>, kScoreCount>> scoreValues;  // [run]: every test image's six scores
     std::vector<std::string> classNames;
-    // The first disagreements, drawn: their pixels (shown x 28 x 28), and
+    // The first disagreements, drawn: their pixels, and
     // each run's prediction and its probability ([run][k]). Empty when the
     // dataset's test images are not on this machine.
     std::vector<int64_t> shownDisagreements;
-    std::vector<uint8_t> shownPixels;
+    ImageStack shownImages;
     std::vector<int> shownLabels;
     std::vector<std::vector<int>> shownPredictions;
     std::vector<std::vector<float>> shownProbabilities;
@@ -107,9 +108,10 @@ struct AlRoundPoint {
     double accuracy = 0;
     std::vector<int64_t> acquired;  // training-set indices
     std::vector<float> scores;
-    std::vector<uint8_t> images;    // acquired.size() x 28 x 28
+    ImageStack images;              // acquired.size() images
     std::vector<int> trueLabels;
     std::vector<int> usedLabels;    // the labels trained with (the person's in the human mode); may be empty
+    std::vector<std::string> classNames;  // the dataset's, one per label; may be empty
 };
 
 // An active-learning run folder as opened: every round on its curves, and
@@ -125,7 +127,8 @@ struct AlQuery {
     std::string strategy;
     int round = 0;
     std::vector<int64_t> indices;
-    std::vector<uint8_t> images;  // indices.size() x 28 x 28
+    ImageStack images;            // indices.size() images
+    std::vector<std::string> classNames;  // the dataset's, one per label
 };
 
 

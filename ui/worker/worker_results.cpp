@@ -3,7 +3,7 @@
 
 #include "alx/compare/run_comparison.h"
 #include "alx/jobs/run_folder_job.h"
-#include "alx/data/dataset_catalog.h"
+#include "alx/jobs/job.h"
 #include "alx/models/model_registry.h"
 #include "alx/scoring/evaluator.h"
 #include "alx/scoring/neighbours.h"
@@ -39,7 +39,7 @@ void addTrainingSet(RunResults& r, const TrainingSetSource& source) {
     std::sort(r.trainIndex.begin(), r.trainIndex.end());
     r.trainIndex.erase(std::unique(r.trainIndex.begin(), r.trainIndex.end()), r.trainIndex.end());
     const auto index = torch::tensor(r.trainIndex, torch::kInt64);
-    r.trainPixels = toVector<uint8_t>(source.images->index_select(0, index).to(torch::kUInt8));
+    r.trainImages = imageStack(source.images->index_select(0, index));
     r.trainLabels = toIntVector(source.labels->index_select(0, index));
 }
 
@@ -49,12 +49,12 @@ RunResultsPtr makeResults(const RunSummary& summary, const at::Tensor& testImage
                           const ScoreTable& scores, const TrainingSetSource& trainingSet) {
     auto r = std::make_shared<RunResults>();
     r->summary = summary;
-    r->classNames = summary.classNames.empty() ? datasetSpec(summary.dataset).classNames : summary.classNames;
+    r->classNames = summary.classNames;
     r->count = evaluation.labels.size(0);
     r->classes = int(evaluation.probabilities.size(1));
     r->neighboursPerImage = int(scores.neighbours.indices.size(1));
     r->summary.testAccuracy = evaluation.accuracy;
-    r->images = toVector<uint8_t>(testImages.to(torch::kUInt8));
+    r->images = imageStack(testImages);
     r->labels = toIntVector(evaluation.labels);
     r->predicted = toIntVector(evaluation.predicted);
     r->probabilities = toVector<float>(evaluation.probabilities.to(torch::kFloat32));
@@ -81,7 +81,7 @@ MapDataPtr makeMap(const MapSource& source, const at::Tensor& xy, bool final, in
     if (final && map->trainRows > 0 && source.trainLabels && source.trainImages) {
         map->trainLabels = toIntVector(*source.trainLabels);
         if (source.trainPredicted && source.trainPredicted->defined()) map->trainPredicted = toIntVector(*source.trainPredicted);
-        map->trainImages = toVector<uint8_t>(source.trainImages->to(torch::kUInt8));
+        map->trainImages = imageStack(*source.trainImages);
     }
     return map;
 }
@@ -92,7 +92,7 @@ ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<Saved
     out->comparison = c;
     out->imagesProblem = imagesProblem;
     const RunSummary& first = runs.front().summary;
-    out->classNames = first.classNames.empty() ? datasetSpec(first.dataset).classNames : first.classNames;
+    out->classNames = first.classNames;
     for (const SavedRun& run : runs) {
         std::array<std::vector<float>, kScoreCount> values;
         for (int k = 0; k < kScoreCount; ++k) values[size_t(k)] = toVector<float>(run.scores[size_t(k)].to(torch::kFloat32));
@@ -103,7 +103,7 @@ ComparisonDataPtr makeComparison(const RunComparison& c, const std::vector<Saved
     const size_t shown = std::min(kShown, c.disagreementImages.size());
     out->shownDisagreements.assign(c.disagreementImages.begin(), c.disagreementImages.begin() + std::ptrdiff_t(shown));
     const auto index = torch::tensor(out->shownDisagreements, torch::kInt64);
-    out->shownPixels = toVector<uint8_t>(testImages->index_select(0, index).to(torch::kUInt8));
+    out->shownImages = imageStack(testImages->index_select(0, index));
     for (int64_t i : out->shownDisagreements) out->shownLabels.push_back(int(c.labels[size_t(i)]));
     for (size_t r = 0; r < runs.size(); ++r) {
         std::vector<int> predictions;
@@ -142,6 +142,7 @@ AlOpenedRun makeOpenedActiveLearningRun(const OpenedActiveLearningRun& run, cons
         last.round = run.lastRound;
         last.acquired = run.lastAcquired;
         last.images = run.lastImages;
+        last.classNames = run.classNames;
         for (int64_t label : run.lastTrueLabels) last.trueLabels.push_back(int(label));
         for (int64_t label : run.lastUsedLabels) last.usedLabels.push_back(int(label));
     }

@@ -10,6 +10,7 @@
 
 #include "alx/util/errors.h"
 #include "alx/scoring/evaluator.h"
+#include "alx/data/dataset_loader.h"
 #include "alx/models/model_registry.h"
 
 namespace alx {
@@ -188,6 +189,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
                                        const std::vector<int64_t>& resumeLabelled,
                                        const std::vector<int64_t>& resumeLabels) {
     if (config.acquire < 1) throw InputError("the images acquired per round must be at least 1", "acquire");
+    if (config.classes < 2) throw InputError("active learning needs at least 2 classes, not " + std::to_string(config.classes), "classes");
     if (config.budget < config.initial) throw InputError("the budget must be at least the initial set", "budget");
     if (config.budget > pool.size()) throw InputError("the budget exceeds the pool of " + std::to_string(pool.size()) + " images", "budget");
     modelInfo(config.model);  // an unknown name fails here
@@ -223,7 +225,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
         // Train on the labelled set: from scratch (default) or continuing.
         if (!s.model || config.retrainFromScratch) {
             torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
-            s.model = makeModel(config.model, config.classes);
+            s.model = makeModel(config.model, {shapeOf(pool.images), config.classes});
             s.model->to(device);
         }
         const auto index = indexTensor(s.labelled, device);

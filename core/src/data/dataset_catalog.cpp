@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "alx/data/idx_reader.h"
+#include "alx/data/image_folder.h"
 #include "alx/data/md5.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
@@ -47,7 +48,11 @@ std::vector<DatasetSpec> buildCatalogue() {
         {"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"}, "MIT (Zalando SE)",
         {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"});
     fashion.systemDir = "/usr/share/datasets/fashion-mnist";  // Debian's dataset-fashion-mnist
-    return {mnist, fashion};
+    DatasetSpec images;  // a person's own: its classes, names and shape come from the folder
+    images.name = "images";
+    images.displayName = "Image folder";
+    images.format = DatasetFormat::ImageFolder;
+    return {mnist, fashion, images};
 }
 
 const std::vector<DatasetSpec>& catalogue() {
@@ -56,6 +61,7 @@ const std::vector<DatasetSpec>& catalogue() {
 }
 
 bool hasAllFiles(const DatasetSpec& spec, const std::string& dir) {
+    if (spec.format != DatasetFormat::Idx) return false;
     for (const auto& file : spec.files) {
         if (!findDatasetFile(dir, file)) return false;
     }
@@ -125,6 +131,7 @@ std::optional<std::string> findDatasetFile(const std::string& dir, const Dataset
 
 std::optional<std::string> identifyDataset(const std::string& dir) {
     for (const auto& spec : catalogue()) {
+        if (spec.format != DatasetFormat::Idx) continue;
         const DatasetFile& labels = spec.files[static_cast<int>(FileRole::TestLabels)];
         if (labelChecksum(dir, labels) == labels.rawMd5) return spec.name;
     }
@@ -145,6 +152,19 @@ std::vector<std::string> datasetSearchPath(const DatasetSpec& spec, const std::s
 }
 
 std::optional<DatasetLocation> locateDataset(const DatasetSpec& spec, const std::string& dataDir) {
+    if (spec.format == DatasetFormat::ImageFolder) {
+        if (dataDir.empty()) {
+            throw InputError("an image folder is read from the folder given (--data-dir DIR, or Folder... in the app)",
+                             "data_dir");
+        }
+        if (!looksLikeImageFolder(dataDir)) {
+            throw InputError(fileError(dataDir, "holds no images in a layout ALX reads (DIR/<class>/*, "
+                                                "DIR/train/<class>/* and DIR/test/<class>/*, DIR/unlabelled/ or "
+                                                "DIR/labels.csv)"),
+                             "data_dir");
+        }
+        return DatasetLocation{dataDir, "data_dir"};
+    }
     if (!dataDir.empty()) {
         for (const auto& dir : candidatesUnder(dataDir, spec)) {
             if (hasAllFiles(spec, dir)) {

@@ -5,6 +5,7 @@
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
 #include "alx/data/idx_reader.h"
+#include "alx/data/image_folder_loader.h"
 #include "alx/data/md5.h"
 
 namespace alx {
@@ -29,9 +30,8 @@ IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole r
 
 ImageSplit toSplit(IdxArray images, IdxArray labels, const std::string& imagePath, const std::string& labelPath,
                    int numClasses) {
-    if (images.dims.size() != 3 || images.dims[1] != kImageRows || images.dims[2] != kImageCols) {
-        throw InputError(fileError(imagePath, "images are " + std::to_string(images.dims[1]) + "x" +
-                                                  std::to_string(images.dims[2]) + ", expected 28x28"));
+    if (images.dims.size() != 3 || images.dims[1] < 1 || images.dims[2] < 1) {
+        throw InputError(fileError(imagePath, "not an IDX file of images (rows and columns)"));
     }
     if (images.items() != labels.items()) {
         throw InputError(fileError(labelPath, "has " + std::to_string(labels.items()) + " labels but " + imagePath +
@@ -46,7 +46,7 @@ ImageSplit toSplit(IdxArray images, IdxArray labels, const std::string& imagePat
     }
     ImageSplit split;
     const int64_t n = images.items();
-    split.images = torch::from_blob(images.data.data(), {n, kImageRows, kImageCols}, torch::kUInt8).clone();
+    split.images = torch::from_blob(images.data.data(), {n, 1, images.dims[1], images.dims[2]}, torch::kUInt8).clone();
     split.labels = torch::from_blob(labels.data.data(), {n}, torch::kUInt8).to(torch::kInt64);
     return split;
 }
@@ -69,6 +69,14 @@ LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const
                          pathOf(FileRole::TrainLabels), spec.classes);
     data.test = toSplit(std::move(testImages), std::move(testLabels), pathOf(FileRole::TestImages),
                         pathOf(FileRole::TestLabels), spec.classes);
+    data.shape = {1, data.train.images.size(2), data.train.images.size(3)};
+    if (data.test.images.size(2) != data.shape.height || data.test.images.size(3) != data.shape.width) {
+        throw InputError(fileError(pathOf(FileRole::TestImages), "test images are " +
+                                                                      std::to_string(data.test.images.size(2)) + "x" +
+                                                                      std::to_string(data.test.images.size(3)) +
+                                                                      ", the training images " + data.shape.text()));
+    }
+    data.classNames = spec.classNames;
     return data;
 }
 
@@ -86,22 +94,27 @@ LoadedDataset loadRequestedDataset(const DatasetRequest& request, const std::fun
     LoadOptions options;
     options.verifyChecksums = request.verifyChecksums;
     options.shouldStop = shouldStop;
-    LoadedDataset data = loadDataset(spec, location->dir, options);
+    LoadedDataset data = spec.format == DatasetFormat::ImageFolder
+                             ? loadImageFolder(location->dir, request.folder, shouldStop)
+                             : loadDataset(spec, location->dir, options);
     data.source = location->source;
-    auto keepFirst = [](ImageSplit& split, int64_t n) {
+    auto keepFirst = [](ImageSplit& split, std::vector<std::string>& paths, int64_t n) {
         if (n > 0 && n < split.size()) {
             split.images = split.images.slice(0, 0, n);
             split.labels = split.labels.slice(0, 0, n);
+            if (paths.size() > size_t(n)) paths.resize(size_t(n));
         }
     };
-    keepFirst(data.train, request.trainImages);
-    keepFirst(data.test, request.testImages);
+    keepFirst(data.train, data.trainPaths, request.trainImages);
+    keepFirst(data.test, data.testPaths, request.testImages);
     return data;
 }
 
+ImageShape shapeOf(const torch::Tensor& images) { return {images.size(1), images.size(2), images.size(3)}; }
+
 torch::Tensor normaliseImages(const torch::Tensor& images, const torch::Device& device) {
     // Move the compact uint8 tensor first, then widen it on the device.
-    return images.to(device).unsqueeze(1).to(torch::kFloat32).div_(255.0).sub_(0.5).div_(0.5);
+    return images.to(device).to(torch::kFloat32).div_(255.0).sub_(0.5).div_(0.5);
 }
 
 }  // namespace alx

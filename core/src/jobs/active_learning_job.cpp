@@ -84,14 +84,14 @@ ActiveLearningCallbacks loopCallbacks(JobContext& job, RepeatProgress& progress)
         job.folder.writeCurve(job.rows);
         job.folder.writeSummary(job.rows, job.settings);
         if (job.callbacks.onRound) {
-            job.callbacks.onRound({progress.strategy, progress.repeat, r, imageBytes(job.data.train.images, r.acquired),
+            job.callbacks.onRound({progress.strategy, progress.repeat, r, imageStack(job.data.train.images, r.acquired),
                                    labelsAt(job.data.train.labels, r.acquired)});
         }
     };
     if (job.settings.personLabels) {
         loop.labeller = [&job, &progress](const std::vector<int64_t>& indices) {
             return job.callbacks.labeller(
-                {progress.strategy, progress.round + 1, indices, imageBytes(job.data.train.images, indices)});
+                {progress.strategy, progress.round + 1, indices, imageStack(job.data.train.images, indices)});
         };
     }
     return loop;
@@ -146,7 +146,6 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
     checkRequest(request, callbacks);
     ActiveLearningSettings settings = request.settings;
     settings.strategies = distinctStrategies(settings.strategies);
-    settings.loop.classes = settings.data.spec.classes;
 
     ensureWritableDirectory(request.outDir);
     const ActiveLearningRunFolder folder(request.outDir);
@@ -155,7 +154,8 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
 
     configureThreads(settings.threads);
     const torch::Device device = resolveDevice(settings.device);
-    const LoadedDataset data = loadJobData(settings.data, callbacks.shouldStop, callbacks.onDataset);
+    const LoadedDataset data = loadJobData(seededDataset(settings.data, settings.seed), callbacks.shouldStop, callbacks.onDataset);
+    settings.loop.classes = data.classes();
     const TensorSet pool{normaliseImages(data.train.images, device), data.train.labels.to(device)};
     const TensorSet test{normaliseImages(data.test.images, device), data.test.labels.to(device)};
     if (callbacks.onStart) callbacks.onStart(describeDevice(device), pool.size(), test.size());

@@ -28,11 +28,11 @@ TrainConfig foldConfig(const std::string& model, int epochs, uint64_t seed) {
 }
 
 // Fold f's out-of-sample probabilities: its own model, trained on the other folds.
-torch::Tensor trainFold(const AuditJobRequest& request, const std::string& model, int f, int epochs,
+torch::Tensor trainFold(const AuditJobRequest& request, const std::string& model, int64_t classes, int f, int epochs,
                         const TensorSet& train, const TensorSet& heldOut, const AuditJobCallbacks& callbacks) {
     const uint64_t seed = repeatSeed(request.seed, f);
     torch::manual_seed(seed);
-    ClassifierPtr net = makeModel(model, request.data.spec.classes);
+    ClassifierPtr net = makeModel(model, {shapeOf(train.images), classes});
     net->to(train.images.device());
     TrainCallbacks trainCallbacks;
     trainCallbacks.shouldStop = callbacks.shouldStop;
@@ -51,7 +51,7 @@ torch::Tensor trainFold(const AuditJobRequest& request, const std::string& model
 torch::Tensor crossValidatedProbabilities(const AuditJobRequest& request, const std::string& model,
                                           const LoadedDataset& data, const torch::Device& device,
                                           const AuditJobCallbacks& callbacks, AuditJobResult& result) {
-    const int64_t n = data.train.size(), classes = request.data.spec.classes;
+    const int64_t n = data.train.size(), classes = data.classes();
     const auto labels = data.train.labels.to(torch::kInt64).contiguous();
     const std::vector<int> fold = stratifiedFolds(labels.data_ptr<int64_t>(), n, request.folds, request.seed);
     const int epochs = request.epochs > 0 ? request.epochs : modelInfo(model).preset.epochs;
@@ -74,7 +74,7 @@ torch::Tensor crossValidatedProbabilities(const AuditJobRequest& request, const 
         if (foldProbabilities) {
             ++result.foldsResumed;
         } else {
-            foldProbabilities = trainFold(request, model, f, epochs, subset(kept), subset(heldOut), callbacks);
+            foldProbabilities = trainFold(request, model, classes, f, epochs, subset(kept), subset(heldOut), callbacks);
             folder.writeFold(f, *foldProbabilities);  // a finished fold survives a stop
         }
         probabilities.index_copy_(0, heldOut, *foldProbabilities);
@@ -130,7 +130,9 @@ AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks
     if (!request.runDir.empty()) {
         run = RunFolder(request.runDir).read();  // validated whole, or refused naming the file
         request.model = run.summary.model;
-        request.data.spec = datasetSpec(run.summary.dataset);
+        request.data = runDataset(run.summary, request.data);
+    } else {
+        request.data = seededDataset(request.data, request.seed);
     }
     modelInfo(request.model);  // an unknown model is refused before any work
     ensureWritableDirectory(request.outDir);
@@ -138,7 +140,7 @@ AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks
     const torch::Device device = resolveDevice(request.device);
     settings.model = request.model;
     settings.dataset = request.data.spec.name;
-    settings.classNames = run.summary.classNames.empty() ? request.data.spec.classNames : run.summary.classNames;
+    settings.classNames = run.summary.classNames;
 
     AuditJobResult result;
     torch::Tensor probabilities, labels;

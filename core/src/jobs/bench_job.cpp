@@ -22,7 +22,7 @@ BenchJobResult runBenchJob(const BenchJobRequest& request, const std::function<b
     if (request.data.testImages < 2) throw InputError("evaluate at least two images", "test_images");
     configureThreads(request.threads);
     const torch::Device device = resolveDevice(request.device);
-    const LoadedDataset loaded = loadJobData(request.data, shouldStop, onDataset);
+    const LoadedDataset loaded = loadJobData(seededDataset(request.data, request.seed), shouldStop, onDataset);
 
     TrainConfig config;
     config.optimiser = info.preset.optimiser;
@@ -32,7 +32,7 @@ BenchJobResult runBenchJob(const BenchJobRequest& request, const std::function<b
     config.epochs = 1;
     config.seed = request.seed;
     torch::manual_seed(request.seed);
-    ClassifierPtr model = makeModel(request.model, request.data.spec.classes);
+    ClassifierPtr model = makeModel(request.model, {loaded.shape, loaded.classes()});
     model->to(device);
     auto sync = [&] {
         if (device.is_cuda()) torch::cuda::synchronize();

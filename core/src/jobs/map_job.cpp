@@ -43,13 +43,13 @@ MapJobResult mapSource(const MapSource& source, const MapJobRequest& request, co
     }
     if (request.split != "test") {
         DatasetRequest data = request.data;
-        data.spec = datasetSpec(run.dataset);
+        data = runDataset(run.summary, data);
         data.trainImages = 0;
         data.testImages = run.testLabels.size(0);
         const LoadedDataset loaded = loadJobData(data, callbacks.shouldStop, callbacks.onDataset);
         if (!torch::equal(loaded.test.labels, run.testLabels.to(torch::kCPU))) {
-            throw InputError(fileError(run.runDir.empty() ? run.dataset : run.runDir,
-                                       "its labels do not match the " + run.dataset + " test set found on this machine"));
+            throw InputError(fileError(run.runDir.empty() ? run.summary.dataset : run.runDir,
+                                       "its labels do not match the " + run.summary.dataset + " test set found on this machine"));
         }
         torch::Tensor trainEmbeddings = source.cachedTrainEmbeddings;
         if (!trainEmbeddings.defined() || trainEmbeddings.size(0) != loaded.train.size()) {
@@ -95,14 +95,14 @@ MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& call
     const SavedRun saved = folder.read();  // the whole folder, or refused naming the file
     configureThreads(request.threads);
     MapSource source;
-    source.run = {saved.summary.dataset, saved.embeddings, saved.labels, nullptr, request.runDir};
+    source.run = {saved.summary, saved.embeddings, saved.labels, nullptr, request.runDir};
     source.cachedTrainEmbeddings = saved.trainEmbeddings;
     source.model = [&](const torch::Device& device) {
         if (!saved.hasWeights) {
             throw InputError(fileError(folder.weightsPath(), "missing: the training images' embeddings need the model"));
         }
-        const WeightsInfo info{saved.summary.model, saved.classes()};
-        ClassifierPtr model = makeModel(info.model, info.classes);
+        const WeightsInfo info{saved.summary.model, {saved.summary.imageShape, saved.classes()}};
+        ClassifierPtr model = makeModel(info.model, info.input);
         model->to(device);
         folder.loadWeightsInto(*model, info);
         return model;

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
@@ -50,7 +51,7 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
     OpenedTrainingRun opened;
     opened.run = folder.read();  // validated whole, or refused naming the file
     const SavedRun& run = opened.run;
-    data.spec = datasetSpec(run.summary.dataset);
+    data = runDataset(run.summary, data);
     data.trainImages = 0;
     data.testImages = run.size();
     const LoadedDataset loaded = loadJobData(data, shouldStop, {});
@@ -66,8 +67,9 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
     opened.scores.values = run.scores;
     opened.scores.neighbours = run.neighbours;
     if (run.hasWeights) {
-        opened.model = makeModel(run.summary.model, run.classes());
-        folder.loadWeightsInto(*opened.model, {run.summary.model, run.classes()});
+        const ModelInput input{run.summary.imageShape, run.classes()};
+        opened.model = makeModel(run.summary.model, input);
+        folder.loadWeightsInto(*opened.model, {run.summary.model, input});
     }
     return opened;
 }
@@ -95,22 +97,25 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
     if (!state->labels.empty()) {
         opened.lastUsedLabels.assign(state->labels.begin() + std::min(before, end), state->labels.begin() + end);
     }
-    data.spec = opened.settings.data.spec;
-    data.trainImages = opened.settings.data.trainImages;
+    const std::string givenDir = data.dataDir;
+    data = seededDataset(opened.settings.data, opened.settings.seed);
+    std::error_code ec;  // an image folder where it was, while it is there; else where the caller says
+    if (data.dataDir.empty() || !std::filesystem::is_directory(data.dataDir, ec)) data.dataDir = givenDir;
     data.testImages = 1;  // only the training images are shown
     const LoadedDataset loaded = loadJobData(data, shouldStop, {});
     for (int64_t i : opened.lastAcquired) {
         if (i >= loaded.train.size()) refuseIndex(folder.statePath(last.strategy, last.repeat));
         opened.lastTrueLabels.push_back(loaded.train.labels[i].item<int64_t>());
     }
-    opened.lastImages = imageBytes(loaded.train.images, opened.lastAcquired);
+    opened.lastImages = imageStack(loaded.train.images, opened.lastAcquired);
+    opened.classNames = loaded.classNames;
     return opened;
 }
 
 void saveTrainingRun(const std::string& dir, const RunSummary& summary, Classifier* model,
                      const Evaluation& evaluation, const ScoreTable& scores, const Neighbours* trainNeighbours) {
     const RunFolder folder(dir);
-    if (model) folder.writeWeights(*model, {summary.model, evaluation.probabilities.size(1)});
+    if (model) folder.writeWeights(*model, {summary.model, {summary.imageShape, evaluation.probabilities.size(1)}});
     folder.writeEvaluation(summary, evaluation, scores, trainNeighbours);
 }
 

@@ -43,7 +43,7 @@ ReviewedTraining applyReview(const TrainJobRequest& request, const LoadedDataset
     std::tie(out.trainIndex, out.validationIndex) = splitValidation(data.train.size(), request.validation, request.seed);
     out.labels = data.train.labels;
     if (!request.weights.empty() || (request.excludeFile.empty() && request.relabelFile.empty())) return out;
-    const int64_t classes = request.data.spec.classes;
+    const int64_t classes = data.classes();
     const auto check = [&](const std::string& path, int64_t index) {
         if (index >= data.train.size()) {
             throw InputError(fileError(path, "names training image " + std::to_string(index) + ", beyond the " +
@@ -122,7 +122,7 @@ bool train(const TrainJobRequest& request, const TrainConfig& config, const Load
         } catch (const Cancelled&) {  // the weights are what matters: kept, and the evaluation below stops too
         }
     }
-    if (folder) folder->writeWeights(*result.model, {request.model, request.data.spec.classes});
+    if (folder) folder->writeWeights(*result.model, {request.model, {data.shape, data.classes()}});
     return true;
 }
 
@@ -177,20 +177,23 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     }
 
     TrainJobResult result;
-    const LoadedDataset data = loadJobData(request.data, callbacks.shouldStop, callbacks.onDataset);
+    const LoadedDataset data = loadJobData(seededDataset(request.data, request.seed), callbacks.shouldStop, callbacks.onDataset);
     const ReviewedTraining reviewed = applyReview(request, data);
-    const DatasetSpec& spec = request.data.spec;
+    const ModelInput input{data.shape, data.classes()};
     torch::manual_seed(request.seed);
-    result.model = makeModel(request.model, spec.classes);
+    result.model = makeModel(request.model, input);
     result.model->to(device);
-    const WeightsInfo expected{request.model, spec.classes};
+    const WeightsInfo expected{request.model, input};
     if (evaluateOnly) loadWeights(*result.model, request.weights, expected);
     if (!request.initWeights.empty()) loadWeights(*result.model, request.initWeights, expected);
 
     RunSummary& summary = result.summary;
-    summary = summaryFor(request.model, spec.name, device, config, request.validation, request.neighbours,
+    summary = summaryFor(request.model, request.data.spec.name, device, config, request.validation, request.neighbours,
                          reviewed.trainIndex.size(0));
-    summary.classNames = spec.classNames;
+    summary.classNames = data.classNames;
+    summary.dataDir = data.dir;
+    summary.imageShape = data.shape;
+    summary.testFraction = data.testFraction;
     summary.excludeFile = request.excludeFile;
     summary.relabelFile = request.relabelFile;
     summary.excludedImages = reviewed.excluded;

@@ -1,6 +1,7 @@
 // `gal`: the CNN of Gal, Islam and Ghahramani, "Deep Bayesian Active
 // Learning with Image Data" (ICML 2017): conv 32@4x4, ReLU, conv 32@4x4,
-// ReLU, max-pool 2x2, dropout 0.25, dense 128, ReLU, dropout 0.5, dense 10.
+// ReLU, max-pool 2x2, dropout 0.25, dense 128, ReLU, dropout 0.5, dense K
+// (10 in the paper).
 // Embedding: the 128 ReLU activations (before the second dropout).
 // trunk() is everything before the first dropout; head() the rest, so
 // Monte Carlo dropout reuses the convolutional features.
@@ -15,12 +16,16 @@ namespace {
 
 class GalCnn : public Classifier {
 public:
-    explicit GalCnn(int64_t classes)
+    explicit GalCnn(const ModelInput& input)
         : Classifier("gal"),
-          conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 4)))),
+          conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(input.image.channels, 32, 4)))),
           conv2_(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 32, 4)))),
-          fc1_(register_module("fc1", torch::nn::Linear(32 * 11 * 11, 128))),
-          fc2_(register_module("fc2", torch::nn::Linear(128, classes))) {}
+          // Two 4x4 convolutions take 6 from a side, the pooling halves it (11 for 28).
+          fc1_(register_module("fc1", torch::nn::Linear(32 * ((input.image.height - 6) / 2) *
+                                                            ((input.image.width - 6) / 2), 128))),
+          fc2_(register_module("fc2", torch::nn::Linear(128, input.classes))) {}
+
+    static constexpr int64_t kSmallestSide = 8;
 
     ModelOutput forward(const torch::Tensor& images) override { return head(trunk(images)); }
 
@@ -46,6 +51,9 @@ private:
 
 }  // namespace
 
-ClassifierPtr makeGal(int64_t classes) { return std::make_shared<GalCnn>(classes); }
+ClassifierPtr makeGal(const ModelInput& input) {
+    requireImageSide("gal", input.image, GalCnn::kSmallestSide);
+    return std::make_shared<GalCnn>(input);
+}
 
 }  // namespace alx

@@ -15,14 +15,20 @@ enum class Pooling { Max, Average };
 
 class LeNetFamily : public Classifier {
 public:
-    LeNetFamily(const std::string& name, Pooling pooling, int64_t classes)
+    LeNetFamily(const std::string& name, Pooling pooling, const ModelInput& input)
         : Classifier(name),
           pooling_(pooling),
-          conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 6, 5)))),
+          conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(input.image.channels, 6, 5)))),
           conv2_(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(6, 16, 5)))),
-          fc1_(register_module("fc1", torch::nn::Linear(16 * 4 * 4, 120))),
+          fc1_(register_module("fc1", torch::nn::Linear(16 * featureSide(input.image.height) *
+                                                            featureSide(input.image.width), 120))),
           fc2_(register_module("fc2", torch::nn::Linear(120, 84))),
-          fc3_(register_module("fc3", torch::nn::Linear(84, classes))) {}
+          fc3_(register_module("fc3", torch::nn::Linear(84, input.classes))) {}
+
+    // A side of conv2's pooled map: two 5x5 convolutions, each followed by
+    // a 2x2 pooling that drops an odd last row or column (4 for 28).
+    static int64_t featureSide(int64_t side) { return ((side - 4) / 2 - 4) / 2; }
+    static constexpr int64_t kSmallestSide = 16;  // the smallest side with featureSide >= 1
 
     ModelOutput forward(const torch::Tensor& images) override {
         auto x = poolAndRelu(applyInputConv(conv1_, images));
@@ -128,7 +134,14 @@ private:
 
 }  // namespace
 
-ClassifierPtr makeNet(int64_t classes) { return std::make_shared<LeNetFamily>("net", Pooling::Max, classes); }
-ClassifierPtr makeLeNet5(int64_t classes) { return std::make_shared<LeNetFamily>("lenet5", Pooling::Average, classes); }
+ClassifierPtr makeNet(const ModelInput& input) {
+    requireImageSide("net", input.image, LeNetFamily::kSmallestSide);
+    return std::make_shared<LeNetFamily>("net", Pooling::Max, input);
+}
+
+ClassifierPtr makeLeNet5(const ModelInput& input) {
+    requireImageSide("lenet5", input.image, LeNetFamily::kSmallestSide);
+    return std::make_shared<LeNetFamily>("lenet5", Pooling::Average, input);
+}
 
 }  // namespace alx

@@ -5,13 +5,17 @@
 
 namespace alx {
 
-ClassifierPtr makeModel(const std::string& name, int64_t classes) {
+ClassifierPtr makeModel(const std::string& name, const ModelInput& input) {
     const ModelInfo& info = modelInfo(name);  // an unknown name is refused here, with the known ones
-    if (info.name == "net") return makeNet(classes);
-    if (info.name == "simplecnn") return makeSimpleCnn(classes);
-    if (info.name == "resnet18") return makeResNet18(classes);
-    if (info.name == "lenet5") return makeLeNet5(classes);
-    if (info.name == "gal") return makeGal(classes);
+    if (input.classes < 2) {
+        throw InputError("model '" + name + "' needs at least 2 classes to tell apart, not " +
+                             std::to_string(input.classes), "classes");
+    }
+    if (info.name == "net") return makeNet(input);
+    if (info.name == "simplecnn") return makeSimpleCnn(input);
+    if (info.name == "resnet18") return makeResNet18(input);
+    if (info.name == "lenet5") return makeLeNet5(input);
+    if (info.name == "gal") return makeGal(input);
     throw std::logic_error("model '" + name + "' is in the catalogue but has no factory");
 }
 

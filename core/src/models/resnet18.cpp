@@ -1,6 +1,6 @@
 // `resnet18`, section Third of the notebook: torchvision's ResNet-18 layout
-// (four stages of two basic blocks, 64-128-256-512 channels) with a
-// 1-channel 7x7/2 stem and a 10-way head. It trains from scratch: the
+// (four stages of two basic blocks, 64-128-256-512 channels) with a 7x7/2
+// stem over the dataset's channels and a head over its classes. It trains from scratch: the
 // notebook's ImageNet weights came from a download (docs/notebook.md, item 9); weights
 // saved by alx can be loaded with --init-weights.
 // Embedding: the 512 globally average-pooled features before the fc layer.
@@ -43,15 +43,15 @@ TORCH_MODULE(BasicBlock);
 
 class ResNet18 : public Classifier {
 public:
-    explicit ResNet18(int64_t classes)
+    explicit ResNet18(const ModelInput& input)
         : Classifier("resnet18"),
-          conv1_(register_module("conv1", conv(1, 64, 7, 2, 3))),
+          conv1_(register_module("conv1", conv(input.image.channels, 64, 7, 2, 3))),
           bn1_(register_module("bn1", torch::nn::BatchNorm2d(64))),
           layer1_(register_module("layer1", makeLayer(64, 64, 1))),
           layer2_(register_module("layer2", makeLayer(64, 128, 2))),
           layer3_(register_module("layer3", makeLayer(128, 256, 2))),
           layer4_(register_module("layer4", makeLayer(256, 512, 2))),
-          fc_(register_module("fc", torch::nn::Linear(512, classes))) {
+          fc_(register_module("fc", torch::nn::Linear(512, input.classes))) {
         // torchvision's initialisation: He-normal convolutions, unit batch norms.
         for (auto& module : modules(/*include_self=*/false)) {
             if (auto* c = module->as<torch::nn::Conv2d>()) {
@@ -85,6 +85,11 @@ private:
 
 }  // namespace
 
-ClassifierPtr makeResNet18(int64_t classes) { return std::make_shared<ResNet18>(classes); }
+ClassifierPtr makeResNet18(const ModelInput& input) {
+    // Every stride-2 step rounds up and the head pools globally, so any
+    // size gives a feature map; below 8 the stem sees little but padding.
+    requireImageSide("resnet18", input.image, 8);
+    return std::make_shared<ResNet18>(input);
+}
 
 }  // namespace alx

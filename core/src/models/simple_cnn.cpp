@@ -12,12 +12,16 @@ namespace {
 
 class SimpleCnn : public Classifier {
 public:
-    explicit SimpleCnn(int64_t classes)
+    explicit SimpleCnn(const ModelInput& input)
         : Classifier("simplecnn"),
-          conv1_(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3).padding(1)))),
+          conv1_(register_module("conv1", torch::nn::Conv2d(
+                                              torch::nn::Conv2dOptions(input.image.channels, 32, 3).padding(1)))),
           conv2_(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)))),
-          fc1_(register_module("fc1", torch::nn::Linear(64 * 7 * 7, 512))),
-          fc2_(register_module("fc2", torch::nn::Linear(512, classes))) {}
+          // Two padded convolutions keep the size; two poolings quarter it (7 for 28).
+          fc1_(register_module("fc1", torch::nn::Linear(64 * (input.image.height / 4) * (input.image.width / 4), 512))),
+          fc2_(register_module("fc2", torch::nn::Linear(512, input.classes))) {}
+
+    static constexpr int64_t kSmallestSide = 4;
 
     ModelOutput forward(const torch::Tensor& images) override {
         // ReLU after max pooling: the same values (both are monotone), a quarter of the work.
@@ -35,6 +39,9 @@ private:
 
 }  // namespace
 
-ClassifierPtr makeSimpleCnn(int64_t classes) { return std::make_shared<SimpleCnn>(classes); }
+ClassifierPtr makeSimpleCnn(const ModelInput& input) {
+    requireImageSide("simplecnn", input.image, SimpleCnn::kSmallestSide);
+    return std::make_shared<SimpleCnn>(input);
+}
 
 }  // namespace alx

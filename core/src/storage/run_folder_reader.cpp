@@ -3,11 +3,13 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "alx/data/dataset_catalog.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/storage/npy.h"
 #include "alx/util/errors.h"
@@ -32,6 +34,11 @@ RunSummary readEvaluatedSummary(const std::string& path) {
         refuse(path, "the run has no evaluation (status '" + summary.status + "'): nothing to open");
     }
     if (summary.confusion.empty()) refuse(path, "has no confusion_matrix");
+    // Runs written before the names were recorded were all of a catalogued dataset.
+    const auto known = datasetNames();
+    if (summary.classNames.empty() && std::find(known.begin(), known.end(), summary.dataset) != known.end()) {
+        summary.classNames = datasetSpec(summary.dataset).classNames;
+    }
     return summary;
 }
 

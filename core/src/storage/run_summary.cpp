@@ -160,6 +160,22 @@ void readReviewEdit(const json& j, const char* key, const std::string& path, std
     images = optionalIntegerField(edit, "images", path, 0, 0, kInt64Max);
 }
 
+// "image_shape": [C, H, W]; absent in runs of MNIST-format images written before it was recorded.
+void readImageShape(const json& j, const std::string& path, RunSummary& s) {
+    if (!j.contains("image_shape")) return;
+    const json& shape = j.at("image_shape");
+    if (!shape.is_array() || shape.size() != 3) refuse(path, "image_shape is not [channels, height, width]");
+    int64_t sides[3];
+    for (size_t k = 0; k < 3; ++k) {
+        if (!shape[k].is_number_integer()) refuse(path, "image_shape is not [channels, height, width]");
+        sides[k] = shape[k].get<int64_t>();
+    }
+    if ((sides[0] != 1 && sides[0] != 3) || sides[1] < 1 || sides[2] < 1 || sides[1] > 65536 || sides[2] > 65536) {
+        refuse(path, "image_shape is out of range (1 or 3 channels, sides 1 to 65536)");
+    }
+    s.imageShape = {sides[0], sides[1], sides[2]};
+}
+
 void readSettings(const json& j, const std::string& path, RunSummary& s) {
     s.device = textField(j, "device", path, "");
     s.status = textField(j, "status", path, "finished");
@@ -175,6 +191,9 @@ void readSettings(const json& j, const std::string& path, RunSummary& s) {
     readReviewEdit(j, "excluded", path, s.excludeFile, s.excludedImages);
     readReviewEdit(j, "relabelled", path, s.relabelFile, s.relabelledImages);
     s.trainSeconds = finiteField(j, "train_seconds", path, 0);
+    s.dataDir = textField(j, "data_dir", path, "");
+    readImageShape(j, path, s);
+    s.testFraction = finiteField(j, "test_fraction", path, 0);
     if (j.contains("class_names")) s.classNames = j.at("class_names").get<std::vector<std::string>>();
 }
 
@@ -187,6 +206,9 @@ std::string summaryJson(const RunSummary& s) {
     j["kind"] = s.kind();
     j["model"] = s.model;
     j["dataset"] = s.dataset;
+    if (!s.dataDir.empty()) j["data_dir"] = s.dataDir;
+    j["image_shape"] = {s.imageShape.channels, s.imageShape.height, s.imageShape.width};
+    if (s.testFraction > 0) j["test_fraction"] = s.testFraction;
     j["device"] = s.device;
     j["status"] = s.status;
     if (!s.message.empty()) j["message"] = s.message;

@@ -38,8 +38,31 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
     if (s.onlyRepeat >= 0) j["only_repeat"] = s.onlyRepeat;
+    if (s.data.spec.format == DatasetFormat::ImageFolder) {
+        const ImageFolderOptions& f = s.data.folder;
+        j["data_dir"] = s.data.dataDir;
+        j["image_size"] = {f.height, f.width};
+        j["channels"] = f.channels;
+        j["test_fraction"] = f.testFraction;
+    }
     return j;
 }
+
+namespace {
+
+// An image folder's place, size, channels and split, as settingsJson writes them.
+void readFolderOptions(const nlohmann::json& j, const std::string& path, DatasetRequest& data) {
+    data.dataDir = j.value("data_dir", std::string());
+    const auto size = j.value("image_size", std::vector<int64_t>{0, 0});
+    if (size.size() != 2 || size[0] < 0 || size[1] < 0) refuse(path, "image_size is not [height, width]");
+    data.folder.height = size[0];
+    data.folder.width = size[1];
+    data.folder.channels = optionalIntegerField(j, "channels", path, 0, 0, 3);
+    data.folder.testFraction = j.value("test_fraction", 0.2);
+    if (!(data.folder.testFraction > 0 && data.folder.testFraction < 1)) refuse(path, "test_fraction is not in (0, 1)");
+}
+
+}  // namespace
 
 ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::string& path) {
     ActiveLearningSettings s;
@@ -66,6 +89,7 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         s.data.trainImages = optionalIntegerField(j, "train_images", path, 0, 0, kInt64Max);
         s.data.testImages = optionalIntegerField(j, "test_images", path, 0, 0, kInt64Max);
         s.onlyRepeat = int(optionalIntegerField(j, "only_repeat", path, -1, 0, s.repeats - 1));
+        if (s.data.spec.format == DatasetFormat::ImageFolder) readFolderOptions(j, path, s.data);
     } catch (const nlohmann::json::exception& e) {
         refuse(path, std::string("missing or wrong field: ") + e.what());
     }

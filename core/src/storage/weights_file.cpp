@@ -5,7 +5,6 @@
 
 #include <torch/torch.h>
 
-#include "alx/data/dataset_catalog.h"
 #include "alx/util/files.h"
 #include "alx/util/errors.h"
 
@@ -30,10 +29,7 @@ std::string firstLine(const c10::Error& e) {
     return why;
 }
 
-const std::vector<int64_t>& inputShape() {
-    static const std::vector<int64_t> shape = {1, kImageRows, kImageCols};
-    return shape;
-}
+std::vector<int64_t> shapeRecord(const ImageShape& shape) { return {shape.channels, shape.height, shape.width}; }
 
 struct Record {
     WeightsInfo info;
@@ -42,15 +38,16 @@ struct Record {
 
 Record readRecord(torch::serialize::InputArchive& archive, const std::string& path) {
     Record record;
-    record.info.classes = 0;
     c10::IValue value;
     if (!archive.try_read(kModelKey, value)) return record;  // written before the record existed
     try {
         record.info.model = value.toStringRef();
         if (!archive.try_read(kClassesKey, value)) throw InputError(fileError(path, "damaged: the class count is missing"));
-        record.info.classes = value.toInt();
+        record.info.input.classes = value.toInt();
         if (!archive.try_read(kInputShapeKey, value)) throw InputError(fileError(path, "damaged: the input shape is missing"));
         record.input = value.toIntVector();
+        if (record.input.size() != 3) throw InputError(fileError(path, "damaged: the input shape is not C, H, W"));
+        record.info.input.image = {record.input[0], record.input[1], record.input[2]};
     } catch (const c10::Error& e) {
         throw InputError(fileError(path, "damaged weights record: " + firstLine(e)));
     }
@@ -65,8 +62,8 @@ void saveWeights(Classifier& model, const std::string& path, const WeightsInfo& 
         torch::serialize::OutputArchive archive;
         model.save(archive);
         archive.write(kModelKey, c10::IValue(info.model));
-        archive.write(kClassesKey, c10::IValue(info.classes));
-        archive.write(kInputShapeKey, c10::IValue(inputShape()));
+        archive.write(kClassesKey, c10::IValue(info.input.classes));
+        archive.write(kInputShapeKey, c10::IValue(shapeRecord(info.input.image)));
         archive.save_to(bytes);
     } catch (const c10::Error& e) {
         throw RunError(fileError(path, "cannot save weights: " + firstLine(e)));
@@ -90,12 +87,13 @@ void loadWeights(Classifier& model, const std::string& path, const WeightsInfo& 
             throw InputError(fileError(path, "holds weights for model '" + record.info.model + "', not '" +
                                                  expected.model + "'"));
         }
-        if (record.info.classes != expected.classes) {
-            throw InputError(fileError(path, "holds weights for " + std::to_string(record.info.classes) +
-                                                 " classes, not " + std::to_string(expected.classes)));
+        if (record.info.input.classes != expected.input.classes) {
+            throw InputError(fileError(path, "holds weights for " + std::to_string(record.info.input.classes) +
+                                                 " classes, not " + std::to_string(expected.input.classes)));
         }
-        if (record.input != inputShape()) {
-            throw InputError(fileError(path, "holds weights for another input shape than 1x28x28"));
+        if (record.info.input.image != expected.input.image) {
+            throw InputError(fileError(path, "holds weights for " + record.info.input.image.text() + " images, not " +
+                                                 expected.input.image.text()));
         }
     }
     try {

@@ -32,8 +32,8 @@ torch::Tensor kCenterGreedy(const torch::Tensor& candidates, const torch::Tensor
 // Inputs for one acquisition step, all over the scored pool candidates.
 struct AcquisitionInput {
     Classifier* model = nullptr;
-    torch::Tensor candidateImages;   // normalised [P, 1, 28, 28], the pool (subset) to choose from
-    torch::Tensor labelledImages;    // normalised [L, 1, 28, 28], for the core-set centres
+    torch::Tensor candidateImages;   // normalised [P, C, H, W], the pool (subset) to choose from
+    torch::Tensor labelledImages;    // normalised [L, C, H, W], for the core-set centres
     int64_t count = 10;              // how many to choose
     int mcSamples = 20;
     int64_t neighbours = 5;          // for kl_neighbours

@@ -22,7 +22,7 @@ struct ActiveLearningConfig {
     int64_t maxStepsPerRound = 300;
     int64_t batchSize = 64;
     double learningRate = 1e-3;
-    int64_t classes = 10;      // the dataset's (the jobs set it from DatasetSpec)
+    int64_t classes = 0;       // the dataset's (the jobs set it from the loaded data)
 };
 
 // The seed of repeat `repeat` of a run seeded with `seed`: the one place it

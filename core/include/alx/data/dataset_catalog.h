@@ -15,22 +15,20 @@ struct DatasetFile {
     int rank;          // 3 for images, 1 for labels
 };
 
+// IDX files as MNIST keeps them, or a folder of images (image_folder.h).
+enum class DatasetFormat { Idx, ImageFolder };
+
 struct DatasetSpec {
-    std::string name;         // "mnist", "fashion-mnist"
+    std::string name;         // "mnist", "fashion-mnist", "images"
+    DatasetFormat format = DatasetFormat::Idx;
     std::string displayName;  // "MNIST", "Fashion-MNIST"
-    std::array<DatasetFile, 4> files;  // train images, train labels, test images, test labels
+    std::array<DatasetFile, 4> files;  // train images, train labels, test images, test labels (IDX only)
     std::vector<std::string> mirrors;  // base URLs holding stem.gz; empty when not downloadable
     std::optional<std::string> systemDir;  // a packaged copy, e.g. Debian's
     std::string licence;
-    int classes = 0;   // labels 0 .. classes - 1, one per class name
-    std::vector<std::string> classNames;  // one per label, for people
+    int classes = 0;   // labels 0 .. classes - 1, one per class name; 0: the data's own (an image folder)
+    std::vector<std::string> classNames;  // one per label, for people; empty: the data's own
 };
-
-// Every image is kImageRows x kImageCols grey levels (MNIST's format; the
-// loader refuses others).
-inline constexpr int kImageRows = 28;
-inline constexpr int kImageCols = 28;
-inline constexpr int kImagePixels = kImageRows * kImageCols;
 
 enum class FileRole { TrainImages = 0, TrainLabels = 1, TestImages = 2, TestLabels = 3 };
 
@@ -56,7 +54,8 @@ std::optional<std::string> findDatasetFile(const std::string& dir, const Dataset
 // recognised as another dataset's is passed over (identifyDataset).
 // Returns nullopt when none has all four; when `dataDir` is given but lacks
 // them, or holds another dataset, throws InputError, since the user asked
-// for that place.
+// for that place. An image folder is found only where `dataDir` says, and
+// must look like one (looksLikeImageFolder).
 std::optional<DatasetLocation> locateDataset(const DatasetSpec& spec, const std::string& dataDir = {});
 
 // Which catalogued dataset the files in `dir` are, recognised by the MD5 of

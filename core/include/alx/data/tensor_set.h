@@ -5,7 +5,7 @@
 
 namespace alx {
 
-// Normalised images [N,1,28,28] and labels [N], both on the device that
+// Normalised images [N, C, H, W] and labels [N], both on the device that
 // trains or evaluates (see normaliseImages in dataset_loader.h).
 struct TensorSet {
     torch::Tensor images;

@@ -20,7 +20,7 @@ struct ActiveLearningRoundReport {
     Strategy strategy = Strategy::Random;
     int repeat = 0;
     ActiveLearningRound round;
-    std::vector<uint8_t> acquiredImages;  // round.acquired.size() x kImagePixels
+    ImageStack acquiredImages;            // one per round.acquired
     std::vector<int64_t> trueLabels;      // the dataset's labels of the acquired images
 };
 
@@ -28,7 +28,7 @@ struct ActiveLearningQuery {
     Strategy strategy = Strategy::Random;
     int round = 0;  // the round these labels will train
     std::vector<int64_t> indices;  // training-set indices
-    std::vector<uint8_t> images;   // indices.size() x kImagePixels
+    ImageStack images;             // one per index
 };
 
 struct ActiveLearningJobCallbacks {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alx/data/dataset_loader.h"
+#include "alx/storage/run_summary.h"
 
 namespace alx {
 
@@ -18,7 +19,9 @@ struct DatasetReport {
     std::string name, displayName;
     std::string dir, source;  // where it was found, and by which rule
     int64_t trainImages = 0, testImages = 0;
+    ImageShape shape;
     std::vector<std::string> classNames;
+    std::vector<std::string> skipped;  // images left out, "path: reason" (--skip-bad-images)
 };
 
 // Locates and loads a dataset as `request` says, polling `shouldStop`
@@ -26,8 +29,18 @@ struct DatasetReport {
 LoadedDataset loadJobData(const DatasetRequest& request, const std::function<bool()>& shouldStop,
                           const std::function<void(const DatasetReport&)>& onDataset);
 
-// The training images' raw bytes (kImagePixels each) for `indices`, for a
-// front-end to show.
-std::vector<uint8_t> imageBytes(const torch::Tensor& images, const std::vector<int64_t>& indices);
+// The data a run was trained on, to load it again: its dataset and, for an
+// image folder, the folder (the one recorded, while it exists; else the
+// one given), size, channels and split. `given` keeps its other fields.
+DatasetRequest runDataset(const RunSummary& run, DatasetRequest given);
+
+// The dataset request a job loads: an image folder's split is seeded by the
+// job's seed, so a seed gives the same split every time.
+DatasetRequest seededDataset(DatasetRequest data, uint64_t seed);
+
+// images[indices] (uint8 [N, C, H, W]) for a front-end to show.
+ImageStack imageStack(const torch::Tensor& images, const std::vector<int64_t>& indices);
+// All of images (uint8 [N, C, H, W]).
+ImageStack imageStack(const torch::Tensor& images);
 
 }  // namespace alx

@@ -37,13 +37,13 @@ struct MapJobResult {
     int64_t testRows = 0, trainRows = 0;
     torch::Tensor trainLabels;     // int64 [trainRows], the training rows' labels (when mapped)
     torch::Tensor trainPredicted;  // int64 [trainRows]; undefined when the embeddings came from the cache
-    torch::Tensor trainImages;     // uint8 [trainRows, 28, 28]
+    torch::Tensor trainImages;     // uint8 [trainRows, C, H, W]
     std::string path;   // the file written; empty when the run has no folder
 };
 
 // A run held in memory (the app's current run), mapped the same way.
 struct RunInMemory {
-    std::string dataset;
+    RunSummary summary;                        // its dataset, and the folder, size and split of an image folder
     torch::Tensor testEmbeddings, testLabels;  // the evaluated test images, in order
     ClassifierPtr model;                       // for the training images; may be null for the test split
     std::string runDir;                        // where to keep the map; empty: nowhere

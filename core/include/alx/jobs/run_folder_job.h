@@ -19,8 +19,8 @@ struct OpenedTrainingRun {
     Evaluation evaluation;     // from its files
     ScoreTable scores;
     ClassifierPtr model;       // null when the folder has no model.pt
-    torch::Tensor testImages;  // uint8 [N, 28, 28]: the run's dataset's first N test images, on this machine
-    // The dataset's training images and labels (uint8 [M, 28, 28], int64
+    torch::Tensor testImages;  // uint8 [N, C, H, W]: the run's dataset's first N test images, on this machine
+    // The dataset's training images and labels (uint8 [M, C, H, W], int64
     // [M]), when the run has training-set neighbours or a map of them: what
     // they index.
     torch::Tensor trainImages, trainLabels;
@@ -41,7 +41,8 @@ struct OpenedActiveLearningRun {
     std::vector<int64_t> lastAcquired;    // training-set indices; empty when the last round is the initial set
     std::vector<int64_t> lastTrueLabels;  // the dataset's labels of those
     std::vector<int64_t> lastUsedLabels;  // the labels they were trained with; empty in older states
-    std::vector<uint8_t> lastImages;      // lastAcquired.size() x kImagePixels
+    ImageStack lastImages;                // one per lastAcquired
+    std::vector<std::string> classNames;  // the dataset's; empty when no images were loaded
     int lastRound = 0;
 };
 OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetRequest data,

@@ -42,9 +42,9 @@ struct TrainJobResult {
     Evaluation evaluation;  // on the training device
     ScoreTable scores;
     Neighbours trainNeighbours;  // defined when requested: indices into the dataset's training images
-    torch::Tensor testImages;  // uint8 [N, 28, 28] on the CPU, in evaluation order
+    torch::Tensor testImages;  // uint8 [N, C, H, W] on the CPU, in evaluation order
     // With trainNeighbours: the training images and labels they index
-    // (uint8 [M, 28, 28] and int64 [M], CPU), for a front-end to show.
+    // (uint8 [M, C, H, W] and int64 [M], CPU), for a front-end to show.
     torch::Tensor trainImages, trainLabels;
 };
 

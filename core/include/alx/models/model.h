@@ -5,6 +5,8 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include "alx/data/image_shape.h"
+
 namespace alx {
 
 // What every model gives for a batch: the class scores, and the feature
@@ -15,8 +17,25 @@ struct ModelOutput {
     torch::Tensor embedding;  // [N, embeddingDim()]
 };
 
+// What a model is built for, both from the data: the images it takes and
+// the number of classes it tells apart.
+struct ModelInput {
+    // A constructor, not an aggregate: {name, 10} must not compile as a
+    // WeightsInfo by brace elision (10 channels, no classes).
+    ModelInput() = default;
+    ModelInput(const ImageShape& image, int64_t classes) : image(image), classes(classes) {}
+
+    ImageShape image;
+    int64_t classes = 0;
+};
+
+// Throws InputError (field "image_size") when `image` is smaller than
+// `smallest` x `smallest`, naming the model and the smallest size it takes.
+void requireImageSide(const std::string& model, const ImageShape& image, int64_t smallest);
+
 // The interface of the classifiers (the notebook's four and gal; see
-// modelCatalogue()). They take normalised [N, 1, 28, 28] images.
+// modelCatalogue()). They take normalised [N, C, H, W] images of the shape
+// they were built for.
 class Classifier : public torch::nn::Module {
 public:
     explicit Classifier(std::string name) : torch::nn::Module(std::move(name)) {}

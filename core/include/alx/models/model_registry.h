@@ -9,7 +9,8 @@
 
 namespace alx {
 
-// Throws InputError (field "model") listing the known names when `name` is unknown.
-ClassifierPtr makeModel(const std::string& name, int64_t classes = 10);
+// Throws InputError (field "model") listing the known names when `name` is
+// unknown, and as requireImageSide says when the images are too small for it.
+ClassifierPtr makeModel(const std::string& name, const ModelInput& input);
 
 }  // namespace alx

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "alx/audit/calibration.h"
+#include "alx/data/image_shape.h"
 #include "alx/training/epoch_report.h"
 #include "alx/vocabulary.h"
 
@@ -35,6 +36,9 @@ struct RunSummary {
     int format = kRunFormat;  // as read: 0 for a run written before summary.json had "format"
     std::string version;      // as read: the ALX that wrote it (written: this one)
     std::string model, dataset, device;
+    std::string dataDir;      // where the dataset was found; empty in runs written before it was recorded
+    ImageShape imageShape = kUnrecordedImageShape;  // the images the model took (C x H x W)
+    double testFraction = 0;  // an image folder split here: the share of each class tested; 0: none
     std::string status = "finished";  // training | finished | cancelled | diverged
     std::string message;              // why it ended early
     int epochsPlanned = 0;

@@ -12,14 +12,14 @@ namespace alx {
 
 struct WeightsInfo {
     std::string model;  // registry name, e.g. "lenet5"
-    int64_t classes = 10;
+    ModelInput input;   // the image shape and classes it was built for
 };
 
 // Written atomically (temporary name, fsync, rename, directory fsync).
 void saveWeights(Classifier& model, const std::string& path, const WeightsInfo& info);
 
-// Loads `path` into `model`, which must be `expected.model` with
-// `expected.classes` classes. Throws InputError naming the file when the
+// Loads `path` into `model`, which must be `expected.model` built for
+// `expected.input`. Throws InputError naming the file when the
 // file is damaged, when it records another model, class count or input
 // shape ("holds weights for model 'lenet5', not 'net'"), or when a tensor's
 // name or shape does not fit. Files written before the record existed are

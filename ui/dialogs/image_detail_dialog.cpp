@@ -1,4 +1,4 @@
-#include "dialogs/digit_detail_dialog.h"
+#include "dialogs/image_detail_dialog.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -6,11 +6,11 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
-#include "widgets/digit_tile.h"
+#include "widgets/image_tile.h"
 
 namespace alx::ui {
 
-DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWidget* parent)
+ImageDetailDialog::ImageDetailDialog(const RunResultsPtr& r, int64_t index, QWidget* parent)
     : QDialog(parent), plot_(new QCustomPlot(this)) {
     setWindowTitle(tr("Test image #%1").arg(index));
     auto* layout = new QVBoxLayout(this);
@@ -19,7 +19,7 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
 
     const int label = r->labels[size_t(index)], predicted = r->predicted[size_t(index)];
     const auto name = [&r](int c) { return QString::fromStdString(r->className(c)); };
-    top->addWidget(new DigitTile(r->image(index), index,
+    top->addWidget(new ImageTile(tileImage(r->images, size_t(index)), index,
                                  tr("label %1, predicted %2").arg(name(label), name(predicted)), 224, this,
                                  label == predicted ? QColor(44, 160, 44) : QColor(214, 39, 40)));
 
@@ -64,7 +64,7 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
     auto* neighbours = new QHBoxLayout;
     for (int j = 0; j < r->neighboursPerImage; ++j) {
         const int64_t n = r->neighbours[size_t(index * r->neighboursPerImage + j)];
-        neighbours->addWidget(new DigitTile(r->image(n), n,
+        neighbours->addWidget(new ImageTile(tileImage(r->images, size_t(n)), n,
                                             tr("test #%1\nlabel %2\nd = %3").arg(n).arg(name(r->labels[size_t(n)])).arg(r->neighbourDistance(index, j), 0, 'f', 3),
                                             84, this));
     }
@@ -78,7 +78,7 @@ DigitDetailDialog::DigitDetailDialog(const RunResultsPtr& r, int64_t index, QWid
         for (int j = 0; j < r->trainNeighboursPerImage; ++j) {
             const int64_t n = r->trainNeighbours[size_t(index * r->trainNeighboursPerImage + j)];
             const int trainLabel = r->trainLabel(n);
-            auto* tile = new DigitTile(r->trainImage(n), n,
+            auto* tile = new ImageTile(tileImage(r->trainImage(n), r->trainImages.shape), n,
                                        tr("training #%1\nlabel %2\nd = %3").arg(n).arg(name(trainLabel)).arg(r->trainNeighbourDistance(index, j), 0, 'f', 3),
                                        84, this, trainLabel == predicted ? QColor() : QColor(255, 127, 14));
             tile->setClickable(false);

@@ -9,10 +9,10 @@ class QCustomPlot;
 
 namespace alx::ui {
 
-class DigitDetailDialog : public QDialog {
+class ImageDetailDialog : public QDialog {
     Q_OBJECT
 public:
-    DigitDetailDialog(const RunResultsPtr& results, int64_t index, QWidget* parent = nullptr);
+    ImageDetailDialog(const RunResultsPtr& results, int64_t index, QWidget* parent = nullptr);
     QCustomPlot* probabilityPlot() const { return plot_; }
 
 private:

@@ -1,0 +1,229 @@
+// A person's own images through alx-cli: an image folder of each layout
+// (class folders, train/ and test/ with an unlabelled pile, labels.csv),
+// RGB and grey, two sizes and three classes, is trained on, scored, mapped
+// and audited; the run records its shape, classes and folder. Images that
+// do not decode are refused naming the file, or left out and listed when
+// asked. The images are made here with libpng and libjpeg: three classes
+// a network can tell apart (a bright top, left or centre) under noise.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <random>
+
+#include "image_writer.h"
+#include "test_support.h"
+
+using alx::test::readJson;
+using alx::test::runCli;
+using Result = alx::test::CliResult;
+
+namespace {
+
+int csvRows(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    int lines = 0;
+    while (!f.atEnd()) lines += f.readLine().trimmed().isEmpty() ? 0 : 1;
+    return lines - 1;  // the header
+}
+
+QJsonArray array(std::initializer_list<QJsonValue> values) { return QJsonArray(values); }
+
+// One image of class 0 (bright top), 1 (bright left) or 2 (bright centre),
+// with noise and, in colour, a random tint shared by the three channels'
+// patterns, so that the class is in the shape, not the colour.
+alx::test::Bytes pattern(int label, int height, int width, int channels, std::mt19937& random) {
+    std::uniform_int_distribution<int> noise(-40, 40), tint(0, 60);
+    const int shade[3] = {tint(random), tint(random), tint(random)};
+    alx::test::Bytes pixels;
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const bool lit = label == 0 ? y < height / 2
+                           : label == 1 ? x < width / 2
+                                        : std::abs(y - height / 2) < height / 4 && std::abs(x - width / 2) < width / 4;
+            for (int c = 0; c < channels; ++c) {
+                pixels.push_back(uint8_t(std::clamp((lit ? 190 : 40) + shade[c] + noise(random), 0, 255)));
+            }
+        }
+    }
+    return pixels;
+}
+
+const QStringList kClasses = {"bright_top", "bright_left", "bright_centre"};
+
+// `perClass` images of each class under root/<prefix><class>/.
+void writeClasses(const QString& root, int perClass, int height, int width, int channels, const QString& extension,
+                  unsigned seed) {
+    std::mt19937 random(seed);
+    for (int label = 0; label < 3; ++label) {
+        for (int i = 0; i < perClass; ++i) {
+            const QString path = QString("%1/%2/%3.%4").arg(root, kClasses[label]).arg(i, 3, 10, QChar('0')).arg(extension);
+            alx::test::writeImage(path.toStdString(), width, height, channels, pattern(label, height, width, channels, random));
+        }
+    }
+}
+
+}  // namespace
+
+class TestImageDatasets : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir tmp_;
+
+    // Trains lenet5 on `data` into a new run folder; returns it, or fails.
+    QString train(const QString& data, const QString& name, const QStringList& extra = {}) {
+        const QString run = tmp_.path() + "/" + name;
+        const Result r = runCli(QStringList{"train", "--dataset", "images", "--data-dir", data, "--model", "lenet5",
+                                            "--epochs", "6", "--batch-size", "8", "--seed", "3", "--device", "cpu",
+                                            "--out", run} + extra);
+        if (r.exitCode != 0) qWarning().noquote() << r.out << r.err;
+        return r.exitCode == 0 ? run : QString();
+    }
+
+    // Scores, a map of test and training images, and the audit of the run.
+    void inspect(const QString& run, int testImages, int trainImages) {
+        QCOMPARE(csvRows(run + "/per_sample.csv"), testImages);
+        Result r = runCli({"map", "--run", run, "--method", "pca", "--split", "all", "--device", "cpu"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(QFile::exists(run + "/map_pca_all.npy"));
+        QVERIFY2(r.out.contains(QString("(%1 x 2)").arg(testImages + trainImages)), qPrintable(r.out));
+        r = runCli({"audit", "--run", run, "--out", run + "/audit", "--device", "cpu"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(QFile::exists(run + "/audit/label_issues.csv"));
+        QCOMPARE(readJson(run + "/audit/label_quality.json")["class_names"].toArray(),
+                 array({kClasses[2], kClasses[1], kClasses[0]}));  // sorted by name
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(tmp_.isValid()); }
+
+    // DIR/<class>/*: RGB PNGs, split here, 20 % of each class tested.
+    void classFoldersInColour() {
+        const QString data = tmp_.path() + "/colour";
+        writeClasses(data, 30, 20, 24, 3, "png", 1);
+        const QString run = train(data, "colour-run");
+        QVERIFY(!run.isEmpty());
+        const QJsonObject s = readJson(run + "/summary.json");
+        QCOMPARE(s["dataset"].toString(), QString("images"));
+        QCOMPARE(s["image_shape"].toArray(), array({3, 20, 24}));
+        QCOMPARE(s["class_names"].toArray(), array({kClasses[2], kClasses[1], kClasses[0]}));
+        QCOMPARE(s["data_dir"].toString(), data);
+        QCOMPARE(s["test_fraction"].toDouble(), 0.2);
+        QCOMPARE(s["train_images"].toInt(), 72);
+        QVERIFY2(s["test_accuracy"].toDouble() > 0.6, qPrintable(QString::number(s["test_accuracy"].toDouble())));
+        inspect(run, 18, 72);
+    }
+
+    // DIR/train/<class>, DIR/test/<class> and DIR/unlabelled/: grey PNGs,
+    // the folder's own split; the unlabelled pile is neither trained on nor tested.
+    void splitFoldersInGrey() {
+        const QString data = tmp_.path() + "/grey";
+        writeClasses(data + "/train", 24, 32, 32, 1, "png", 2);
+        writeClasses(data + "/test", 8, 32, 32, 1, "png", 3);
+        std::mt19937 random(4);
+        for (int i = 0; i < 5; ++i) {
+            alx::test::writeImage(QString("%1/unlabelled/batch/%2.png").arg(data).arg(i).toStdString(), 32, 32, 1,
+                                  pattern(i % 3, 32, 32, 1, random));
+        }
+        const QString run = train(data, "grey-run");
+        QVERIFY(!run.isEmpty());
+        const QJsonObject s = readJson(run + "/summary.json");
+        QCOMPARE(s["image_shape"].toArray(), array({1, 32, 32}));
+        QCOMPARE(s["train_images"].toInt(), 72);
+        QVERIFY(!s.contains("test_fraction"));  // the folder's own split
+        inspect(run, 24, 72);
+
+        // The same folder as colour, on request.
+        const QString colour = train(data, "grey-as-rgb", {"--channels", "3"});
+        QVERIFY(!colour.isEmpty());
+        QCOMPARE(readJson(colour + "/summary.json")["image_shape"].toArray(), array({3, 32, 32}));
+    }
+
+    // labels.csv over JPEGs of two sizes: refused without --image-size,
+    // trained at the size asked for; the audit cross-validates the training split.
+    void labelsCsvOfMixedSizes() {
+        const QString data = tmp_.path() + "/csv";
+        std::mt19937 random(5);
+        QFile csv(data + "/labels.csv");
+        QDir().mkpath(data);
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("path,label\n");
+        for (int i = 0; i < 60; ++i) {
+            const int label = i % 3, side = i % 2 ? 28 : 40;
+            const QString name = QString("scans/%1.jpg").arg(i);
+            alx::test::writeImage((data + "/" + name).toStdString(), side, side, 3, pattern(label, side, side, 3, random));
+            csv.write(QString("%1,%2\n").arg(name, kClasses[label]).toUtf8());
+        }
+        csv.write("scans/unsure.jpg,\n");  // no label: the pool, not trained on
+        alx::test::writeImage((data + "/scans/unsure.jpg").toStdString(), 28, 28, 3, pattern(0, 28, 28, 3, random));
+        csv.close();
+
+        Result r = runCli({"train", "--dataset", "images", "--data-dir", data, "--model", "lenet5", "--epochs", "1",
+                           "--out", tmp_.path() + "/csv-refused"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--image-size") && r.err.contains("2 sizes"), qPrintable(r.err));
+
+        const QString run = train(data, "csv-run", {"--image-size", "24x24"});
+        QVERIFY(!run.isEmpty());
+        QCOMPARE(readJson(run + "/summary.json")["image_shape"].toArray(), array({3, 24, 24}));
+
+        r = runCli({"audit", "--dataset", "images", "--data-dir", data, "--image-size", "24x24", "--model", "lenet5",
+                    "--split", "train", "--folds", "2", "--epochs", "1", "--device", "cpu", "--out",
+                    tmp_.path() + "/csv-audit"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QCOMPARE(csvRows(tmp_.path() + "/csv-audit/label_issues.csv") >= 0, true);
+    }
+
+    // A zero-byte image and a text file named .png: refused with the path
+    // and the reason, or left out and listed with --skip-bad-images. One
+    // class is no classification.
+    void badImagesAreNamed() {
+        const QString data = tmp_.path() + "/bad";
+        writeClasses(data, 10, 20, 20, 1, "png", 6);
+        QFile(data + "/bright_top/empty.png").open(QIODevice::WriteOnly);
+        QFile text(data + "/bright_left/notes.png");
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("not an image at all\n");
+        text.close();
+        const QStringList args{"train", "--dataset", "images", "--data-dir", data, "--model", "lenet5", "--epochs", "1",
+                               "--device", "cpu", "--out", tmp_.path() + "/bad-run"};
+        Result r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("bright_left/notes.png") || r.err.contains("bright_top/empty.png"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("--skip-bad-images"), qPrintable(r.err));
+
+        r = runCli(args + QStringList{"--skip-bad-images"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("2 image(s) left out") && r.out.contains("empty.png") && r.out.contains("notes.png"),
+                 qPrintable(r.out));
+
+        const QString single = tmp_.path() + "/single";
+        std::mt19937 random(7);
+        for (int i = 0; i < 4; ++i) {
+            alx::test::writeImage(QString("%1/only/%2.png").arg(single).arg(i).toStdString(), 20, 20, 1,
+                                  pattern(0, 20, 20, 1, random));
+        }
+        r = runCli({"train", "--dataset", "images", "--data-dir", single, "--model", "lenet5", "--epochs", "1", "--out",
+                    tmp_.path() + "/x"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(single) && r.err.contains("class"), qPrintable(r.err));
+
+        r = runCli({"train", "--dataset", "images", "--model", "lenet5", "--epochs", "1", "--out", tmp_.path() + "/y"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--data-dir"), qPrintable(r.err));
+        r = runCli({"train", "--dataset", "images", "--data-dir", data, "--model", "lenet5", "--image-size", "64", "--out",
+                    tmp_.path() + "/z"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("HxW"), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImageDatasets)
+#include "test_image_datasets.moc"
