@@ -223,6 +223,62 @@ private slots:
         QCOMPARE(QDir(cacheDir).entryList(QDir::Files).size(), 2);       // one cache per size and channels
     }
 
+    // EMNIST letters as NIST stores them (labels 1..26, images transposed):
+    // 26 classes named a..z, labels from 0, images the right way round,
+    // and the folder known by its files' names.
+    void emnistLettersAreReadAsPublished() {
+        const std::string root = dir("emnist");
+        SyntheticIdx letters;
+        letters.stems = {"emnist-letters-train-images-idx3-ubyte", "emnist-letters-train-labels-idx1-ubyte",
+                         "emnist-letters-test-images-idx3-ubyte", "emnist-letters-test-labels-idx1-ubyte"};
+        letters.classes = 26;
+        letters.firstLabel = 1;
+        letters.transposed = true;
+        writeSyntheticIdx(root, 260, 52, letters, true);
+        QCOMPARE(identifyDataset(root).value_or(""), std::string("emnist-letters"));
+        DatasetRequest request;
+        request.spec = datasetSpec("emnist-letters");
+        request.dataDir = root;
+        const LoadedDataset data = loadRequestedDataset(request);
+        QCOMPARE(data.classes(), int64_t(26));
+        QCOMPARE(data.classNames.front(), std::string("a"));
+        QCOMPARE(data.classNames.back(), std::string("z"));
+        QCOMPARE(data.train.labels.min().item<int64_t>(), int64_t(0));
+        QCOMPARE(data.train.labels.max().item<int64_t>(), int64_t(25));
+        // Each image's bright square where its class puts it, rows as rows:
+        // class c's square starts at row 1 + (c / 6) * 5 and column 1 + (c % 6) * 4.
+        for (int64_t i = 0; i < 20; ++i) {
+            const int64_t c = data.train.labels[i].item<int64_t>();
+            const auto image = data.train.images[i][0];
+            QVERIFY2(image[1 + (c / 6) * 5 + 2][1 + (c % 6) * 4 + 2].item<uint8_t>() > 150, qPrintable(QString::number(c)));
+        }
+        // The same files asked for as balanced EMNIST are not there.
+        request.spec = datasetSpec("emnist-balanced");
+        QVERIFY_THROWS_EXCEPTION(InputError, loadRequestedDataset(request));
+    }
+
+    // KMNIST: only its .gz files' MD5s are published; files that are not
+    // those are refused, naming the file, unless the check is skipped.
+    void kmnistIsCheckedByItsPublishedGzipChecksums() {
+        const std::string root = dir("kmnist");
+        writeSyntheticDataset(root, 30, 10, true);
+        DatasetRequest request;
+        request.spec = datasetSpec("kmnist");
+        request.dataDir = root;
+        try {
+            loadRequestedDataset(request);
+            QFAIL("synthetic files passed for KMNIST");
+        } catch (const InputError& e) {
+            const QString why = e.what();
+            QVERIFY2(why.contains("train-images-idx3-ubyte.gz") && why.contains("Kuzushiji-MNIST") &&
+                         why.contains("bdb82020997e1d708af4cf47b453dcf7"), e.what());
+        }
+        request.verifyChecksums = false;
+        const LoadedDataset data = loadRequestedDataset(request);
+        QCOMPARE(data.classNames.front(), std::string("o"));
+        QCOMPARE(data.train.size(), int64_t(30));
+    }
+
     void unknownDatasetIsAnInputError() { QVERIFY_THROWS_EXCEPTION(InputError, datasetSpec("cifar10")); }
 };
 

@@ -181,6 +181,29 @@ private slots:
         QCOMPARE(csvRows(tmp_.path() + "/csv-audit/label_issues.csv") >= 0, true);
     }
 
+    // EMNIST letters (generated in its IDX format: labels from 1, images
+    // transposed) trains with 26 classes named a..z.
+    void emnistLettersTrains() {
+        const QString data = tmp_.path() + "/emnist";
+        alx::test::SyntheticIdx letters;
+        letters.stems = {"emnist-letters-train-images-idx3-ubyte", "emnist-letters-train-labels-idx1-ubyte",
+                         "emnist-letters-test-images-idx3-ubyte", "emnist-letters-test-labels-idx1-ubyte"};
+        letters.classes = 26;
+        letters.firstLabel = 1;
+        letters.transposed = true;
+        alx::test::writeSyntheticIdx(data.toStdString(), 1040, 260, letters, true);
+        const QString run = tmp_.path() + "/emnist-run";
+        const Result r = runCli({"train", "--dataset", "emnist-letters", "--data-dir", data, "--model", "lenet5",
+                                 "--epochs", "3", "--device", "cpu", "--out", run});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const QJsonObject s = readJson(run + "/summary.json");
+        QJsonArray names;
+        for (char c = 'a'; c <= 'z'; ++c) names.append(QString(QChar(c)));
+        QCOMPARE(s["class_names"].toArray(), names);
+        QCOMPARE(s["confusion_matrix"].toArray().size(), 26);
+        QVERIFY2(s["test_accuracy"].toDouble() > 0.5, qPrintable(QString::number(s["test_accuracy"].toDouble())));
+    }
+
     // A zero-byte image and a text file named .png: refused with the path
     // and the reason, or left out and listed with --skip-bad-images. One
     // class is no classification.

@@ -54,20 +54,31 @@ void writeBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
 }
 
 void writeSyntheticDataset(const std::string& dir, int trainCount, int testCount, bool gzipped, uint32_t seed) {
+    writeSyntheticIdx(dir, trainCount, testCount, SyntheticIdx{}, gzipped, seed);
+}
+
+void writeSyntheticIdx(const std::string& dir, int trainCount, int testCount, const SyntheticIdx& kind, bool gzipped,
+                       uint32_t seed) {
     std::filesystem::create_directories(dir);
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> noise(0, 60);
     auto split = [&](int count, std::vector<uint8_t>& images, std::vector<uint8_t>& labels) {
         for (int i = 0; i < count; ++i) {
-            const int label = int(rng() % 10);
-            labels.push_back(uint8_t(label));
-            const int top = 2 + (label / 5) * 12, left = 2 + (label % 5) * 4;
+            const int label = int(rng() % uint32_t(kind.classes));
+            labels.push_back(uint8_t(label + kind.firstLabel));
+            // Ten classes: 8x8 squares in two rows of five; more: 6x6 squares on a grid of six columns.
+            const bool ten = kind.classes <= 10;
+            const int side = ten ? 8 : 6;
+            const int top = ten ? 2 + (label / 5) * 12 : 1 + (label / 6) * 5;
+            const int left = ten ? 2 + (label % 5) * 4 : 1 + (label % 6) * 4;
+            std::vector<uint8_t> image(28 * 28);
             for (int y = 0; y < 28; ++y) {
                 for (int x = 0; x < 28; ++x) {
-                    const bool inSquare = y >= top && y < top + 8 && x >= left && x < left + 8;
-                    images.push_back(uint8_t(inSquare ? 255 - noise(rng) : noise(rng)));
+                    const bool inSquare = y >= top && y < top + side && x >= left && x < left + side;
+                    image[size_t(kind.transposed ? x * 28 + y : y * 28 + x)] = uint8_t(inSquare ? 255 - noise(rng) : noise(rng));
                 }
             }
+            images.insert(images.end(), image.begin(), image.end());
         }
     };
     std::vector<uint8_t> trainImages, trainLabels, testImages, testLabels;
@@ -77,10 +88,10 @@ void writeSyntheticDataset(const std::string& dir, int trainCount, int testCount
         writeBytes(dir + "/" + stem + (gzipped ? ".gz" : ""), gzipped ? gzip(idx) : idx);
     };
     const auto n = [](int c) { return uint32_t(c); };
-    put("train-images-idx3-ubyte", makeIdx({n(trainCount), 28, 28}, trainImages));
-    put("train-labels-idx1-ubyte", makeIdx({n(trainCount)}, trainLabels));
-    put("t10k-images-idx3-ubyte", makeIdx({n(testCount), 28, 28}, testImages));
-    put("t10k-labels-idx1-ubyte", makeIdx({n(testCount)}, testLabels));
+    put(kind.stems[0], makeIdx({n(trainCount), 28, 28}, trainImages));
+    put(kind.stems[1], makeIdx({n(trainCount)}, trainLabels));
+    put(kind.stems[2], makeIdx({n(testCount), 28, 28}, testImages));
+    put(kind.stems[3], makeIdx({n(testCount)}, testLabels));
 }
 
 std::string mnistDirectory(std::string& why) {

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +24,19 @@ void writeBytes(const std::string& path, const std::vector<uint8_t>& bytes);
 // chooses .gz files. Returns nothing; files are named as MNIST's.
 void writeSyntheticDataset(const std::string& dir, int trainCount, int testCount, bool gzipped = false,
                            uint32_t seed = 1);
+
+// The same for another IDX dataset: its file stems, classes (more than ten
+// get 6x6 squares on a grid), first label (EMNIST letters count from 1) and
+// whether images are stored transposed (EMNIST).
+struct SyntheticIdx {
+    std::array<std::string, 4> stems = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                        "t10k-labels-idx1-ubyte"};
+    int classes = 10;
+    int firstLabel = 0;
+    bool transposed = false;
+};
+void writeSyntheticIdx(const std::string& dir, int trainCount, int testCount, const SyntheticIdx& kind,
+                       bool gzipped = false, uint32_t seed = 1);
 
 // The real MNIST directory from ALX_TEST_MNIST_DIR; empty with `why` set
 // when it is missing, so the caller can QFAIL with the reason.

@@ -16,8 +16,19 @@ IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole r
     const DatasetFile& file = spec.files[static_cast<int>(role)];
     const auto path = findDatasetFile(dir, file);
     if (!path) throw InputError(fileError(dir + "/" + file.stem + "[.gz]", "file not found"));
-    const std::vector<uint8_t> raw = gunzipIfCompressed(readWholeFile(*path), *path, size_t(1) << 31, options.shouldStop);
-    if (options.verifyChecksums) {
+    const std::vector<uint8_t> stored = readWholeFile(*path);
+    const bool gz = path->size() > 3 && path->compare(path->size() - 3, 3, ".gz") == 0;
+    // The published .gz file's checksum, where only that is published (KMNIST).
+    if (options.verifyChecksums && file.rawMd5.empty() && gz && !file.gzMd5.empty()) {
+        const std::string actual = md5Hex(stored, options.shouldStop);
+        if (actual != file.gzMd5) {
+            throw InputError(fileError(*path, "checksum mismatch: the file is damaged or not the published " +
+                                                  spec.displayName + " file (MD5 " + actual + ", expected " +
+                                                  file.gzMd5 + ")"));
+        }
+    }
+    const std::vector<uint8_t> raw = gunzipIfCompressed(stored, *path, size_t(1) << 31, options.shouldStop);
+    if (options.verifyChecksums && !file.rawMd5.empty()) {
         const std::string actual = md5Hex(raw, options.shouldStop);
         if (actual != file.rawMd5) {
             throw InputError(fileError(*path, "checksum mismatch: the file is damaged or not the published " +
@@ -29,7 +40,7 @@ IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole r
 }
 
 ImageSplit toSplit(IdxArray images, IdxArray labels, const std::string& imagePath, const std::string& labelPath,
-                   int numClasses) {
+                   const DatasetSpec& spec) {
     if (images.dims.size() != 3 || images.dims[1] < 1 || images.dims[2] < 1) {
         throw InputError(fileError(imagePath, "not an IDX file of images (rows and columns)"));
     }
@@ -37,17 +48,20 @@ ImageSplit toSplit(IdxArray images, IdxArray labels, const std::string& imagePat
         throw InputError(fileError(labelPath, "has " + std::to_string(labels.items()) + " labels but " + imagePath +
                                                   " has " + std::to_string(images.items()) + " images"));
     }
+    const int first = spec.firstLabel, last = spec.firstLabel + spec.classes - 1;
     for (size_t i = 0; i < labels.data.size(); ++i) {
-        if (labels.data[i] >= numClasses) {
+        if (labels.data[i] < first || labels.data[i] > last) {
             throw InputError(fileError(labelPath, "label " + std::to_string(labels.data[i]) + " of item " +
-                                                      std::to_string(i) + " is out of range 0.." +
-                                                      std::to_string(numClasses - 1)));
+                                                      std::to_string(i) + " is out of range " + std::to_string(first) +
+                                                      ".." + std::to_string(last)));
         }
     }
     ImageSplit split;
     const int64_t n = images.items();
     split.images = torch::from_blob(images.data.data(), {n, 1, images.dims[1], images.dims[2]}, torch::kUInt8).clone();
-    split.labels = torch::from_blob(labels.data.data(), {n}, torch::kUInt8).to(torch::kInt64);
+    split.labels = torch::from_blob(labels.data.data(), {n}, torch::kUInt8).to(torch::kInt64) - spec.firstLabel;
+    // EMNIST stores each image column by column.
+    if (spec.transposed) split.images = split.images.transpose(2, 3).contiguous();
     return split;
 }
 
@@ -66,9 +80,9 @@ LoadedDataset loadDataset(const DatasetSpec& spec, const std::string& dir, const
     IdxArray testImages = readChecked(spec, dir, FileRole::TestImages, options);
     IdxArray testLabels = readChecked(spec, dir, FileRole::TestLabels, options);
     data.train = toSplit(std::move(trainImages), std::move(trainLabels), pathOf(FileRole::TrainImages),
-                         pathOf(FileRole::TrainLabels), spec.classes);
+                         pathOf(FileRole::TrainLabels), spec);
     data.test = toSplit(std::move(testImages), std::move(testLabels), pathOf(FileRole::TestImages),
-                        pathOf(FileRole::TestLabels), spec.classes);
+                        pathOf(FileRole::TestLabels), spec);
     data.shape = {1, data.train.images.size(2), data.train.images.size(3)};
     if (data.test.images.size(2) != data.shape.height || data.test.images.size(3) != data.shape.width) {
         throw InputError(fileError(pathOf(FileRole::TestImages), "test images are " +
@@ -87,7 +101,8 @@ LoadedDataset loadRequestedDataset(const DatasetRequest& request, const std::fun
         std::string searched;
         for (const auto& dir : datasetSearchPath(spec, request.dataDir)) searched += (searched.empty() ? "" : ", ") + dir;
         throw InputError(spec.displayName + " not found (looked in " + searched + ")" +
-                         (spec.mirrors.empty() ? std::string()
+                         (spec.mirrors.empty() ? "; give the folder that holds " + spec.files[0].stem +
+                                                     "[.gz] and its three companions"
                                                : "; download it (alx-cli fetch --dataset " + spec.name +
                                                      ", or Download in the app) or give its folder"));
     }

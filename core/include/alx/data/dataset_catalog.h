@@ -8,11 +8,15 @@ namespace alx {
 
 // One of the four IDX files of a dataset, with the MD5 of its decompressed
 // bytes: Debian recompressed Fashion-MNIST's .gz files, so only the
-// decompressed checksums identify the data everywhere.
+// decompressed checksums identify the data everywhere. Where only the
+// published .gz files' checksums are known (KMNIST), gzMd5 holds them and
+// a .gz file is checked by it; where none is published (EMNIST, whose
+// files come in one zip), neither is checked and the names identify them.
 struct DatasetFile {
     std::string stem;  // e.g. "train-images-idx3-ubyte"; on disk as stem or stem.gz
     std::string rawMd5;
     int rank;          // 3 for images, 1 for labels
+    std::string gzMd5 = {};
 };
 
 // IDX files as MNIST keeps them, or a folder of images (image_folder.h).
@@ -28,6 +32,8 @@ struct DatasetSpec {
     std::string licence;
     int classes = 0;   // labels 0 .. classes - 1, one per class name; 0: the data's own (an image folder)
     std::vector<std::string> classNames;  // one per label, for people; empty: the data's own
+    int firstLabel = 0;       // the label files' first label (EMNIST letters count from 1), read as 0
+    bool transposed = false;  // images stored column by column (EMNIST), read as rows
 };
 
 enum class FileRole { TrainImages = 0, TrainLabels = 1, TestImages = 2, TestLabels = 3 };
