@@ -78,7 +78,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     lastLayout->addWidget(scroll);
     right->addWidget(lastBox);
 
-    labelPanel_ = new QGroupBox(tr("Label these images (type a digit in each field; Tab or typing moves on)"), right);
+    labelPanel_ = new QGroupBox(tr("Label these images (type each class number; Tab or a full field moves on)"), right);
     auto* labelOuter = new QVBoxLayout(labelPanel_);
     auto* labelGrid = new QWidget(labelPanel_);
     labelLayout_ = new QGridLayout(labelGrid);
@@ -293,7 +293,7 @@ void ActiveLearningPage::askForLabels(const AlQuery& query) {
         labelLayout_->addWidget(tile, row, column);
         labelLayout_->addWidget(field, row + 1, column);
         labelFields_ << field;
-        // Typing a digit moves on to the next field, so labelling is ten keystrokes.
+        // A full field moves on to the next, so ten images of ten classes are ten keystrokes.
         connect(field, &QLineEdit::textEdited, this, [this, i, digits](const QString& text) {
             if (text.size() < digits) return;
             if (int(i) + 1 < labelFields_.size()) labelFields_[int(i) + 1]->setFocus();

@@ -1,7 +1,7 @@
 #pragma once
 // The explorer's window: the Train panel on the left; on the right the
 // live loss curve, the results (accuracy, confusion matrix), the score
-// histograms, the grid of uncertain digits and the Active learning page.
+// histograms, the grid of uncertain images and the Active learning page.
 // All engine work runs in a JobWorker in its own thread; this class only
 // sends it requests and routes what it reports to the views.
 #include <QMainWindow>
