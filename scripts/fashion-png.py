@@ -8,21 +8,13 @@ standard library's), so that no package beyond python3 is needed.
     scripts/fashion-png.py OUT [--idx-dir DIR]
 """
 import argparse
-import gzip
 import os
 import struct
-import sys
 import zlib
 
+from idx_files import find_idx, read_idx
+
 CLASSES = ["T-shirt_top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle_boot"]
-
-
-def read_idx(path):
-    with (gzip.open(path) if path.endswith(".gz") else open(path, "rb")) as f:
-        data = f.read()
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return shape, data[4 + 4 * dims:]
 
 
 def png(width, height, pixels):
@@ -33,21 +25,14 @@ def png(width, height, pixels):
             chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))
 
 
-def find(directory, stem):
-    for name in (stem, stem + ".gz"):
-        if os.path.exists(os.path.join(directory, name)):
-            return os.path.join(directory, name)
-    sys.exit(f"fashion-png: {stem}[.gz] not found in {directory}")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out")
     parser.add_argument("--idx-dir", default="/usr/share/datasets/fashion-mnist")
     args = parser.parse_args()
     for split, prefix in (("train", "train"), ("test", "t10k")):
-        (n, h, w), images = read_idx(find(args.idx_dir, prefix + "-images-idx3-ubyte"))
-        _, labels = read_idx(find(args.idx_dir, prefix + "-labels-idx1-ubyte"))
+        (n, h, w), images = read_idx(find_idx(args.idx_dir, prefix + "-images-idx3-ubyte"))
+        _, labels = read_idx(find_idx(args.idx_dir, prefix + "-labels-idx1-ubyte"))
         for name in CLASSES:
             os.makedirs(os.path.join(args.out, split, name), exist_ok=True)
         for i in range(n):

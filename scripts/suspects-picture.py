@@ -7,22 +7,14 @@ suggested label and p(given). Needs python3-numpy and ImageMagick's montage.
 
 --order p_given draws the baseline instead: the N images with the lowest
 p(given label), whether flagged or not."""
-import csv, gzip, os, subprocess, sys, tempfile
+import csv, os, subprocess, sys, tempfile
 import numpy as np
 
-def idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+from idx_files import find_idx, read_idx
 
-def find(data_dir, stem):
-    for name in (stem, stem + ".gz"):
-        if os.path.exists(os.path.join(data_dir, name)):
-            return os.path.join(data_dir, name)
-    sys.exit(f"no {stem} in {data_dir}")
+def idx(path):
+    dims, data = read_idx(path)
+    return np.frombuffer(data, np.uint8).reshape(dims)
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
@@ -32,7 +24,7 @@ def main():
     audit, data_dir, split, out = args[:4]
     n = int(args[4]) if len(args) > 4 else 50
     stem = "t10k" if split == "test" else "train"
-    images = idx(find(data_dir, f"{stem}-images-idx3-ubyte"))
+    images = idx(find_idx(data_dir, f"{stem}-images-idx3-ubyte"))
     rows = list(csv.DictReader(open(os.path.join(audit, "label_issues.csv"))))
     if baseline:
         rows.sort(key=lambda r: (float(r["p_given"]), int(r["index"])))
