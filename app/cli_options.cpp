@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "alx/data/image_shape.h"
 #include "alx/util/errors.h"
 #include "alx/util/numbers.h"
 #include "alx/vocabulary.h"
@@ -131,24 +132,13 @@ void addDatasetOption(CLI::App* cmd, DatasetSpec& spec, const std::string& help)
 void addImageFolderOptions(CLI::App* cmd, ImageFolderOptions& folder) {
     cmd->add_option_function<std::string>(
            "--image-size",
-           [&folder](const std::string& text) {
-               const auto x = text.find_first_of("xX");
-               folder.height = std::stoll(text.substr(0, x));
-               folder.width = std::stoll(text.substr(x + 1));
-           },
+           [&folder](const std::string& text) { parseImageSize(text, folder.height, folder.width); },
            "an image folder's images resized to HxW (default: their own size, when they all share one)")
         ->type_name("HxW")
         ->check(CLI::Validator(
             [](std::string& text) {
-                const auto x = text.find_first_of("xX");
-                const auto positive = [](const std::string& t) {
-                    return !t.empty() && t.size() < 6 && t.find_first_not_of("0123456789") == std::string::npos &&
-                           std::stoll(t) > 0;
-                };
-                if (x == std::string::npos || !positive(text.substr(0, x)) || !positive(text.substr(x + 1))) {
-                    return "not a size HxW such as 64x64: " + text;
-                }
-                return std::string();
+                int64_t height = 0, width = 0;
+                return parseImageSize(text, height, width) ? std::string() : "not a size HxW such as 64x64: " + text;
             },
             ""));
     cmd->add_option("--channels", folder.channels,

@@ -20,6 +20,7 @@
 
 #include "alx/data/dataset_catalog.h"
 #include "alx/data/image_folder.h"
+#include "alx/data/image_shape.h"
 #include "alx/util/build_info.h"
 #include "alx/util/errors.h"
 
@@ -198,11 +199,8 @@ DatasetRequest TrainingPanel::dataRequest() const {
     data.dataDir = s(dataDir_);
     data.trainImages = trainImages_->value();
     data.testImages = testImages_->value();
-    const QStringList size = imageSize_->currentText().trimmed().split('x');  // anything else: their own size
-    if (size.size() == 2 && size[0].toLongLong() > 0 && size[1].toLongLong() > 0) {
-        data.folder.height = size[0].toLongLong();
-        data.folder.width = size[1].toLongLong();
-    }
+    // HxW as alx-cli reads it; anything else ("own size"): their own size.
+    parseImageSize(imageSize_->currentText().trimmed().toStdString(), data.folder.height, data.folder.width);
     data.folder.channels = channels_->currentData().toInt();
     return data;
 }
@@ -245,11 +243,8 @@ void TrainingPanel::useDataFolder(const QString& dir) {
 }
 
 void TrainingPanel::showImageFolderOf(const std::string& dataset, const std::string& dir) {
-    const auto names = datasetNames();
-    if (dir.empty() || std::find(names.begin(), names.end(), dataset) == names.end() ||
-        datasetSpec(dataset).format != DatasetFormat::ImageFolder) {
-        return;
-    }
+    const DatasetSpec* spec = findDatasetSpec(dataset);
+    if (dir.empty() || !spec || spec->format != DatasetFormat::ImageFolder) return;
     selectDataset(QString::fromStdString(dataset));
     setDataDirectory(QString::fromStdString(dir));
 }

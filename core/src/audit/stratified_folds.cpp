@@ -8,22 +8,10 @@
 #include <utility>
 
 #include "alx/util/errors.h"
+#include "alx/util/random.h"
 
 namespace alx {
 
-namespace {
-
-// Uniform in [0, bound): draws that fall in the incomplete last block of
-// 2^64 mod bound values are rejected, so every residue is equally likely.
-uint64_t uniformBelow(std::mt19937_64& generator, uint64_t bound) {
-    const uint64_t excess = (std::numeric_limits<uint64_t>::max() % bound + 1) % bound;  // 2^64 mod bound
-    const uint64_t limit = std::numeric_limits<uint64_t>::max() - excess;              // accept x <= limit
-    uint64_t x = generator();
-    while (x > limit) x = generator();
-    return x % bound;
-}
-
-}  // namespace
 
 std::vector<int> stratifiedFolds(const int64_t* labels, int64_t images, int folds, uint64_t seed) {
     if (images < 1) throw InputError("stratified folds: no images", "labels");

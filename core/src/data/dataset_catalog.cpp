@@ -119,8 +119,7 @@ bool holdsLabelsOf(const DatasetSpec& spec, const std::string& dir) {
     if (file.rawMd5.empty() && file.gzMd5.empty()) return true;
     try {
         const std::vector<uint8_t> bytes = readWholeFile(*path);
-        const bool gz = path->size() > 3 && path->compare(path->size() - 3, 3, ".gz") == 0;
-        if (gz && !file.gzMd5.empty() && md5Hex(bytes) == file.gzMd5) return true;
+        if (isGzip(bytes) && !file.gzMd5.empty() && md5Hex(bytes) == file.gzMd5) return true;
         // Label files are 10-120 KB; a cap keeps a huge impostor from being inflated whole.
         return !file.rawMd5.empty() && md5Hex(gunzipIfCompressed(bytes, *path, size_t(1) << 22)) == file.rawMd5;
     } catch (const std::exception&) {
@@ -142,10 +141,15 @@ std::vector<std::string> candidatesUnder(const std::string& dir, const DatasetSp
 
 }  // namespace
 
-const DatasetSpec& datasetSpec(const std::string& name) {
+const DatasetSpec* findDatasetSpec(const std::string& name) {
     for (const auto& spec : catalogue()) {
-        if (spec.name == name) return spec;
+        if (spec.name == name) return &spec;
     }
+    return nullptr;
+}
+
+const DatasetSpec& datasetSpec(const std::string& name) {
+    if (const DatasetSpec* spec = findDatasetSpec(name)) return *spec;
     std::string known;
     for (const auto& spec : catalogue()) known += (known.empty() ? "" : ", ") + spec.name;
     throw InputError("unknown dataset '" + name + "' (known: " + known + ")", "dataset");

@@ -17,9 +17,8 @@ IdxArray readChecked(const DatasetSpec& spec, const std::string& dir, FileRole r
     const auto path = findDatasetFile(dir, file);
     if (!path) throw InputError(fileError(dir + "/" + file.stem + "[.gz]", "file not found"));
     const std::vector<uint8_t> stored = readWholeFile(*path);
-    const bool gz = path->size() > 3 && path->compare(path->size() - 3, 3, ".gz") == 0;
     // The published .gz file's checksum, where only that is published (KMNIST).
-    if (options.verifyChecksums && file.rawMd5.empty() && gz && !file.gzMd5.empty()) {
+    if (options.verifyChecksums && file.rawMd5.empty() && isGzip(stored) && !file.gzMd5.empty()) {
         const std::string actual = md5Hex(stored, options.shouldStop);
         if (actual != file.gzMd5) {
             throw InputError(fileError(*path, "checksum mismatch: the file is damaged or not the published " +

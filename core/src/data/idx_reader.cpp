@@ -24,9 +24,9 @@ uint32_t readBigEndian32(const uint8_t* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
-bool isGzip(const std::vector<uint8_t>& bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
-
 }  // namespace
+
+bool isGzip(const std::vector<uint8_t>& bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
 
 std::vector<uint8_t> gunzipIfCompressed(const std::vector<uint8_t>& bytes, const std::string& name,
                                         size_t maxBytes, const std::function<bool()>& shouldStop) {

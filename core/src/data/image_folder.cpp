@@ -15,6 +15,7 @@
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
 #include "alx/util/numbers.h"
+#include "alx/util/random.h"
 
 namespace fs = std::filesystem;
 
@@ -169,15 +170,6 @@ void checkIndex(const ImageFolderIndex& index) {
         throw InputError(fileError(where, std::to_string(index.classNames.size()) +
                                               " classes, more than the 1,000 a dataset may have"));
     }
-}
-
-// A draw in [0, n) from every value of the generator alike: values below
-// 2^64 mod n are redrawn, so that each remainder is equally likely.
-uint64_t boundedDraw(std::mt19937_64& generator, uint64_t n) {
-    const uint64_t threshold = (0 - n) % n;
-    uint64_t value = generator();
-    while (value < threshold) value = generator();
-    return value % n;
 }
 
 // ---- labels.csv -------------------------------------------------------------
@@ -386,7 +378,7 @@ void splitStratified(ImageFolderIndex& index, double testFraction, uint64_t seed
         const size_t rounded = size_t(std::llround(testFraction * double(n)));
         const size_t tests = n < 2 ? 0 : std::clamp<size_t>(rounded, 1, n - 1);
         // The first `tests` steps of a Fisher-Yates shuffle: a uniform choice of `tests` members.
-        for (size_t i = 0; i < tests; ++i) std::swap(members[i], members[i + boundedDraw(generator, n - i)]);
+        for (size_t i = 0; i < tests; ++i) std::swap(members[i], members[i + uniformBelow(generator, n - i)]);
         for (size_t i = 0; i < n; ++i) {
             index.entries[members[i]].role = i < tests ? ImageSplitRole::Test : ImageSplitRole::Train;
         }

@@ -9,6 +9,7 @@
 #include "alx/data/image_decoder.h"
 #include "alx/data/image_folder.h"
 #include "alx/util/errors.h"
+#include "alx/util/random.h"
 #include "image_cache.h"
 
 namespace alx {
@@ -94,19 +95,9 @@ torch::Tensor convert(const DecodedImage& image, int64_t channels, int64_t heigh
     return resized.squeeze(0).round().clamp(0, 255).to(torch::kUInt8);
 }
 
-// A seeded shuffle (the same with every standard library: mt19937_64's
-// output is specified), so that "the first N images" of a folder sorted by
-// class is a sample of every class.
-std::vector<size_t> shuffledOrder(size_t n, uint64_t seed) {
-    std::vector<size_t> order(n);
-    for (size_t i = 0; i < n; ++i) order[i] = i;
-    std::mt19937_64 random(seed ^ 0x696d616765735eULL);
-    for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[size_t(random() % i)]);
-    return order;
-}
-
 // One split's images as they are added (each C x H x W bytes), made into
-// tensors in a seeded order at the end.
+// tensors in a seeded order at the end, so that "the first N images" of a
+// folder sorted by class is a sample of every class.
 struct SplitBuilder {
     std::vector<uint8_t> pixels;
     std::vector<int64_t> labels;
@@ -126,7 +117,8 @@ struct SplitBuilder {
         split.labels = torch::empty({n}, torch::kInt64);
         uint8_t* to = split.images.data_ptr<uint8_t>();
         int64_t* label = split.labels.data_ptr<int64_t>();
-        for (size_t i : shuffledOrder(size_t(n), seed)) {
+        std::mt19937_64 generator(seed ^ 0x696d616765735eULL);
+        for (size_t i : shuffledIndices(size_t(n), generator)) {
             std::copy_n(pixels.data() + i * bytes, bytes, to);
             to += bytes;
             *label++ = labels[i];

@@ -20,8 +20,7 @@ LoadedDataset loadJobData(const DatasetRequest& request, const std::function<boo
 DatasetRequest runDataset(const RunSummary& run, DatasetRequest given) {
     given.spec = datasetSpec(run.dataset);
     if (given.spec.format != DatasetFormat::ImageFolder) return given;
-    std::error_code ec;
-    if (!run.dataDir.empty() && std::filesystem::is_directory(run.dataDir, ec)) given.dataDir = run.dataDir;
+    given.dataDir = recordedOrGivenDir(run.dataDir, given.dataDir);
     given.folder.channels = run.imageShape.channels;
     given.folder.height = run.imageShape.height;
     given.folder.width = run.imageShape.width;
@@ -30,22 +29,18 @@ DatasetRequest runDataset(const RunSummary& run, DatasetRequest given) {
     return given;
 }
 
+std::string recordedOrGivenDir(const std::string& recorded, const std::string& given) {
+    std::error_code ec;
+    return !recorded.empty() && std::filesystem::is_directory(recorded, ec) ? recorded : given;
+}
+
 DatasetRequest seededDataset(DatasetRequest data, uint64_t seed) {
     data.folder.splitSeed = seed;
     return data;
 }
 
 ImageStack imageStack(const torch::Tensor& images, const std::vector<int64_t>& indices) {
-    const auto contiguous = images.to(torch::kCPU).contiguous();
-    ImageStack stack;
-    stack.shape = shapeOf(contiguous);
-    const size_t perImage = size_t(stack.shape.pixels());
-    stack.pixels.reserve(indices.size() * perImage);
-    for (int64_t i : indices) {
-        const auto* p = contiguous[i].data_ptr<uint8_t>();
-        stack.pixels.insert(stack.pixels.end(), p, p + perImage);
-    }
-    return stack;
+    return imageStack(images.index_select(0, torch::tensor(indices, torch::kInt64).to(images.device())));
 }
 
 ImageStack imageStack(const torch::Tensor& images) {

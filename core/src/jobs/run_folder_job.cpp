@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
@@ -99,8 +98,7 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
     }
     const std::string givenDir = data.dataDir;
     data = seededDataset(opened.settings.data, opened.settings.seed);
-    std::error_code ec;  // an image folder where it was, while it is there; else where the caller says
-    if (data.dataDir.empty() || !std::filesystem::is_directory(data.dataDir, ec)) data.dataDir = givenDir;
+    data.dataDir = recordedOrGivenDir(data.dataDir, givenDir);
     data.testImages = 1;  // only the training images are shown
     const LoadedDataset loaded = loadJobData(data, shouldStop, {});
     for (int64_t i : opened.lastAcquired) {

@@ -3,7 +3,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -35,10 +34,8 @@ RunSummary readEvaluatedSummary(const std::string& path) {
     }
     if (summary.confusion.empty()) refuse(path, "has no confusion_matrix");
     // Runs written before the names were recorded were all of a catalogued dataset.
-    const auto known = datasetNames();
-    if (summary.classNames.empty() && std::find(known.begin(), known.end(), summary.dataset) != known.end()) {
-        summary.classNames = datasetSpec(summary.dataset).classNames;
-    }
+    const DatasetSpec* spec = findDatasetSpec(summary.dataset);
+    if (summary.classNames.empty() && spec) summary.classNames = spec->classNames;
     return summary;
 }
 

@@ -31,23 +31,19 @@ std::string firstLine(const c10::Error& e) {
 
 std::vector<int64_t> shapeRecord(const ImageShape& shape) { return {shape.channels, shape.height, shape.width}; }
 
-struct Record {
-    WeightsInfo info;
-    std::vector<int64_t> input;
-};
-
-Record readRecord(torch::serialize::InputArchive& archive, const std::string& path) {
-    Record record;
+// What the file records; empty fields when it was written before the record existed.
+WeightsInfo readRecord(torch::serialize::InputArchive& archive, const std::string& path) {
+    WeightsInfo record;
     c10::IValue value;
     if (!archive.try_read(kModelKey, value)) return record;  // written before the record existed
     try {
-        record.info.model = value.toStringRef();
+        record.model = value.toStringRef();
         if (!archive.try_read(kClassesKey, value)) throw InputError(fileError(path, "damaged: the class count is missing"));
-        record.info.input.classes = value.toInt();
+        record.input.classes = value.toInt();
         if (!archive.try_read(kInputShapeKey, value)) throw InputError(fileError(path, "damaged: the input shape is missing"));
-        record.input = value.toIntVector();
-        if (record.input.size() != 3) throw InputError(fileError(path, "damaged: the input shape is not C, H, W"));
-        record.info.input.image = {record.input[0], record.input[1], record.input[2]};
+        const std::vector<int64_t> shape = value.toIntVector();
+        if (shape.size() != 3) throw InputError(fileError(path, "damaged: the input shape is not C, H, W"));
+        record.input.image = {shape[0], shape[1], shape[2]};
     } catch (const c10::Error& e) {
         throw InputError(fileError(path, "damaged weights record: " + firstLine(e)));
     }
@@ -81,18 +77,18 @@ void loadWeights(Classifier& model, const std::string& path, const WeightsInfo& 
     } catch (const c10::Error& e) {
         throw InputError(fileError(path, "not a readable weights file: " + firstLine(e)));
     }
-    const Record record = readRecord(archive, path);
-    if (!record.info.model.empty()) {
-        if (record.info.model != expected.model) {
-            throw InputError(fileError(path, "holds weights for model '" + record.info.model + "', not '" +
+    const WeightsInfo record = readRecord(archive, path);
+    if (!record.model.empty()) {
+        if (record.model != expected.model) {
+            throw InputError(fileError(path, "holds weights for model '" + record.model + "', not '" +
                                                  expected.model + "'"));
         }
-        if (record.info.input.classes != expected.input.classes) {
-            throw InputError(fileError(path, "holds weights for " + std::to_string(record.info.input.classes) +
+        if (record.input.classes != expected.input.classes) {
+            throw InputError(fileError(path, "holds weights for " + std::to_string(record.input.classes) +
                                                  " classes, not " + std::to_string(expected.input.classes)));
         }
-        if (record.info.input.image != expected.input.image) {
-            throw InputError(fileError(path, "holds weights for " + record.info.input.image.text() + " images, not " +
+        if (record.input.image != expected.input.image) {
+            throw InputError(fileError(path, "holds weights for " + record.input.image.text() + " images, not " +
                                                  expected.input.image.text()));
         }
     }
@@ -118,7 +114,7 @@ WeightsInfo readWeightsInfo(const std::string& path) {
     } catch (const c10::Error& e) {
         throw InputError(fileError(path, "not a readable weights file: " + firstLine(e)));
     }
-    return readRecord(archive, path).info;
+    return readRecord(archive, path);
 }
 
 }  // namespace alx

@@ -40,6 +40,8 @@ enum class FileRole { TrainImages = 0, TrainLabels = 1, TestImages = 2, TestLabe
 
 // The datasets the app knows; throws InputError for an unknown name.
 const DatasetSpec& datasetSpec(const std::string& name);
+// The same, or null for an unknown name (a run's record, not a person's choice).
+const DatasetSpec* findDatasetSpec(const std::string& name);
 std::vector<std::string> datasetNames();
 
 // $XDG_CACHE_HOME/alx/<name>, or ~/.cache/alx/<name>.

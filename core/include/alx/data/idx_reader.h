@@ -15,6 +15,9 @@ struct IdxArray {
     int64_t items() const { return dims.empty() ? 0 : dims[0]; }
 };
 
+// Whether `bytes` start as a gzip stream does (1f 8b).
+bool isGzip(const std::vector<uint8_t>& bytes);
+
 // Decompresses `bytes` if they start with the gzip magic, else returns them.
 // Throws InputError naming `name` for corrupt or truncated gzip data.
 // Output is capped at `maxBytes` so that a hostile file cannot exhaust memory.

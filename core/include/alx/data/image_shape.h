@@ -40,6 +40,22 @@ struct ImageStack {
     const uint8_t* image(size_t i) const { return pixels.data() + i * size_t(shape.pixels()); }
 };
 
+// "64x48" (or "64X48") as height 64 and width 48: digits only, each side 1
+// to 99,999. False, leaving them as they were, for anything else.
+inline bool parseImageSize(const std::string& text, int64_t& height, int64_t& width) {
+    const auto side = [](const std::string& digits, int64_t& value) {
+        if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+        value = std::stoll(digits);
+        return value > 0;
+    };
+    const auto x = text.find_first_of("xX");
+    int64_t h = 0, w = 0;
+    if (x == std::string::npos || !side(text.substr(0, x), h) || !side(text.substr(x + 1), w)) return false;
+    height = h;
+    width = w;
+    return true;
+}
+
 // Runs and weight files written before the shape was recorded all held
 // MNIST-format images: this is what their missing record means.
 inline constexpr ImageShape kUnrecordedImageShape{1, 28, 28};

@@ -34,6 +34,10 @@ LoadedDataset loadJobData(const DatasetRequest& request, const std::function<boo
 // one given), size, channels and split. `given` keeps its other fields.
 DatasetRequest runDataset(const RunSummary& run, DatasetRequest given);
 
+// Where a run's data is read from: the folder it recorded while that exists
+// (an image folder moves with a person's files), else the one given.
+std::string recordedOrGivenDir(const std::string& recorded, const std::string& given);
+
 // The dataset request a job loads: an image folder's split is seeded by the
 // job's seed, so a seed gives the same split every time.
 DatasetRequest seededDataset(DatasetRequest data, uint64_t seed);
