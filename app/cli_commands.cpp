@@ -113,7 +113,18 @@ void Commands::addActiveLearningCommands(CLI::App& app) {
     al_->add_option("--out", alOptions_.request.outDir,
                     "output directory (default: a new folder in the runs folder; needed with --resume)")
         ->type_name("DIR");
+    al_->add_option("--oracle", alOptions_.request.oracle,
+                    "label the dataset's unlabelled images from this path,label CSV (paths relative to --data-dir), "
+                    "as a person would; an image it lacks is skipped")
+        ->check(CLI::ExistingFile)->type_name("FILE");
     addSweepCommands(app, sweep_);
+
+    auto* labels = app.add_subcommand("labels", "the labels a person gave an unlabelled pile");
+    labels->require_subcommand(1);
+    labelsExport_ = labels->add_subcommand("export", "write path,label for every image labelled in an active-learning run");
+    labelsExport_->add_option("RUN", labelsExportOptions_.runDir, "the run folder (alx-cli al, or the app)")->required()
+        ->check(CLI::ExistingDirectory);
+    labelsExport_->add_option("--out", labelsExportOptions_.out, "the CSV to write")->required()->type_name("FILE");
 }
 
 void Commands::addInspectionCommands(CLI::App& app) {
@@ -179,6 +190,7 @@ int Commands::run() {
     if (*fetch_) return runFetch(fetchOptions_);
     if (*bench_) return runBench(benchOptions_);
     if (*al_) return runActiveLearning(alOptions_);
+    if (*labelsExport_) return exportLabels(labelsExportOptions_);
     if (*sweep_.create) return createSweep(sweep_.createOptions);
     if (*sweep_.submit) return submitSweep(sweep_.submitOptions, false);
     if (*sweep_.resubmit) return submitSweep(sweep_.resubmitOptions, true);

@@ -37,13 +37,14 @@ private:
     void addActiveLearningCommands(CLI::App& app);
     void addListingCommands(CLI::App& app);
 
-    CLI::App *train_ = nullptr, *eval_ = nullptr, *fetch_ = nullptr, *bench_ = nullptr, *al_ = nullptr, *map_ = nullptr,
+    CLI::App *train_ = nullptr, *eval_ = nullptr, *fetch_ = nullptr, *bench_ = nullptr, *al_ = nullptr, *labelsExport_ = nullptr, *map_ = nullptr,
              *audit_ = nullptr, *compare_ = nullptr, *runsList_ = nullptr, *models_ = nullptr, *datasets_ = nullptr;
     TrainJobRequest trainRequest_, evalRequest_;
     std::string trainRunsDir_, evalRunsDir_;
     FetchOptions fetchOptions_;
     BenchOptions benchOptions_;
     ActiveLearningOptions alOptions_;
+    LabelsExportOptions labelsExportOptions_;
     SweepCommands sweep_;
     MapJobRequest mapRequest_;
     AuditOptions auditOptions_;

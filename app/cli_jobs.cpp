@@ -194,18 +194,29 @@ int runActiveLearning(ActiveLearningOptions options) {
                   << " test images), model " << settings.loop.model << ", " << device << std::endl;
     };
     callbacks.onRound = [](const ActiveLearningRoundReport& r) {
-        std::printf("%s repeat %d: %lld labels, test accuracy %.2f%% (%.1f s)\n", strategyName(r.strategy).c_str(),
-                    r.repeat + 1, static_cast<long long>(r.round.labels), 100 * r.round.testAccuracy, r.round.seconds);
+        std::printf("%s repeat %d: %lld labels, %s accuracy %.2f%% (%.1f s)\n", strategyName(r.strategy).c_str(),
+                    r.repeat + 1, static_cast<long long>(r.round.labels), r.crossValidated ? "cross-validated" : "test",
+                    100 * r.round.testAccuracy, r.round.seconds);
         std::fflush(stdout);
     };
     const ActiveLearningJobResult result = runActiveLearningJob(request, callbacks);
     const ActiveLearningRunFolder folder(request.outDir);
+    if (result.oracleMisses > 0) {
+        std::printf("The oracle had no label for %lld image%s shown: skipped\n", static_cast<long long>(result.oracleMisses),
+                    result.oracleMisses == 1 ? "" : "s");
+    }
     if (result.outcome == JobOutcome::Cancelled) {
         std::cerr << "alx-cli: interrupted; finished rounds are in " << folder.curvePath() << " (continue with --resume)"
                   << std::endl;
         return kInterrupted;
     }
     std::printf("Wrote %s and %s\n", folder.curvePath().c_str(), folder.summaryPath().c_str());
+    return kOk;
+}
+
+int exportLabels(const LabelsExportOptions& options) {
+    const int64_t written = ActiveLearningRunFolder(options.runDir).exportLabels(options.out);
+    std::printf("Wrote %lld label%s to %s\n", static_cast<long long>(written), written == 1 ? "" : "s", options.out.c_str());
     return kOk;
 }
 

@@ -25,6 +25,11 @@ struct ActiveLearningOptions {
     std::string runsDir;     // empty: $ALX_RUNS_DIR or the default
 };
 
+struct LabelsExportOptions {
+    std::string runDir;
+    std::string out;
+};
+
 struct AuditOptions {
     AuditJobRequest request;
     std::string ranking = "self_confidence";  // as typed
@@ -57,6 +62,7 @@ bool stopRequested();
 int runTrain(TrainJobRequest request, const std::string& runsDir);
 int runBench(const BenchOptions& options);
 int runActiveLearning(ActiveLearningOptions options);
+int exportLabels(const LabelsExportOptions& options);
 int runMap(const MapJobRequest& request);
 int runAudit(AuditOptions options);
 int runCompare(const CompareOptions& options);

@@ -219,10 +219,20 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
                                      "measure on the first N test images only (0 = all)"});
     }
     listable(cmd, "--initial", s.loop.initial, axes ? &axes->initials : nullptr, 1,
-             "initial labelled images, balanced over the classes");
+             "images labelled first, chosen by --cold-start");
+    std::vector<std::string> starts;
+    for (ColdStart c : allColdStarts()) starts.push_back(coldStartName(c));
+    cmd->add_option_function<std::string>(
+           "--cold-start", [&s](const std::string& text) { s.loop.coldStart = parseColdStart(text); },
+           "how the --initial images are chosen: balanced (initial / classes of each class: it looks at the labels), "
+           "typical (the most typical image of each of k clusters, no label looked at: TypiClust) or random; "
+           "an unlabelled pile, which has no labels, starts typical unless random")
+        ->default_str(coldStartName(s.loop.coldStart))
+        ->check(CLI::IsMember(starts));
     listable(cmd, "--acquire", s.loop.acquire, axes ? &axes->acquires : nullptr, 1, "images labelled per round");
-    cmd->add_option("--budget", s.loop.budget, "labelled images in all, the initial ones included")->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    cmd->add_option("--budget", s.loop.budget,
+                    "labelled images in all, the initial ones included (an unlabelled pile: the labels given)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
     listable(cmd, "--pool-subset", s.loop.poolSubset, axes ? &axes->poolSubsets : nullptr, 0,
              "candidates scored per round, at random from the pool (0 = all)");
     cmd->add_option("--mc-samples", s.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")

@@ -34,6 +34,7 @@
 #include <map>
 #include <set>
 #include <numeric>
+#include <random>
 #include <signal.h>
 
 #include "pages/active_learning_page.h"
@@ -58,6 +59,8 @@
 #include "test_support.h"
 #include "pages/training_panel.h"
 #include "widgets/uncertain_grid.h"
+#include "widgets/labelling_grid.h"
+#include "image_writer.h"
 
 using namespace alx::ui;
 
@@ -109,6 +112,16 @@ class TestGui : public QObject {
             if (fields.size() >= 4) ++counts[fields[2].toLongLong()];  // ece (a fifth field) since curves record it
         }
         return counts;
+    }
+
+    // A run's labels.csv as rows of path, label, status and round (no quoting in these names).
+    static QList<QStringList> pileRows(const QString& dir) {
+        QFile file(dir + "/labels.csv");
+        QList<QStringList> rows;
+        if (!file.open(QIODevice::ReadOnly)) return rows;
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        for (int i = 1; i < lines.size(); ++i) rows << QString::fromUtf8(lines[i]).split(',');
+        return rows;
     }
 
     // The labels a run folder's state file says each labelled image was trained with.
@@ -720,6 +733,117 @@ private slots:
         const QJsonArray labels = stateLabels(w->activeLearningRunDir(), "entropy");
         QCOMPARE(labels.size(), 30);
         for (int i = 20; i < 30; ++i) QCOMPARE(labels[i].toInt(), 7);
+    }
+
+    // A pile of unlabelled images with a labelled test set, labelled by
+    // keyboard in the labelling grid: keys for the classes, a typed class
+    // name, a new class; trained and acquired twice; the window closed in
+    // the middle of a batch keeps every answer (labels.csv), and the run,
+    // reopened, asks only what is left, then finishes and exports.
+    void personLabelsAPileByKeyboard() {
+        const QString data = tmp_.path() + "/pile";
+        const QStringList kinds = {"bright_centre", "bright_left", "bright_top"};  // sorted: keys 1, 2, 3
+        std::mt19937 random(5);
+        const auto write = [&](const QString& path, int kind) {
+            std::uniform_int_distribution<int> noise(0, 50);
+            alx::test::Bytes pixels;
+            for (int y = 0; y < 28; ++y) {
+                for (int x = 0; x < 28; ++x) {
+                    const bool lit = kind == 2 ? y < 14 : kind == 1 ? x < 14 : std::abs(y - 14) < 7 && std::abs(x - 14) < 7;
+                    pixels.push_back(uint8_t((lit ? 200 : 30) + noise(random)));
+                }
+            }
+            alx::test::writeImage((data + "/" + path).toStdString(), 28, 28, 1, pixels);
+        };
+        for (int i = 0; i < 45; ++i) write(QString("unlabelled/k%1-%2.png").arg(i % 3).arg(i, 2, 10, QChar('0')), i % 3);
+        for (int i = 0; i < 18; ++i) write(QString("test/%1/%2.png").arg(kinds[i % 3]).arg(i), i % 3);
+        const auto kindOf = [](const QString& path) { return path.section('/', 1).mid(1, 1).toInt(); };
+
+        QString dir;
+        {
+            auto w = makeWindow(1, 0, 0);
+            w->trainingPanel()->useDataFolder(data);
+            QCOMPARE(w->trainingPanel()->datasetName(), QString("images"));
+            ActiveLearningPage* page = w->activeLearningPage();
+            page->setStrategies({"margin"});
+            page->selectModel("lenet5");
+            page->setBudget(10, 10, 30, 0, 1, 20);
+            w->tabs()->setCurrentWidget(page);
+            LabellingGrid* grid = page->labellingGrid();
+            Q_EMIT page->runRequested(page->request());
+            for (int batch = 0; batch < 3; ++batch) {
+                QTRY_VERIFY_WITH_TIMEOUT(grid->isVisible() && grid->isEnabled() && grid->imageCount() == 10, 120000);
+                dir = w->activeLearningRunDir();
+                if (batch == 0) {  // the cold start covers the pile: all three kinds in its ten
+                    QSet<int> seen;
+                    for (int i = 0; i < 10; ++i) seen.insert(kindOf(grid->path(i)));
+                    QCOMPARE(seen.size(), 3);
+                }
+                const int answers = batch < 2 ? 10 : 3;
+                for (int i = 0; i < answers; ++i) {
+                    QCOMPARE(grid->current(), i);
+                    const int kind = kindOf(grid->path(i));
+                    if (batch == 1 && i == 0) {  // typed, not keyed
+                        QTest::keyClicks(grid->classField(), kinds[kind]);
+                        QTest::keyClick(grid->classField(), Qt::Key_Return);
+                    } else if (batch == 2 && i == 2) {  // a new class, typed
+                        QTest::keyClicks(grid->classField(), "smudge");
+                        QTest::keyClick(grid->classField(), Qt::Key_Return);
+                    } else {
+                        QTest::keyClick(grid, Qt::Key(Qt::Key_1 + kind));
+                    }
+                }
+                if (batch < 2) QTest::keyClick(grid, Qt::Key_Return);  // all answered: train, acquire
+            }
+            QCOMPARE(grid->classNames().size(), 4);  // the three of test/ and the new one
+            QTRY_COMPARE(pileRows(dir).size(), 30);  // the window closes with the third batch half labelled
+        }
+        const QList<QStringList> kept = pileRows(dir);
+        int labelled = 0, pending = 0, smudges = 0;
+        for (const QStringList& row : kept) {
+            if (row[2] == "labelled") {
+                ++labelled;
+                if (row[1] == "smudge") ++smudges;
+                else QCOMPARE(row[1], kinds[kindOf(row[0])]);
+            }
+            pending += row[2] == "pending";
+        }
+        QCOMPARE(labelled, 23);
+        QCOMPARE(smudges, 1);
+        QCOMPARE(pending, 7);
+        QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{10, 1}, {20, 1}}));
+
+        auto w = makeWindow(1, 0, 0);
+        ActiveLearningPage* page = w->activeLearningPage();
+        QSignalSpy opened(w.get(), &MainWindow::activeLearningRunOpened);
+        w->openRunFrom(dir);
+        QVERIFY(opened.wait(60000));
+        QVERIFY(page->resumeButton()->isEnabled());
+        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        QTest::mouseClick(page->resumeButton(), Qt::LeftButton);
+        LabellingGrid* grid = page->labellingGrid();
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty() || (grid->isVisible() && grid->imageCount() == 10), 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(grid->isVisible() && grid->imageCount() == 10, 120000);
+        QCOMPARE(grid->current(), 3);  // the first unanswered
+        QCOMPARE(grid->classNames().size(), 4);
+        for (int i = 0; i < 3; ++i) QCOMPARE(grid->status(i), alx::LabelStatus::Labelled);
+        for (int i = 3; i < 10; ++i) QTest::keyClick(grid, Qt::Key(Qt::Key_1 + kindOf(grid->path(i))));
+        QTest::keyClick(grid, Qt::Key_Return);
+        QVERIFY(finished.wait(120000));
+        const QList<QStringList> rows = pileRows(dir);
+        QCOMPARE(rows.size(), 30);
+        for (int i = 0; i < 23; ++i) {
+            if (kept[i][2] != "pending") QCOMPARE(rows[i], kept[i]);  // every earlier answer as it was
+        }
+        QVERIFY(std::all_of(rows.begin(), rows.end(), [](const QStringList& r) { return r[2] == "labelled"; }));
+        QCOMPARE(curveCounts(dir), (std::map<int64_t, int>{{10, 1}, {20, 1}, {30, 1}}));
+        const QString exported = tmp_.path() + "/pile-labels.csv";
+        w->exportLabels(exported);
+        QFile file(exported);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll().trimmed().split('\n').size(), 31);  // the header and the 30 labels
     }
 
     void damagedSettingsFallBackToDefaults() {

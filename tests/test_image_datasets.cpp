@@ -3,9 +3,12 @@
 // RGB and grey, two sizes and three classes, is trained on, scored, mapped
 // and audited; the run records its shape, classes and folder. Images that
 // do not decode are refused naming the file, or left out and listed when
-// asked. The images are made here with libpng and libjpeg: three classes
+// asked. A pile of unlabelled images is labelled by an oracle through
+// alx-cli al, interrupted and resumed, and its labels exported. The images are made here with libpng and libjpeg: three classes
 // a network can tell apart (a bright top, left or centre) under noise.
 #include <QDir>
+#include <QElapsedTimer>
+#include <QSet>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +19,8 @@
 
 #include <random>
 
+#include <signal.h>
+
 #include "image_writer.h"
 #include "test_support.h"
 
@@ -24,6 +29,13 @@ using alx::test::runCli;
 using Result = alx::test::CliResult;
 
 namespace {
+
+// labels.csv of a run, without its header.
+QList<QByteArray> labelRows(const QString& run) {
+    QFile f(run + "/labels.csv");
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll().trimmed().split('\n').mid(1);
+}
 
 int csvRows(const QString& path) {
     QFile f(path);
@@ -144,6 +156,104 @@ private slots:
         const QString colour = train(data, "grey-as-rgb", {"--channels", "3"});
         QVERIFY(!colour.isEmpty());
         QCOMPARE(readJson(colour + "/summary.json")["image_shape"].toArray(), array({3, 32, 32}));
+    }
+
+    // A folder that is only a pile of unlabelled images, labelled by an
+    // oracle standing in for a person (two images it lacks are skipped): the
+    // first batch covers the three kinds without a label looked at, the
+    // accuracy is cross-validated (no test images), labels.csv keeps every
+    // answer, an interrupted run resumes without asking an image twice, and
+    // labels export writes what was given.
+    void pileLabelledByAnOracle() {
+        const QString data = tmp_.path() + "/pile";
+        std::mt19937 random(11);
+        QString oracle = "path,label\n";
+        for (int i = 0; i < 60; ++i) {
+            const QString path = QString("unlabelled/img%1.png").arg(i, 3, 10, QChar('0'));
+            alx::test::writeImage((data + "/" + path).toStdString(), 28, 28, 1, pattern(i % 3, 28, 28, 1, random));
+            if (i != 7 && i != 8) oracle += path + "," + kClasses[i % 3] + "\n";
+        }
+        const QString oracleFile = tmp_.path() + "/oracle.csv";
+        QFile f(oracleFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(oracle.toUtf8());
+        f.close();
+        const QString run = tmp_.path() + "/pile-run";
+        const QStringList al{"al", "--dataset", "images", "--data-dir", data, "--model", "lenet5", "--strategy", "entropy",
+                             "--repeats", "1", "--initial", "6", "--acquire", "6", "--budget", "24", "--max-steps", "20",
+                             "--device", "cpu", "--threads", "1", "--out", run};
+
+        Result r = runCli({"train", "--dataset", "images", "--data-dir", data, "--model", "lenet5", "--out", run + "-train"});
+        QCOMPARE(r.exitCode, 2);  // nothing labelled to train on yet
+        QVERIFY2(r.err.contains("no labelled images") && r.err.contains("--oracle"), qPrintable(r.err));
+        r = runCli(al);
+        QCOMPARE(r.exitCode, 2);  // nobody to answer
+        QVERIFY2(r.err.contains("--oracle"), qPrintable(r.err));
+        r = runCli(QStringList(al).replaceInStrings("entropy", "entropy,margin") + QStringList{"--oracle", oracleFile});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("one strategy"), qPrintable(r.err));
+
+        // Stopped after its first measured round, then resumed.
+        QProcess first;
+        first.setProcessChannelMode(QProcess::MergedChannels);
+        first.start(alx::test::cliPath(), al + QStringList{"--oracle", oracleFile});
+        QVERIFY(first.waitForStarted());
+        QString printed;
+        QElapsedTimer waited;
+        waited.start();
+        while (!printed.contains("accuracy") && first.state() == QProcess::Running && waited.elapsed() < 120000) {
+            first.waitForReadyRead(200);
+            printed += first.readAll();
+        }
+        QVERIFY2(printed.contains("cross-validated accuracy"), qPrintable(printed));
+        ::kill(pid_t(first.processId()), SIGINT);
+        QVERIFY(first.waitForFinished(60000));
+        printed += first.readAll();
+        const bool stoppedEarly = first.exitCode() == 130;
+        QVERIFY2(stoppedEarly || first.exitCode() == 0, qPrintable(printed));
+        const QList<QByteArray> before = labelRows(run);
+        QVERIFY(before.size() >= 6);
+        r = runCli(al + QStringList{"--oracle", oracleFile, "--resume"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+
+        const QList<QByteArray> rows = labelRows(run);
+        for (int i = 0; i < before.size(); ++i) {  // what was answered before the stop is kept as it was
+            if (!before[i].contains(",pending,")) QCOMPARE(rows[i], before[i]);
+            else QCOMPARE(rows[i].split(',')[0], before[i].split(',')[0]);
+        }
+        QSet<QByteArray> paths;
+        int labelled = 0, skipped = 0;
+        QSet<QString> firstKinds;
+        for (const QByteArray& row : rows) {
+            const QList<QByteArray> f = row.split(',');
+            QVERIFY2(!paths.contains(f[0]), f[0].constData());  // no image asked twice
+            paths.insert(f[0]);
+            const int index = f[0].mid(14, 3).toInt();  // unlabelled/imgNNN.png
+            if (f[2] == "labelled") {
+                ++labelled;
+                QCOMPARE(QString(f[1]), kClasses[index % 3]);
+            }
+            skipped += f[2] == "skipped";
+            if (f[3] == "0") firstKinds.insert(kClasses[index % 3]);
+        }
+        QCOMPARE(labelled, 24);
+        QVERIFY(skipped <= 2);
+        QCOMPARE(firstKinds.size(), 3);  // the cold start covered the three kinds
+        QCOMPARE(readJson(run + "/settings.json")["cold_start"].toString(), QString("typical"));
+        QVERIFY(csvRows(run + "/curve.csv") >= 3);
+
+        const QString exported = tmp_.path() + "/my-labels.csv";
+        r = runCli({"labels", "export", run, "--out", exported});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("Wrote 24 labels"), qPrintable(r.out + r.err));
+        QCOMPARE(csvRows(exported), 24);
+        r = runCli({"labels", "export", tmp_.path() + "/colour-run", "--out", exported + "2"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("labels.csv"), qPrintable(r.err));
+        // The export is a labels.csv an image folder can be made of: the pile, labelled, trains.
+        QVERIFY(QFile::copy(exported, data + "/labels.csv"));
+        r = runCli({"train", "--dataset", "images", "--data-dir", data, "--model", "lenet5", "--epochs", "1", "--device",
+                    "cpu", "--out", run + "-labelled"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
     }
 
     // labels.csv over JPEGs of two sizes: refused without --image-size,

@@ -25,6 +25,7 @@
 #include "alx/active_learning/learning_curve.h"
 #include "text.h"
 #include "widgets/image_tile.h"
+#include "widgets/labelling_grid.h"
 #include "plots/learning_curve_plot.h"
 
 namespace alx::ui {
@@ -53,7 +54,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     auto* outer = new QHBoxLayout(this);
     outer->addWidget(buildControls());
 
-    auto* right = new QSplitter(Qt::Vertical, this);
+    auto* right = splitter_ = new QSplitter(Qt::Vertical, this);
     curves_ = new LearningCurvePlot(right);
     right->addWidget(curves_);
 
@@ -64,7 +65,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     table_->setToolTip(tr("Median over repeats; a repeat that never gets there counts as more than any other"));
     right->addWidget(table_);
 
-    auto* lastBox = new QWidget(right);
+    auto* lastBox = lastBox_ = new QWidget(right);
     auto* lastLayout = new QVBoxLayout(lastBox);
     lastLayout->setContentsMargins(0, 0, 0, 0);
     lastRoundTitle_ = new QLabel(tr("Images acquired in the last round appear here."), lastBox);
@@ -88,6 +89,9 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     labelOuter->addWidget(submit_, 0, Qt::AlignLeft);
     labelPanel_->setVisible(false);
     right->addWidget(labelPanel_);
+    grid_ = new LabellingGrid(right);
+    grid_->setVisible(false);
+    right->addWidget(grid_);
     outer->addWidget(right, 1);
 
     connect(run_, &QPushButton::clicked, this, [this] { Q_EMIT runRequested(request()); });
@@ -97,6 +101,7 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     });
     connect(stop_, &QPushButton::clicked, this, &ActiveLearningPage::stopRequested);
     connect(submit_, &QPushButton::clicked, this, &ActiveLearningPage::submitLabels);
+    connect(grid_, &LabellingGrid::answered, this, &ActiveLearningPage::pileAnswered);
     // The table summarises the curves: refreshed with each coalesced redraw.
     connect(curves_, &LearningCurvePlot::redrawn, this, &ActiveLearningPage::updateTable);
 }
@@ -124,7 +129,15 @@ QWidget* ActiveLearningPage::buildControls() {
     }
     model_->setCurrentIndex(model_->findData("gal"));
     form->addRow(tr("Model:"), model_);
-    initial_ = addSpinRow(form, controls, {tr("Initial labels:"), 10, 1000, 20, 10, tr("Labelled at the start, balanced over the classes")});
+    initial_ = addSpinRow(form, controls, {tr("Initial labels:"), 1, 1000, 20, 10, tr("Labelled at the start, chosen by the cold start")});
+    coldStart_ = new QComboBox(controls);
+    for (ColdStart start : allColdStarts()) {
+        coldStart_->addItem(QString::fromStdString(coldStartName(start)), int(start));
+        coldStart_->setItemData(coldStart_->count() - 1, QString::fromStdString(coldStartDescription(start)), Qt::ToolTipRole);
+    }
+    coldStart_->setToolTip(tr("How the initial images are chosen (hover over each). A pile of unlabelled images starts "
+                              "typical unless random: it has no labels to balance."));
+    form->addRow(tr("Cold start:"), coldStart_);
     acquire_ = addSpinRow(form, controls, {tr("Labels per round:"), 1, 1000, 10, 1, {}});
     budget_ = addSpinRow(form, controls, {tr("Budget (all labels):"), 20, 60000, 1000, 50, {}});
     poolSubset_ = addSpinRow(form, controls, {tr("Scored per round:"), 0, 60000, 2000, 500,
@@ -164,6 +177,7 @@ ActiveLearningJobRequest ActiveLearningPage::request() const {
     }
     r.loop.model = s(model_->currentData().toString());
     r.loop.initial = initial_->value();
+    r.loop.coldStart = ColdStart(coldStart_->currentData().toInt());
     r.loop.acquire = acquire_->value();
     r.loop.budget = budget_->value();
     r.loop.poolSubset = poolSubset_->value();
@@ -182,6 +196,7 @@ void ActiveLearningPage::setRequest(const ActiveLearningJobRequest& request) {
     model_->setCurrentIndex(std::max(0, model_->findData(q(r.loop.model))));
     setBudget(r.loop.initial, r.loop.acquire, r.loop.budget, r.loop.poolSubset, r.repeats, r.loop.maxStepsPerRound);
     mcSamples_->setValue(r.loop.mcSamples);
+    coldStart_->setCurrentIndex(std::max(0, coldStart_->findData(int(r.loop.coldStart))));
     human_->setChecked(r.personLabels);
 }
 
@@ -190,6 +205,10 @@ void ActiveLearningPage::setRunning(bool running) {
     stop_->setEnabled(running);
     resume_->setEnabled(!running && resumable_.has_value());
     if (!running) labelPanel_->setVisible(false);
+    if (!running) {
+        grid_->setVisible(false);
+        lastBox_->setVisible(true);
+    }
 }
 
 void ActiveLearningPage::setResumable(const ActiveLearningJobRequest& request) {
@@ -223,19 +242,22 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
         delete item->widget();
         delete item;
     }
-    lastRoundTitle_->setText(tr("%1, repeat %2, round %3: %4 labels, test accuracy %5 %%6")
+    lastRoundTitle_->setText(tr("%1, repeat %2, round %3: %4 labels, %7 %5 %%6")
                                  .arg(QString::fromStdString(p.strategy))
                                  .arg(p.repeat + 1)
                                  .arg(p.round)
                                  .arg(p.labels)
                                  .arg(100 * p.accuracy, 0, 'f', 2)
-                                 .arg(p.acquired.empty() ? tr(" (the initial set)") : tr("; acquired before it:")));
+                                 .arg(p.acquired.empty() ? tr(" (the initial set)") : tr("; acquired before it:"))
+                                 .arg(p.crossValidated ? tr("accuracy cross-validated on the labels (no test images)")
+                                                       : tr("test accuracy")));
     // An opened run has no scores, and a run written before labels were
     // kept has no used labels: each tile says what is known.
     const size_t shown = std::min(p.acquired.size(), p.images.count());
     const std::vector<std::string>& names = p.classNames;
     const auto name = [&names](int c) {
-        return c >= 0 && size_t(c) < names.size() ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
+        if (c < 0) return tr("none (skipped)");
+        return size_t(c) < names.size() ? QString::fromStdString(names[size_t(c)]) : QString::number(c);
     };
     for (size_t i = 0; i < shown; ++i) {
         const int truth = i < p.trueLabels.size() ? p.trueLabels[i] : -1;
@@ -319,6 +341,18 @@ void ActiveLearningPage::submitLabels() {
     Q_EMIT labelsGiven(labels);
 }
 
+void ActiveLearningPage::askPile(const PileBatch& batch) {
+    // The batch takes most of the page: the curve and its table stay in
+    // view above it, the last round's images (the same images, answered) give way.
+    if (!grid_->isVisible()) {
+        lastBox_->setVisible(false);
+        grid_->setVisible(true);
+        const int height = splitter_->height();
+        splitter_->setSizes({height / 4, height / 8, 0, 0, height - height / 4 - height / 8});
+    }
+    grid_->showBatch(batch);
+}
+
 int ActiveLearningPage::roundCount(const std::string& strategy) const { return curves_->pointCount(strategy); }
 
 QList<QLineEdit*> ActiveLearningPage::labelFields() const { return labelFields_; }
@@ -340,5 +374,7 @@ void ActiveLearningPage::setBudget(int64_t initial, int64_t acquire, int64_t bud
 }
 
 void ActiveLearningPage::setHumanMode(bool on) { human_->setChecked(on); }
+
+void ActiveLearningPage::selectModel(const QString& name) { model_->setCurrentIndex(std::max(0, model_->findData(name))); }
 
 }  // namespace alx::ui

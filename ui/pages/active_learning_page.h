@@ -3,8 +3,9 @@
 // grow live (accuracy against labels, one line per strategy with the band
 // across repeats), the labels each needs for 90 % and 95 %, the images the
 // last round acquired, and, in the human mode, a panel where the person
-// labels the acquired images (click a field or type 0-9). An opened or
-// stopped run folder can be continued with Resume.
+// labels the acquired images (click a field or type 0-9); on a dataset
+// with an unlabelled pile, the labelling grid. An opened or stopped run
+// folder can be continued with Resume.
 #include <QWidget>
 
 #include <optional>
@@ -21,10 +22,12 @@ class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 class QTableWidget;
 
 namespace alx::ui {
 
+class LabellingGrid;
 class LearningCurvePlot;
 
 class ActiveLearningPage : public QWidget {
@@ -41,6 +44,8 @@ public:
     void setRunning(bool running);
     void addRound(const AlRoundPoint& point);
     void askForLabels(const AlQuery& query);
+    // A batch of an unlabelled pile: shown in the labelling grid.
+    void askPile(const PileBatch& batch);
     void clearCurves();
     // An opened run folder: its curves, its settings, its last round's
     // images; Resume then continues it.
@@ -56,11 +61,15 @@ public:
     void setStrategies(const QStringList& names);
     void setBudget(int64_t initial, int64_t acquire, int64_t budget, int64_t poolSubset, int repeats, int64_t maxSteps);
     void setHumanMode(bool on);
+    void selectModel(const QString& name);
     QTableWidget* table() const { return table_; }
     QCustomPlot* plot() const;
     LearningCurvePlot* curvePlot() const { return curves_; }
     QPushButton* resumeButton() const { return resume_; }
     QPushButton* sweepButton() const { return sweep_; }
+    LabellingGrid* labellingGrid() const { return grid_; }
+    // The run folder Resume continues (and File > Export labels exports): empty when none.
+    std::string runFolder() const { return resumable_ ? resumable_->outDir : std::string(); }
 
 Q_SIGNALS:
     void runRequested(const alx::ActiveLearningJobRequest& request);
@@ -68,6 +77,7 @@ Q_SIGNALS:
     void sweepRequested();
     void stopRequested();
     void labelsGiven(const std::vector<int64_t>& labels);
+    void pileAnswered(const alx::PileAnswer& answer);
 
 private:
     QWidget* buildControls();
@@ -76,7 +86,7 @@ private:
     void submitLabels();
 
     QListWidget* strategies_;
-    QComboBox* model_;
+    QComboBox *model_, *coldStart_;
     QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
     QCheckBox* human_;
     QPushButton *run_, *stop_, *resume_, *sweep_;
@@ -85,7 +95,10 @@ private:
     QLabel* lastRoundTitle_;
     QWidget* lastRound_;
     QGridLayout* lastRoundLayout_;
+    QSplitter* splitter_;
+    QWidget* lastBox_;
     QGroupBox* labelPanel_;
+    LabellingGrid* grid_;
     QGridLayout* labelLayout_;
     QPushButton* submit_;
     QList<QLineEdit*> labelFields_;

@@ -1,5 +1,7 @@
 #include "pages/training_panel.h"
 
+#include <QFileInfo>
+
 #include "text.h"
 
 #include <QCheckBox>
@@ -208,7 +210,9 @@ DatasetRequest TrainingPanel::dataRequest() const {
 void TrainingPanel::fillActiveLearningRequest(ActiveLearningJobRequest& request, bool keepRun) const {
     ActiveLearningSettings& settings = request.settings;
     if (keepRun) {  // a resumed run keeps its dataset, seed and subset (its settings record them)
-        settings.data.dataDir = s(dataDir_);
+        // An image folder is the dataset itself: its recorded place, while it is there.
+        const bool folder = settings.data.spec.format == DatasetFormat::ImageFolder;
+        if (!folder || !QFileInfo(q(settings.data.dataDir)).isDir()) settings.data.dataDir = s(dataDir_);
     } else {
         settings.data = dataRequest();
         settings.seed = uint64_t(seed_->value());

@@ -62,6 +62,17 @@ void ImageTile::setClickable(bool clickable) {
     setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
 }
 
+void ImageTile::setCaption(const QString& caption) {
+    caption_ = caption;
+    updateGeometry();
+    update();
+}
+
+void ImageTile::setFrame(const QColor& frame) {
+    frame_ = frame;
+    update();
+}
+
 void ImageTile::mouseReleaseEvent(QMouseEvent* event) {
     if (clickable_ && event->button() == Qt::LeftButton) Q_EMIT clicked(index_);
 }

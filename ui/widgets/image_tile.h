@@ -27,6 +27,9 @@ public:
     // A training image: no test-image dialog behind it, so no click.
     void setClickable(bool clickable);
     bool clickable() const { return clickable_; }
+    void setCaption(const QString& caption);
+    void setFrame(const QColor& frame);  // an invalid colour: none
+    QString caption() const { return caption_; }
     QSize sizeHint() const override;
 
 Q_SIGNALS:

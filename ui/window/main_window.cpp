@@ -65,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     qRegisterMetaType<ActiveLearningJobRequest>();
     qRegisterMetaType<AlRoundPoint>();
     qRegisterMetaType<AlQuery>();
+    qRegisterMetaType<PileBatch>();
     qRegisterMetaType<AlOpenedRun>();
     qRegisterMetaType<MapDataPtr>();
     qRegisterMetaType<ComparisonDataPtr>();
@@ -109,6 +110,7 @@ void MainWindow::connectPanel() {
     connect(actions_, &RunActions::openTriggered, this, [this] { openRunFrom(); });
     connect(actions_, &RunActions::saveTriggered, this, [this] { saveRunAs(); });
     connect(actions_, &RunActions::exportTriggered, this, [this] { exportPlots(); });
+    connect(actions_, &RunActions::exportLabelsTriggered, this, [this] { exportLabels(); });
     connect(actions_, &RunActions::trainTriggered, this, &MainWindow::startTraining);
     connect(actions_, &RunActions::stopTriggered, this, &MainWindow::stop);
 }
@@ -181,34 +183,6 @@ void MainWindow::connectWorker() {
         showResults(r);
         suspectPage_->setRunDir(dir);
         Q_EMIT runFinished();
-    });
-}
-
-void MainWindow::connectActiveLearning() {
-    connect(alPage_, &ActiveLearningPage::runRequested, this, &MainWindow::startActiveLearning);
-    connect(alPage_, &ActiveLearningPage::stopRequested, this, &MainWindow::stop);
-    connect(alPage_, &ActiveLearningPage::labelsGiven, this, [this](const std::vector<int64_t>& labels) {
-        if (worker_) worker_->provideLabels(labels);
-    });
-    connect(worker_, &JobWorker::alRound, alPage_, &ActiveLearningPage::addRound);
-    connect(worker_, &JobWorker::alLabelsNeeded, alPage_, &ActiveLearningPage::askForLabels);
-    connect(worker_, &JobWorker::alFinished, this, [this](const QString& message) {
-        setBusy(false);
-        alPage_->setRunning(false);
-        statusBar()->showMessage(message, 10000);
-        Q_EMIT activeLearningFinished();
-    });
-    connect(worker_, &JobWorker::activeLearningRunOpened, this, [this](const AlOpenedRun& run) {
-        setBusy(false);
-        alRunDir_ = QString::fromStdString(run.dir);
-        // A resume reads the run's dataset: show whether it is found here.
-        panel_->selectDataset(q(run.request.settings.data.spec.name));
-        panel_->showImageFolderOf(run.request.settings.data.spec.name, run.request.settings.data.dataDir);
-        alPage_->showOpenedRun(run);
-        tabs_->setCurrentWidget(alPage_);
-        statusBar()->showMessage(tr("Opened the active-learning run in %1 (%2 rounds); Resume continues it.")
-                                     .arg(alRunDir_).arg(run.rounds.size()), 15000);
-        Q_EMIT activeLearningRunOpened(alRunDir_);
     });
 }
 

@@ -115,6 +115,9 @@ public Q_SLOTS:
     // the worker tells which.
     void openRunFrom(const QString& dir = {});
     void exportPlots(const QString& dir = {});
+    // File > Export labels: the labels a person gave the Active learning
+    // page's run (labels.csv) as path,label into `file` (asked when empty).
+    void exportLabels(const QString& file = {});
 
 protected:
     void closeEvent(QCloseEvent* event) override;

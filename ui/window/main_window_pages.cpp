@@ -1,6 +1,10 @@
 // The main window's pages, in the order of their tabs, and how they link to
-// one another (a click on an image anywhere opens its details).
+// one another (a click on an image anywhere opens its details); the Active
+// learning page's wiring to the worker, and its labels' export.
 #include <QDialog>
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -134,6 +138,58 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
     lastCurveComparison_ = plot;
     Q_EMIT comparisonShown();
     return true;
+}
+
+void MainWindow::connectActiveLearning() {
+    connect(alPage_, &ActiveLearningPage::runRequested, this, &MainWindow::startActiveLearning);
+    connect(alPage_, &ActiveLearningPage::stopRequested, this, &MainWindow::stop);
+    connect(alPage_, &ActiveLearningPage::labelsGiven, this, [this](const std::vector<int64_t>& labels) {
+        if (worker_) worker_->provideLabels(labels);
+    });
+    connect(worker_, &JobWorker::alRound, alPage_, &ActiveLearningPage::addRound);
+    connect(worker_, &JobWorker::alLabelsNeeded, alPage_, &ActiveLearningPage::askForLabels);
+    connect(worker_, &JobWorker::pileBatchNeeded, alPage_, &ActiveLearningPage::askPile);
+    // Straight to the worker (thread-safe): it records each answer while the person goes on.
+    connect(alPage_, &ActiveLearningPage::pileAnswered, this, [this](const PileAnswer& answer) {
+        if (worker_) worker_->provideAnswer(answer);
+    });
+    connect(worker_, &JobWorker::alFinished, this, [this](const QString& message) {
+        setBusy(false);
+        alPage_->setRunning(false);
+        statusBar()->showMessage(message, 10000);
+        Q_EMIT activeLearningFinished();
+    });
+    connect(worker_, &JobWorker::activeLearningRunOpened, this, [this](const AlOpenedRun& run) {
+        setBusy(false);
+        alRunDir_ = QString::fromStdString(run.dir);
+        // A resume reads the run's dataset: show whether it is found here.
+        panel_->selectDataset(q(run.request.settings.data.spec.name));
+        panel_->showImageFolderOf(run.request.settings.data.spec.name, run.request.settings.data.dataDir);
+        alPage_->showOpenedRun(run);
+        tabs_->setCurrentWidget(alPage_);
+        statusBar()->showMessage(tr("Opened the active-learning run in %1 (%2 rounds); Resume continues it.")
+                                     .arg(alRunDir_).arg(run.rounds.size()), 15000);
+        Q_EMIT activeLearningRunOpened(alRunDir_);
+    });
+}
+
+void MainWindow::exportLabels(const QString& chosen) {
+    const QString dir = QString::fromStdString(alPage_->runFolder());
+    if (dir.isEmpty()) {
+        statusBar()->showMessage(tr("Open or run an active-learning run that labels a pile first."), 10000);
+        return;
+    }
+    const QString file =
+        chosen.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Export the labels you gave"), dir + "/my-labels.csv",
+                                                        tr("CSV files (*.csv)"))
+                         : chosen;
+    if (file.isEmpty()) return;
+    try {
+        const int64_t written = ActiveLearningRunFolder(s(dir)).exportLabels(s(file));
+        statusBar()->showMessage(tr("%1 labels written to %2 (path,label)").arg(written).arg(file), 10000);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot export the labels"), QString::fromStdString(e.what()));
+    }
 }
 
 }  // namespace alx::ui

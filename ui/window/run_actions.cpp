@@ -44,6 +44,7 @@ RunActions::RunActions(QMainWindow* window) : QObject(window), window_(window) {
     save_->setShortcut(QKeySequence::Save);
     export_ = file->addAction(tr("&Export plots (PNG and PDF)…"), this, &RunActions::exportTriggered);
     export_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addAction(tr("Export &labels (path,label CSV)…"), this, &RunActions::exportLabelsTriggered);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), window, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -1,5 +1,5 @@
 #pragma once
-// The menus: File (open, save, export plots, quit), Run (train, stop) and
+// The menus: File (open, save, export plots, export labels, quit), Run (train, stop) and
 // Help (usage, about). The actions only say what was chosen; MainWindow
 // does it. Also the plot export that File > Export writes.
 #include <QObject>
@@ -26,6 +26,7 @@ Q_SIGNALS:
     void openTriggered();
     void saveTriggered();
     void exportTriggered();
+    void exportLabelsTriggered();
     void trainTriggered();
     void stopTriggered();
 

@@ -47,6 +47,28 @@ void JobWorker::provideLabels(const std::vector<int64_t>& labels) {
     labelsArrived_.notify_all();
 }
 
+void JobWorker::provideAnswer(const PileAnswer& answer) {
+    {
+        std::lock_guard<std::mutex> lock(labelMutex_);
+        givenAnswers_.push_back(answer);
+    }
+    labelsArrived_.notify_all();
+}
+
+PileAnswer JobWorker::nextPileAnswer(const PileQueryReport& query, int& shownRound) {
+    if (query.round != shownRound) {
+        shownRound = query.round;
+        Q_EMIT pileBatchNeeded({query.round, query.withoutModel, query.rows, query.paths, query.images, query.given,
+                                query.classNames, query.labelled, query.budget});
+    }
+    std::unique_lock<std::mutex> lock(labelMutex_);
+    labelsArrived_.wait(lock, [&] { return !givenAnswers_.empty() || stopRequested(); });
+    if (givenAnswers_.empty()) throw Cancelled();  // stopped, every answer given is recorded
+    const PileAnswer answer = givenAnswers_.front();
+    givenAnswers_.pop_front();
+    return answer;
+}
+
 namespace {
 
 AlRoundPoint roundPoint(const ActiveLearningRoundReport& r, const std::string& you,
@@ -63,6 +85,7 @@ AlRoundPoint roundPoint(const ActiveLearningRoundReport& r, const std::string& y
     point.classNames = classNames;
     for (int64_t label : r.trueLabels) point.trueLabels.push_back(int(label));
     for (int64_t label : r.round.acquiredLabels) point.usedLabels.push_back(int(label));
+    point.crossValidated = r.crossValidated;
     return point;
 }
 
@@ -72,10 +95,12 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
     {
         std::lock_guard<std::mutex> lock(labelMutex_);  // provideLabels() may run in the GUI thread
         givenLabels_.reset();
+        givenAnswers_.clear();
     }
     try {
         ActiveLearningJobRequest job = request;
         ActiveLearningSettings& settings = job.settings;
+        settings.personLabels = settings.personLabels || holdsPile(settings.data);  // a pile is labelled by the person
         if (settings.personLabels) {  // a person labels one strategy, one repeat
             settings.strategies.resize(std::min<size_t>(settings.strategies.size(), 1));
             settings.repeats = 1;
@@ -101,11 +126,13 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
             }
         };
         callbacks.onRound = [this, you, &classNames](const ActiveLearningRoundReport& r) {
-            Q_EMIT alRound(roundPoint(r, you, classNames));
+            Q_EMIT alRound(roundPoint(r, you, r.classNames.empty() ? classNames : r.classNames));
         };
         callbacks.labeller = [this, you, &classNames](const ActiveLearningQuery& query) {
             return askForLabels(query, you, classNames);
         };
+        int shownRound = -1;
+        callbacks.nextAnswer = [this, &shownRound](const PileQueryReport& query) { return nextPileAnswer(query, shownRound); };
         const ActiveLearningJobResult result = runActiveLearningJob(job, callbacks);
         if (result.outcome == JobOutcome::Cancelled) {
             Q_EMIT stopped(tr("Active learning stopped; the finished rounds are kept in %1.").arg(q(request.outDir)));

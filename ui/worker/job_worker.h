@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,7 @@
 
 namespace alx {
 struct ActiveLearningQuery;
+struct PileQueryReport;
 }
 
 namespace alx::ui {
@@ -38,6 +40,10 @@ public:
     void clearStop();
     // Thread-safe: the person's labels for the last AlQuery.
     void provideLabels(const std::vector<int64_t>& labels);
+    // Thread-safe: one answer of the person about the last PileBatch, queued
+    // for the job, which writes it to the run's labels.csv before it asks
+    // for the next; answers queued before a Stop are still written.
+    void provideAnswer(const alx::PileAnswer& answer);
 
 public Q_SLOTS:
     void train(const alx::TrainJobRequest& request);
@@ -77,6 +83,8 @@ Q_SIGNALS:
     void runOpened(const alx::ui::RunResultsPtr& results, const QString& dir);
     void alRound(const alx::ui::AlRoundPoint& point);
     void alLabelsNeeded(const alx::ui::AlQuery& query);
+    // A batch of an unlabelled pile to label, once per batch; answers come back through provideAnswer().
+    void pileBatchNeeded(const alx::ui::PileBatch& batch);
     void alFinished(const QString& message);
     // An active-learning run folder, opened: its curves, its settings as a
     // request that resumes it, and the last round's acquired images.
@@ -92,12 +100,17 @@ private:
     std::vector<int64_t> askForLabels(const ActiveLearningQuery& query, const std::string& you,
                                       const std::vector<std::string>& classNames);
 
+    // The person's next answer about a pile's batch, waited for; the batch is
+    // shown once (shownRound). Throws Cancelled on a Stop once the queue is empty.
+    PileAnswer nextPileAnswer(const PileQueryReport& query, int& shownRound);
+
     struct State;  // the last model and tensors, kept in the .cpp (torch stays out of ui headers)
     std::unique_ptr<State> state_;
     std::atomic<bool> stop_{false};
     std::mutex labelMutex_;
     std::condition_variable labelsArrived_;
     std::optional<std::vector<int64_t>> givenLabels_;
+    std::deque<PileAnswer> givenAnswers_;  // guarded by labelMutex_
 };
 
 }  // namespace alx::ui

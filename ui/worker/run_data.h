@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "alx/active_learning/pile_state.h"
 #include "alx/data/image_shape.h"
 #include "alx/jobs/active_learning_request.h"
 #include "alx/jobs/train_request.h"
@@ -112,6 +113,7 @@ struct AlRoundPoint {
     std::vector<int> trueLabels;
     std::vector<int> usedLabels;    // the labels trained with (the person's in the human mode); may be empty
     std::vector<std::string> classNames;  // the dataset's, one per label; may be empty
+    bool crossValidated = false;          // accuracy by k-fold cross-validation (a pile without test images)
 };
 
 // An active-learning run folder as opened: every round on its curves, and
@@ -131,6 +133,18 @@ struct AlQuery {
     std::vector<std::string> classNames;  // the dataset's, one per label
 };
 
+// A batch of an unlabelled pile for the person to label (PileQueryReport,
+// as the GUI keeps it): answers name its rows.
+struct PileBatch {
+    int round = 0;
+    bool withoutModel = false;
+    std::vector<int64_t> rows;
+    std::vector<std::string> paths;
+    ImageStack images;                     // one per row
+    std::vector<PileLabel> given;          // one per row: answered already (a resumed batch) or pending
+    std::vector<std::string> classNames;   // so far
+    int64_t labelled = 0, budget = 0;
+};
 
 }  // namespace alx::ui
 
@@ -141,6 +155,8 @@ Q_DECLARE_METATYPE(alx::ui::RunResultsPtr)
 Q_DECLARE_METATYPE(alx::ActiveLearningJobRequest)
 Q_DECLARE_METATYPE(alx::ui::AlRoundPoint)
 Q_DECLARE_METATYPE(alx::ui::AlQuery)
+Q_DECLARE_METATYPE(alx::ui::PileBatch)
+Q_DECLARE_METATYPE(alx::PileAnswer)
 Q_DECLARE_METATYPE(alx::ui::AlOpenedRun)
 Q_DECLARE_METATYPE(alx::ui::MapDataPtr)
 Q_DECLARE_METATYPE(alx::ui::ComparisonDataPtr)

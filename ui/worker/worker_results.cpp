@@ -125,7 +125,8 @@ AlOpenedRun makeOpenedActiveLearningRun(const OpenedActiveLearningRun& run, cons
     AlOpenedRun opened;
     opened.dir = dir;
     opened.request.settings = run.settings;
-    opened.request.settings.data.dataDir = dataDir;
+    // An image folder resumes from its recorded place while it is there (its settings record it).
+    opened.request.settings.data.dataDir = recordedOrGivenDir(run.settings.data.dataDir, dataDir);
     opened.request.outDir = dir;
     opened.request.resume = true;
     const std::string you = run.settings.personLabels ? " (you)" : "";

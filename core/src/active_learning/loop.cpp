@@ -12,72 +12,13 @@
 #include "alx/scoring/evaluator.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/models/model_registry.h"
+#include "alx/active_learning/typical.h"
+#include "round.h"
 
 namespace alx {
 namespace {
 
-uint64_t mix(uint64_t seed, uint64_t salt) {
-    // splitmix64: independent, reproducible seeds per round and purpose.
-    uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (salt + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-// What a round's seed is for: the initial set has salt 1, these their own.
-enum class SeedPurpose : uint64_t { Weights = 1, Training = 2, Candidates = 3, Acquisition = 4 };
-
-// A round's seed for one purpose. Rounds below 1,000 keep the salts runs have
-// always used (purpose x 1000 + round), so that a run resumed from an earlier
-// version continues exactly as it would have; from round 1,000 on, where those
-// salts would collide with the next purpose's, the purpose moves to the high bits.
-uint64_t roundSeed(uint64_t seed, SeedPurpose purpose, int round) {
-    const auto p = uint64_t(purpose), r = uint64_t(round);
-    return mix(seed, round < 1000 ? p * 1000 + r : (p << 32) + r);
-}
-
-torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Device& device) {
-    return torch::tensor(indices, torch::kInt64).to(device);
-}
-
-// A round's training, capped so that its cost does not grow with the labelled set.
-TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round) {
-    TrainConfig tc;
-    tc.optimiser = OptimiserKind::Adam;
-    tc.learningRate = config.learningRate;
-    tc.batchSize = std::min<int64_t>(config.batchSize, trainImages);
-    const int64_t stepsPerEpoch = (trainImages + tc.batchSize - 1) / tc.batchSize;
-    tc.epochs = int(std::max<int64_t>(1, std::min<int64_t>(config.epochsPerRound, config.maxStepsPerRound / stepsPerEpoch)));
-    tc.seed = roundSeed(seed, SeedPurpose::Training, round);
-    tc.lossReadInterval = 1000000;  // only at epoch ends
-    return tc;
-}
-
-// The test accuracy and calibration error of the round's model.
-void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,
-                  ActiveLearningRound& r) {
-    const Evaluation eval = evaluateModel(model, test, kEvaluationBatch, shouldStop);
-    r.testAccuracy = eval.accuracy;
-    const auto p = eval.probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
-    const auto y = eval.labels.to(torch::kCPU, torch::kInt64).contiguous();
-    r.ece = measureCalibration(p.data_ptr<float>(), y.data_ptr<int64_t>(), p.size(0), p.size(1)).ece;
-}
-
-// The candidates a round scores: a random subset of the unlabelled pool.
-std::vector<int64_t> candidatesFor(int64_t poolSize, const std::set<int64_t>& isLabelled,
-                                   const ActiveLearningConfig& config, uint64_t seed, int round) {
-    std::vector<int64_t> unlabelled;
-    unlabelled.reserve(size_t(poolSize) - isLabelled.size());
-    for (int64_t i = 0; i < poolSize; ++i) {
-        if (!isLabelled.count(i)) unlabelled.push_back(i);
-    }
-    if (config.poolSubset <= 0 || config.poolSubset >= int64_t(unlabelled.size())) return unlabelled;
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(roundSeed(seed, SeedPurpose::Candidates, round));
-    const auto pick = torch::randperm(int64_t(unlabelled.size()), generator, torch::kInt64);
-    std::vector<int64_t> candidates;
-    for (int64_t j = 0; j < config.poolSubset; ++j) candidates.push_back(unlabelled[size_t(pick[j].item<int64_t>())]);
-    return candidates;
-}
+using namespace active_learning_detail;
 
 // The labels the images are known by: the pool's, then those given since.
 std::vector<int64_t> labelsOf(const torch::Tensor& knownLabels, const std::vector<int64_t>& indices) {
@@ -91,9 +32,11 @@ std::vector<int64_t> labelsOf(const torch::Tensor& knownLabels, const std::vecto
 // resumed run had), checked, with the labels it was trained with applied.
 std::vector<int64_t> startingSet(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed,
                                  const std::vector<int64_t>& resumeLabelled, const std::vector<int64_t>& resumeLabels,
-                                 torch::Tensor& knownLabels) {
+                                 const std::vector<int64_t>& firstSet, torch::Tensor& knownLabels) {
     std::vector<int64_t> labelled =
-        resumeLabelled.empty() ? initialLabelledSet(pool.labels, config.initial, config.classes, seed) : resumeLabelled;
+        !resumeLabelled.empty() ? resumeLabelled
+        : !firstSet.empty()     ? firstSet
+                                : firstLabelledSet(config.coldStart, pool, config.initial, config.classes, seed);
     if (std::set<int64_t>(labelled.begin(), labelled.end()).size() != labelled.size()) {
         throw InputError("the resumed labelled set holds an image twice");
     }
@@ -184,10 +127,25 @@ std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t ini
     return chosen;
 }
 
+std::vector<int64_t> firstLabelledSet(ColdStart start, const TensorSet& pool, int64_t initial, int64_t classes,
+                                      uint64_t seed) {
+    if (initial < 1 || initial > pool.size()) {
+        throw InputError("the initial set (" + std::to_string(initial) + " images) must be between 1 and the pool's " +
+                             std::to_string(pool.size()),
+                         "initial");
+    }
+    if (start == ColdStart::Balanced) return initialLabelledSet(pool.labels, initial, classes, seed);
+    if (start == ColdStart::Typical) return typicalImages(coldStartFeatures(pool.images), initial, {}, mix(seed, 1));
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(seed, 1));
+    const auto order = torch::randperm(pool.size(), generator, torch::kInt64);
+    return std::vector<int64_t>(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + initial);
+}
+
 ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,
                                        const TensorSet& test, uint64_t seed, const ActiveLearningCallbacks& callbacks,
                                        const std::vector<int64_t>& resumeLabelled,
-                                       const std::vector<int64_t>& resumeLabels) {
+                                       const std::vector<int64_t>& resumeLabels,
+                                       const std::vector<int64_t>& firstSet) {
     if (config.acquire < 1) throw InputError("the images acquired per round must be at least 1", "acquire");
     if (config.classes < 2) throw InputError("active learning needs at least 2 classes, not " + std::to_string(config.classes), "classes");
     if (config.budget < config.initial) throw InputError("the budget must be at least the initial set", "budget");
@@ -199,7 +157,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
     ActiveLearningResult result;
     LoopState s;
     s.knownLabels = pool.labels.clone();
-    s.labelled = startingSet(config, pool, seed, resumeLabelled, resumeLabels, s.knownLabels);
+    s.labelled = startingSet(config, pool, seed, resumeLabelled, resumeLabels, firstSet, s.knownLabels);
     s.isLabelled.insert(s.labelled.begin(), s.labelled.end());
     if (int64_t(s.labelled.size()) >= config.budget) {  // a finished run: nothing left to do
         result.labelled = s.labelled;

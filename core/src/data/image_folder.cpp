@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 
+#include "alx/util/csv.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
 #include "alx/util/numbers.h"
@@ -162,7 +163,11 @@ void addUnlabelled(ImageFolderIndex& index, FolderWalker& walker) {
 void checkIndex(const ImageFolderIndex& index) {
     const std::string where = index.layout == ImageFolderLayout::LabelsCsv ? join(index.dir, "labels.csv") : index.dir;
     if (index.entries.empty()) throw InputError(fileError(where, "no images (.png, .jpg or .jpeg files) found"));
-    if (index.classNames.size() < 2) {
+    // A pile of unlabelled images may come with fewer classes, or none: the
+    // person labelling it names them.
+    const bool pile = std::any_of(index.entries.begin(), index.entries.end(),
+                                  [](const ImageFolderEntry& e) { return e.role == ImageSplitRole::Pool; });
+    if (index.classNames.size() < 2 && !pile) {
         const std::string found = index.classNames.empty() ? "none" : "only '" + index.classNames[0] + "'";
         throw InputError(fileError(where, "a dataset needs at least two classes; found " + found));
     }
@@ -174,59 +179,8 @@ void checkIndex(const ImageFolderIndex& index) {
 
 // ---- labels.csv -------------------------------------------------------------
 
-struct CsvRow {
-    int line = 0;  // where the row starts, from 1
-    std::vector<std::string> fields;
-};
-
 [[noreturn]] void failAt(const std::string& path, int line, const std::string& what) {
     throw InputError(fileError(path, "line " + std::to_string(line) + ": " + what));
-}
-
-// RFC 4180: comma-separated fields, each optionally in double quotes, where
-// a comma or a line break is plain text and "" is a quote; LF or CRLF line
-// ends; a UTF-8 byte-order mark (as spreadsheets write) is skipped, and so
-// are blank lines.
-std::vector<CsvRow> parseCsv(const std::string& text, const std::string& path) {
-    std::vector<CsvRow> rows;
-    CsvRow row{1, {}};
-    std::string field;
-    bool quoted = false, wasQuoted = false;  // inside quotes; the field began with one
-    int line = 1;
-    const auto endRow = [&] {
-        const bool blank = row.fields.empty() && field.empty() && !wasQuoted;
-        row.fields.push_back(std::move(field));
-        if (!blank) rows.push_back(std::move(row));
-        row = CsvRow{line, {}};
-        field.clear();
-        wasQuoted = false;
-    };
-    for (size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0; i < text.size(); ++i) {
-        const char c = text[i];
-        const bool crlf = c == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
-        if (quoted && c == '"') {
-            if (i + 1 < text.size() && text[i + 1] == '"') field += text[i++];  // "" stands for a quote
-            else quoted = false;
-        } else if (quoted) {
-            line += c == '\n';
-            field += c;
-        } else if (c == ',') {
-            row.fields.push_back(std::move(field));
-            field.clear();
-            wasQuoted = false;
-        } else if (c == '\n') {
-            ++line;
-            endRow();
-        } else if (!crlf && wasQuoted) {
-            failAt(path, line, "text after a closing quote");
-        } else if (!crlf) {
-            if (c == '"' && field.empty()) quoted = wasQuoted = true;
-            else field += c;
-        }
-    }
-    if (quoted) failAt(path, row.line, "a quoted field is never closed");
-    if (!row.fields.empty() || !field.empty() || wasQuoted) endRow();
-    return rows;
 }
 
 std::string trimmed(const std::string& text) {
@@ -348,7 +302,9 @@ ImageFolderIndex indexImageFolder(const std::string& dir) {
         index.layout = ImageFolderLayout::LabelsCsv;
         indexLabelsCsv(index, csv);
     } else {
-        index.layout = isFolder(join(dir, "train")) ? ImageFolderLayout::SplitFolders : ImageFolderLayout::ClassFolders;
+        // test/ beside unlabelled/ without train/: a pile to label, with a labelled test set.
+        const bool split = isFolder(join(dir, "train")) || (isFolder(join(dir, "test")) && isFolder(join(dir, kUnlabelled)));
+        index.layout = split ? ImageFolderLayout::SplitFolders : ImageFolderLayout::ClassFolders;
         indexFolders(index, walker);
     }
     addUnlabelled(index, walker);

@@ -194,8 +194,10 @@ LoadedDataset loadImageFolder(const std::string& dir, const ImageFolderOptions& 
         to.add(image.pixels.data(), bytes, entry.label, entry.path);
         kept.emplace(entry.path, std::move(image));
     }
-    if (train.labels.empty()) throw InputError(fileError(dir, "has no labelled training images"));
-    if (test.labels.empty()) {
+    // A pile (unlabelled images) may have no labelled ones yet: the jobs that need them say so (loadJobData).
+    const bool pile = !pool.labels.empty();
+    if (train.labels.empty() && !pile) throw InputError(fileError(dir, "has no labelled training images"));
+    if (test.labels.empty() && !pile) {
         throw InputError(fileError(dir, "has no test images: add test/<class>/ folders, or let ALX split the "
                                         "labelled images (DIR/<class>/* or labels.csv without a split column)"));
     }

@@ -7,16 +7,29 @@
 #include "alx/util/device.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
+#include "pile_job.h"
 
 namespace alx {
 namespace {
 
 // What can be refused before anything is written or loaded.
-void checkRequest(const ActiveLearningJobRequest& request, const ActiveLearningJobCallbacks& callbacks) {
-    const ActiveLearningSettings& s = request.settings;
+void checkRequest(const ActiveLearningJobRequest& request, const ActiveLearningSettings& s,
+                  const ActiveLearningJobCallbacks& callbacks, bool pile) {
     if (s.strategies.empty()) throw InputError("choose at least one strategy", "strategies");
-    if (s.personLabels && (distinctStrategies(s.strategies).size() != 1 || s.repeats != 1)) {
-        throw InputError("a person labels one strategy, one repeat at a time", "strategies");
+    if ((s.personLabels || pile) && (distinctStrategies(s.strategies).size() != 1 || s.repeats != 1)) {
+        throw InputError(pile ? "a pile of unlabelled images is labelled with one strategy, one repeat: choose one of each"
+                              : "a person labels one strategy, one repeat at a time",
+                         "strategies");
+    }
+    if (pile && request.oracle.empty() && !callbacks.nextAnswer) {
+        throw InputError("the unlabelled images in " + s.data.dataDir + " need a person to label them: give --oracle FILE "
+                         "(a path,label CSV) or label them in the app",
+                         "oracle");
+    }
+    if (!pile && !request.oracle.empty()) {
+        throw InputError("--oracle answers for a person on unlabelled images, and " + s.data.spec.name +
+                             (s.data.dataDir.empty() ? std::string() : " in " + s.data.dataDir) + " has none",
+                         "oracle");
     }
     for (Strategy strategy : s.strategies) requireModelFits(strategy, s.loop.model);
     if (s.repeats < 1) throw InputError("the number of repeats must be at least 1", "repeats");
@@ -24,7 +37,7 @@ void checkRequest(const ActiveLearningJobRequest& request, const ActiveLearningJ
         throw InputError("the repeat to run is not one of the " + std::to_string(s.repeats) + " repeats", "repeats");
     }
     if (request.outDir.empty()) throw InputError("an active-learning run needs a folder to write to", "out_dir");
-    if (s.personLabels && !callbacks.labeller) throw InputError("a person's labels need a labeller", "labeller");
+    if (s.personLabels && !pile && !callbacks.labeller) throw InputError("a person's labels need a labeller", "labeller");
     modelInfo(s.loop.model);
 }
 
@@ -85,7 +98,7 @@ ActiveLearningCallbacks loopCallbacks(JobContext& job, RepeatProgress& progress)
         job.folder.writeSummary(job.rows, job.settings);
         if (job.callbacks.onRound) {
             job.callbacks.onRound({progress.strategy, progress.repeat, r, imageStack(job.data.train.images, r.acquired),
-                                   labelsAt(job.data.train.labels, r.acquired)});
+                                   labelsAt(job.data.train.labels, r.acquired), job.data.classNames, false});
         }
     };
     if (job.settings.personLabels) {
@@ -124,15 +137,17 @@ bool runRepeat(JobContext& job, Strategy strategy, int repeat) {
     if (resumeState(job, progress)) return true;
     const std::vector<int64_t> resumeLabelled = progress.state.labelled, resumeLabels = progress.state.labels;
     RepeatState& state = progress.state;
+    std::vector<int64_t> firstSet;
     if (state.labelled.empty()) {
-        state.labelled = initialLabelledSet(job.pool.labels, job.settings.loop.initial, job.settings.loop.classes, seed);
+        const ActiveLearningConfig& c = job.settings.loop;
+        firstSet = state.labelled = firstLabelledSet(c.coldStart, job.pool, c.initial, c.classes, seed);
         state.labels.clear();
     }
     if (state.labels.empty()) state.labels = labelsAt(job.data.train.labels, state.labelled);
     ActiveLearningResult ran;
     try {
         ran = runActiveLearning(strategy, job.settings.loop, job.pool, job.test, seed, loopCallbacks(job, progress),
-                                resumeLabelled, resumeLabels);
+                                resumeLabelled, resumeLabels, firstSet);
     } catch (const Cancelled&) {
         ran.cancelled = true;
     }
@@ -143,14 +158,24 @@ bool runRepeat(JobContext& job, Strategy strategy, int repeat) {
 
 ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& request,
                                              const ActiveLearningJobCallbacks& callbacks) {
-    checkRequest(request, callbacks);
     ActiveLearningSettings settings = request.settings;
     settings.strategies = distinctStrategies(settings.strategies);
+    const bool pile = holdsPile(settings.data);
+    if (pile) {
+        // Balanced needs the labels a pile does not have; the person is the labeller unless an oracle stands in.
+        if (settings.loop.coldStart == ColdStart::Balanced) settings.loop.coldStart = ColdStart::Typical;
+        settings.personLabels = request.oracle.empty();
+    }
+    checkRequest(request, settings, callbacks, pile);
 
     ensureWritableDirectory(request.outDir);
     const ActiveLearningRunFolder folder(request.outDir);
     std::vector<CurveRow> rows = resumedRows(folder, request, settings);
     folder.writeSettings(settings);
+    if (pile) {
+        configureThreads(settings.threads);
+        return jobs_detail::runPileJob(request, settings, folder, rows, callbacks);
+    }
 
     configureThreads(settings.threads);
     const torch::Device device = resolveDevice(settings.device);

@@ -1,5 +1,7 @@
 #include "alx/jobs/job.h"
 
+#include "alx/util/errors.h"
+
 #include <filesystem>
 
 #include <torch/torch.h>
@@ -7,12 +9,22 @@
 namespace alx {
 
 LoadedDataset loadJobData(const DatasetRequest& request, const std::function<bool()>& shouldStop,
-                          const std::function<void(const DatasetReport&)>& onDataset) {
+                          const std::function<void(const DatasetReport&)>& onDataset, bool pileAllowed) {
     LoadedDataset data = loadRequestedDataset(request, shouldStop);
+    if (!pileAllowed && data.train.size() == 0) {
+        throw InputError(fileError(data.dir, "has no labelled images yet: label its unlabelled images first (alx-cli al "
+                                             "--oracle FILE, or the app's Active learning page)"),
+                         "dataset");
+    }
+    if (!pileAllowed && data.test.size() == 0) {
+        throw InputError(fileError(data.dir, "has no labelled test images: add test/<class>/ folders, or more "
+                                             "labelled images for ALX to split"),
+                         "dataset");
+    }
     if (onDataset) {
         const DatasetSpec& spec = request.spec;
         onDataset({spec.name, spec.displayName, data.dir, data.source, data.train.size(), data.test.size(),
-                   data.shape, data.classNames, data.skipped});
+                   data.shape, data.classNames, data.skipped, data.pool.size()});
     }
     return data;
 }

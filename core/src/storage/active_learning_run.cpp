@@ -163,6 +163,7 @@ void ActiveLearningRunFolder::writeSummary(const std::vector<CurveRow>& rows, co
 std::vector<CurveRow> ActiveLearningRunFolder::validate(ActiveLearningSettings* read) const {
     ActiveLearningSettings settings = readSettings();
     std::vector<CurveRow> rows = readCurve();
+    readLabels();  // a pile's answers: a damaged file is refused here, naming it
     std::set<std::pair<Strategy, int>> repeats;
     for (const CurveRow& row : rows) {
         if (row.repeat >= settings.repeats) refuse(curvePath(), "a row's repeat is beyond the run's " + std::to_string(settings.repeats));

@@ -21,6 +21,7 @@ inline constexpr const char* kLabelReview = "label_review.csv";
 inline constexpr const char* kSettings = "settings.json";
 inline constexpr const char* kCurve = "curve.csv";
 inline constexpr const char* kStates = "state";  // state/<strategy>-<repeat>.json
+inline constexpr const char* kPileLabels = "labels.csv";  // a pile labelled by a person
 
 // A label audit (alx-cli audit).
 inline constexpr const char* kLabelIssues = "label_issues.csv";

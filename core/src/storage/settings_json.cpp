@@ -35,6 +35,7 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
                         {"batch_size", c.batchSize}};
     // Absent when not used, so that the settings of every earlier run still match.
     if (s.personLabels) j["labeller"] = "person";
+    if (c.coldStart != ColdStart::Balanced) j["cold_start"] = coldStartName(c.coldStart);
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
     if (s.onlyRepeat >= 0) j["only_repeat"] = s.onlyRepeat;
@@ -86,6 +87,11 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         c.epochsPerRound = int(integerField(j, "epochs_per_round", path, 1, kInt32Max));
         c.batchSize = integerField(j, "batch_size", path, 1, kInt64Max);
         s.personLabels = j.value("labeller", std::string()) == "person";
+        try {
+            c.coldStart = parseColdStart(j.value("cold_start", std::string("balanced")));
+        } catch (const InputError& e) {
+            refuse(path, e.what());
+        }
         s.data.trainImages = optionalIntegerField(j, "train_images", path, 0, 0, kInt64Max);
         s.data.testImages = optionalIntegerField(j, "test_images", path, 0, 0, kInt64Max);
         s.onlyRepeat = int(optionalIntegerField(j, "only_repeat", path, -1, 0, s.repeats - 1));

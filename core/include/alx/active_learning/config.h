@@ -4,11 +4,14 @@
 #include <cstdint>
 #include <string>
 
+#include "alx/active_learning/cold_start.h"
+
 namespace alx {
 
 struct ActiveLearningConfig {
     std::string model = "gal";
-    int64_t initial = 20;      // balanced: initial / classes per class
+    int64_t initial = 20;      // the first images labelled, chosen by coldStart
+    ColdStart coldStart = ColdStart::Balanced;
     int64_t acquire = 10;      // per round
     int64_t budget = 1000;     // all labelled images, the initial ones included
     int64_t poolSubset = 2000; // candidates scored per round, drawn at random from the pool; 0 = the whole pool

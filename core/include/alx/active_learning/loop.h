@@ -11,6 +11,7 @@
 
 #include "alx/active_learning/acquisition.h"
 #include "alx/active_learning/config.h"
+#include "alx/data/tensor_set.h"
 #include "alx/training/trainer.h"
 
 namespace alx {
@@ -45,6 +46,12 @@ struct ActiveLearningResult {
 // with the seed; throws InputError when the pool cannot provide them.
 std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t initial, int64_t classes, uint64_t seed);
 
+// The first `initial` images a run labels, chosen by `start` from the pool
+// (images on any device; labels only for Balanced), seeded: the balanced
+// set above, the typical images of typical.h, or a uniform draw.
+std::vector<int64_t> firstLabelledSet(ColdStart start, const TensorSet& pool, int64_t initial, int64_t classes,
+                                      uint64_t seed);
+
 // Runs one repeat of `strategy`. `pool` is the whole training set
 // (normalised images and true labels, on the training device); `test` the
 // test set. `resumeLabelled` continues a run: the labelled indices of its
@@ -52,11 +59,14 @@ std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t ini
 // not repeated; `resumeLabels` are the labels they were trained with (empty:
 // the pool's own labels; a person's labels must be given back here). Seeds
 // of each round derive from `seed` and the round number, so a resumed run
-// continues exactly as an uninterrupted one would.
+// continues exactly as an uninterrupted one would. A new run starts from
+// `firstSet` when given (its caller chose it with firstLabelledSet), else
+// from firstLabelledSet(config.coldStart, ...).
 ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,
                                        const TensorSet& test, uint64_t seed,
                                        const ActiveLearningCallbacks& callbacks = {},
                                        const std::vector<int64_t>& resumeLabelled = {},
-                                       const std::vector<int64_t>& resumeLabels = {});
+                                       const std::vector<int64_t>& resumeLabels = {},
+                                       const std::vector<int64_t>& firstSet = {});
 
 }  // namespace alx

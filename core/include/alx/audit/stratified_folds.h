@@ -29,4 +29,10 @@ inline constexpr int kDefaultAuditFolds = 5;
 std::vector<int> stratifiedFolds(const int64_t* labels, int64_t images, int folds, uint64_t seed);
 std::vector<int> stratifiedFolds(const std::vector<int64_t>& labels, int folds, uint64_t seed);
 
+// The same deal without the per-class check, for cross-validating a handful
+// of labels: a class with fewer images than folds is missing from some
+// folds' training sets, and those folds' models then cannot predict it.
+// Throws InputError (field "folds") for folds < 2 or more folds than images.
+std::vector<int> dealtFolds(const std::vector<int64_t>& labels, int folds, uint64_t seed);
+
 }  // namespace alx

@@ -18,7 +18,9 @@
 //                 DIR/val/<class>/... (or validation/). Without test/, the
 //                 images of train/ are Unassigned, for the caller to split
 //                 (splitStratified). The classes are the union of the class
-//                 folders of every split.
+//                 folders of every split. DIR/test/<class>/... beside
+//                 DIR/unlabelled/ without train/ is this layout too: a pile
+//                 to label, measured on its test images.
 //   ClassFolders  DIR/<class>/...: every image is Unassigned.
 //                 Every subfolder but unlabelled/ may be a class.
 // In every layout, the images anywhere under DIR/unlabelled/ are unlabelled

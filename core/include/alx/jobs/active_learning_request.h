@@ -12,6 +12,9 @@ struct ActiveLearningJobRequest {
     ActiveLearningSettings settings;  // what to run, on which data, where
     std::string outDir;               // the run folder (required)
     bool resume = false;              // continue the run in outDir (its settings must match)
+    // A `path,label` CSV that answers for a person on an unlabelled pile
+    // (headless runs and tests); paths relative to the dataset's folder.
+    std::string oracle;
 };
 
 }  // namespace alx

@@ -22,12 +22,15 @@ struct DatasetReport {
     ImageShape shape;
     std::vector<std::string> classNames;
     std::vector<std::string> skipped;  // images left out, "path: reason" (--skip-bad-images)
+    int64_t poolImages = 0;            // unlabelled images, for a person to label
 };
 
 // Locates and loads a dataset as `request` says, polling `shouldStop`
 // between files (throws Cancelled), and reports it through `onDataset`.
+// Unless `pileAllowed` (labelling a pile), a dataset without labelled
+// training or test images is refused, saying how to label it.
 LoadedDataset loadJobData(const DatasetRequest& request, const std::function<bool()>& shouldStop,
-                          const std::function<void(const DatasetReport&)>& onDataset);
+                          const std::function<void(const DatasetReport&)>& onDataset, bool pileAllowed = false);
 
 // The data a run was trained on, to load it again: its dataset and, for an
 // image folder, the folder (the one recorded, while it exists; else the

@@ -5,6 +5,11 @@
 //   summary.json    per strategy: median labels to 90 % / 95 %, final accuracy
 //   state/<strategy>-<repeat>.json   the labelled images in order and the
 //                   labels they were trained with: what a resume continues from
+//   labels.csv      path,label,status,round: a person's answer about each image
+//                   of an unlabelled pile shown so far, in the order shown,
+//                   rewritten with every answer (status pending, labelled,
+//                   skipped or unusable; label is the class, when labelled);
+//                   what labelling a pile resumes from
 // Every file is written atomically; readers refuse a damaged file, naming it.
 #include <cstdint>
 #include <optional>
@@ -12,6 +17,7 @@
 #include <vector>
 
 #include "alx/active_learning/learning_curve.h"
+#include "alx/active_learning/pile_state.h"
 #include "alx/active_learning/settings.h"
 
 namespace alx {
@@ -19,6 +25,14 @@ namespace alx {
 struct RepeatState {
     std::vector<int64_t> labelled;  // training-set indices, in the order they were labelled
     std::vector<int64_t> labels;    // the label each was trained with; empty in states written before they were kept
+};
+
+// One row of labels.csv: an image of the pile by its path in the dataset's folder.
+struct PileLabelRow {
+    std::string path;
+    LabelStatus status = LabelStatus::Pending;
+    std::string className;
+    int round = 0;
 };
 
 class ActiveLearningRunFolder {
@@ -44,6 +58,16 @@ public:
     std::optional<RepeatState> readState(Strategy strategy, int repeat) const;
     void writeState(Strategy strategy, int repeat, const RepeatState& state) const;
 
+    std::string labelsPath() const;
+    // The rows of labels.csv (none when there is none); refuses a damaged
+    // file, naming it and the line.
+    std::vector<PileLabelRow> readLabels() const;
+    void writeLabels(const std::vector<PileLabelRow>& rows) const;
+    // Writes `path,label` for each labelled image (the format of an image
+    // folder's labels.csv and of `al --oracle`), in the order labelled;
+    // returns how many. Refuses a run without labels.csv, naming it.
+    int64_t exportLabels(const std::string& out) const;
+
     // Writes summary.json from the curve: one entry per strategy of `settings`.
     void writeSummary(const std::vector<CurveRow>& rows, const ActiveLearningSettings& settings) const;
 
@@ -56,6 +80,11 @@ public:
 private:
     std::string dir_;
 };
+
+// Reads a `path,label` CSV (header first; more columns are ignored): the
+// label of each path, in file order; an empty label is no answer. Throws
+// InputError naming the file and line of a malformed row.
+std::vector<std::pair<std::string, std::string>> readPathLabels(const std::string& file);
 
 // curve.csv's header and one row as it is written (no newline).
 std::string curveHeader();

@@ -1,0 +1,63 @@
+#include "round.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include "alx/audit/calibration.h"
+#include "alx/scoring/evaluator.h"
+
+namespace alx::active_learning_detail {
+
+uint64_t mix(uint64_t seed, uint64_t salt) {
+    uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (salt + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t roundSeed(uint64_t seed, SeedPurpose purpose, int round) {
+    const auto p = uint64_t(purpose), r = uint64_t(round);
+    return mix(seed, round < 1000 ? p * 1000 + r : (p << 32) + r);
+}
+
+torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Device& device) {
+    return torch::tensor(indices, torch::kInt64).to(device);
+}
+
+TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round) {
+    TrainConfig tc;
+    tc.optimiser = OptimiserKind::Adam;
+    tc.learningRate = config.learningRate;
+    tc.batchSize = std::min<int64_t>(config.batchSize, trainImages);
+    const int64_t stepsPerEpoch = (trainImages + tc.batchSize - 1) / tc.batchSize;
+    tc.epochs = int(std::max<int64_t>(1, std::min<int64_t>(config.epochsPerRound, config.maxStepsPerRound / stepsPerEpoch)));
+    tc.seed = roundSeed(seed, SeedPurpose::Training, round);
+    tc.lossReadInterval = 1000000;  // only at epoch ends
+    return tc;
+}
+
+void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,
+                  ActiveLearningRound& r) {
+    const Evaluation eval = evaluateModel(model, test, kEvaluationBatch, shouldStop);
+    r.testAccuracy = eval.accuracy;
+    const auto p = eval.probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto y = eval.labels.to(torch::kCPU, torch::kInt64).contiguous();
+    r.ece = measureCalibration(p.data_ptr<float>(), y.data_ptr<int64_t>(), p.size(0), p.size(1)).ece;
+}
+
+std::vector<int64_t> candidatesFor(int64_t poolSize, const std::set<int64_t>& taken, const ActiveLearningConfig& config,
+                                   uint64_t seed, int round) {
+    std::vector<int64_t> free;
+    free.reserve(size_t(poolSize) - taken.size());
+    for (int64_t i = 0; i < poolSize; ++i) {
+        if (!taken.count(i)) free.push_back(i);
+    }
+    if (config.poolSubset <= 0 || config.poolSubset >= int64_t(free.size())) return free;
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(roundSeed(seed, SeedPurpose::Candidates, round));
+    const auto pick = torch::randperm(int64_t(free.size()), generator, torch::kInt64);
+    std::vector<int64_t> candidates;
+    for (int64_t j = 0; j < config.poolSubset; ++j) candidates.push_back(free[size_t(pick[j].item<int64_t>())]);
+    return candidates;
+}
+
+}  // namespace alx::active_learning_detail

@@ -1,0 +1,47 @@
+#pragma once
+// What every active-learning loop does each round, shared by the simulated
+// loop (loop.cpp) and the labelling of an unlabelled pile (pile_loop.cpp):
+// the round's seeds, its capped training, its measurement and the candidates
+// it scores. Private to core.
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "alx/active_learning/config.h"
+#include "alx/active_learning/loop.h"
+#include "alx/data/tensor_set.h"
+#include "alx/models/model.h"
+#include "alx/training/trainer.h"
+
+namespace alx::active_learning_detail {
+
+// splitmix64: independent, reproducible seeds per round and purpose.
+uint64_t mix(uint64_t seed, uint64_t salt);
+
+// What a round's seed is for: the initial set has salt 1, these their own.
+enum class SeedPurpose : uint64_t { Weights = 1, Training = 2, Candidates = 3, Acquisition = 4, Folds = 5 };
+
+// A round's seed for one purpose. Rounds below 1,000 keep the salts runs have
+// always used (purpose x 1000 + round), so that a run resumed from an earlier
+// version continues exactly as it would have; from round 1,000 on, where those
+// salts would collide with the next purpose's, the purpose moves to the high bits.
+uint64_t roundSeed(uint64_t seed, SeedPurpose purpose, int round);
+
+torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Device& device);
+
+// A round's training, capped so that its cost does not grow with the labelled set.
+TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round);
+
+// The test accuracy and calibration error of the round's model.
+void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,
+                  ActiveLearningRound& r);
+
+// The candidates a round scores: a random subset (config.poolSubset) of the
+// pool's images that are not in `taken`.
+std::vector<int64_t> candidatesFor(int64_t poolSize, const std::set<int64_t>& taken, const ActiveLearningConfig& config,
+                                   uint64_t seed, int round);
+
+}  // namespace alx::active_learning_detail
