@@ -18,15 +18,11 @@
 #include <map>
 
 #include "widgets/image_tile.h"
+#include "plots/map_colours.h"
 #include "plots/map_view.h"
 
 namespace alx::ui {
 namespace {
-
-// Ten colours that stay apart (the "tab10" set).
-const std::array<QRgb, 10> kLabelColours = {0xff1f77b4, 0xffff7f0e, 0xff2ca02c, 0xffd62728, 0xff9467bd,
-                                            0xff8c564b, 0xffe377c2, 0xff7f7f7f, 0xffbcbd22, 0xff17becf};
-constexpr QRgb kUnknown = 0xffd0d0d0;
 
 // A perceptually ordered scale (dark blue, teal, green, yellow) at t in [0, 1].
 QRgb scaleColour(double t) {
@@ -179,7 +175,7 @@ void MapPage::rebuildScene() {
     auto scene = std::make_shared<MapScene>();
     scene->xy = map_->xy;
     const int64_t rows = scene->rows();
-    scene->colours.assign(size_t(rows), kUnknown);
+    scene->colours.assign(size_t(rows), kUnknownColour);
     scene->marks.assign(size_t(rows), 0);
     float minX = 0, maxX = 0, minY = 0, maxY = 0;
     for (int64_t i = 0; i < rows; ++i) {
@@ -194,11 +190,11 @@ void MapPage::rebuildScene() {
     if (colouring < 2) {
         for (int64_t i = 0; i < rows; ++i) {
             const int label = colouring == 0 ? labelOf(i) : predictionOf(i);
-            if (label >= 0) scene->colours[size_t(i)] = kLabelColours[size_t(label % 10)];
+            if (label >= 0) scene->colours[size_t(i)] = labelColour(label);
         }
         QStringList names;
         for (int c = 0; c < results_->classes; ++c) {
-            names << tr("<span style='color:%1'>&#9632;</span> %2").arg(QColor(kLabelColours[size_t(c % 10)]).name(), labelName(c));
+            names << tr("<span style='color:%1'>&#9632;</span> %2").arg(QColor(labelColour(c)).name(), labelName(c));
         }
         legend_->setText(names.join("&nbsp;&nbsp; ") + tr("&nbsp;&nbsp; (ringed red: misclassified; black: the Uncertain page's ranking)"));
     } else {

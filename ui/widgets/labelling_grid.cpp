@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "text.h"
+#include "dialogs/pile_map_dialog.h"
 #include "widgets/image_tile.h"
 
 namespace alx::ui {
@@ -56,6 +57,9 @@ LabellingGrid::LabellingGrid(QWidget* parent) : QWidget(parent) {
     newClass_ = new QPushButton(tr("New class…"), this);
     newClass_->setToolTip(tr("Add a class without labelling an image with it yet"));
     row->addWidget(newClass_);
+    showMap_ = new QPushButton(tr("Map of the pile…"), this);
+    showMap_->setToolTip(tr("Every image of the pile on a map: select a cluster with Shift+drag and label it at once"));
+    row->addWidget(showMap_);
     done_ = new QPushButton(tr("Done with this batch"), this);
     done_->setToolTip(tr("Train on the labels so far and choose the next batch; images left unanswered are skipped"));
     row->addWidget(done_);
@@ -74,6 +78,12 @@ LabellingGrid::LabellingGrid(QWidget* parent) : QWidget(parent) {
         setFocus();
     });
     connect(done_, &QPushButton::clicked, this, &LabellingGrid::finish);
+    map_ = new PileMapDialog(this);
+    connect(showMap_, &QPushButton::clicked, map_, [this] {
+        map_->show();
+        map_->raise();
+    });
+    connect(map_, &PileMapDialog::labelImages, this, &LabellingGrid::labelFromMap);
 }
 
 void LabellingGrid::showBatch(const PileBatch& batch) {
@@ -104,6 +114,7 @@ void LabellingGrid::showBatch(const PileBatch& batch) {
                         .arg(batch.withoutModel ? tr(". Chosen to cover the pile (its most typical images), before any model")
                                                 : QString()));
     refreshLegend();
+    map_->setBatch(batch);
     const int first = firstPending();
     select(first >= 0 ? first : 0);
     setEnabled(true);
@@ -158,13 +169,35 @@ void LabellingGrid::keyPressEvent(QKeyEvent* event) {
 
 void LabellingGrid::answerCurrent(LabelStatus status, const QString& className) {
     if (current_ < 0 || current_ >= imageCount()) return;
+    answerAt(current_, status, className);
+    if (current_ + 1 < imageCount()) select(current_ + 1);
+}
+
+void LabellingGrid::answerAt(int i, LabelStatus status, const QString& className) {
     if (status == LabelStatus::Labelled) addClass(className);
-    PileLabel& answer = answers_[size_t(current_)];
+    PileLabel& answer = answers_[size_t(i)];
     answer.status = status;
     answer.className = status == LabelStatus::Labelled ? s(className) : std::string();
-    refreshTile(current_);
-    Q_EMIT answered({rows_[size_t(current_)], status, answer.className});
-    if (current_ + 1 < imageCount()) select(current_ + 1);
+    refreshTile(i);
+    map_->noteAnswer(answer.image, status, className);
+    Q_EMIT answered({rows_[size_t(i)], status, answer.className});
+}
+
+void LabellingGrid::labelFromMap(const std::vector<int64_t>& images, const QString& className) {
+    for (int64_t image : images) {
+        const auto inBatch = std::find_if(answers_.begin(), answers_.end(), [image](const PileLabel& a) { return a.image == image; });
+        if (inBatch != answers_.end()) {
+            answerAt(int(inBatch - answers_.begin()), LabelStatus::Labelled, className);
+            continue;
+        }
+        addClass(className);
+        map_->noteAnswer(image, LabelStatus::Labelled, className);
+        PileAnswer answer{PileAnswer::kDone, LabelStatus::Labelled, s(className)};
+        answer.image = image;
+        Q_EMIT answered(answer);
+    }
+    const int pending = firstPending();
+    if (pending >= 0) select(pending);
 }
 
 void LabellingGrid::finish() {

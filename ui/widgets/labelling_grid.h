@@ -7,6 +7,8 @@
 // grid, once every image is answered, finishes the batch (the Done button
 // finishes it at any time, skipping what is left). Each answer is emitted
 // the moment it is given: the job writes it to the run folder at once.
+// **Map of the pile** opens the whole pile on a map, where a Shift+drag
+// selection is labelled in one go (PileMapDialog).
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -23,6 +25,7 @@ class QStringListModel;
 namespace alx::ui {
 
 class ImageTile;
+class PileMapDialog;
 
 class LabellingGrid : public QWidget {
     Q_OBJECT
@@ -40,6 +43,7 @@ public:
     QString path(int i) const { return paths_[size_t(i)]; }
     QLineEdit* classField() const { return classField_; }
     QPushButton* doneButton() const { return done_; }
+    PileMapDialog* mapDialog() const { return map_; }
 
 Q_SIGNALS:
     void answered(const alx::PileAnswer& answer);
@@ -50,6 +54,9 @@ protected:
 
 private:
     void answerCurrent(LabelStatus status, const QString& className);
+    void answerAt(int i, LabelStatus status, const QString& className);
+    // Images labelled together on the map: those of the batch as if answered here.
+    void labelFromMap(const std::vector<int64_t>& images, const QString& className);
     void finish();
     void select(int i);
     void placeTiles();
@@ -63,7 +70,8 @@ private:
     int columns_ = 10;
     QLineEdit* classField_;
     QStringListModel* completions_;
-    QPushButton *newClass_, *done_;
+    QPushButton *newClass_, *done_, *showMap_;
+    PileMapDialog* map_;
     std::vector<ImageTile*> tiles_;
     std::vector<int64_t> rows_;
     QStringList paths_;

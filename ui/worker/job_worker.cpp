@@ -59,7 +59,8 @@ PileAnswer JobWorker::nextPileAnswer(const PileQueryReport& query, int& shownRou
     if (query.round != shownRound) {
         shownRound = query.round;
         Q_EMIT pileBatchNeeded({query.round, query.withoutModel, query.rows, query.paths, query.images, query.given,
-                                query.classNames, query.labelled, query.budget});
+                                query.classNames, query.labelled, query.budget, query.pileImages, query.pilePaths,
+                                query.map, query.answers});
     }
     std::unique_lock<std::mutex> lock(labelMutex_);
     labelsArrived_.wait(lock, [&] { return !givenAnswers_.empty() || stopRequested(); });

@@ -144,6 +144,11 @@ struct PileBatch {
     std::vector<PileLabel> given;          // one per row: answered already (a resumed batch) or pending
     std::vector<std::string> classNames;   // so far
     int64_t labelled = 0, budget = 0;
+    // The whole pile, for its map: images, paths, places (N x 2) and every answer so far.
+    std::shared_ptr<const ImageStack> pileImages;
+    std::shared_ptr<const std::vector<std::string>> pilePaths;
+    std::shared_ptr<const std::vector<float>> map;
+    std::vector<PileLabel> answers;
 };
 
 }  // namespace alx::ui

@@ -9,6 +9,8 @@
 #include "alx/active_learning/acquisition.h"
 #include "alx/active_learning/typical.h"
 #include "alx/data/dataset_loader.h"
+#include "alx/maps/pca.h"
+#include "alx/maps/tsne.h"
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
 #include "cross_validation.h"
@@ -19,6 +21,9 @@ namespace {
 
 using namespace active_learning_detail;
 
+// Piles up to this size are mapped by t-SNE (seconds), larger ones by PCA.
+constexpr int64_t kPileTsneLimit = 10000;
+
 // The loop's working state beside the person's answers.
 struct PileRun {
     const ActiveLearningConfig& config;
@@ -27,6 +32,7 @@ struct PileRun {
     const PileCallbacks& callbacks;
     PileState& state;
     torch::Tensor features;  // for batches chosen without a model, computed when first needed
+    std::vector<float> map;  // the pile's map, N x 2, made when first asked for
     ClassifierPtr model;     // the last round's, once two classes have labels
     TensorSet train;         // what it was trained on
 };
@@ -46,15 +52,50 @@ bool anyPending(const PileState& state, const std::vector<size_t>& rows) {
     return false;
 }
 
+// The pile in two dimensions, made once per run so that it keeps its layout
+// from batch to batch: t-SNE of the cold start's features (pixels, no
+// model: a model trained on a few labels would draw what it was told, and
+// move every round), or their PCA map for a pile too large to wait for.
+std::vector<float> pileMap(PileRun& run) {
+    const int64_t n = run.data.pile.size(0);
+    if (run.map.empty() && n < 3) run.map.assign(size_t(2 * n), 0.f);
+    if (!run.map.empty()) return run.map;
+    if (!run.features.defined()) run.features = coldStartFeatures(run.data.pile);
+    torch::Tensor xy;
+    if (n <= kPileTsneLimit) {
+        TsneConfig tsne;
+        tsne.perplexity = std::min(30.0, double(n - 1) / 3);
+        tsne.iterations = 500;
+        TsneCallbacks callbacks;
+        callbacks.shouldStop = run.callbacks.shouldStop;
+        xy = tsneMap(run.features, tsne, callbacks);
+    } else {
+        xy = pcaMap(run.features);
+    }
+    xy = xy.to(torch::kCPU, torch::kFloat32).contiguous();
+    run.map.assign(xy.data_ptr<float>(), xy.data_ptr<float>() + xy.numel());
+    return run.map;
+}
+
 // Records one answer; false when it finishes the batch.
-bool applyAnswer(PileState& state, const PileQuery& query, const PileAnswer& answer) {
-    if (answer.row == PileAnswer::kDone) {
+bool applyAnswer(PileState& state, const PileQuery& query, PileAnswer answer, int64_t pileSize) {
+    if (answer.row == PileAnswer::kDone && answer.image >= 0) {  // an image picked on the map
+        if (answer.image >= pileSize) throw InputError("an answer about image " + std::to_string(answer.image) + ", outside the pile", "image");
+        const auto known = std::find_if(state.labels.begin(), state.labels.end(),
+                                        [&](const PileLabel& l) { return l.image == answer.image; });
+        if (known == state.labels.end()) {
+            state.labels.push_back({answer.image, LabelStatus::Pending, {}, query.round});
+            answer.row = int64_t(state.labels.size()) - 1;
+        } else {
+            answer.row = int64_t(known - state.labels.begin());
+        }
+    } else if (answer.row == PileAnswer::kDone) {
         for (size_t r : query.rows) {
             if (state.labels[r].status == LabelStatus::Pending) state.labels[r].status = LabelStatus::Skipped;
         }
         return false;
     }
-    if (std::find(query.rows.begin(), query.rows.end(), size_t(answer.row)) == query.rows.end()) {
+    if (answer.image < 0 && std::find(query.rows.begin(), query.rows.end(), size_t(answer.row)) == query.rows.end()) {
         throw InputError("an answer about row " + std::to_string(answer.row) + ", which this batch does not show", "row");
     }
     PileLabel& label = state.labels[size_t(answer.row)];
@@ -70,13 +111,13 @@ bool applyAnswer(PileState& state, const PileQuery& query, const PileAnswer& ans
 
 // Asks about the batch until the answerer says it is finished.
 void askBatch(PileRun& run, int round, bool withoutModel) {
-    PileQuery query{round, rowsOfRound(run.state, round), withoutModel};
+    PileQuery query{round, rowsOfRound(run.state, round), withoutModel, [&run] { return pileMap(run); }};
     if (!anyPending(run.state, query.rows)) return;  // answered before a stop: nothing to ask
     // The answerer honours a stop (throwing Cancelled), after handing over
     // the answers a person gave before it: each is then recorded here.
     while (true) {
         const PileAnswer answer = run.callbacks.nextAnswer(query, run.state);
-        const bool more = applyAnswer(run.state, query, answer);
+        const bool more = applyAnswer(run.state, query, answer, run.data.pile.size(0));
         if (run.callbacks.onChange) run.callbacks.onChange(run.state);
         if (!more) return;
     }
@@ -184,7 +225,7 @@ bool labelPile(Strategy strategy, const ActiveLearningConfig& config, const Pile
                PileState& state, const PileCallbacks& callbacks) {
     if (config.initial < 1 || config.acquire < 1) throw InputError("batches must hold at least one image", "acquire");
     if (!callbacks.nextAnswer) throw InputError("labelling a pile needs someone to answer", "labeller");
-    PileRun run{config, data, seed, callbacks, state, {}, {}, {}};
+    PileRun run{config, data, seed, callbacks, state, {}, {}, {}, {}};
     int round = state.labels.empty() ? 0 : state.labels.back().round;
     try {
         if (state.labels.empty()) {

@@ -67,8 +67,19 @@ std::function<PileAnswer(const PileQuery&, const PileState&)> oracleAnswers(cons
 // Asks the person through the job's callback, with the batch's images.
 std::function<PileAnswer(const PileQuery&, const PileState&)> personAnswers(const ActiveLearningJobCallbacks& callbacks,
                                                                             const LoadedDataset& data, int64_t budget) {
-    return [&callbacks, &data, budget](const PileQuery& query, const PileState& state) {
+    auto pileImages = std::make_shared<const ImageStack>(imageStack(data.pool.images));
+    auto pilePaths = std::make_shared<const std::vector<std::string>>(data.poolPaths);
+    // The round's map, made once per batch (the callback asks again after each answer).
+    auto mapped = std::make_shared<std::pair<int, std::shared_ptr<const std::vector<float>>>>(-1, nullptr);
+    return [&callbacks, &data, budget, pileImages, pilePaths, mapped](const PileQuery& query, const PileState& state) {
+        if (mapped->first != query.round && query.map) {
+            *mapped = {query.round, std::make_shared<const std::vector<float>>(query.map())};
+        }
         PileQueryReport report;
+        report.pileImages = pileImages;
+        report.pilePaths = pilePaths;
+        report.map = mapped->second;
+        report.answers = state.labels;
         report.round = query.round;
         report.withoutModel = query.withoutModel;
         std::vector<int64_t> images;

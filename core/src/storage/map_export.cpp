@@ -1,5 +1,6 @@
 #include "alx/storage/map_export.h"
 
+#include "alx/util/csv.h"
 #include "alx/util/files.h"
 #include "alx/util/numbers.h"
 
@@ -18,5 +19,14 @@ std::string mapCsv(const MapPoints& map) {
 }
 
 void writeMapCsv(const std::string& path, const MapPoints& map) { writeFileAtomically(path, mapCsv(map)); }
+
+void writeSelectionCsv(const std::string& path, const std::vector<int64_t>& indices,
+                       const std::vector<std::string>& paths) {
+    std::string text = "index,path\n";
+    for (size_t i = 0; i < indices.size(); ++i) {
+        text += std::to_string(indices[i]) + "," + (i < paths.size() ? csvField(paths[i]) : std::string()) + "\n";
+    }
+    writeFileAtomically(path, text);
+}
 
 }  // namespace alx

@@ -3,6 +3,7 @@
 // LibTorch: the loop (pile_loop.h) grows it, the run store keeps it
 // (ActiveLearningRunFolder's labels.csv), the app shows it.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct PileQuery {
     int round = 0;
     std::vector<size_t> rows;
     bool withoutModel = false;  // chosen by the cold start, no model yet
+    // The whole pile on a 2-D map (N x 2 floats), the same for every batch of
+    // a run: t-SNE of the cold start's features (PCA beyond 10,000 images).
+    // Made when first called.
+    std::function<std::vector<float>()> map;
 };
 
 struct PileAnswer {
@@ -38,6 +43,10 @@ struct PileAnswer {
     int64_t row = kDone;  // a row of the query; kDone: the batch is finished (rows left pending are skipped)
     LabelStatus status = LabelStatus::Labelled;
     std::string className;  // for Labelled: a known class or a new one
+    // With row kDone: an answer about this image of the pile instead, in the
+    // batch or not (a selection on the map); an image not shown before joins
+    // this round's rows.
+    int64_t image = -1;
 };
 
 }  // namespace alx

@@ -6,6 +6,7 @@
 // learning page, which can each resume what the other started.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ struct PileQueryReport {
     std::vector<PileLabel> given;        // one per row: what is known already (a resumed batch)
     std::vector<std::string> classNames; // so far
     int64_t labelled = 0, budget = 0;    // the person's labels so far, and the goal
+    // The whole pile, for its map and a selection there: every image (one
+    // stack for the whole job), its path, its place on the map (N x 2, the
+    // round's), and every answer so far.
+    std::shared_ptr<const ImageStack> pileImages;
+    std::shared_ptr<const std::vector<std::string>> pilePaths;
+    std::shared_ptr<const std::vector<float>> map;
+    std::vector<PileLabel> answers;
 };
 
 struct ActiveLearningJobCallbacks {
