@@ -420,6 +420,19 @@ private slots:
             return nullptr;
         }()) != nullptr);
         QCOMPARE(int64_t(grid->findChildren<ImageTile*>().size()), std::min<int64_t>(expected, 500));
+        // The selection exports as split,index,path: the test rows by their index, no path for MNIST.
+        const QString selection = tmp_.path() + "/map-selection.csv";
+        QVERIFY(window->mapPage()->exportSelection(selection));
+        QFile selected(selection);
+        QVERIFY(selected.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = selected.readAll().trimmed().split('\n');
+        QCOMPARE(lines.first(), QByteArray("split,index,path"));
+        QCOMPARE(int64_t(lines.size() - 1), expected);
+        for (const QByteArray& line : lines.mid(1)) {
+            const QList<QByteArray> f = line.split(',');
+            QVERIFY(f[0] == "test" && f[2].isEmpty());
+            QVERIFY(band.contains(view->widgetPosition(f[1].toLongLong())));
+        }
         // The counts per label add up to the selection.
         int64_t counted = 0;
         for (const QString& part : grid->windowTitle().section("per label ", 1).split(", ")) {

@@ -224,6 +224,7 @@ void ActiveLearningPage::clearCurves() { curves_->clear(); }
 QCustomPlot* ActiveLearningPage::plot() const { return curves_->plot(); }
 
 void ActiveLearningPage::addRound(const AlRoundPoint& p) {
+    curves_->setCrossValidated(p.crossValidated);
     curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
     showLastRound(p);
 }

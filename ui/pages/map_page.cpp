@@ -71,6 +71,10 @@ MapPage::MapPage(QWidget* parent) : QWidget(parent) {
     controls->addWidget(new QLabel(tr("Colour by:"), this));
     controls->addWidget(colour_);
     controls->addStretch();
+    exportSelection_ = new QPushButton(tr("Export selection…"), this);
+    exportSelection_->setToolTip(tr("The images of the last Shift+drag selection as CSV: split,index,path"));
+    exportSelection_->setEnabled(false);
+    controls->addWidget(exportSelection_);
     controls->addWidget(export_);
     layout->addLayout(controls);
     view_ = new MapView(this);
@@ -97,6 +101,10 @@ MapPage::MapPage(QWidget* parent) : QWidget(parent) {
         const QString base = QFileDialog::getSaveFileName(this, tr("Export the map"), "map", tr("Map (*.png *.pdf *.csv)"));
         if (!base.isEmpty()) exportTo(QFileInfo(base).path() + "/" + QFileInfo(base).completeBaseName());
     });
+    connect(exportSelection_, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export the selection"), "selection.csv", tr("CSV files (*.csv)"));
+        if (!file.isEmpty() && !exportSelection(file)) status_->setText(tr("Could not write %1").arg(file));
+    });
     connect(view_, &MapView::rowHovered, this, &MapPage::showHover);
     connect(view_, &MapView::rowClicked, this, [this](qint64 row) {
         if (map_ && row < map_->testRows) Q_EMIT imageClicked(row);
@@ -107,6 +115,8 @@ MapPage::MapPage(QWidget* parent) : QWidget(parent) {
 
 void MapPage::setResults(const RunResultsPtr& results) {
     results_ = results;
+    selection_.clear();
+    exportSelection_->setEnabled(false);
     map_.reset();
     kept_.reset();
     view_->setScene(nullptr, false);
@@ -139,6 +149,10 @@ void MapPage::setRanking(const std::vector<int64_t>& shown) {
 void MapPage::setMap(const MapDataPtr& map) {
     if (!results_ || !map || map->testRows > results_->count) return;
     const bool first = !map_ || map_->final;
+    if (map_ && map_->testRows + map_->trainRows != map->testRows + map->trainRows) {
+        selection_.clear();  // its rows name other images now
+        exportSelection_->setEnabled(false);
+    }
     map_ = map;
     if (map->final) kept_ = map;
     progress_->setValue(map->final || map->iterations == 0 ? 1000 : int(1000.0 * map->iteration / map->iterations));
@@ -265,7 +279,29 @@ void MapPage::selectRows(const std::vector<int64_t>& rows) {
     const QString title = tr("%1 images selected on the map (%2 test, %3 training); per label %4")
                               .arg(rows.size()).arg(test.size()).arg(rows.size() - test.size()).arg(counts.join(", "));
     status_->setText(title);
+    selection_ = rows;
+    exportSelection_->setEnabled(true);
     Q_EMIT imagesSelected(title, test);
+}
+
+bool MapPage::exportSelection(const QString& file) const {
+    if (!map_ || !results_ || selection_.empty()) return false;
+    std::vector<int64_t> indices;
+    std::vector<std::string> paths, splits;
+    for (int64_t row : selection_) {
+        const bool test = row < map_->testRows;
+        const int64_t index = test ? row : row - map_->testRows;
+        const std::vector<std::string>& known = test ? results_->testPaths : results_->trainPaths;
+        indices.push_back(index);
+        splits.push_back(test ? "test" : "train");
+        paths.push_back(size_t(index) < known.size() ? known[size_t(index)] : std::string());
+    }
+    try {
+        writeSelectionCsv(s(file), indices, paths, splits);
+    } catch (const std::exception&) {
+        return false;
+    }
+    return true;
 }
 
 bool MapPage::exportTo(const QString& base) const {

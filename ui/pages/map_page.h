@@ -4,7 +4,8 @@
 // t-SNE unfolds. Coloured by true or predicted label or by a score,
 // misclassified images ringed in red, the Uncertain page's current ranking
 // ringed in black. Hover shows an image, a click opens its details, a
-// Shift+drag selects images into a grid with a count per label.
+// Shift+drag selects images into a grid with a count per label; the
+// selection exports as a CSV of indices and paths.
 #include <QWidget>
 
 #include <vector>
@@ -36,6 +37,9 @@ public:
     void setColouring(int index);  // 0 true label, 1 predicted label, 2.. the six scores
     // PNG and PDF of the picture, and a CSV of the coordinates, beside `base`.
     bool exportTo(const QString& base) const;
+    // The last Shift+drag selection as split,index,path (the path empty for
+    // an IDX dataset); false when there is none or it cannot be written.
+    bool exportSelection(const QString& file) const;
 
 Q_SIGNALS:
     void computeRequested(const QString& method, const QString& split);
@@ -62,6 +66,8 @@ private:
     QPushButton* compute_;
     QPushButton* stop_;
     QPushButton* export_;
+    QPushButton* exportSelection_;
+    std::vector<int64_t> selection_;  // map rows of the last Shift+drag
     QProgressBar* progress_;
     QLabel* status_;
     QLabel* legend_;

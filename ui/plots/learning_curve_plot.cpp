@@ -165,4 +165,12 @@ void LearningCurvePlot::replotNow() {
     Q_EMIT redrawn();
 }
 
+void LearningCurvePlot::setCrossValidated(bool crossValidated) {
+    const QString label = crossValidated ? tr("accuracy, 5-fold cross-validated on the labels (no test images)")
+                                         : tr("test accuracy");
+    if (plot_->yAxis->label() == label) return;
+    plot_->yAxis->setLabel(label);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 }  // namespace alx::ui

@@ -30,6 +30,9 @@ public:
     // labels) is replaced: a resumed run reports its earlier rounds again.
     void addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy);
     void clear();
+    // The y axis says what the accuracy is of: the test images (the default),
+    // or the labels themselves by k-fold cross-validation (a pile without test images).
+    void setCrossValidated(bool crossValidated);
     // Every curve at once (a sweep's merge, re-read as its tasks run).
     void setCurves(Curves curves);
     // The line through the median of the repeats rather than their mean:

@@ -210,7 +210,8 @@ void JobWorker::train(const TrainJobRequest& request) {
         state_->runDir = request.outDir;
         state_->hasRun = true;
         Q_EMIT finished(makeResults(result.summary, result.testImages, result.evaluation, result.scores,
-                                    {&result.trainNeighbours, &result.trainImages, &result.trainLabels}));
+                                    {&result.trainNeighbours, &result.trainImages, &result.trainLabels,
+                                     &result.testPaths, &result.trainPaths}));
     } catch (const Cancelled&) {
         Q_EMIT stopped(tr("Stopped before training started."));
     } catch (const InputError& e) {
@@ -277,7 +278,8 @@ void JobWorker::openRun(const QString& dir, const QString& dataDir) {
         state_->runDir = dir.toStdString();
         state_->hasRun = true;
         Q_EMIT runOpened(makeResults(run.summary, opened.testImages, opened.evaluation, opened.scores,
-                                     {&run.trainNeighbours, &opened.trainImages, &opened.trainLabels}),
+                                     {&run.trainNeighbours, &opened.trainImages, &opened.trainLabels,
+                                      &opened.testPaths, &opened.trainPaths}),
                          dir);
         // A map kept with the run is shown again without computing it: t-SNE
         // before PCA, and of the test images before one of all images.

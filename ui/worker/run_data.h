@@ -38,6 +38,7 @@ struct RunResults {
     int neighboursPerImage = 0;
     ImageStack images;                                // count images
     std::vector<int> labels, predicted;               // count
+    std::vector<std::string> testPaths, trainPaths;   // an image folder's (test: count); empty for IDX data
     std::vector<float> probabilities;                 // count x classes
     std::array<std::vector<float>, kScoreCount> scores;  // core's order: see scoreName()
     std::vector<int64_t> neighbours;                  // count x neighboursPerImage, nearest first

@@ -63,6 +63,8 @@ RunResultsPtr makeResults(const RunSummary& summary, const at::Tensor& testImage
     r->neighbourSimilarity = toVector<float>(scores.neighbours.similarity.to(torch::kFloat32));
     r->confusion = toVector<int64_t>(evaluation.confusion.to(torch::kInt64));
     addTrainingSet(*r, trainingSet);
+    if (trainingSet.testPaths) r->testPaths = *trainingSet.testPaths;
+    if (trainingSet.trainPaths) r->trainPaths = *trainingSet.trainPaths;
     return r;
 }
 

@@ -23,11 +23,14 @@ struct SavedRun;
 
 namespace alx::ui {
 
-// The training images that training-set neighbours name; null pointers when the run has none.
+// The training images that training-set neighbours name (null pointers
+// when the run has none), and the images' paths (null for IDX data).
 struct TrainingSetSource {
     const Neighbours* neighbours = nullptr;
-    const at::Tensor* images = nullptr;  // uint8 [M, 28, 28]
+    const at::Tensor* images = nullptr;  // uint8 [M, C, H, W]
     const at::Tensor* labels = nullptr;  // int64 [M]
+    const std::vector<std::string>* testPaths = nullptr;
+    const std::vector<std::string>* trainPaths = nullptr;
 };
 
 RunResultsPtr makeResults(const RunSummary& summary, const at::Tensor& testImages, const Evaluation& evaluation,

@@ -58,6 +58,8 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
         throw InputError(fileError(dir, "its labels do not match the " + run.summary.dataset + " test set found on this machine"));
     }
     opened.testImages = loaded.test.images;
+    opened.testPaths = loaded.testPaths;
+    opened.trainPaths = loaded.trainPaths;
     if (checkTrainingRowsFit(folder, run, loaded.train.size())) {
         opened.trainImages = loaded.train.images;
         opened.trainLabels = loaded.train.labels;

@@ -229,6 +229,8 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     }
     result.evaluated = true;
     result.testImages = data.test.images;
+    result.testPaths = data.testPaths;
+    result.trainPaths = data.trainPaths;
     if (folder) {
         folder->writeEvaluation(summary, result.evaluation, result.scores,
                                 result.trainNeighbours.indices.defined() ? &result.trainNeighbours : nullptr);

@@ -21,9 +21,10 @@ std::string mapCsv(const MapPoints& map) {
 void writeMapCsv(const std::string& path, const MapPoints& map) { writeFileAtomically(path, mapCsv(map)); }
 
 void writeSelectionCsv(const std::string& path, const std::vector<int64_t>& indices,
-                       const std::vector<std::string>& paths) {
-    std::string text = "index,path\n";
+                       const std::vector<std::string>& paths, const std::vector<std::string>& splits) {
+    std::string text = splits.empty() ? "index,path\n" : "split,index,path\n";
     for (size_t i = 0; i < indices.size(); ++i) {
+        if (!splits.empty()) text += (i < splits.size() ? splits[i] : std::string()) + ",";
         text += std::to_string(indices[i]) + "," + (i < paths.size() ? csvField(paths[i]) : std::string()) + "\n";
     }
     writeFileAtomically(path, text);

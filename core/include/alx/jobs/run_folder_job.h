@@ -24,6 +24,7 @@ struct OpenedTrainingRun {
     // [M]), when the run has training-set neighbours or a map of them: what
     // they index.
     torch::Tensor trainImages, trainLabels;
+    std::vector<std::string> testPaths, trainPaths;  // an image folder's, in the images' order; empty for IDX data
 };
 
 // InputError naming the file for a damaged folder, and naming the folder

@@ -46,6 +46,7 @@ struct TrainJobResult {
     // With trainNeighbours: the training images and labels they index
     // (uint8 [M, C, H, W] and int64 [M], CPU), for a front-end to show.
     torch::Tensor trainImages, trainLabels;
+    std::vector<std::string> testPaths, trainPaths;  // an image folder's, in the images' order; empty for IDX data
 };
 
 // The training set-up a request asks for: the model's preset, with the

@@ -19,10 +19,11 @@ struct MapPoints {
 std::string mapCsv(const MapPoints& map);
 void writeMapCsv(const std::string& path, const MapPoints& map);
 
-// A selection of images (the Map's Shift+drag): `index,path`, one line per
-// image, the index in its split (or the pile), the path in the dataset's
-// folder (empty for an IDX dataset). Written atomically.
+// A selection of images (a map's Shift+drag): `index,path`, or
+// `split,index,path` when `splits` is given, one line per image; the index
+// in its split (or the pile), the path in the dataset's folder (empty for
+// an IDX dataset). Written atomically.
 void writeSelectionCsv(const std::string& path, const std::vector<int64_t>& indices,
-                       const std::vector<std::string>& paths);
+                       const std::vector<std::string>& paths, const std::vector<std::string>& splits = {});
 
 }  // namespace alx
