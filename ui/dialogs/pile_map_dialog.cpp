@@ -96,6 +96,12 @@ void PileMapDialog::setBatch(const PileBatch& batch) {
     if (!sameMap) view_->resetView();
 }
 
+void PileMapDialog::setAnswering(bool answering) {
+    answering_ = answering;
+    label_->setEnabled(answering_ && !ticks_.empty());
+    label_->setToolTip(answering ? QString() : tr("The model is training: label once the next batch is shown"));
+}
+
 void PileMapDialog::noteAnswer(int64_t image, LabelStatus status, const QString& className) {
     PileLabel& a = answers_[image];
     a.image = image;
@@ -177,11 +183,12 @@ void PileMapDialog::select(const std::vector<int64_t>& images) {
                                  ? tr("%1 images selected; the first %2 are shown, and only they are labelled: untick any that do not belong.")
                                        .arg(images.size()).arg(shown)
                                  : tr("%1 images selected: untick any that do not belong, then give the class.").arg(images.size()));
-    label_->setEnabled(!ticks_.empty());
+    label_->setEnabled(answering_ && !ticks_.empty());
     export_->setEnabled(!selection_.empty());
 }
 
 void PileMapDialog::labelTicked() {
+    if (!answering_) return;
     const QString name = classField_->text().trimmed();
     if (name.isEmpty()) {
         classField_->setFocus();

@@ -31,6 +31,9 @@ public:
     explicit PileMapDialog(QWidget* parent = nullptr);
     // The latest batch: the map of its round, the pile and every answer so far.
     void setBatch(const PileBatch& batch);
+    // Whether answers are taken now: only while a batch waits for them, so
+    // that none is given while the model trains and lost to a Stop then.
+    void setAnswering(bool answering);
     // An answer given since (in the grid or here): its point is recoloured.
     void noteAnswer(int64_t image, LabelStatus status, const QString& className);
 
@@ -65,6 +68,7 @@ private:
     std::map<int64_t, PileLabel> answers_;  // by image
     std::set<int64_t> batch_;               // the images of the batch being labelled
     QStringList classes_;
+    bool answering_ = false;
 };
 
 }  // namespace alx::ui

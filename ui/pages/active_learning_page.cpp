@@ -25,6 +25,7 @@
 #include "alx/active_learning/learning_curve.h"
 #include "text.h"
 #include "widgets/image_tile.h"
+#include "dialogs/pile_map_dialog.h"
 #include "widgets/labelling_grid.h"
 #include "plots/learning_curve_plot.h"
 
@@ -206,6 +207,7 @@ void ActiveLearningPage::setRunning(bool running) {
     resume_->setEnabled(!running && resumable_.has_value());
     if (!running) labelPanel_->setVisible(false);
     if (!running) {
+        grid_->mapDialog()->setAnswering(false);  // no job to take them
         grid_->setVisible(false);
         lastBox_->setVisible(true);
     }

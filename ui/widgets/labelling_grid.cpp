@@ -115,6 +115,7 @@ void LabellingGrid::showBatch(const PileBatch& batch) {
                                                 : QString()));
     refreshLegend();
     map_->setBatch(batch);
+    map_->setAnswering(true);
     const int first = firstPending();
     select(first >= 0 ? first : 0);
     setEnabled(true);
@@ -209,6 +210,7 @@ void LabellingGrid::finish() {
     answers_.clear();
     paths_.clear();
     current_ = -1;
+    map_->setAnswering(false);
     title_->setText(tr("Training on the labels so far, then choosing the next batch…"));
     setEnabled(false);
 }
