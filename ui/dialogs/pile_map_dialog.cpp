@@ -122,14 +122,7 @@ void PileMapDialog::rebuildScene() {
     const int64_t rows = scene->rows();
     scene->colours.assign(size_t(rows), kUnknownColour);
     scene->marks.assign(size_t(rows), 0);
-    float x0 = scene->xy[0], x1 = x0, y0 = scene->xy[1], y1 = y0;
-    for (int64_t i = 0; i < rows; ++i) {
-        x0 = std::min(x0, scene->xy[size_t(2 * i)]);
-        x1 = std::max(x1, scene->xy[size_t(2 * i)]);
-        y0 = std::min(y0, scene->xy[size_t(2 * i + 1)]);
-        y1 = std::max(y1, scene->xy[size_t(2 * i + 1)]);
-    }
-    scene->bounds = QRectF(QPointF(x0, y0), QPointF(x1, y1));
+    scene->bounds = boundsOf(scene->xy);
     int64_t labelled = 0;
     for (const auto& [image, a] : answers_) {
         if (image < 0 || image >= rows) continue;

@@ -191,15 +191,7 @@ void MapPage::rebuildScene() {
     const int64_t rows = scene->rows();
     scene->colours.assign(size_t(rows), kUnknownColour);
     scene->marks.assign(size_t(rows), 0);
-    float minX = 0, maxX = 0, minY = 0, maxY = 0;
-    for (int64_t i = 0; i < rows; ++i) {
-        const float x = scene->xy[size_t(2 * i)], y = scene->xy[size_t(2 * i + 1)];
-        if (i == 0 || x < minX) minX = x;
-        if (i == 0 || x > maxX) maxX = x;
-        if (i == 0 || y < minY) minY = y;
-        if (i == 0 || y > maxY) maxY = y;
-    }
-    scene->bounds = QRectF(minX, minY, maxX - minX, maxY - minY);
+    scene->bounds = boundsOf(scene->xy);
     const int colouring = colour_->currentIndex();
     if (colouring < 2) {
         for (int64_t i = 0; i < rows; ++i) {

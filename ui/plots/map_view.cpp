@@ -278,4 +278,16 @@ void MapView::leaveEvent(QEvent*) {
     }
 }
 
+QRectF boundsOf(const std::vector<float>& xy) {
+    if (xy.size() < 2) return {};
+    float minX = xy[0], maxX = xy[0], minY = xy[1], maxY = xy[1];
+    for (size_t i = 2; i + 1 < xy.size(); i += 2) {
+        minX = std::min(minX, xy[i]);
+        maxX = std::max(maxX, xy[i]);
+        minY = std::min(minY, xy[i + 1]);
+        maxY = std::max(maxY, xy[i + 1]);
+    }
+    return QRectF(minX, minY, maxX - minX, maxY - minY);
+}
+
 }  // namespace alx::ui

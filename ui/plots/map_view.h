@@ -88,6 +88,9 @@ private:
     QRectF band_;
 };
 
+// The smallest rectangle holding the points of `xy` (rows x 2); empty for none.
+QRectF boundsOf(const std::vector<float>& xy);
+
 // The picture of `scene` showing `visible` (map units) at `size` pixels.
 QImage renderMap(const MapScene& scene, const QRectF& visible, const QSize& size);
 

@@ -122,19 +122,21 @@ void LabellingGrid::showBatch(const PileBatch& batch) {
     setFocus();
 }
 
+int LabellingGrid::columnsThatFit() const {
+    const int tileWidth = kTilePixels + 8 + std::max(0, tilesLayout_->horizontalSpacing());
+    return std::max(1, (scroll_->viewport()->width() - 16) / tileWidth);
+}
+
 void LabellingGrid::placeTiles() {
     // As many columns as fit the width: the arrows move by row and column.
-    const int tileWidth = kTilePixels + 8 + std::max(0, tilesLayout_->horizontalSpacing());
-    columns_ = std::max(1, (scroll_->viewport()->width() - 16) / tileWidth);
+    columns_ = columnsThatFit();
     for (ImageTile* tile : tiles_) tilesLayout_->removeWidget(tile);
     for (size_t i = 0; i < tiles_.size(); ++i) tilesLayout_->addWidget(tiles_[i], int(i) / columns_, int(i) % columns_);
 }
 
 void LabellingGrid::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    const int before = columns_;
-    const int tileWidth = kTilePixels + 8 + std::max(0, tilesLayout_->horizontalSpacing());
-    if (std::max(1, (scroll_->viewport()->width() - 16) / tileWidth) != before) placeTiles();
+    if (columnsThatFit() != columns_) placeTiles();
 }
 
 void LabellingGrid::addClass(const QString& name) {

@@ -60,6 +60,7 @@ private:
     void finish();
     void select(int i);
     void placeTiles();
+    int columnsThatFit() const;
     void refreshTile(int i);
     void refreshLegend();
     int firstPending() const;

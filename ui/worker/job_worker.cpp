@@ -126,9 +126,7 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
                 Q_EMIT alRound(point);
             }
         };
-        callbacks.onRound = [this, you, &classNames](const ActiveLearningRoundReport& r) {
-            Q_EMIT alRound(roundPoint(r, you, r.classNames.empty() ? classNames : r.classNames));
-        };
+        callbacks.onRound = [this, you](const ActiveLearningRoundReport& r) { Q_EMIT alRound(roundPoint(r, you, r.classNames)); };
         callbacks.labeller = [this, you, &classNames](const ActiveLearningQuery& query) {
             return askForLabels(query, you, classNames);
         };

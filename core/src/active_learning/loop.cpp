@@ -136,9 +136,7 @@ std::vector<int64_t> firstLabelledSet(ColdStart start, const TensorSet& pool, in
     }
     if (start == ColdStart::Balanced) return initialLabelledSet(pool.labels, initial, classes, seed);
     if (start == ColdStart::Typical) return typicalImages(coldStartFeatures(pool.images), initial, {}, mix(seed, 1));
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(mix(seed, 1));
-    const auto order = torch::randperm(pool.size(), generator, torch::kInt64);
-    return std::vector<int64_t>(order.data_ptr<int64_t>(), order.data_ptr<int64_t>() + initial);
+    return randomFreeImages(pool.size(), initial, {}, mix(seed, 1));
 }
 
 ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,

@@ -1,6 +1,5 @@
 #include "alx/active_learning/pile_loop.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -31,8 +30,8 @@ struct PileRun {
     uint64_t seed;
     const PileCallbacks& callbacks;
     PileState& state;
-    torch::Tensor features;  // for batches chosen without a model, computed when first needed
-    std::vector<float> map;  // the pile's map, N x 2, made when first asked for
+    torch::Tensor features;  // the cold start's, computed when first needed (coldStartFeaturesOf)
+    std::shared_ptr<const std::vector<float>> map;  // the pile's map, N x 2, made when first asked for
     ClassifierPtr model;     // the last round's, once two classes have labels
     TensorSet train;         // what it was trained on
 };
@@ -52,29 +51,34 @@ bool anyPending(const PileState& state, const std::vector<size_t>& rows) {
     return false;
 }
 
+// The cold start's features of the pile, computed once per run.
+const torch::Tensor& coldStartFeaturesOf(PileRun& run) {
+    if (!run.features.defined()) run.features = coldStartFeatures(run.data.pile);
+    return run.features;
+}
+
 // The pile in two dimensions, made once per run so that it keeps its layout
 // from batch to batch: t-SNE of the cold start's features (pixels, no
 // model: a model trained on a few labels would draw what it was told, and
 // move every round), or their PCA map for a pile too large to wait for.
-std::vector<float> pileMap(PileRun& run) {
+std::shared_ptr<const std::vector<float>> pileMap(PileRun& run) {
+    if (run.map) return run.map;
     const int64_t n = run.data.pile.size(0);
-    if (run.map.empty() && n < 3) run.map.assign(size_t(2 * n), 0.f);
-    if (!run.map.empty()) return run.map;
-    if (!run.features.defined()) run.features = coldStartFeatures(run.data.pile);
+    if (n < 3) return run.map = std::make_shared<const std::vector<float>>(size_t(2 * n), 0.f);
     torch::Tensor xy;
+    const torch::Tensor& features = coldStartFeaturesOf(run);
     if (n <= kPileTsneLimit) {
         TsneConfig tsne;
         tsne.perplexity = std::min(30.0, double(n - 1) / 3);
         tsne.iterations = 500;
         TsneCallbacks callbacks;
         callbacks.shouldStop = run.callbacks.shouldStop;
-        xy = tsneMap(run.features, tsne, callbacks);
+        xy = tsneMap(features, tsne, callbacks);
     } else {
-        xy = pcaMap(run.features);
+        xy = pcaMap(features);
     }
     xy = xy.to(torch::kCPU, torch::kFloat32).contiguous();
-    run.map.assign(xy.data_ptr<float>(), xy.data_ptr<float>() + xy.numel());
-    return run.map;
+    return run.map = std::make_shared<const std::vector<float>>(xy.data_ptr<float>(), xy.data_ptr<float>() + xy.numel());
 }
 
 // Records one answer; false when it finishes the batch.
@@ -197,17 +201,8 @@ std::vector<int64_t> chooseBatch(PileRun& run, Strategy strategy, int round, int
         return batch;
     }
     const uint64_t seed = roundSeed(run.seed, SeedPurpose::Candidates, round);
-    if (run.config.coldStart == ColdStart::Random) {
-        auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-        const auto order = torch::randperm(size, generator, torch::kInt64);
-        std::vector<int64_t> batch;
-        for (int64_t j = 0; j < size && int64_t(batch.size()) < count; ++j) {
-            if (!taken.count(order[j].item<int64_t>())) batch.push_back(order[j].item<int64_t>());
-        }
-        return batch;
-    }
-    if (!run.features.defined()) run.features = coldStartFeatures(run.data.pile);
-    return typicalImages(run.features, count, std::vector<int64_t>(taken.begin(), taken.end()), seed);
+    if (run.config.coldStart == ColdStart::Random) return randomFreeImages(size, count, taken, seed);
+    return typicalImages(coldStartFeaturesOf(run), count, std::vector<int64_t>(taken.begin(), taken.end()), seed);
 }
 
 // The batch that was answered before round `round`'s training, for its report.

@@ -45,6 +45,17 @@ void measureRound(Classifier& model, const TensorSet& test, const std::function<
     r.ece = measureCalibration(p.data_ptr<float>(), y.data_ptr<int64_t>(), p.size(0), p.size(1)).ece;
 }
 
+std::vector<int64_t> randomFreeImages(int64_t size, int64_t count, const std::set<int64_t>& taken, uint64_t seed) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const torch::Tensor order = torch::randperm(size, generator, torch::kInt64);
+    const int64_t* image = order.data_ptr<int64_t>();
+    std::vector<int64_t> chosen;
+    for (int64_t j = 0; j < size && int64_t(chosen.size()) < count; ++j) {
+        if (!taken.count(image[j])) chosen.push_back(image[j]);
+    }
+    return chosen;
+}
+
 std::vector<int64_t> candidatesFor(int64_t poolSize, const std::set<int64_t>& taken, const ActiveLearningConfig& config,
                                    uint64_t seed, int round) {
     std::vector<int64_t> free;

@@ -39,6 +39,10 @@ TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainIm
 void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,
                   ActiveLearningRound& r);
 
+// `count` of the images 0..size-1 not in `taken`, uniformly at random: the
+// first of a seeded permutation (fewer when fewer are free).
+std::vector<int64_t> randomFreeImages(int64_t size, int64_t count, const std::set<int64_t>& taken, uint64_t seed);
+
 // The candidates a round scores: a random subset (config.poolSubset) of the
 // pool's images that are not in `taken`.
 std::vector<int64_t> candidatesFor(int64_t poolSize, const std::set<int64_t>& taken, const ActiveLearningConfig& config,

@@ -226,8 +226,7 @@ void sortClassNames(std::vector<std::string>& names) {
 }
 
 void indexLabelsCsv(ImageFolderIndex& index, const std::string& csv) {
-    const std::vector<uint8_t> bytes = readWholeFile(csv);
-    const std::vector<CsvRow> rows = parseCsv(std::string(bytes.begin(), bytes.end()), csv);
+    const std::vector<CsvRow> rows = readCsvFile(csv);
     if (rows.empty()) throw InputError(fileError(csv, "empty: the first line must be path,label or path,label,split"));
     std::vector<std::string> header;
     for (const std::string& field : rows[0].fields) header.push_back(lowered(trimmed(field)));

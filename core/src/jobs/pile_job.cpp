@@ -69,16 +69,11 @@ std::function<PileAnswer(const PileQuery&, const PileState&)> personAnswers(cons
                                                                             const LoadedDataset& data, int64_t budget) {
     auto pileImages = std::make_shared<const ImageStack>(imageStack(data.pool.images));
     auto pilePaths = std::make_shared<const std::vector<std::string>>(data.poolPaths);
-    // The round's map, made once per batch (the callback asks again after each answer).
-    auto mapped = std::make_shared<std::pair<int, std::shared_ptr<const std::vector<float>>>>(-1, nullptr);
-    return [&callbacks, &data, budget, pileImages, pilePaths, mapped](const PileQuery& query, const PileState& state) {
-        if (mapped->first != query.round && query.map) {
-            *mapped = {query.round, std::make_shared<const std::vector<float>>(query.map())};
-        }
+    return [&callbacks, &data, budget, pileImages, pilePaths](const PileQuery& query, const PileState& state) {
         PileQueryReport report;
         report.pileImages = pileImages;
         report.pilePaths = pilePaths;
-        report.map = mapped->second;
+        report.map = query.map ? query.map() : nullptr;
         report.answers = state.labels;
         report.round = query.round;
         report.withoutModel = query.withoutModel;

@@ -19,11 +19,6 @@ using namespace storage_detail;
 
 constexpr const char* kLabelsHeader = "path,label,status,round";
 
-std::vector<CsvRow> readCsvFile(const std::string& path) {
-    const std::vector<uint8_t> bytes = readWholeFile(path);
-    return parseCsv(std::string(bytes.begin(), bytes.end()), path);
-}
-
 [[noreturn]] void refuseLine(const std::string& path, int line, const std::string& what) {
     refuse(path, "line " + std::to_string(line) + ": " + what);
 }

@@ -1,6 +1,7 @@
 #include "alx/util/csv.h"
 
 #include "alx/util/errors.h"
+#include "alx/util/files.h"
 
 namespace alx {
 namespace {
@@ -51,6 +52,11 @@ std::vector<CsvRow> parseCsv(const std::string& text, const std::string& path) {
     if (quoted) failAt(path, row.line, "a quoted field is never closed");
     if (!row.fields.empty() || !field.empty() || wasQuoted) endRow();
     return rows;
+}
+
+std::vector<CsvRow> readCsvFile(const std::string& path) {
+    const std::vector<uint8_t> bytes = readWholeFile(path);
+    return parseCsv(std::string(bytes.begin(), bytes.end()), path);
 }
 
 std::string csvField(const std::string& text) {

@@ -4,6 +4,7 @@
 // (ActiveLearningRunFolder's labels.csv), the app shows it.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,8 @@ struct PileQuery {
     bool withoutModel = false;  // chosen by the cold start, no model yet
     // The whole pile on a 2-D map (N x 2 floats), the same for every batch of
     // a run: t-SNE of the cold start's features (PCA beyond 10,000 images).
-    // Made when first called.
-    std::function<std::vector<float>()> map;
+    // Made when first called, then shared.
+    std::function<std::shared_ptr<const std::vector<float>>()> map;
 };
 
 struct PileAnswer {

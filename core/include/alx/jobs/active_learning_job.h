@@ -24,7 +24,7 @@ struct ActiveLearningRoundReport {
     ActiveLearningRound round;
     ImageStack acquiredImages;            // one per round.acquired
     std::vector<int64_t> trueLabels;      // the dataset's labels of the acquired images (a pile's: the person's, -1 skipped)
-    std::vector<std::string> classNames;  // a pile's grow as the person names new classes
+    std::vector<std::string> classNames;  // the dataset's; a pile's grow as the person names new classes
     bool crossValidated = false;          // accuracy by k-fold cross-validation of the labels (no test images)
 };
 

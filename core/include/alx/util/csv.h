@@ -19,6 +19,9 @@ struct CsvRow {
 // a closing quote.
 std::vector<CsvRow> parseCsv(const std::string& text, const std::string& path);
 
+// parseCsv of a whole file (readWholeFile's refusals for one that cannot be read).
+std::vector<CsvRow> readCsvFile(const std::string& path);
+
 // One field as parseCsv reads it back: quoted when it holds a comma, a
 // quote, a line break or leading or trailing spaces.
 std::string csvField(const std::string& text);
