@@ -17,6 +17,7 @@ void addRunOptions(CLI::App* cmd, TrainJobRequest& job, std::string& runsDir, bo
             ->check(CLI::NonNegativeNumber);
         cmd->add_option("--init-weights", job.initWeights, "start from these weights (a model.pt of this model)")
             ->check(CLI::ExistingFile);
+        addReinitOption(cmd, job.reinitialise);
         cmd->add_option("--exclude", job.excludeFile,
                         "train without these training images: a label_review.csv (those marked mislabelled or ambiguous) "
                         "or a CSV of indices")
@@ -26,7 +27,9 @@ void addRunOptions(CLI::App* cmd, TrainJobRequest& job, std::string& runsDir, bo
                         "index,label")
             ->check(CLI::ExistingFile);
     } else {
-        cmd->add_option("--weights", job.weights, "model.pt written by 'alx-cli train'")->required()->check(CLI::ExistingFile);
+        cmd->add_option("--weights", job.weights,
+                        "model.pt written by 'alx-cli train' (required unless --model is a TorchScript file, which carries its own)")
+            ->check(CLI::ExistingFile);
     }
     addSeedOption(cmd, job.seed, "seed for initialisation and shuffling");
     addDeviceOptions(cmd, job.device, job.threads);
@@ -159,6 +162,12 @@ void Commands::addInspectionCommands(CLI::App& app) {
     audit_->add_option("--out", audit.outDir, "output directory (created if missing); a stopped --split train audit resumes there")
         ->required()->type_name("DIR");
 
+    export_ = app.add_subcommand("export", "write a run's trained model as TorchScript, for torch.jit.load in Python");
+    export_->add_option("--run", exportOptions_.runDir, "the run folder (alx-cli train or eval, or the app's Save run)")
+        ->required()->check(CLI::ExistingDirectory)->type_name("DIR");
+    export_->add_option("--out", exportOptions_.out, "the TorchScript file to write (pixels in [0, 1] in; forward: logits; embed: the embedding)")
+        ->required()->type_name("FILE.pt");
+
     compare_ = app.add_subcommand(
         "compare", "put evaluated runs side by side: agreement, McNemar's test, uncertain overlap (comparison.json, disagreements.csv)");
     compare_->add_option("runs", compareOptions_.runs, "two or more run folders (alx-cli train or eval) on the same test images")
@@ -186,7 +195,7 @@ void Commands::addListingCommands(CLI::App& app) {
 
 int Commands::run() {
     if (*train_) return runTrain(trainRequest_, trainRunsDir_);
-    if (*eval_) return runTrain(evalRequest_, evalRunsDir_);
+    if (*eval_) return runEvaluation(evalRequest_, evalRunsDir_);
     if (*fetch_) return runFetch(fetchOptions_);
     if (*bench_) return runBench(benchOptions_);
     if (*al_) return runActiveLearning(alOptions_);
@@ -200,6 +209,7 @@ int Commands::run() {
     if (*sweep_.merge) return mergeSweep(sweep_.mergeOptions);
     if (*map_) return runMap(mapRequest_);
     if (*audit_) return runAudit(auditOptions_);
+    if (*export_) return exportModel(exportOptions_);
     if (*compare_) return runCompare(compareOptions_);
     if (*runsList_) return listRuns(runsListOptions_);
     if (*models_) return listModels();

@@ -38,7 +38,7 @@ private:
     void addListingCommands(CLI::App& app);
 
     CLI::App *train_ = nullptr, *eval_ = nullptr, *fetch_ = nullptr, *bench_ = nullptr, *al_ = nullptr, *labelsExport_ = nullptr, *map_ = nullptr,
-             *audit_ = nullptr, *compare_ = nullptr, *runsList_ = nullptr, *models_ = nullptr, *datasets_ = nullptr;
+             *audit_ = nullptr, *export_ = nullptr, *compare_ = nullptr, *runsList_ = nullptr, *models_ = nullptr, *datasets_ = nullptr;
     TrainJobRequest trainRequest_, evalRequest_;
     std::string trainRunsDir_, evalRunsDir_;
     FetchOptions fetchOptions_;
@@ -48,6 +48,7 @@ private:
     SweepCommands sweep_;
     MapJobRequest mapRequest_;
     AuditOptions auditOptions_;
+    ModelExportOptions exportOptions_;
     CompareOptions compareOptions_;
     RunsListOptions runsListOptions_;
     std::string datasetsDir_;

@@ -55,6 +55,7 @@ std::string flagForField(const std::string& field) {
         {"train_images", "--train-images"}, {"test_images", "--test-images / --eval-images"},
         {"method", "--method"},         {"split", "--split"},             {"perplexity", "--perplexity"},
         {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"},
+        {"reinit", "--reinit"},
         {"run", "--run / --model"},     {"folds", "--folds"},             {"exclude", "--exclude"},
         {"relabel", "--relabel"},       {"runs", "RUN..."},               {"score", "--score"},
         {"top", "--top"},               {"runs_dir", "--runs-dir"},
@@ -211,6 +212,25 @@ int runActiveLearning(ActiveLearningOptions options) {
         return kInterrupted;
     }
     std::printf("Wrote %s and %s\n", folder.curvePath().c_str(), folder.summaryPath().c_str());
+    return kOk;
+}
+
+int runEvaluation(TrainJobRequest request, const std::string& runsDir) {
+    if (request.weights.empty()) {
+        if (!isModelFile(request.model)) {
+            throw InputError("eval of model '" + request.model + "' needs its weights (a model.pt written by alx-cli train)",
+                             "weights");
+        }
+        request.weights = request.model;  // a TorchScript model is scored as it is
+    }
+    return runTrain(std::move(request), runsDir);
+}
+
+int exportModel(const ModelExportOptions& options) {
+    const ModelExport written = exportRunModel(options.runDir, options.out);
+    std::printf("Wrote %s: %s as TorchScript (%s), pixels in [0, 1] of %s images, %lld classes\n", options.out.c_str(),
+                written.model.c_str(), written.embedding.c_str(), written.input.image.text().c_str(),
+                static_cast<long long>(written.input.classes));
     return kOk;
 }
 

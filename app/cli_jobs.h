@@ -10,6 +10,7 @@
 #include "alx/jobs/audit_job.h"
 #include "alx/jobs/bench_job.h"
 #include "alx/jobs/map_job.h"
+#include "alx/jobs/run_folder_job.h"
 #include "alx/jobs/train_job.h"
 #include "exit_codes.h"
 
@@ -26,6 +27,11 @@ struct ActiveLearningOptions {
 };
 
 struct LabelsExportOptions {
+    std::string runDir;
+    std::string out;
+};
+
+struct ModelExportOptions {
     std::string runDir;
     std::string out;
 };
@@ -60,6 +66,9 @@ bool stopRequested();
 // Also eval, when request.weights is set. Without request.outDir the run
 // gets a new folder in the runs folder (runsDir, or the default).
 int runTrain(TrainJobRequest request, const std::string& runsDir);
+// eval: the weights given, or a TorchScript model's own (--weights left out).
+int runEvaluation(TrainJobRequest request, const std::string& runsDir);
+int exportModel(const ModelExportOptions& options);
 int runBench(const BenchOptions& options);
 int runActiveLearning(ActiveLearningOptions options);
 int exportLabels(const LabelsExportOptions& options);

@@ -67,7 +67,8 @@ std::string braced(const std::vector<std::string>& names) {
 }
 
 CLI::Validator knownModel(bool list) {
-    return knownNames([](const std::string& name) { modelInfo(name); }, list ? "LIST" : braced(modelNames()), list);
+    return knownNames([](const std::string& name) { modelInfo(name); }, list ? "LIST" : braced(modelNames()) + "|FILE.pt",
+                      list);
 }
 
 CLI::Validator knownDataset(bool list) {
@@ -174,7 +175,12 @@ void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads, const st
 }
 
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model, const std::string& help) {
-    return cmd->add_option("--model", model, help)->check(knownModel(false));
+    return cmd->add_option("--model", model, help + ", or a TorchScript file (docs/torchscript.md)")->check(knownModel(false));
+}
+
+void addReinitOption(CLI::App* cmd, bool& reinitialise) {
+    cmd->add_flag("--reinit", reinitialise,
+                  "a TorchScript model's parameters drawn afresh from --seed instead of the file's");
 }
 
 CLI::Option* addSeedOption(CLI::App* cmd, uint64_t& seed, const std::string& help) {
@@ -200,7 +206,7 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
     const std::string modelHelp = "model (gal has the dropout BALD and variation ratios need)";
     if (axes) {
         cmd->add_option_function<std::string>("--model", [axes](const std::string& t) { axes->models = splitList(t); },
-                                              modelHelp + "; a comma list varies it")
+                                              modelHelp + ", or a TorchScript file; a comma list varies it")
             ->default_str(s.loop.model)
             ->check(knownModel(true));
         cmd->add_option_function<std::string>("--dataset", [axes](const std::string& t) { axes->datasets = splitList(t); },
@@ -215,6 +221,7 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
             ->check(CLI::NonNegativeNumber);
     } else {
         addModelOption(cmd, s.loop.model, modelHelp)->capture_default_str();
+        addReinitOption(cmd, s.loop.reinitialise);
         addDataOptions(cmd, s.data, {"use only the first N training images as the pool (0 = all)",
                                      "measure on the first N test images only (0 = all)"});
     }

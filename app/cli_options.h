@@ -34,6 +34,8 @@ void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads,
 
 // --model, one of the registry's names.
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model, const std::string& help);
+// --reinit: a TorchScript model's parameters drawn afresh (train, al, sweeps).
+void addReinitOption(CLI::App* cmd, bool& reinitialise);
 
 CLI::Option* addSeedOption(CLI::App* cmd, uint64_t& seed, const std::string& help = "seed");
 void addRunsDirOption(CLI::App* cmd, std::string& runsDir);

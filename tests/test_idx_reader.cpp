@@ -5,7 +5,7 @@
 
 #include "alx/util/errors.h"
 #include "alx/data/idx_reader.h"
-#include "alx/data/md5.h"
+#include "alx/util/digest.h"
 #include "test_support.h"
 
 using namespace alx;

@@ -63,13 +63,30 @@ const std::vector<ModelInfo>& modelCatalogue() {
     return list;
 }
 
-const ModelInfo& modelInfo(const std::string& name) {
+bool isModelFile(const std::string& name) {
+    for (const auto& m : modelCatalogue()) {
+        if (m.name == name) return false;
+    }
+    const auto endsWith = [&name](const std::string& end) {
+        return name.size() > end.size() && name.compare(name.size() - end.size(), end.size(), end) == 0;
+    };
+    return name.find('/') != std::string::npos || endsWith(".pt") || endsWith(".pth") || endsWith(".ptl") ||
+           endsWith(".torchscript");
+}
+
+ModelInfo modelInfo(const std::string& name) {
     for (const auto& m : modelCatalogue()) {
         if (m.name == name) return m;
     }
+    if (isModelFile(name)) {
+        const std::string file = name.substr(name.find_last_of('/') + 1);
+        // Dropout is found when the file is loaded (two training-mode passes that differ).
+        return {name, "TorchScript " + file, "your TorchScript model", "its embed(), forward's second output, or its logits",
+                true, {OptimiserKind::Adam, 1e-3, 0.0, 32, 10}};
+    }
     std::string known;
     for (const auto& m : modelCatalogue()) known += (known.empty() ? "" : ", ") + m.name;
-    throw InputError("unknown model '" + name + "' (known: " + known + ")", "model");
+    throw InputError("unknown model '" + name + "' (known: " + known + "; or a TorchScript file, FILE.pt)", "model");
 }
 
 }  // namespace alx

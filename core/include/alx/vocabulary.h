@@ -55,7 +55,14 @@ struct ModelInfo {
 };
 
 const std::vector<ModelInfo>& modelCatalogue();
-// Throws InputError (field "model") listing the known names when `name` is unknown.
-const ModelInfo& modelInfo(const std::string& name);
+// Whether a model name is a person's TorchScript file rather than one of the
+// catalogue's: a name not in it that ends in .pt, .pth, .ptl or
+// .torchscript, or holds a '/'. The file is read and checked only when the
+// model is made (models/scripted_model.h).
+bool isModelFile(const std::string& name);
+// The catalogue's entry, or for a TorchScript file one with the common preset
+// (Adam 0.001, batch 32, 10 epochs); throws InputError (field "model")
+// listing the known names when `name` is neither.
+ModelInfo modelInfo(const std::string& name);
 
 }  // namespace alx

@@ -32,7 +32,7 @@ std::optional<CrossValidated> crossValidate(const ActiveLearningConfig& config, 
         const TensorSet train{labelled.images.index_select(0, trainIndex), labelled.labels.index_select(0, trainIndex)};
         const TensorSet held{labelled.images.index_select(0, heldIndex), labelled.labels.index_select(0, heldIndex)};
         torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round) + uint64_t(f) + 1);
-        ClassifierPtr model = makeModel(config.model, {shapeOf(labelled.images), classes});
+        ClassifierPtr model = makeModel(config.model, {shapeOf(labelled.images), classes}, config.reinitialise);
         model->to(device);
         TrainCallbacks callbacks;
         callbacks.shouldStop = shouldStop;

@@ -181,7 +181,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
         // Train on the labelled set: from scratch (default) or continuing.
         if (!s.model || config.retrainFromScratch) {
             torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
-            s.model = makeModel(config.model, {shapeOf(pool.images), config.classes});
+            s.model = makeModel(config.model, {shapeOf(pool.images), config.classes}, config.reinitialise);
             s.model->to(device);
         }
         const auto index = indexTensor(s.labelled, device);

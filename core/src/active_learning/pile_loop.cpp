@@ -155,7 +155,7 @@ bool trainRound(PileRun& run, int round, ActiveLearningRound& r) {
     }
     const int64_t classes = int64_t(run.state.classNames.size());
     torch::manual_seed(roundSeed(run.seed, SeedPurpose::Weights, round));
-    run.model = makeModel(run.config.model, {shapeOf(run.data.pile), classes});
+    run.model = makeModel(run.config.model, {shapeOf(run.data.pile), classes}, run.config.reinitialise);
     run.model->to(run.data.pile.device());
     TrainCallbacks callbacks;
     callbacks.shouldStop = run.callbacks.shouldStop;

@@ -5,7 +5,7 @@
 
 #include "alx/data/idx_reader.h"
 #include "alx/data/image_folder.h"
-#include "alx/data/md5.h"
+#include "alx/util/digest.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
 

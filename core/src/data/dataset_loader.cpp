@@ -6,7 +6,7 @@
 #include "alx/util/files.h"
 #include "alx/data/idx_reader.h"
 #include "alx/data/image_folder_loader.h"
-#include "alx/data/md5.h"
+#include "alx/util/digest.h"
 
 namespace alx {
 namespace {

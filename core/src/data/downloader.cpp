@@ -13,7 +13,7 @@
 #include "alx/util/files.h"
 #include "alx/util/errors.h"
 #include "alx/data/idx_reader.h"
-#include "alx/data/md5.h"
+#include "alx/util/digest.h"
 
 namespace fs = std::filesystem;
 

@@ -17,7 +17,7 @@
 namespace alx {
 BenchJobResult runBenchJob(const BenchJobRequest& request, const std::function<bool()>& shouldStop,
                            const std::function<void(const DatasetReport&)>& onDataset) {
-    const ModelInfo& info = modelInfo(request.model);
+    const ModelInfo info = modelInfo(request.model);
     if (request.data.trainImages < 1) throw InputError("train at least one image", "train_images");
     if (request.data.testImages < 2) throw InputError("evaluate at least two images", "test_images");
     configureThreads(request.threads);

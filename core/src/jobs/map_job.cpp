@@ -101,10 +101,8 @@ MapJobResult runMapJob(const MapJobRequest& request, const MapJobCallbacks& call
         if (!saved.hasWeights) {
             throw InputError(fileError(folder.weightsPath(), "missing: the training images' embeddings need the model"));
         }
-        const WeightsInfo info{saved.summary.model, {saved.summary.imageShape, saved.classes()}};
-        ClassifierPtr model = makeModel(info.model, info.input);
+        ClassifierPtr model = folder.loadModel(saved);
         model->to(device);
-        folder.loadWeightsInto(*model, info);
         return model;
     };
     return mapSource(source, request, callbacks);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "alx/models/model_registry.h"
+#include "alx/models/scripted_model.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
 
@@ -67,11 +68,7 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data, c
     opened.evaluation = {run.probabilities, run.embeddings, run.predicted, run.labels, run.confusion, run.summary.testAccuracy};
     opened.scores.values = run.scores;
     opened.scores.neighbours = run.neighbours;
-    if (run.hasWeights) {
-        const ModelInput input{run.summary.imageShape, run.classes()};
-        opened.model = makeModel(run.summary.model, input);
-        folder.loadWeightsInto(*opened.model, {run.summary.model, input});
-    }
+    if (run.hasWeights) opened.model = folder.loadModel(run);
     return opened;
 }
 
@@ -110,6 +107,24 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
     opened.lastImages = imageStack(loaded.train.images, opened.lastAcquired);
     opened.classNames = loaded.classNames;
     return opened;
+}
+
+ModelExport exportRunModel(const std::string& dir, const std::string& out) {
+    const RunKind kind = detectRunKind(dir);
+    if (kind == RunKind::ActiveLearning) {
+        throw InputError(fileError(dir, "an active-learning run keeps no model (each round's is discarded); export a "
+                                        "training run"), "run");
+    }
+    if (kind == RunKind::Unknown) throw InputError(fileError(dir, "not an ALX run folder"), "run");
+    const RunFolder folder(dir);
+    const SavedRun run = folder.read();  // validated whole, or refused naming the file
+    const ClassifierPtr model = folder.loadModel(run);
+    model->eval();
+    const ModelInput input{run.summary.imageShape, run.classes()};
+    writeFileAtomically(out, torchScriptBytes(*model, input, run.summary.classNames));
+    const ModelInfo info = modelInfo(run.summary.model);
+    const ScriptContract* contract = scriptContractOf(*model);
+    return {info.displayName, contract ? "embedding from " + contract->embedding : "embed: " + info.embedding, input};
 }
 
 void saveTrainingRun(const std::string& dir, const RunSummary& summary, Classifier* model,

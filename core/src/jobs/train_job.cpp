@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "alx/models/model_registry.h"
+#include "alx/models/scripted_model.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/storage/label_review.h"
 #include "alx/util/device.h"
@@ -20,6 +21,17 @@ namespace {
 // Weights for another model are refused before anything is loaded or
 // written: no empty run folder is left behind.
 void checkWeightsFiles(const TrainJobRequest& request) {
+    if (isModelFile(request.model)) {
+        if (!request.weights.empty() && request.weights != request.model) {
+            throw InputError("a TorchScript model carries its own weights: evaluate it without --weights", "weights");
+        }
+        if (!request.initWeights.empty()) {
+            throw InputError("a TorchScript model starts from its own weights (or --reinit): leave out --init-weights",
+                             "init_weights");
+        }
+        return;
+    }
+    if (request.reinitialise) throw InputError("--reinit is for TorchScript models; ALX's own start from a fresh draw", "reinit");
     for (const std::string& path : {request.weights, request.initWeights}) {
         if (path.empty()) continue;
         const WeightsInfo info = readWeightsInfo(path);
@@ -151,7 +163,7 @@ void evaluate(const TrainJobRequest& request, const LoadedDataset& data, const t
 }  // namespace
 
 TrainConfig trainConfigFor(const TrainJobRequest& request) {
-    const ModelPreset& preset = modelInfo(request.model).preset;
+    const ModelPreset preset = modelInfo(request.model).preset;
     TrainConfig config;
     config.optimiser = request.optimiser.empty() ? preset.optimiser : parseOptimiser(request.optimiser);
     config.momentum = request.momentum >= 0 ? request.momentum : preset.momentum;
@@ -181,10 +193,10 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     const ReviewedTraining reviewed = applyReview(request, data);
     const ModelInput input{data.shape, data.classes()};
     torch::manual_seed(request.seed);
-    result.model = makeModel(request.model, input);
+    result.model = makeModel(request.model, input, request.reinitialise);
     result.model->to(device);
     const WeightsInfo expected{request.model, input};
-    if (evaluateOnly) loadWeights(*result.model, request.weights, expected);
+    if (evaluateOnly && !isModelFile(request.model)) loadWeights(*result.model, request.weights, expected);
     if (!request.initWeights.empty()) loadWeights(*result.model, request.initWeights, expected);
 
     RunSummary& summary = result.summary;
@@ -193,6 +205,9 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     summary.classNames = data.classNames;
     summary.dataDir = data.dir;
     summary.imageShape = data.shape;
+    if (const ScriptContract* contract = scriptContractOf(*result.model)) {
+        summary.script = {contract->sha256, contract->embedding, request.reinitialise};
+    }
     summary.testFraction = data.testFraction;
     summary.excludeFile = request.excludeFile;
     summary.relabelFile = request.relabelFile;

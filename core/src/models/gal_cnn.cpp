@@ -43,6 +43,17 @@ public:
 
     bool hasDropoutHead() const override { return true; }
     int64_t embeddingDim() const override { return 128; }
+    std::string torchScriptSource() const override {
+        return "def embed(self, x):\n"
+               "    x = (x - 0.5) / 0.5\n"
+               "    x = torch.relu(torch.conv2d(x, self.conv1_weight, self.conv1_bias))\n"
+               "    x = torch.relu(torch.max_pool2d(torch.conv2d(x, self.conv2_weight, self.conv2_bias), [2, 2]))\n"
+               "    x = torch.dropout(torch.flatten(x, 1), 0.25, self.training)\n"
+               "    return torch.relu(torch.linear(x, self.fc1_weight, self.fc1_bias))\n"
+               "def forward(self, x):\n"
+               "    x = torch.dropout(self.embed(x), 0.5, self.training)\n"
+               "    return torch.linear(x, self.fc2_weight, self.fc2_bias)\n";
+    }
 
 private:
     torch::nn::Conv2d conv1_, conv2_;

@@ -38,6 +38,20 @@ public:
         return {fc3_(embedding), embedding};
     }
     int64_t embeddingDim() const override { return 84; }
+    std::string torchScriptSource() const override {
+        const std::string pool = pooling_ == Pooling::Max ? "torch.relu(torch.max_pool2d(x, [2, 2]))"
+                                                          : "torch.avg_pool2d(torch.relu(x), [2, 2])";
+        return "def embed(self, x):\n"
+               "    x = (x - 0.5) / 0.5\n"
+               "    x = torch.conv2d(x, self.conv1_weight, self.conv1_bias)\n"
+               "    x = " + pool + "\n"
+               "    x = torch.conv2d(x, self.conv2_weight, self.conv2_bias)\n"
+               "    x = torch.flatten(" + pool + ", 1)\n"
+               "    x = torch.relu(torch.linear(x, self.fc1_weight, self.fc1_bias))\n"
+               "    return torch.relu(torch.linear(x, self.fc2_weight, self.fc2_bias))\n"
+               "def forward(self, x):\n"
+               "    return torch.linear(self.embed(x), self.fc3_weight, self.fc3_bias)\n";
+    }
 
     bool hasExplicitGradients() const override { return true; }
 

@@ -71,8 +71,38 @@ public:
         return {fc_(embedding), embedding};
     }
     int64_t embeddingDim() const override { return 512; }
+    std::string torchScriptSource() const override {
+        std::string s = "def bn(self, x, w, b, mean, var):\n"
+                        "    return torch.batch_norm(x, w, b, mean, var, self.training, 0.1, 1e-05, False)\n"
+                        "def embed(self, x):\n"
+                        "    x = (x - 0.5) / 0.5\n"
+                        "    x = torch.relu(" + batchNorm("bn1", "torch.conv2d(x, self.conv1_weight, None, [2, 2], [3, 3])") + ")\n"
+                        "    x = torch.max_pool2d(x, [3, 3], [2, 2], [1, 1])\n";
+        for (int layer = 1; layer <= 4; ++layer) {
+            for (int block = 0; block < 2; ++block) {
+                const std::string at = "layer" + std::to_string(layer) + "_" + std::to_string(block) + "_";
+                const std::string stride = layer > 1 && block == 0 ? "2" : "1";
+                const std::string conv1 = "torch.conv2d(x, self." + at + "conv1_weight, None, [" + stride + ", " + stride + "], [1, 1])";
+                s += "    y = torch.relu(" + batchNorm(at + "bn1", conv1) + ")\n";
+                s += "    y = " + batchNorm(at + "bn2", "torch.conv2d(y, self." + at + "conv2_weight, None, [1, 1], [1, 1])") + "\n";
+                if (stride == "2") {
+                    const std::string shortcut = "torch.conv2d(x, self." + at + "downsample_0_weight, None, [2, 2], [0, 0])";
+                    s += "    x = " + batchNorm(at + "downsample_1", shortcut) + "\n";
+                }
+                s += "    x = torch.relu(y + x)\n";
+            }
+        }
+        return s + "    return torch.flatten(torch.adaptive_avg_pool2d(x, [1, 1]), 1)\n"
+                   "def forward(self, x):\n"
+                   "    return torch.linear(self.embed(x), self.fc_weight, self.fc_bias)\n";
+    }
 
 private:
+    // The batch norm `bn` (its attributes' prefix) applied to `x`, in TorchScript.
+    static std::string batchNorm(const std::string& bn, const std::string& x) {
+        return "self.bn(" + x + ", self." + bn + "_weight, self." + bn + "_bias, self." + bn + "_running_mean, self." + bn +
+               "_running_var)";
+    }
     static torch::nn::Sequential makeLayer(int64_t in, int64_t out, int64_t stride) {
         return torch::nn::Sequential(BasicBlock(in, out, stride), BasicBlock(out, out, 1));
     }

@@ -31,6 +31,17 @@ public:
         return {fc2_(embedding), embedding};
     }
     int64_t embeddingDim() const override { return 512; }
+    std::string torchScriptSource() const override {
+        return "def embed(self, x):\n"
+               "    x = (x - 0.5) / 0.5\n"
+               "    x = torch.conv2d(x, self.conv1_weight, self.conv1_bias, [1, 1], [1, 1])\n"
+               "    x = torch.relu(torch.max_pool2d(x, [2, 2]))\n"
+               "    x = torch.conv2d(x, self.conv2_weight, self.conv2_bias, [1, 1], [1, 1])\n"
+               "    x = torch.flatten(torch.relu(torch.max_pool2d(x, [2, 2])), 1)\n"
+               "    return torch.relu(torch.linear(x, self.fc1_weight, self.fc1_bias))\n"
+               "def forward(self, x):\n"
+               "    return torch.linear(self.embed(x), self.fc2_weight, self.fc2_bias)\n";
+    }
 
 private:
     torch::nn::Conv2d conv1_, conv2_;

@@ -8,6 +8,7 @@ namespace alx::storage_detail::names {
 // A training or evaluation run (alx-cli train/eval, the app's Save run).
 inline constexpr const char* kSummary = "summary.json";
 inline constexpr const char* kWeights = "model.pt";
+inline constexpr const char* kScriptedModel = "torchscript.pt";  // a TorchScript model's run: the trained module
 inline constexpr const char* kPerSample = "per_sample.csv";
 inline constexpr const char* kProbabilities = "probabilities.npy";
 inline constexpr const char* kEmbeddings = "embeddings.npy";

@@ -255,7 +255,8 @@ SavedRun RunFolder::read() const {
     readEmbeddings(pathIn(dir_, names::kEmbeddings), run);
     readPerSample(pathIn(dir_, names::kPerSample), run, classes);
     checkAgreement(dir_, run);
-    run.hasWeights = checkWeights(weightsPath(), run.summary);
+    run.hasWeights = run.summary.script.present() ? fs::exists(scriptedModelPath(), ec)
+                                                  : checkWeights(weightsPath(), run.summary);
     readTrainNeighbours(dir_, run);
     readTrainEmbeddings(dir_, run);
     readMaps(dir_, run);

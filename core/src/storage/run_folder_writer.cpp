@@ -3,7 +3,10 @@
 
 #include <torch/torch.h>
 
+#include "alx/models/model_registry.h"
+#include "alx/models/scripted_model.h"
 #include "alx/storage/label_review.h"
+#include "alx/util/errors.h"
 #include "alx/storage/npy.h"
 #include "alx/util/device.h"
 #include "alx/util/files.h"
@@ -19,6 +22,7 @@ RunFolder::RunFolder(std::string dir) : dir_(std::move(dir)) {}
 
 std::string RunFolder::summaryPath() const { return pathIn(dir_, names::kSummary); }
 std::string RunFolder::weightsPath() const { return pathIn(dir_, names::kWeights); }
+std::string RunFolder::scriptedModelPath() const { return pathIn(dir_, names::kScriptedModel); }
 std::string RunFolder::trainNeighboursPath() const { return pathIn(dir_, names::kTrainNeighbours); }
 std::string RunFolder::labelReviewPath() const { return alx::labelReviewPath(dir_); }
 std::string RunFolder::mapPath(const std::string& method, const std::string& split) const {
@@ -36,11 +40,27 @@ void RunFolder::writeSummary(const RunSummary& summary) const {
 
 void RunFolder::writeWeights(Classifier& model, const WeightsInfo& info) const {
     ensureWritableDirectory(dir_);
+    if (scriptContractOf(model)) {
+        writeFileAtomically(scriptedModelPath(), torchScriptBytes(model, info.input, {}));
+        return;
+    }
     saveWeights(model, weightsPath(), info);
 }
 
 void RunFolder::loadWeightsInto(Classifier& model, const WeightsInfo& expected) const {
     loadWeights(model, weightsPath(), expected);
+}
+
+ClassifierPtr RunFolder::loadModel(const SavedRun& run) const {
+    const ModelInput input{run.summary.imageShape, run.classes()};
+    if (!run.hasWeights) {
+        throw InputError(fileError(run.summary.script.present() ? scriptedModelPath() : weightsPath(),
+                                   "missing: the run keeps no trained model"), "run");
+    }
+    if (run.summary.script.present()) return loadScriptedModel(scriptedModelPath(), input);
+    ClassifierPtr model = makeModel(run.summary.model, input);
+    loadWeights(*model, weightsPath(), {run.summary.model, input});
+    return model;
 }
 
 void RunFolder::writeTrainEmbeddings(const torch::Tensor& embeddings) const {

@@ -195,6 +195,14 @@ void readSettings(const json& j, const std::string& path, RunSummary& s) {
     readImageShape(j, path, s);
     s.testFraction = finiteField(j, "test_fraction", path, 0);
     if (j.contains("class_names")) s.classNames = j.at("class_names").get<std::vector<std::string>>();
+    if (j.contains("torchscript")) {
+        const json& script = j.at("torchscript");
+        if (!script.is_object()) refuse(path, "torchscript is not an object");
+        s.script.sha256 = textField(script, "sha256", path, "");
+        s.script.embedding = textField(script, "embedding", path, "");
+        if (s.script.sha256.size() != 64) refuse(path, "torchscript's sha256 is not 64 hex digits");
+        if (script.contains("reinitialised")) s.script.reinitialised = script.at("reinitialised").get<bool>();
+    }
 }
 
 }  // namespace
@@ -222,6 +230,10 @@ std::string summaryJson(const RunSummary& s) {
     j["neighbours"] = s.neighbours;
     if (!s.classNames.empty()) j["class_names"] = s.classNames;
     if (!s.weightsFrom.empty()) j["weights"] = s.weightsFrom;
+    if (s.script.present()) {
+        j["torchscript"] = {{"sha256", s.script.sha256}, {"embedding", s.script.embedding},
+                            {"reinitialised", s.script.reinitialised}};
+    }
     if (!s.excludeFile.empty()) j["excluded"] = {{"file", s.excludeFile}, {"images", s.excludedImages}};
     if (!s.relabelFile.empty()) j["relabelled"] = {{"file", s.relabelFile}, {"images", s.relabelledImages}};
     addEpochs(j, s.epochs);
@@ -279,6 +291,11 @@ std::vector<std::pair<std::string, std::string>> recordedSettings(const RunSumma
         {"train_images", std::to_string(s.trainImages)},
         {"neighbours", std::to_string(s.neighbours)}};
     if (!s.weightsFrom.empty()) out.emplace_back("weights", s.weightsFrom);
+    if (s.script.present()) {
+        out.emplace_back("torchscript_sha256", s.script.sha256);
+        out.emplace_back("embedding_from", s.script.embedding);
+        out.emplace_back("reinitialised", s.script.reinitialised ? "yes" : "no");
+    }
     return out;
 }
 

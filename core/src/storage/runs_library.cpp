@@ -1,5 +1,7 @@
 #include "alx/storage/runs_library.h"
 
+#include "alx/vocabulary.h"
+
 #if ALX_HAVE_SQLITE
 #include <sqlite3.h>
 #endif
@@ -206,7 +208,9 @@ std::string RunsLibrary::newRunFolder(const std::string& model, const std::strin
     std::tm tm{};
     localtime_r(&now, &tm);
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", &tm);
-    const std::string base = std::string(stamp) + "_" + model + "_" + dataset;
+    // A TorchScript model is named by its file's stem (no directories in a folder's name).
+    const std::string modelWord = isModelFile(model) ? fs::path(model).stem().string() : model;
+    const std::string base = std::string(stamp) + "_" + modelWord + "_" + dataset;
     for (int n = 1; n < 1000; ++n) {
         const fs::path candidate = fs::path(dir_) / (n == 1 ? base : base + "_" + std::to_string(n));
         std::error_code ec;

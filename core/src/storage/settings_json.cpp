@@ -36,6 +36,7 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     // Absent when not used, so that the settings of every earlier run still match.
     if (s.personLabels) j["labeller"] = "person";
     if (c.coldStart != ColdStart::Balanced) j["cold_start"] = coldStartName(c.coldStart);
+    if (c.reinitialise) j["reinit"] = true;
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
     if (s.onlyRepeat >= 0) j["only_repeat"] = s.onlyRepeat;
@@ -87,6 +88,7 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         c.epochsPerRound = int(integerField(j, "epochs_per_round", path, 1, kInt32Max));
         c.batchSize = integerField(j, "batch_size", path, 1, kInt64Max);
         s.personLabels = j.value("labeller", std::string()) == "person";
+        c.reinitialise = j.value("reinit", false);
         try {
             c.coldStart = parseColdStart(j.value("cold_start", std::string("balanced")));
         } catch (const InputError& e) {

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "alx/models/scripted_model.h"
 #include "alx/util/files.h"
 #include "alx/util/errors.h"
 
@@ -35,7 +36,11 @@ std::vector<int64_t> shapeRecord(const ImageShape& shape) { return {shape.channe
 WeightsInfo readRecord(torch::serialize::InputArchive& archive, const std::string& path) {
     WeightsInfo record;
     c10::IValue value;
-    if (!archive.try_read(kModelKey, value)) return record;  // written before the record existed
+    if (!archive.try_read(kModelKey, value)) {
+        const std::string script = torchScriptInsteadOfWeights(path);
+        if (!script.empty()) throw InputError(fileError(path, script));
+        return record;  // written before the record existed
+    }
     try {
         record.model = value.toStringRef();
         if (!archive.try_read(kClassesKey, value)) throw InputError(fileError(path, "damaged: the class count is missing"));

@@ -10,6 +10,7 @@ namespace alx {
 
 struct ActiveLearningConfig {
     std::string model = "gal";
+    bool reinitialise = false;  // a TorchScript model: parameters drawn afresh each round, not the file's
     int64_t initial = 20;      // the first images labelled, chosen by coldStart
     ColdStart coldStart = ColdStart::Balanced;
     int64_t acquire = 10;      // per round

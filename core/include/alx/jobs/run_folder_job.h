@@ -50,6 +50,19 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
                                               const std::function<bool()>& shouldStop = {});
 
 // Writes a run into `dir` as `alx-cli train` does; model.pt only with a model.
+// What exportRunModel wrote.
+struct ModelExport {
+    std::string model;      // for people: "LeNet-5", "TorchScript net.pt"
+    std::string embedding;  // where its embed() or embedding comes from, in words
+    ModelInput input;
+};
+
+// Writes a training or evaluation run's trained model to `out` as TorchScript
+// (scripted_model.h's contract; atomically). InputError naming the folder
+// when it is an active-learning run (which keeps no model), no run at all,
+// or keeps no model; the folder is validated whole first.
+ModelExport exportRunModel(const std::string& runDir, const std::string& out);
+
 void saveTrainingRun(const std::string& dir, const RunSummary& summary, Classifier* model,
                      const Evaluation& evaluation, const ScoreTable& scores,
                      const Neighbours* trainNeighbours = nullptr);

@@ -24,7 +24,8 @@ struct TrainJobRequest {
     bool trainNeighbours = false;  // also each test image's `neighbours` nearest training images
     int threads = 0;         // LibTorch's CPU threads; 0 = $ALX_THREADS or one per core
     std::string initWeights; // train from these weights (a model.pt of the same model)
-    std::string weights;     // evaluate these weights; no training
+    std::string weights;     // evaluate these weights; no training (a TorchScript model: its own file, as `model`)
+    bool reinitialise = false;  // a TorchScript model's parameters drawn afresh from `seed`, not the file's
     // Train without these training images, or with these labels: a label
     // review or a CSV of index[,label] (see alx/storage/label_review.h).
     std::string excludeFile, relabelFile;

@@ -60,6 +60,12 @@ public:
     // forward and backward kernels, the ones autograd would call.
     virtual bool hasExplicitGradients() const { return false; }
     virtual torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels);
+
+    // The same computation as TorchScript source, for export (scripted_model.h):
+    // methods embed(x) and forward(x) over pixels in [0, 1], normalising
+    // them as normaliseImages does, with each parameter and buffer an
+    // attribute named as here with '_' for '.'; empty when it has none.
+    virtual std::string torchScriptSource() const { return {}; }
 };
 
 using ClassifierPtr = std::shared_ptr<Classifier>;

@@ -11,6 +11,9 @@ namespace alx {
 
 // Throws InputError (field "model") listing the known names when `name` is
 // unknown, and as requireImageSide says when the images are too small for it.
-ClassifierPtr makeModel(const std::string& name, const ModelInput& input);
+// A TorchScript file (isModelFile) is loaded and checked by
+// loadScriptedModel; `reinitialise` draws its parameters afresh (ALX's own
+// models always start from a fresh draw).
+ClassifierPtr makeModel(const std::string& name, const ModelInput& input, bool reinitialise = false);
 
 }  // namespace alx

@@ -3,6 +3,7 @@
 // run), written and read here only:
 //   summary.json    the run's summary (run_summary.h), written after every epoch
 //   model.pt        the trained weights (weights_file.h)
+//   torchscript.pt  instead, for a TorchScript model: the trained module (scripted_model.h)
 //   per_sample.csv  index,label,predicted,<six scores>,neighbours: one row per test image
 //   probabilities.npy, embeddings.npy   float32 [N, C], [N, D]
 //   train_neighbours.npy, train_neighbour_similarities.npy   int32 / float32 [N, m],
@@ -42,7 +43,7 @@ struct SavedRun {
     std::array<torch::Tensor, kScoreCount> scores;  // float [N] each
     Neighbours neighbours;                      // indices from the CSV, similarities recomputed from the embeddings
     torch::Tensor confusion;                    // int64 [C, C]
-    bool hasWeights = false;                    // model.pt present (and recording this run's model, if it records one)
+    bool hasWeights = false;                    // model.pt (or torchscript.pt) present (and recording this run's model, if it records one)
     Neighbours trainNeighbours;                 // each test image's nearest training images; undefined when not computed
     torch::Tensor trainEmbeddings;              // float [R, D]: the training images', kept by the map job; may be undefined
     std::map<std::string, torch::Tensor> maps;  // by mapName(method, split): float [rows, 2]
@@ -60,6 +61,7 @@ public:
     const std::string& dir() const { return dir_; }
     std::string summaryPath() const;
     std::string weightsPath() const;
+    std::string scriptedModelPath() const;
     std::string trainNeighboursPath() const;
     std::string labelReviewPath() const;
     std::string mapPath(const std::string& method, const std::string& split) const;
@@ -75,9 +77,14 @@ public:
     // says the rest is whole.
     void writeEvaluation(RunSummary summary, const Evaluation& evaluation, const ScoreTable& scores,
                          const Neighbours* trainNeighbours = nullptr) const;
+    // model.pt, or for a TorchScript model torchscript.pt (the module as trained).
     void writeWeights(Classifier& model, const WeightsInfo& info) const;
     // The weights of this run's model into `model` (see loadWeights).
     void loadWeightsInto(Classifier& model, const WeightsInfo& expected) const;
+    // The run's trained model, on the CPU: ALX's own rebuilt with model.pt
+    // loaded, or the TorchScript module kept (checked as on first load).
+    // InputError naming the file when the run keeps none or it is damaged.
+    ClassifierPtr loadModel(const SavedRun& run) const;
     void writeTrainEmbeddings(const torch::Tensor& embeddings) const;
     void writeMap(const std::string& method, const std::string& split, const torch::Tensor& xy) const;
 

@@ -32,6 +32,18 @@ struct CalibrationRecord {
     std::optional<double> eceScaled;     // the test ECE at that temperature
 };
 
+// What a run made with a TorchScript model records of it (summary.json's
+// "torchscript"): the file's SHA-256 as loaded, where its embedding came
+// from (tuple, embed or logits: scripted_model.h) and whether its parameters
+// were drawn afresh (--reinit).
+struct ScriptRecord {
+    std::string sha256;
+    std::string embedding;
+    bool reinitialised = false;
+
+    bool present() const { return !sha256.empty(); }
+};
+
 struct RunSummary {
     int format = kRunFormat;  // as read: 0 for a run written before summary.json had "format"
     std::string version;      // as read: the ALX that wrote it (written: this one)
@@ -63,6 +75,7 @@ struct RunSummary {
     CalibrationRecord calibration;
     std::vector<std::vector<int64_t>> confusion;  // classes x classes, rows = true label
     int64_t trainNeighbours = 0;                  // each test image's nearest training images kept, when > 0
+    ScriptRecord script;                          // a TorchScript model (model is then its file)
 
     std::string kind() const { return weightsFrom.empty() ? "training" : "evaluation"; }
 };
