@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     QCommandLineOption dataDir("data-dir", "Folder holding the dataset's IDX files.", "DIR");
     QCommandLineOption open("open", "Open a saved run folder.", "DIR");
     QCommandLineOption dataset("dataset", "Dataset to select: " + oneOf(alx::datasetNames()) + ".", "NAME");
-    QCommandLineOption model("model", "Model to select: " + oneOf(modelNames()) + " (fills its preset).", "NAME");
+    QCommandLineOption model("model", "Model to select: " + oneOf(modelNames()) + ", or a TorchScript file (fills its preset).", "NAME");
     QCommandLineOption epochs("epochs", "Epochs (after the model's preset).", "N");
     QCommandLineOption trainImages("train-images", "Train on the first N training images only.", "N");
     QCommandLineOption train("train", "Start training as soon as the window opens.");

@@ -120,6 +120,7 @@ int runTrain(TrainJobRequest request, const std::string& runsDir) {
     callbacks.onStart = [&](const TrainJobStart& s) {
         batchSize = s.config.batchSize;
         std::cout << modelInfo(request.model).displayName << " on " << s.device << std::endl;
+        if (s.embeddingFrom == kEmbeddingFromLogits) std::cout << "Note: " << kLogitsAsEmbeddingNote << std::endl;
         if (!request.excludeFile.empty() || !request.relabelFile.empty()) {
             std::printf("Training on %lld images: %lld left out, %lld relabelled, by your review\n",
                         static_cast<long long>(s.trainImages), static_cast<long long>(s.excludedImages),

@@ -1,6 +1,7 @@
 #include "cli_options.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "alx/data/image_shape.h"
@@ -69,6 +70,22 @@ std::string braced(const std::vector<std::string>& names) {
 CLI::Validator knownModel(bool list) {
     return knownNames([](const std::string& name) { modelInfo(name); }, list ? "LIST" : braced(modelNames()) + "|FILE.pt",
                       list);
+}
+
+// A TorchScript file named relative to here, made absolute: runs record it,
+// and a sweep's tasks may start in another folder.
+CLI::Validator absoluteModelFiles() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            std::string out;
+            for (const std::string& item : splitList(text)) {
+                const bool relative = isModelFile(item) && std::filesystem::path(item).is_relative();
+                out += (out.empty() ? "" : ",") + (relative ? std::filesystem::absolute(item).lexically_normal().string() : item);
+            }
+            text = out;
+            return {};
+        },
+        "");
 }
 
 CLI::Validator knownDataset(bool list) {
@@ -175,7 +192,9 @@ void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads, const st
 }
 
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model, const std::string& help) {
-    return cmd->add_option("--model", model, help + ", or a TorchScript file (docs/torchscript.md)")->check(knownModel(false));
+    return cmd->add_option("--model", model, help + ", or a TorchScript file (docs/torchscript.md)")
+        ->check(knownModel(false))
+        ->transform(absoluteModelFiles());
 }
 
 void addReinitOption(CLI::App* cmd, bool& reinitialise) {
@@ -208,7 +227,8 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
         cmd->add_option_function<std::string>("--model", [axes](const std::string& t) { axes->models = splitList(t); },
                                               modelHelp + ", or a TorchScript file; a comma list varies it")
             ->default_str(s.loop.model)
-            ->check(knownModel(true));
+            ->check(knownModel(true))
+            ->transform(absoluteModelFiles());
         cmd->add_option_function<std::string>("--dataset", [axes](const std::string& t) { axes->datasets = splitList(t); },
                                               "the dataset; a comma list varies it")
             ->default_str(s.data.spec.name)

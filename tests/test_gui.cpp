@@ -712,6 +712,31 @@ private slots:
         QVERIFY(refused.wait(60000));
         QVERIFY2(refused.first().first().toString().contains("per_sample.csv"), qPrintable(refused.first().first().toString()));
         QVERIFY(!third->results());
+
+        // File > Export model: the run's LeNet-5 as TorchScript. Chosen in
+        // the Model box, it trains as a person's own model, its run keeps
+        // the trained module, and that exports again as it is.
+        const QString exported = tmp_.path() + "/exported.pt";
+        trained->exportModel(exported);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(exported), 30000);
+        trained->selectModel(exported);
+        QSignalSpy kept(trained.get(), &MainWindow::runKept);
+        QSignalSpy again(trained.get(), &MainWindow::runFinished);
+        QTest::mouseClick(trained->trainButton(), Qt::LeftButton);
+        QVERIFY(again.wait(300000));
+        QTRY_VERIFY_WITH_TIMEOUT(kept.count() == 1, 60000);
+        const QString scripted = kept.last().first().toString();
+        QVERIFY(QFile::exists(scripted + "/torchscript.pt"));
+        QCOMPARE(alx::test::readJson(scripted + "/summary.json")["torchscript"].toObject()["embedding"].toString(), QString("embed"));
+        QVERIFY(trained->results()->summary.testAccuracy > 0.8);
+        const QString reexported = tmp_.path() + "/reexported.pt";
+        trained->exportModel(reexported);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(reexported), 30000);
+        const alx::test::CliResult eval = alx::test::runCli({"eval", "--model", reexported, "--data-dir", mnist_, "--test-images", "200", "--out",
+                                       tmp_.path() + "/reexported-eval"});
+        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+        QCOMPARE(alx::test::readJson(tmp_.path() + "/reexported-eval/summary.json")["test_accuracy"].toDouble(),
+                 trained->results()->summary.testAccuracy);
     }
 
     void activeLearningCurvesGrowLive() {

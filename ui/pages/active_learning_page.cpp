@@ -1,6 +1,7 @@
 #include "pages/active_learning_page.h"
 
 #include "alx/data/dataset_catalog.h"
+#include "widgets/model_combo.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -124,11 +125,8 @@ QWidget* ActiveLearningPage::buildControls() {
     column->addWidget(new QLabel(tr("Strategies (hover for what each does):"), controls));
     column->addWidget(strategies_);
     column->addLayout(form);
-    model_ = new QComboBox(controls);
-    for (const ModelInfo& m : modelCatalogue()) {
-        model_->addItem(QString::fromStdString(m.displayName), QString::fromStdString(m.name));
-    }
-    model_->setCurrentIndex(model_->findData("gal"));
+    model_ = new ModelCombo(controls);
+    model_->selectModel("gal");
     form->addRow(tr("Model:"), model_);
     initial_ = addSpinRow(form, controls, {tr("Initial labels:"), 1, 1000, 20, 10, tr("Labelled at the start, chosen by the cold start")});
     coldStart_ = new QComboBox(controls);
@@ -194,7 +192,7 @@ void ActiveLearningPage::setRequest(const ActiveLearningJobRequest& request) {
     QStringList names;
     for (Strategy strategy : r.strategies) names << q(strategyName(strategy));
     setStrategies(names);
-    model_->setCurrentIndex(std::max(0, model_->findData(q(r.loop.model))));
+    model_->selectModel(q(r.loop.model));
     setBudget(r.loop.initial, r.loop.acquire, r.loop.budget, r.loop.poolSubset, r.repeats, r.loop.maxStepsPerRound);
     mcSamples_->setValue(r.loop.mcSamples);
     coldStart_->setCurrentIndex(std::max(0, coldStart_->findData(int(r.loop.coldStart))));
@@ -378,6 +376,6 @@ void ActiveLearningPage::setBudget(int64_t initial, int64_t acquire, int64_t bud
 
 void ActiveLearningPage::setHumanMode(bool on) { human_->setChecked(on); }
 
-void ActiveLearningPage::selectModel(const QString& name) { model_->setCurrentIndex(std::max(0, model_->findData(name))); }
+void ActiveLearningPage::selectModel(const QString& name) { model_->selectModel(name); }
 
 }  // namespace alx::ui

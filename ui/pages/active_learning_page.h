@@ -15,6 +15,7 @@
 class QCheckBox;
 class QGroupBox;
 class QComboBox;
+class ModelCombo;
 class QCustomPlot;
 class QGridLayout;
 class QLabel;
@@ -86,7 +87,8 @@ private:
     void submitLabels();
 
     QListWidget* strategies_;
-    QComboBox *model_, *coldStart_;
+    ModelCombo* model_;
+    QComboBox* coldStart_;
     QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
     QCheckBox* human_;
     QPushButton *run_, *stop_, *resume_, *sweep_;

@@ -159,7 +159,10 @@ void MapPage::setMap(const MapDataPtr& map) {
     status_->setText(map->final ? tr("%1 of %2 images%3. Wheel to zoom, drag to pan, Shift+drag to select, click an image for its details.")
                                       .arg(map->method == "tsne" ? tr("t-SNE") : tr("PCA"))
                                       .arg(map->testRows + map->trainRows)
-                                      .arg(map->file.empty() ? QString() : tr(", kept in %1").arg(QString::fromStdString(map->file)))
+                                      .arg(map->file.empty() ? QString() : tr(", kept in %1").arg(QString::fromStdString(map->file))) +
+                                      (results_->summary.script.embedding == kEmbeddingFromLogits
+                                           ? tr(" Note: %1.").arg(QString::fromUtf8(kLogitsAsEmbeddingNote))
+                                           : QString())
                                 : tr("t-SNE: iteration %1 of %2…").arg(map->iteration).arg(map->iterations));
     rebuildScene();
     // While t-SNE unfolds the map grows: follow it, unless the person has zoomed or panned.

@@ -50,7 +50,10 @@ void ResultsView::setResults(const RunResultsPtr& r) {
                            .arg(QString::fromStdString(modelInfo(r->summary.model).displayName), data)
                            .arg(100 * r->summary.testAccuracy, 0, 'f', 2)
                            .arg(int64_t(r->summary.testAccuracy * double(r->count) + 0.5))
-                           .arg(r->count));
+                           .arg(r->count) +
+                       (r->summary.script.embedding == kEmbeddingFromLogits
+                            ? "<br><small>" + tr("Note: %1.").arg(QString::fromUtf8(kLogitsAsEmbeddingNote)) + "</small>"
+                            : QString()));
     confusion_->setResults(r);
     reliability_->setResults(r);
 }

@@ -1,12 +1,14 @@
 #include "pages/runs_page.h"
 
 #include "text.h"
+#include "alx/vocabulary.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileSystemWatcher>
 #include <QHBoxLayout>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -157,7 +159,10 @@ void RunsPage::showRuns() {
         };
         fixed(kStarted, new QTableWidgetItem(q(r.started).replace('T', ' ')));
         fixed(kKind, new QTableWidgetItem(q(r.kind).replace('_', ' ')));
-        fixed(kModel, new QTableWidgetItem(q(r.model)));
+        // A TorchScript model by its file's name; the whole path on hover.
+        auto* model = new QTableWidgetItem(isModelFile(r.model) ? QFileInfo(q(r.model)).fileName() : q(r.model));
+        model->setToolTip(q(r.model));
+        fixed(kModel, model);
         fixed(kDataset, new QTableWidgetItem(q(r.dataset)));
         auto* size = new QTableWidgetItem;
         size->setData(Qt::DisplayRole, r.kind == "active_learning" || r.kind == "sweep" ? qlonglong(r.budget) : qlonglong(r.epochs));

@@ -3,6 +3,7 @@
 #include <QFileInfo>
 
 #include "text.h"
+#include "widgets/model_combo.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <optional>
 
 #include "alx/data/dataset_catalog.h"
 #include "alx/data/image_folder.h"
@@ -119,10 +121,7 @@ QWidget* TrainingPanel::buildImageOptions(QWidget* parent) {
 QWidget* TrainingPanel::buildModelBox() {
     auto* box = new QGroupBox(tr("Model"), this);
     auto* form = new QFormLayout(box);
-    model_ = new QComboBox(box);
-    for (const ModelInfo& m : modelCatalogue()) {
-        model_->addItem(QString::fromStdString(m.displayName), QString::fromStdString(m.name));
-    }
+    model_ = new ModelCombo(box);
     form->addRow(tr("&Model:"), model_);
     modelSummary_ = new QLabel(box);
     modelSummary_->setWordWrap(true);
@@ -253,7 +252,7 @@ void TrainingPanel::showImageFolderOf(const std::string& dataset, const std::str
     setDataDirectory(QString::fromStdString(dir));
 }
 
-void TrainingPanel::selectModel(const QString& name) { model_->setCurrentIndex(model_->findData(name)); }
+void TrainingPanel::selectModel(const QString& name) { model_->selectModel(name); }
 void TrainingPanel::selectDataset(const QString& name) { dataset_->setCurrentIndex(dataset_->findData(name)); }
 void TrainingPanel::setEpochs(int epochs) { epochs_->setValue(epochs); }
 void TrainingPanel::setSeed(int seed) { seed_->setValue(seed); }
@@ -309,20 +308,23 @@ void TrainingPanel::refreshDatasetStatus() {
 }
 
 void TrainingPanel::applyPreset(const QString& name) {
-    for (const ModelInfo& m : modelCatalogue()) {
-        if (QString::fromStdString(m.name) != name) continue;
-        modelSummary_->setText(tr("%1<br><small>embedding: %2</small>")
-                                   .arg(QString::fromStdString(m.summary), QString::fromStdString(m.embedding)));
-        optimiser_->setCurrentIndex(optimiser_->findData(QString::fromStdString(optimiserName(m.preset.optimiser))));
-        learningRate_->setValue(m.preset.learningRate);
-        batchSize_->setValue(int(m.preset.batchSize));
-        epochs_->setValue(m.preset.epochs);
+    std::optional<ModelInfo> info;
+    try {
+        info = modelInfo(name.toStdString());
+    } catch (const InputError&) {
+        return;  // the "TorchScript file…" item while its dialog is open
     }
+    modelSummary_->setText(tr("%1<br><small>embedding: %2</small>")
+                               .arg(QString::fromStdString(info->summary), QString::fromStdString(info->embedding)));
+    optimiser_->setCurrentIndex(optimiser_->findData(QString::fromStdString(optimiserName(info->preset.optimiser))));
+    learningRate_->setValue(info->preset.learningRate);
+    batchSize_->setValue(int(info->preset.batchSize));
+    epochs_->setValue(info->preset.epochs);
 }
 
 void TrainingPanel::loadSettings(const QSettings& settings) {
     const QString model = settings.value("train/model", "lenet5").toString();
-    model_->setCurrentIndex(std::max(0, model_->findData(model)));
+    model_->selectModel(model);
     applyPreset(model_->currentData().toString());
     dataset_->setCurrentIndex(std::max(0, dataset_->findData(settings.value("train/dataset", "mnist").toString())));
     device_->setCurrentIndex(std::max(0, device_->findData(settings.value("train/device", "auto").toString())));

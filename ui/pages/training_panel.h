@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class ModelCombo;
 class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
@@ -90,7 +91,7 @@ private:
     QSpinBox* trainImages_;
     QSpinBox* testImages_;
     QSpinBox* validation_;
-    QComboBox* model_;
+    ModelCombo* model_;
     QLabel* modelSummary_;
     QComboBox* optimiser_;
     QDoubleSpinBox* learningRate_;

@@ -111,6 +111,7 @@ void MainWindow::connectPanel() {
     connect(actions_, &RunActions::saveTriggered, this, [this] { saveRunAs(); });
     connect(actions_, &RunActions::exportTriggered, this, [this] { exportPlots(); });
     connect(actions_, &RunActions::exportLabelsTriggered, this, [this] { exportLabels(); });
+    connect(actions_, &RunActions::exportModelTriggered, this, [this] { exportModel(); });
     connect(actions_, &RunActions::trainTriggered, this, &MainWindow::startTraining);
     connect(actions_, &RunActions::stopTriggered, this, &MainWindow::stop);
 }
@@ -119,6 +120,10 @@ void MainWindow::connectWorker() {
     connect(this, &MainWindow::trainRequested, worker_, &JobWorker::train);
     connect(this, &MainWindow::downloadRequested, worker_, &JobWorker::download);
     connect(this, &MainWindow::saveRequested, worker_, &JobWorker::saveRun);
+    connect(this, &MainWindow::exportModelRequested, worker_, &JobWorker::exportModel);
+    connect(worker_, &JobWorker::modelExported, this, [this](const QString& file, const QString& model) {
+        statusBar()->showMessage(tr("%1 written to %2 as TorchScript (pixels in [0, 1] in)").arg(model, file), 15000);
+    });
     connect(this, &MainWindow::openRequested, worker_, &JobWorker::openRun);
     connect(this, &MainWindow::activeLearningRequested, worker_, &JobWorker::runActiveLearning);
     connect(this, &MainWindow::mapRequested, worker_, &JobWorker::computeMap);

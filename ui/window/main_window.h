@@ -94,6 +94,7 @@ Q_SIGNALS:
     void trainRequested(const alx::TrainJobRequest& request);
     void downloadRequested(const QString& dataset);
     void saveRequested(const QString& dir);
+    void exportModelRequested(const QString& file);
     void runKept(const QString& dir);  // a finished run written into the runs folder
     void compareRequested(const QStringList& dirs, const QString& score, int topN, const QString& dataDir);
     void comparisonShown();
@@ -118,6 +119,8 @@ public Q_SLOTS:
     // File > Export labels: the labels a person gave the Active learning
     // page's run (labels.csv) as path,label into `file` (asked when empty).
     void exportLabels(const QString& file = {});
+    // The current run's model as a TorchScript file, for torch.jit.load.
+    void exportModel(const QString& file = {});
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -2,6 +2,7 @@
 // one another (a click on an image anywhere opens its details); the Active
 // learning page's wiring to the worker, and its labels' export.
 #include <QDialog>
+#include <QDir>
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -171,6 +172,18 @@ void MainWindow::connectActiveLearning() {
                                      .arg(alRunDir_).arg(run.rounds.size()), 15000);
         Q_EMIT activeLearningRunOpened(alRunDir_);
     });
+}
+
+void MainWindow::exportModel(const QString& chosen) {
+    if (!results_) {
+        statusBar()->showMessage(tr("Train a model, or open a run that keeps its model, first."), 10000);
+        return;
+    }
+    const QString file = chosen.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Export the model as TorchScript"),
+                                                                         QDir::homePath() + "/model.pt",
+                                                                         tr("TorchScript (*.pt)"))
+                                          : chosen;
+    if (!file.isEmpty()) Q_EMIT exportModelRequested(file);
 }
 
 void MainWindow::exportLabels(const QString& chosen) {

@@ -45,6 +45,7 @@ RunActions::RunActions(QMainWindow* window) : QObject(window), window_(window) {
     export_ = file->addAction(tr("&Export plots (PNG and PDF)…"), this, &RunActions::exportTriggered);
     export_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addAction(tr("Export &labels (path,label CSV)…"), this, &RunActions::exportLabelsTriggered);
+    file->addAction(tr("Export &model (TorchScript)…"), this, &RunActions::exportModelTriggered);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), window, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -27,6 +27,7 @@ Q_SIGNALS:
     void saveTriggered();
     void exportTriggered();
     void exportLabelsTriggered();
+    void exportModelTriggered();
     void trainTriggered();
     void stopTriggered();
 

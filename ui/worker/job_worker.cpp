@@ -257,6 +257,20 @@ void JobWorker::saveRun(const QString& dir) {
     }
 }
 
+void JobWorker::exportModel(const QString& file) {
+    if (!state_->hasRun || !state_->model) {
+        Q_EMIT failed(tr("No model to export"), tr("Train a model, or open a run that keeps its model."));
+        return;
+    }
+    try {
+        const ModelExport written = alx::exportModel(*state_->model, state_->summary,
+                                                     state_->evaluation.probabilities.size(1), file.toStdString());
+        Q_EMIT modelExported(file, q(written.model));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(tr("Cannot export the model"), q(e.what()));
+    }
+}
+
 void JobWorker::openRun(const QString& dir, const QString& dataDir) {
     try {
         if (detectRunKind(dir.toStdString()) == RunKind::ActiveLearning) {

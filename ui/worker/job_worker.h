@@ -51,6 +51,8 @@ public Q_SLOTS:
     // Writes the last run as alx-cli does (summary.json, per_sample.csv,
     // embeddings.npy, probabilities.npy, model.pt) into `dir`.
     void saveRun(const QString& dir);
+    // The current run's model as TorchScript (pixels in [0, 1] in; docs/torchscript.md).
+    void exportModel(const QString& file);
     // Reads a directory written by saveRun() or `alx-cli train`, with the
     // test images from the run's dataset, without retraining; or an
     // active-learning run folder (`alx-cli al` or this app).
@@ -76,6 +78,7 @@ Q_SIGNALS:
     void downloadProgress(int fileIndex, int fileCount, qlonglong received, qlonglong total);
     void downloadFinished(bool ok, const QString& message);
     void runSaved(const QString& dir);
+    void modelExported(const QString& file, const QString& model);
     // A training run's folder in the runs folder (TrainJobRequest::outDir), once
     // the job is over and the folder holds something: finished, stopped or
     // diverged, it is kept.

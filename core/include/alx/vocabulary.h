@@ -54,6 +54,16 @@ struct ModelInfo {
     ModelPreset preset;
 };
 
+// Where a TorchScript model's embedding comes from, as runs record it
+// (models/scripted_model.h has the contract).
+inline constexpr const char* kEmbeddingFromTuple = "tuple";   // forward's second output
+inline constexpr const char* kEmbeddingFromMethod = "embed";  // the embed method
+inline constexpr const char* kEmbeddingFromLogits = "logits"; // neither: neighbours and maps use the logits
+// What a person is told where neighbours and maps are shown, for such a model.
+inline constexpr const char* kLogitsAsEmbeddingNote =
+    "this model gives no embedding (no embed method, and forward returns the logits alone): neighbours, their scores "
+    "and maps use its logits";
+
 const std::vector<ModelInfo>& modelCatalogue();
 // Whether a model name is a person's TorchScript file rather than one of the
 // catalogue's: a name not in it that ends in .pt, .pth, .ptl or

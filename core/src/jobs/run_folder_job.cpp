@@ -118,12 +118,18 @@ ModelExport exportRunModel(const std::string& dir, const std::string& out) {
     if (kind == RunKind::Unknown) throw InputError(fileError(dir, "not an ALX run folder"), "run");
     const RunFolder folder(dir);
     const SavedRun run = folder.read();  // validated whole, or refused naming the file
-    const ClassifierPtr model = folder.loadModel(run);
-    model->eval();
-    const ModelInput input{run.summary.imageShape, run.classes()};
-    writeFileAtomically(out, torchScriptBytes(*model, input, run.summary.classNames));
-    const ModelInfo info = modelInfo(run.summary.model);
-    const ScriptContract* contract = scriptContractOf(*model);
+    return exportModel(*folder.loadModel(run), run.summary, run.classes(), out);
+}
+
+ModelExport exportModel(Classifier& model, const RunSummary& summary, int64_t classes, const std::string& out) {
+    const bool training = model.is_training();
+    model.eval();
+    const ModelInput input{summary.imageShape, classes};
+    const std::string bytes = torchScriptBytes(model, input, summary.classNames);
+    model.train(training);
+    writeFileAtomically(out, bytes);
+    const ModelInfo info = modelInfo(summary.model);
+    const ScriptContract* contract = scriptContractOf(model);
     return {info.displayName, contract ? "embedding from " + contract->embedding : "embed: " + info.embedding, input};
 }
 

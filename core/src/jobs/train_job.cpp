@@ -219,7 +219,7 @@ TrainJobResult runTrainJob(const TrainJobRequest& request, const TrainJobCallbac
     }
     if (callbacks.onStart) {
         callbacks.onStart({summary.device, evaluateOnly ? 0 : reviewed.trainIndex.size(0), reviewed.validationIndex.size(0),
-                           data.test.size(), reviewed.excluded, reviewed.relabelled, config});
+                           data.test.size(), reviewed.excluded, reviewed.relabelled, config, summary.script.embedding});
     }
     if (callbacks.shouldStop && callbacks.shouldStop()) {
         result.outcome = JobOutcome::Cancelled;

@@ -62,6 +62,8 @@ struct ModelExport {
 // when it is an active-learning run (which keeps no model), no run at all,
 // or keeps no model; the folder is validated whole first.
 ModelExport exportRunModel(const std::string& runDir, const std::string& out);
+// The same for a model in hand (the app's current run) and its summary.
+ModelExport exportModel(Classifier& model, const RunSummary& summary, int64_t classes, const std::string& out);
 
 void saveTrainingRun(const std::string& dir, const RunSummary& summary, Classifier* model,
                      const Evaluation& evaluation, const ScoreTable& scores,

@@ -21,6 +21,7 @@ struct TrainJobStart {
     int64_t trainImages = 0, validationImages = 0, testImages = 0;
     int64_t excludedImages = 0, relabelledImages = 0;  // by the request's excludeFile and relabelFile
     TrainConfig config;
+    std::string embeddingFrom;  // a TorchScript model: tuple, embed or logits (vocabulary.h); empty otherwise
 };
 
 struct TrainJobCallbacks {

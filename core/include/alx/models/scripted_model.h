@@ -9,13 +9,9 @@
 #include <string>
 
 #include "alx/models/model.h"
+#include "alx/vocabulary.h"
 
 namespace alx {
-
-// Where a scripted model's embedding comes from, as runs record it.
-inline constexpr const char* kEmbeddingFromTuple = "tuple";   // forward's second output
-inline constexpr const char* kEmbeddingFromMethod = "embed";  // the embed method
-inline constexpr const char* kEmbeddingFromLogits = "logits"; // neither: neighbours and maps use the logits
 
 // What ALX found a TorchScript model to give.
 struct ScriptContract {
