@@ -387,6 +387,10 @@ int listModels() {
                     m.preset.optimiser == OptimiserKind::Sgd ? " momentum 0.9" : "",
                     static_cast<long long>(m.preset.batchSize), m.preset.epochs);
     }
+    const ModelInfo file = modelInfo("FILE.pt");
+    std::printf("%-10s %-10s %s (docs/torchscript.md); %s lr %g, batch %lld, %d epochs\n", "FILE.pt", "TorchScript",
+                file.summary.c_str(), optimiserName(file.preset.optimiser).c_str(), file.preset.learningRate,
+                static_cast<long long>(file.preset.batchSize), file.preset.epochs);
     return kOk;
 }
 

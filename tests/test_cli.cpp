@@ -637,7 +637,7 @@ private slots:
     void listsModelsAndDatasets() {
         const Result models = runCli({"models"});
         QCOMPARE(models.exitCode, 0);
-        for (const char* name : {"net", "simplecnn", "resnet18", "lenet5"}) QVERIFY(models.out.contains(name));
+        for (const char* name : {"net", "simplecnn", "resnet18", "lenet5", "FILE.pt"}) QVERIFY(models.out.contains(name));
         const Result datasets = runCli({"datasets"});
         QCOMPARE(datasets.exitCode, 0);
         QVERIFY(datasets.out.contains("fashion-mnist"));

@@ -128,6 +128,23 @@ private slots:
         QVERIFY(curve.open(QIODevice::ReadOnly));
         QCOMPARE(QString(curve.readAll()).trimmed().split('\n').size(), 1 + 2 * 3);
 
+        // The run records the file's SHA-256: a resume after the file changed is refused.
+        QCOMPARE(readJson(path("al") + "/settings.json")["model_sha256"].toString(), sha256Of(model_));
+        const QString changed = path("changed.pt");
+        QVERIFY(QFile::copy(model_, changed));
+        r = runCli(QStringList{"al", "--model", changed, "--strategy", "entropy", "--initial", "20", "--acquire", "20",
+                               "--budget", "40", "--max-steps", "30", "--repeats", "1", "--out", path("al-changed")} + dataArgs());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList resume = QStringList{"al", "--model", changed, "--strategy", "entropy", "--initial", "20",
+                                               "--acquire", "20", "--budget", "40", "--max-steps", "30", "--repeats", "1",
+                                               "--resume", "--out", path("al-changed")} + dataArgs();
+        r = runCli(resume);  // the same file: nothing left to do
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        writeScripted(changed.toStdString(), "l, e * 2");
+        r = runCli(resume);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("other settings"), qPrintable(r.err));
+
         r = runCli(QStringList{"al", "--model", model_, "--reinit", "--strategy", "margin", "--initial", "20", "--acquire",
                                "20", "--budget", "40", "--max-steps", "30", "--repeats", "1", "--out", path("al-reinit")} + dataArgs());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));

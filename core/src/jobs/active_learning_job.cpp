@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "alx/util/device.h"
+#include "alx/util/digest.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
 #include "pile_job.h"
@@ -167,6 +168,11 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
         settings.personLabels = request.oracle.empty();
     }
     checkRequest(request, settings, callbacks, pile);
+    if (isModelFile(settings.loop.model)) {
+        // Recorded by its bytes too: a resume refuses a file changed since (as other settings).
+        const std::vector<uint8_t> bytes = readWholeFile(settings.loop.model);
+        settings.loop.modelSha256 = sha256Hex(bytes.data(), bytes.size());
+    }
 
     ensureWritableDirectory(request.outDir);
     const ActiveLearningRunFolder folder(request.outDir);

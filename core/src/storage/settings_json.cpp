@@ -37,6 +37,7 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     if (s.personLabels) j["labeller"] = "person";
     if (c.coldStart != ColdStart::Balanced) j["cold_start"] = coldStartName(c.coldStart);
     if (c.reinitialise) j["reinit"] = true;
+    if (!c.modelSha256.empty()) j["model_sha256"] = c.modelSha256;
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
     if (s.onlyRepeat >= 0) j["only_repeat"] = s.onlyRepeat;
@@ -89,6 +90,7 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         c.batchSize = integerField(j, "batch_size", path, 1, kInt64Max);
         s.personLabels = j.value("labeller", std::string()) == "person";
         c.reinitialise = j.value("reinit", false);
+        c.modelSha256 = j.value("model_sha256", std::string());
         try {
             c.coldStart = parseColdStart(j.value("cold_start", std::string("balanced")));
         } catch (const InputError& e) {

@@ -11,6 +11,7 @@ namespace alx {
 struct ActiveLearningConfig {
     std::string model = "gal";
     bool reinitialise = false;  // a TorchScript model: parameters drawn afresh each round, not the file's
+    std::string modelSha256;    // a TorchScript model: its file's, filled by the job (a resume refuses a changed file)
     int64_t initial = 20;      // the first images labelled, chosen by coldStart
     ColdStart coldStart = ColdStart::Balanced;
     int64_t acquire = 10;      // per round
