@@ -227,20 +227,6 @@ int runEvaluation(TrainJobRequest request, const std::string& runsDir) {
     return runTrain(std::move(request), runsDir);
 }
 
-int exportModel(const ModelExportOptions& options) {
-    const ModelExport written = exportRunModel(options.runDir, options.out);
-    std::printf("Wrote %s: %s as TorchScript (%s), pixels in [0, 1] of %s images, %lld classes\n", options.out.c_str(),
-                written.model.c_str(), written.embedding.c_str(), written.input.image.text().c_str(),
-                static_cast<long long>(written.input.classes));
-    return kOk;
-}
-
-int exportLabels(const LabelsExportOptions& options) {
-    const int64_t written = ActiveLearningRunFolder(options.runDir).exportLabels(options.out);
-    std::printf("Wrote %lld label%s to %s\n", static_cast<long long>(written), written == 1 ? "" : "s", options.out.c_str());
-    return kOk;
-}
-
 int runMap(const MapJobRequest& request) {
     const bool onTerminal = ::isatty(STDOUT_FILENO) == 1;
     MapJobCallbacks callbacks;
@@ -323,35 +309,6 @@ int runCompare(const CompareOptions& options) {
     return kOk;
 }
 
-int listRuns(const RunsListOptions& options) {
-    RunsLibrary library(options.runsDir.empty() ? defaultRunsDir() : options.runsDir);
-    const auto start = std::chrono::steady_clock::now();
-    const std::vector<RunListing> runs = library.list();
-    const double listSeconds = secondsSince(start);
-    if (!library.indexProblem().empty()) std::cerr << "alx-cli: " << library.indexProblem() << std::endl;
-    if (options.json) {
-        std::cout << runListingsJson(runs) << std::endl;
-        return kOk;
-    }
-    std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", "started", "kind", "model", "dataset", "accuracy",
-                "ECE", "epochs", "status", "path");
-    for (const RunListing& r : runs) {
-        const auto percent = [](const std::optional<double>& v) {
-            if (!v) return std::string("-");
-            char text[32];
-            std::snprintf(text, sizeof text, "%.2f %%", 100 * *v);
-            return std::string(text);
-        };
-        const std::string accuracy = percent(r.testAccuracy), ece = percent(r.ece);
-        const std::string size = r.kind == "active_learning" ? std::to_string(r.budget) + " lbl" : std::to_string(r.epochs);
-        std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", r.started.c_str(), r.kind.c_str(), r.model.c_str(),
-                    r.dataset.c_str(), accuracy.c_str(), ece.c_str(), size.c_str(), r.status.c_str(), r.path.c_str());
-    }
-    std::printf("%zu runs in %s (listed in %.0f ms, %lld read from their folders, the rest from the index)\n", runs.size(),
-                library.dir().c_str(), 1000 * listSeconds, static_cast<long long>(library.readLastTime()));
-    return kOk;
-}
-
 int runFetch(const FetchOptions& options) {
     const DatasetSpec& spec = options.dataset;
     const std::string dest = options.destDir.empty() ? userCacheDir(spec.name) : options.destDir;
@@ -377,20 +334,6 @@ int runFetch(const FetchOptions& options) {
     }
     loadDataset(spec, dest);  // check the result as the trainer will read it
     std::cout << spec.displayName << " is complete in " << dest << " (checksums verified)" << std::endl;
-    return kOk;
-}
-
-int listModels() {
-    for (const auto& m : modelCatalogue()) {
-        std::printf("%-10s %-10s %s; %s lr %g%s, batch %lld, %d epochs\n", m.name.c_str(), m.displayName.c_str(),
-                    m.summary.c_str(), optimiserName(m.preset.optimiser).c_str(), m.preset.learningRate,
-                    m.preset.optimiser == OptimiserKind::Sgd ? " momentum 0.9" : "",
-                    static_cast<long long>(m.preset.batchSize), m.preset.epochs);
-    }
-    const ModelInfo file = modelInfo("FILE.pt");
-    std::printf("%-10s %-10s %s (docs/torchscript.md); %s lr %g, batch %lld, %d epochs\n", "FILE.pt", "TorchScript",
-                file.summary.c_str(), optimiserName(file.preset.optimiser).c_str(), file.preset.learningRate,
-                static_cast<long long>(file.preset.batchSize), file.preset.epochs);
     return kOk;
 }
 

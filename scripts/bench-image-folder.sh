@@ -17,8 +17,7 @@ trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
 folder=(--dataset images --data-dir "$pngs")
 idx=(--dataset fashion-mnist)
 
-# median SECONDS...: the middle one of the values given.
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+source "$root/scripts/bench-helpers.sh"  # median
 # seconds CMD...: the wall time of one run of CMD, its output thrown away.
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 

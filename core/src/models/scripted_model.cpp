@@ -38,11 +38,8 @@ std::string gist(const std::exception& e) {
     return last.substr(std::min(last.find_first_not_of(" \t"), last.size()));
 }
 
-std::string shapeText(const torch::Tensor& t) {
-    std::string out = "[";
-    for (int64_t d = 0; d < t.dim(); ++d) out += (d ? ", " : "") + std::to_string(t.size(d));
-    return out + "]";
-}
+// "[4, 1, 28, 28]", as LibTorch prints sizes.
+std::string shapeText(const torch::Tensor& t) { return c10::str(t.sizes()); }
 
 bool isZip(const std::vector<uint8_t>& bytes) {
     return bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
@@ -98,22 +95,22 @@ torch::jit::Module loadArchive(const std::string& path, const std::vector<uint8_
 // (normalisation layers) 1, other biases 0; running means 0, variances 1.
 void reinitialise(torch::jit::Module& module) {
     torch::NoGradGuard noGrad;
-    std::map<std::string, int64_t> fanIn;  // by layer prefix
+    // "conv1.weight": layer "conv1", leaf "weight"; a module's own "weight": layer "".
+    const auto layerOf = [](const std::string& name) {
+        const auto dot = name.rfind('.');
+        return dot == std::string::npos ? std::string() : name.substr(0, dot);
+    };
+    const auto leafOf = [](const std::string& name) { return name.substr(name.rfind('.') + 1); };
+    std::map<std::string, int64_t> fanIn;  // by layer, from its weight of rank >= 2
     for (const auto& p : module.named_parameters()) {
-        const auto dot = p.name.rfind('.');
-        const std::string layer = dot == std::string::npos ? "" : p.name.substr(0, dot);
-        if (p.value.dim() >= 2) fanIn[layer] = p.value.numel() / p.value.size(0);
+        if (p.value.dim() >= 2) fanIn[layerOf(p.name)] = p.value.numel() / p.value.size(0);
     }
     for (const auto& p : module.named_parameters()) {
-        const auto dot = p.name.rfind('.');
-        const std::string layer = dot == std::string::npos ? "" : p.name.substr(0, dot);
-        const std::string leaf = p.name.substr(dot == std::string::npos ? 0 : dot + 1);
         torch::Tensor t = p.value;
-        if (t.dim() >= 2) {
-            const double bound = 1.0 / std::sqrt(double(t.numel() / t.size(0)));
-            t.uniform_(-bound, bound);
-        } else if (leaf == "bias" && fanIn.count(layer)) {
-            const double bound = 1.0 / std::sqrt(double(fanIn[layer]));
+        const std::string leaf = leafOf(p.name);
+        const auto layerFanIn = fanIn.find(layerOf(p.name));
+        if (t.dim() >= 2 || (leaf == "bias" && layerFanIn != fanIn.end())) {
+            const double bound = 1.0 / std::sqrt(double(t.dim() >= 2 ? t.numel() / t.size(0) : layerFanIn->second));
             t.uniform_(-bound, bound);
         } else {
             t.fill_(leaf == "weight" ? 1.0 : 0.0);
