@@ -24,7 +24,8 @@ void addRunOptions(CLI::App* cmd, TrainJobRequest& job, std::string& runsDir, bo
             ->check(CLI::ExistingFile);
         cmd->add_option("--relabel", job.relabelFile,
                         "train with these labels: a label_review.csv (those marked mislabelled with a label) or a CSV of "
-                        "index,label")
+                        "index,label; the same review for --exclude and --relabel leaves out only the marked images "
+                        "without a right label")
             ->check(CLI::ExistingFile);
     } else {
         cmd->add_option("--weights", job.weights,
@@ -147,13 +148,22 @@ void Commands::addInspectionCommands(CLI::App& app) {
     AuditJobRequest& audit = auditOptions_.request;
     audit_ = app.add_subcommand(
         "audit", "find images whose given label is probably wrong (confident learning): label_issues.csv, label_quality.json");
-    auto* run = audit_->add_option("--run", audit.runDir, "audit this run folder (alx-cli train or eval)")->type_name("DIR");
+    auto* run = audit_->add_option("--run", audit.runDirs,
+                                   "audit this run folder (alx-cli train or eval); several --run are averaged, an ensemble")
+                    ->type_name("DIR")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     addModelOption(audit_, audit.model, "or train this model here")->excludes(run);
     audit_->add_option("--split", audit.split,
                        "test (the run's probabilities) or train (out-of-sample by stratified K-fold cross-validation)")
         ->capture_default_str()->check(CLI::IsMember({"test", "train"}));
     audit_->add_option("--folds", audit.folds, "folds for --split train")->capture_default_str()->check(CLI::Range(2, 100));
     audit_->add_option("--epochs", audit.epochs, "epochs per fold (default: the model's preset)")->check(CLI::PositiveNumber);
+    audit_->add_option("--seeds", audit.seeds,
+                       "models trained per fold (--split train) or here (--model), seeds --seed, --seed + 1, ...: averaged, an ensemble")
+        ->capture_default_str()->check(CLI::Range(1, 100));
+    audit_->add_option("--neighbours", audit.neighbours,
+                       "neighbour evidence: the labels of each image's K nearest training images, mixed into the "
+                       "probabilities half and half (0 = none)")
+        ->capture_default_str()->check(CLI::Range(0, 1000))->type_name("K");
     audit_->add_option("--rank", auditOptions_.ranking, "order of the flagged images: self_confidence or normalized_margin")
         ->capture_default_str()->check(CLI::IsMember({"self_confidence", "normalized_margin"}));
     addDataOptions(audit_, audit.data);

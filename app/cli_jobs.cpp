@@ -55,7 +55,7 @@ std::string flagForField(const std::string& field) {
         {"train_images", "--train-images"}, {"test_images", "--test-images / --eval-images"},
         {"method", "--method"},         {"split", "--split"},             {"perplexity", "--perplexity"},
         {"iterations", "--iterations"}, {"optimiser", "--optimiser"},   {"weights", "--weights"},         {"init_weights", "--init-weights"},
-        {"reinit", "--reinit"},
+        {"reinit", "--reinit"},         {"seeds", "--seeds"},
         {"run", "--run / --model"},     {"folds", "--folds"},             {"exclude", "--exclude"},
         {"relabel", "--relabel"},       {"runs", "RUN..."},               {"score", "--score"},
         {"top", "--top"},               {"runs_dir", "--runs-dir"},
@@ -254,17 +254,20 @@ int runMap(const MapJobRequest& request) {
 
 int runAudit(AuditOptions options) {
     AuditJobRequest& request = options.request;
-    if (request.runDir.empty() && request.model.empty()) throw InputError("give --run DIR or --model NAME", "run");
+    if (request.runDirs.empty() && request.model.empty()) throw InputError("give --run DIR or --model NAME", "run");
     request.ranking = options.ranking == "normalized_margin" ? FlaggedRanking::NormalizedMargin : FlaggedRanking::SelfConfidence;
     AuditJobCallbacks callbacks;
     callbacks.shouldStop = stopRequested;
     callbacks.onDataset = printDataset;
     callbacks.onStage = [](const std::string& stage) { std::cout << stage << std::endl; };
-    callbacks.onFold = [](int fold, int folds, int64_t train, int64_t heldOut, bool resumed) {
+    callbacks.onFold = [](int fold, int folds, int member, int members, int64_t train, int64_t heldOut, bool resumed) {
+        const std::string who = members > 1 ? "Member " + std::to_string(member + 1) + "/" + std::to_string(members) + ", fold "
+                                            : "Fold ";
         if (resumed) {
-            std::printf("Fold %d/%d: kept from an earlier run (%lld images)\n", fold + 1, folds, static_cast<long long>(heldOut));
+            std::printf("%s%d/%d: kept from an earlier run (%lld images)\n", who.c_str(), fold + 1, folds,
+                        static_cast<long long>(heldOut));
         } else {
-            std::printf("Fold %d/%d: training on %lld images, predicting %lld\n", fold + 1, folds,
+            std::printf("%s%d/%d: training on %lld images, predicting %lld\n", who.c_str(), fold + 1, folds,
                         static_cast<long long>(train), static_cast<long long>(heldOut));
         }
         std::fflush(stdout);
@@ -283,6 +286,12 @@ int runAudit(AuditOptions options) {
     std::printf("%lld of %lld images flagged as probably mislabelled (%.2f %%) in %.1f s\n",
                 static_cast<long long>(a.flaggedCount), static_cast<long long>(a.images),
                 100.0 * double(a.flaggedCount) / double(std::max<int64_t>(1, a.images)), secondsSince(start));
+    const AuditReliability& r = result.evidence.reliability;
+    std::printf("Reliability: %d member%s agreeing with %.2f %% of the given labels, wrong by %s on at least %.2f %% "
+                "of the images (the disagreements not flagged)%s\n",
+                r.members, r.members == 1 ? "" : "s", 100 * r.accuracy, r.members == 1 ? "itself" : "themselves",
+                100 * r.errorRate, r.weak ? "; WEAK" : "");
+    if (!r.advice.empty()) std::printf("%s\n", r.advice.c_str());
     std::printf("Wrote %s and %s\n", result.issuesPath.c_str(), result.qualityPath.c_str());
     return kOk;
 }

@@ -20,7 +20,8 @@ Usage:
                      has (at its top level or one object down) must agree;
                      "flagged" may be a list of indices or a 0/1 mask
   --compare-csv F    compare with label_issues.csv (rank,index,given,
-                     suggested,p_given,p_suggested,flagged,score): the
+                     suggested,p_given,p_suggested,flagged,score, and
+                     neighbour_disagreement,votes, not compared): the
                      flagged set, the order, the given and suggested labels
                      and p_given must agree
 
@@ -225,8 +226,9 @@ def compare_csv(reference, path):
     problems = []
     with open(path, encoding="utf-8") as handle:
         header = handle.readline().strip().split(",")
-        expected = ["rank", "index", "given", "suggested", "p_given", "p_suggested", "flagged", "score"]
-        if header != expected:
+        expected = ["rank", "index", "given", "suggested", "p_given", "p_suggested", "flagged", "score",
+                    "neighbour_disagreement", "votes"]
+        if header != expected and header != expected[:8]:
             return [f"{path}: header {header}, expected {expected}"]
         rows = [line.strip().split(",") for line in handle if line.strip()]
     n = reference["images"]

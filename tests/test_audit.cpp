@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "alx/audit/audit_evidence.h"
 #include "alx/audit/calibration.h"
 #include "alx/audit/confident_learning.h"
 #include "alx/audit/stratified_folds.h"
@@ -441,6 +442,80 @@ private slots:
         std::vector<int64_t> sorted = audit.order;
         std::sort(sorted.begin(), sorted.end());
         for (int64_t i = 0; i < 60000; ++i) QCOMPARE(sorted[size_t(i)], i);
+    }
+
+    void ensembleAveragesAndVotesByHand() {
+        // Two members, two images, three classes.
+        const std::vector<float> a{0.6f, 0.3f, 0.1f, 0.2f, 0.2f, 0.6f};
+        const std::vector<float> b{0.2f, 0.7f, 0.1f, 0.0f, 0.4f, 0.6f};
+        const std::vector<float> mean = averageProbabilities({a, b}, 2, 3);
+        const std::vector<double> expected{0.4, 0.5, 0.1, 0.1, 0.3, 0.6};
+        expectNear(std::vector<double>(mean.begin(), mean.end()), expected, "mean", 1e-7);
+        // Suggested 1 for image 0: a says 0, b says 1; suggested 2 for image 1: both say 2.
+        const std::vector<float> votes = memberVotes({a, b}, {1, 2}, 3);
+        expectNear(std::vector<double>(votes.begin(), votes.end()), {0.5, 1.0}, "votes", 1e-7);
+        QVERIFY_THROWS_EXCEPTION(InputError, averageProbabilities({}, 2, 3));
+        QVERIFY_THROWS_EXCEPTION(InputError, averageProbabilities({a, std::vector<float>(5, 0.2f)}, 2, 3));
+
+        // The ensemble audit of one member without neighbours is the plain audit.
+        const NoisyDataset data = simulateNoisyLabels(500, 5, 20, 4.0, 3);
+        const EnsembleAudit one = auditEnsemble({data.probabilities}, {}, 0, data.given, 5);
+        const LabelAudit plain = auditLabels(data.probabilities, data.given, 5);
+        expectEqual(one.audit.order, plain.order, "order");
+        QVERIFY(one.evidence.votes.empty() && one.evidence.neighbourDisagreement.empty());
+        QCOMPARE(one.evidence.members, 1);
+    }
+
+    void neighbourEvidenceByHand() {
+        // Five reference images labelled 0 0 1 2 1; three images with four neighbours each.
+        const std::vector<int64_t> referenceLabels{0, 0, 1, 2, 1};
+        const std::vector<int64_t> neighbours{0, 1, 2, 3, /**/ 2, 4, 2, 4, /**/ 3, 3, 3, 0};
+        const std::vector<float> shares = neighbourLabelShares(neighbours, 3, 4, referenceLabels, 3);
+        expectNear(std::vector<double>(shares.begin(), shares.end()),
+                   {0.5, 0.25, 0.25, /**/ 0, 1, 0, /**/ 0.25, 0, 0.75}, "shares", 1e-7);
+        const std::vector<int64_t> given{0, 2, 2};
+        const std::vector<float> disagreement = neighbourDisagreement(shares, given, 3);
+        expectNear(std::vector<double>(disagreement.begin(), disagreement.end()), {0.5, 1.0, 0.25}, "disagreement", 1e-7);
+        // Half the network's probabilities, half the neighbours' shares.
+        const std::vector<float> p{0.8f, 0.1f, 0.1f, /**/ 0.1f, 0.1f, 0.8f, /**/ 0.0f, 0.5f, 0.5f};
+        const std::vector<float> mixed = mixNeighbourEvidence(p, shares);
+        expectNear(std::vector<double>(mixed.begin(), mixed.end()),
+                   {0.65, 0.175, 0.175, /**/ 0.05, 0.55, 0.4, /**/ 0.125, 0.25, 0.625}, "mixed", 1e-7);
+        // The whole ensemble audit records both per image.
+        const EnsembleAudit audited = auditEnsemble({p}, {shares}, 4, given, 3);
+        QCOMPARE(audited.evidence.neighbours, 4);
+        expectNear(std::vector<double>(audited.probabilities.begin(), audited.probabilities.end()),
+                   std::vector<double>(mixed.begin(), mixed.end()), "audited", 1e-7);
+        QCOMPARE(audited.evidence.neighbourDisagreement.size(), size_t(3));
+        // Refused: an index outside the reference, a reference label outside the classes, a count that does not fit.
+        QVERIFY_THROWS_EXCEPTION(InputError, neighbourLabelShares({0, 5}, 1, 2, referenceLabels, 3));
+        QVERIFY_THROWS_EXCEPTION(InputError, neighbourLabelShares({0, 3}, 1, 2, referenceLabels, 2));
+        QVERIFY_THROWS_EXCEPTION(InputError, neighbourLabelShares({0, 1, 2}, 1, 2, referenceLabels, 3));
+    }
+
+    void reliabilityByHand() {
+        // Four images, two classes; the network's most probable class is the
+        // given label for images 0-2 and not for image 3.
+        const std::vector<float> p{0.9f, 0.1f, 0.2f, 0.8f, 0.7f, 0.3f, 0.95f, 0.05f};
+        const std::vector<int64_t> given{0, 1, 0, 1};
+        const LabelAudit audit = auditLabels(p, given, 2);
+        const AuditReliability r = assessReliability(audit, p, given, 1);
+        QCOMPARE(r.disagreements, int64_t(1));
+        expectNear(r.accuracy, 0.75, "accuracy");
+        QCOMPARE(r.flagged, audit.flaggedCount);
+        expectNear(r.errorRate, double(std::max<int64_t>(0, 1 - audit.flaggedCount)) / 4, "error rate");
+        // A network often wrong on clean labels (signal 1: most of its mistakes
+        // unconfident, so not flagged) is weak; an accurate one on labels with
+        // 3 % flipped is not: the flips are flagged, not counted against it.
+        const NoisyDataset poor = simulateNoisyLabels(2000, 4, 0, 1.0, 5);
+        const AuditReliability w = assessReliability(auditLabels(poor.probabilities, poor.given, 4), poor.probabilities, poor.given, 1);
+        QVERIFY2(w.weak && w.errorRate > kWeakErrorRate && !w.advice.empty(), qPrintable(QString::number(w.errorRate)));
+        const NoisyDataset noisy = simulateNoisyLabels(2000, 4, 60, 6.0, 5);
+        const LabelAudit strong = auditLabels(noisy.probabilities, noisy.given, 4);
+        const AuditReliability s = assessReliability(strong, noisy.probabilities, noisy.given, 3);
+        QVERIFY2(s.accuracy < 0.98 && !s.weak, qPrintable(QString("%1 %2").arg(s.accuracy).arg(s.errorRate)));
+        QVERIFY(s.advice.empty());
+        QVERIFY(!assessReliability(strong, noisy.probabilities, noisy.given, 1).advice.empty());  // one network: try an ensemble
     }
 
     void refusesBadTables() {

@@ -1,6 +1,7 @@
 // alx-cli as a user or a script meets it: exit codes, one-line errors, the
 // files of a run, evaluation of saved weights, and Ctrl-C mid-training.
 #include <signal.h>
+#include <cmath>
 #include <unistd.h>
 
 #include "test_support.h"
@@ -14,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <set>
 
 using alx::test::readJson;
@@ -255,7 +257,7 @@ private slots:
     void auditFlagsLabelsAndResumesItsFolds() {
         const QString run = path("audit-run");
         const Result r = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "2",
-                                 "--out", run});
+                                 "--train-neighbours", "--out", run});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
         // The test split, from the run's probabilities: one row per image, flagged first.
@@ -265,14 +267,15 @@ private slots:
         QFile csv(out + "/label_issues.csv");
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
-        QCOMPARE(lines[0], QByteArray("rank,index,given,suggested,p_given,p_suggested,flagged,score"));
+        QCOMPARE(lines[0], QByteArray("rank,index,given,suggested,p_given,p_suggested,flagged,score,neighbour_disagreement,votes"));
         QCOMPARE(lines.size(), 301);
         std::set<int> indices;
         bool unflaggedSeen = false;
         int flagged = 0;
         for (int i = 1; i < lines.size(); ++i) {
             const QList<QByteArray> f = lines[i].split(',');
-            QCOMPARE(f.size(), 8);
+            QCOMPARE(f.size(), 10);
+            QVERIFY(f[8].isEmpty() && f[9].isEmpty());  // one run, no neighbour evidence
             QCOMPARE(f[0].toInt(), i);
             indices.insert(f[1].toInt());
             const bool isFlagged = f[6] == "1";
@@ -290,6 +293,13 @@ private slots:
         QCOMPARE(q["confident_joint"].toArray().size(), 10);
         QCOMPARE(q["thresholds"].toArray().size(), 10);
         QCOMPARE(q["settings"].toObject()["split"].toString(), QString("test"));
+        const QJsonObject reliability = q["reliability"].toObject();
+        QCOMPARE(reliability["members"].toInt(), 1);
+        QCOMPARE(reliability["flagged"].toInt(), flagged);
+        QVERIFY(reliability["accuracy"].toDouble() > 0.5 && reliability["accuracy"].toDouble() <= 1);
+        QVERIFY(reliability["error_rate"].toDouble() >= 0 && reliability["error_rate"].toDouble() <= 1 - reliability["accuracy"].toDouble() + 1e-12);
+        QVERIFY(!reliability["advice"].toString().isEmpty());  // one network: it suggests an ensemble
+        QVERIFY2(a.out.contains("Reliability: 1 member agreeing with"), qPrintable(a.out));
 
         // The same confident joint, flagged set and order from an independent NumPy implementation.
         QVERIFY2(numpyPresent(), kNumpyMissing);
@@ -305,6 +315,8 @@ private slots:
                                              "--compare-csv", out + "/label_issues.csv"});
         QVERIFY(reference.waitForFinished(60000));
         QVERIFY2(reference.exitCode() == 0, reference.readAllStandardError().constData());
+
+        auditsAnEnsembleOfRuns(run);
 
         // The training split by 3-fold cross-validation. An audit that lost
         // its last two folds (as a stopped one has) redoes only those, and
@@ -354,6 +366,11 @@ private slots:
                                           "--relabel", review, "--out", path("relabelled")});
         QVERIFY2(relabelled.exitCode == 0, qPrintable(relabelled.err));
         QCOMPARE(readJson(path("relabelled") + "/summary.json")["relabelled"].toObject()["file"].toString(), review);
+        // The same review for both: image 3, marked mislabelled with its label typed, trains with it; 5 and 11 are left out.
+        const Result both = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                    "--exclude", review, "--relabel", review, "--out", path("reviewed")});
+        QVERIFY2(both.exitCode == 0, qPrintable(both.err));
+        QVERIFY2(both.out.contains("Training on 398 images: 2 left out"), qPrintable(both.out));
         // A damaged review, or one naming images beyond the training set, is refused naming the file.
         {
             QFile f(review);
@@ -379,6 +396,71 @@ private slots:
         probabilities.close();
         expectBadInput({"audit", "--run", run, "--out", path("audit-damaged")}, "probabilities.npy");
         expectBadInput({"audit", "--out", path("audit-nothing")}, "--run");
+    }
+
+private:
+    // Two runs averaged, with the labels of each test image's 3 nearest
+    // training images; NumPy recomputes the mixture, the neighbour column and
+    // the votes. Runs of other images and too few neighbours are refused.
+    void auditsAnEnsembleOfRuns(const QString& run) {
+        const QString second = path("audit-run-2");
+        const Result r = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                 "--seed", "1", "--train-neighbours", "--out", second});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString out = path("audit-ensemble");
+        const Result a = runCli({"audit", "--run", run, "--run", second, "--neighbours", "3", "--no-verify", "--out", out});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        QVERIFY2(a.out.contains("Reliability: 2 members agreeing with"), qPrintable(a.out));
+        const QJsonObject q = readJson(out + "/label_quality.json");
+        QCOMPARE(q["settings"].toObject()["members"].toArray().size(), 2);
+        QCOMPARE(q["settings"].toObject()["neighbours"].toInt(), 3);
+        QCOMPARE(q["reliability"].toObject()["members"].toInt(), 2);
+        QVERIFY2(numpyPresent(), kNumpyMissing);
+        QProcess check;
+        check.start("/usr/bin/python3", {QString(ALX_TESTS_SOURCE_DIR) + "/audit_ensemble_reference.py", out, run, second,
+                                         "--neighbours", "3", "--train-labels", data_ + "/train-labels-idx1-ubyte.gz"});
+        QVERIFY(check.waitForFinished(60000));
+        QVERIFY2(check.exitCode() == 0, check.readAllStandardError().constData());
+
+        const QString fewer = path("audit-run-fewer");
+        const Result f = runCli({"train", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--epochs", "1",
+                                 "--test-images", "200", "--out", fewer});
+        QVERIFY2(f.exitCode == 0, qPrintable(f.err));
+        expectBadInput({"audit", "--run", run, "--run", fewer, "--out", path("audit-mixed")}, "number of test images");
+        expectBadInput({"audit", "--run", run, "--neighbours", "6", "--no-verify", "--out", path("audit-six")}, "fewer than --neighbours 6");
+        expectBadInput({"audit", "--run", run, "--seeds", "2", "--out", path("audit-seeds")}, "--seeds");
+        QVERIFY(!QFile::exists(path("audit-mixed") + "/label_issues.csv"));
+    }
+
+private slots:
+    // Two seeds per fold, each fold's neighbours among its own training images.
+    void auditsSeedsPerFoldWithNeighbours() {
+        const QString out = path("audit-seeds-train");
+        const Result a = runCli({"audit", "--model", "lenet5", "--split", "train", "--folds", "2", "--epochs", "1", "--seeds", "2",
+                                 "--neighbours", "3", "--data-dir", data_, "--no-verify", "--threads", "1", "--out", out});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        QVERIFY2(a.out.contains("Member 2/2, fold 2/2: training on"), qPrintable(a.out));
+        for (const char* file : {"fold_0.npy", "fold_1_1.npy", "fold_0_neighbours.npy", "fold_1_1_neighbours.npy"}) {
+            QVERIFY2(QFile::exists(out + "/folds/" + file), file);
+        }
+        const QJsonObject settings = readJson(out + "/label_quality.json")["settings"].toObject();
+        QCOMPARE(settings["seeds"].toInt(), 2);
+        QCOMPARE(settings["members"].toArray().size(), 2);
+        QFile csv(out + "/label_issues.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 401);
+        for (int i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> f = lines[i].split(',');
+            const double disagreement = f[8].toDouble() * 3, votes = f[9].toDouble() * 2;
+            // Averaged over two members of 3 neighbours each: a multiple of 1/6; votes a multiple of 1/2.
+            QVERIFY2(std::abs(disagreement * 2 - std::round(disagreement * 2)) < 1e-4 && std::abs(votes - std::round(votes)) < 1e-4,
+                     lines[i].constData());
+        }
+        // The same command again takes every fold from the folder.
+        const Result again = runCli({"audit", "--model", "lenet5", "--split", "train", "--folds", "2", "--epochs", "1", "--seeds", "2",
+                                     "--neighbours", "3", "--data-dir", data_, "--no-verify", "--threads", "1", "--out", out});
+        QVERIFY2(again.exitCode == 0 && again.out.count("kept from an earlier run") == 4, qPrintable(again.out));
     }
 
     void mapsAndTrainingNeighboursAreKeptInTheRun() {

@@ -7,6 +7,7 @@
 // Every test builds the window and the runs it needs: none relies on
 // another's.
 #include "alx/scoring/scores.h"
+#include "alx/storage/npy.h"
 #include "alx/storage/runs_library.h"
 #include "alx/storage/sweep_folder.h"
 
@@ -548,6 +549,23 @@ private slots:
             QVERIFY(c->shownPredictions[0][k] != c->shownPredictions[1][k]);
         }
 
+        // Their test images audited together: the mean of the two runs'
+        // probabilities, audited here from their files, lists the same images.
+        QSignalSpy audited(window.get(), &MainWindow::auditShown);
+        QTest::mouseClick(page->auditButton(), Qt::LeftButton);
+        QVERIFY(audited.wait(60000));
+        SuspectLabelsPage* suspects = window->suspectLabelsPage();
+        const torch::Tensor mean = (alx::readNpy((dirs[0] + "/probabilities.npy").toStdString()) +
+                                    alx::readNpy((dirs[1] + "/probabilities.npy").toStdString())) / 2;
+        const auto& shownRun = *window->results();
+        const alx::LabelAudit expected = alx::auditLabels(
+            std::vector<float>(mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel()),
+            std::vector<int64_t>(shownRun.labels.begin(), shownRun.labels.end()), 10);
+        QCOMPARE(suspects->flaggedCount(), expected.flaggedCount);
+        QCOMPARE(suspects->shownIndices().front(), expected.order.front());
+        QVERIFY2(suspects->reliabilityText().contains("An ensemble of 2"), qPrintable(suspects->reliabilityText()));
+        QVERIFY(suspects->table()->item(0, 5)->text().endsWith("of 2"));  // the runs' votes
+
         // A run alx-cli writes into the same folder appears without a restart.
         QProcess cli;
         cli.start(alx::test::cliPath(), {"train", "--model", "lenet5", "--epochs", "1", "--train-images", "500", "--test-images",
@@ -611,6 +629,53 @@ private slots:
                               QFileInfo(fromCli).fileName();
         QVERIFY2(QFileInfo(trash).isDir(), qPrintable(trash));
         QTRY_VERIFY_WITH_TIMEOUT(!listed(fromCli), 15000);
+    }
+
+    // The training images of a saved run audited from the Suspect labels
+    // page (kept in its training_audit folder), reviewed, and a new run
+    // trained on that review in one step.
+    void auditsTrainingImagesAndTrainsOnTheReview() {
+        auto window = makeWindow(1, 1000, 200);
+        QSignalSpy finished(window.get(), &MainWindow::runFinished);
+        QTest::mouseClick(window->trainButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(300000));
+        SuspectLabelsPage* suspects = window->suspectLabelsPage();
+        QVERIFY(!suspects->auditTrainingButton()->isEnabled());  // no folder yet
+        const QString dir = tmp_.path() + "/audited";
+        QSignalSpy saved(window.get(), &MainWindow::runSaved);
+        window->saveRunAs(dir);
+        QVERIFY(saved.wait(60000));
+        QVERIFY(suspects->auditTrainingButton()->isEnabled());
+        QSignalSpy audited(window.get(), &MainWindow::auditShown);
+        QTest::mouseClick(suspects->auditTrainingButton(), Qt::LeftButton);
+        QVERIFY(audited.wait(600000));
+        QVERIFY(suspects->auditsTrainingImages());
+        const QJsonObject quality = alx::test::readJson(dir + "/training_audit/label_quality.json");
+        QCOMPARE(quality["images"].toInt(), 1000);
+        QCOMPARE(quality["settings"].toObject()["seeds"].toInt(), 3);
+        QCOMPARE(suspects->flaggedCount(), int64_t(quality["flagged_count"].toInt()));
+        QVERIFY(suspects->table()->item(0, 6)->text().endsWith("%"));  // its neighbours' disagreement
+        QVERIFY(!suspects->trainOnReviewButton()->isEnabled());  // nothing reviewed yet
+        // Two marks: a right label typed for the first, the second ambiguous.
+        QTableWidget* table = suspects->table();
+        const int64_t first = suspects->shownIndices()[0];
+        table->setFocus();
+        table->setCurrentCell(1, 7);
+        QTest::keyClick(table, Qt::Key_2);
+        table->item(0, 8)->setText(QString::number((table->item(0, 3)->text().left(1).toInt() + 1) % 10));
+        QVERIFY(QFile::exists(dir + "/training_audit/label_review.csv"));
+        QCOMPARE(suspects->review().size(), size_t(2));
+        QVERIFY(suspects->review().at(first).label.has_value());
+        QVERIFY(suspects->trainOnReviewButton()->isEnabled());
+        QSignalSpy kept(window.get(), &MainWindow::runKept);
+        QSignalSpy again(window.get(), &MainWindow::runFinished);
+        QTest::mouseClick(suspects->trainOnReviewButton(), Qt::LeftButton);
+        QVERIFY(again.wait(300000));
+        QTRY_VERIFY_WITH_TIMEOUT(kept.count() == 1, 60000);
+        const QJsonObject summary = alx::test::readJson(kept.last().first().toString() + "/summary.json");
+        QCOMPARE(summary["excluded"].toObject()["images"].toInt(), 1);    // the ambiguous one
+        QCOMPARE(summary["relabelled"].toObject()["images"].toInt(), 1);  // the one with its right label
+        QCOMPARE(summary["train_images"].toInt(), 999);
     }
 
     void saveOpenAndExport() {

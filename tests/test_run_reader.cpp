@@ -3,6 +3,7 @@
 // names the file, before anything is used.
 #include <torch/torch.h>
 
+#include "alx/jobs/audit_job.h"
 #include "alx/storage/active_learning_run.h"
 #include "alx/util/files.h"
 #include "alx/storage/label_audit_files.h"
@@ -13,6 +14,7 @@
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
 
+#include <cmath>
 #include <functional>
 
 #include <QFile>
@@ -144,8 +146,65 @@ private slots:
             QCOMPARE(rows[i].index, audit.order[i]);
             QCOMPARE(rows[i].flagged, audit.flagged[size_t(audit.order[i])] == 1);
         }
+        for (const auto& r : rows) QVERIFY(r.neighbourDisagreement == -1 && r.votes == -1);  // no evidence: empty columns
+        // With the evidence columns: each row carries its image's values.
+        AuditEvidence evidence;
+        evidence.neighbours = 4;
+        evidence.members = 2;
+        evidence.neighbourDisagreement = {0.25f, 0, 1, 0.5f, 0.75f, 0};
+        evidence.votes = {1, 0.5f, 0, 1, 1, 0.5f};
+        writeLabelIssues(path, audit, labels, evidence);
+        for (const auto& r : readLabelIssues(path)) {
+            QCOMPARE(r.neighbourDisagreement, double(evidence.neighbourDisagreement[size_t(r.index)]));
+            QCOMPARE(r.votes, double(evidence.votes[size_t(r.index)]));
+        }
+        // A file of the first eight columns (written before the evidence existed) still reads.
+        writeFileAtomically(path, "rank,index,given,suggested,p_given,p_suggested,flagged,score\n1,0,0,0,0.9,0.9,0,0.9\n");
+        QCOMPARE(readLabelIssues(path).size(), size_t(1));
         writeFileAtomically(path, "rank,index,given,suggested,p_given,p_suggested,flagged,score\n1,0,0,0,0.9,0.9,0,0.9\n3,1,1,1,0.8,0.8,0,0.8\n");
         QVERIFY_THROWS_EXCEPTION(InputError, readLabelIssues(path));
+        writeFileAtomically(path, "rank,index,given,suggested,p_given,p_suggested,flagged,score,neighbour_disagreement,votes\n"
+                                  "1,0,0,0,0.9,0.9,0,0.9,1.5,\n");
+        QVERIFY_THROWS_EXCEPTION(InputError, readLabelIssues(path));
+    }
+
+    void runsAuditedTogetherAverageOrAreRefused() {
+        const auto run = [](const std::vector<float>& p, const std::vector<int64_t>& labels) {
+            SavedRun r;
+            r.summary.dataset = "mnist";
+            r.summary.trainImages = 100;
+            r.labels = torch::tensor(labels);
+            r.probabilities = torch::tensor(p).reshape({int64_t(labels.size()), 2});
+            return r;
+        };
+        const std::vector<int64_t> labels{0, 1, 1};
+        const SavedRun a = run({0.9f, 0.1f, 0.4f, 0.6f, 0.8f, 0.2f}, labels);
+        const SavedRun b = run({0.7f, 0.3f, 0.2f, 0.8f, 0.6f, 0.4f}, labels);
+        const EnsembleAudit together = auditRunsTogether({a, b}, {"A", "B"});
+        const std::vector<float> expected{0.8f, 0.2f, 0.3f, 0.7f, 0.7f, 0.3f};
+        for (size_t e = 0; e < expected.size(); ++e) QVERIFY(std::abs(together.probabilities[e] - expected[e]) < 1e-6);
+        QCOMPARE(together.evidence.members, 2);
+        QCOMPARE(together.evidence.votes.size(), size_t(3));
+        // Refused, naming the run: another dataset, training set, image count, class count or labels.
+        const auto refusedNaming = [&](SavedRun other, const char* what) {
+            try {
+                auditRunsTogether({a, other}, {"runA", "runB"});
+                QFAIL(qPrintable(QString("not refused: ") + what));
+            } catch (const InputError& e) {
+                QVERIFY2(QString(e.what()).contains("runB") && QString(e.what()).contains(what), e.what());
+            }
+        };
+        SavedRun other = b;
+        other.summary.dataset = "fashion-mnist";
+        refusedNaming(other, "dataset");
+        other = b;
+        other.summary.trainImages = 50;
+        refusedNaming(other, "training images");
+        refusedNaming(run({0.9f, 0.1f, 0.4f, 0.6f}, {0, 1}), "number of test images");
+        other = b;
+        other.probabilities = torch::full({3, 3}, 1.0f / 3);
+        refusedNaming(other, "number of classes");
+        refusedNaming(run({0.7f, 0.3f, 0.2f, 0.8f, 0.6f, 0.4f}, {0, 1, 0}), "labels");
     }
 
     void aGoodRunReadsBack() {

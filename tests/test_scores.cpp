@@ -2,6 +2,11 @@
 // (the definitions in docs/scores.md and docs/notebook.md), and the neighbour search against brute force.
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "alx/audit/audit_evidence.h"
 #include "alx/util/errors.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/scoring/scores.h"
@@ -35,6 +40,42 @@ class TestScores : public QObject {
     Q_OBJECT
 
 private slots:
+    void neighbourDisagreementMatchesBruteForce() {
+        // 60 images among 150 training images in 6 dimensions, 4 classes, k = 7:
+        // the share of each image's 7 most cosine-similar training images whose
+        // label differs from its own, counted directly against the engine's
+        // search and shares.
+        torch::manual_seed(4);
+        const int64_t n = 60, r = 150, d = 6, k = 7, classes = 4;
+        const auto queries = torch::randn({n, d}, torch::kFloat64), reference = torch::randn({r, d}, torch::kFloat64);
+        const auto referenceLabels = torch::randint(classes, {r}, torch::kInt64), given = torch::randint(classes, {n}, torch::kInt64);
+        const Neighbours near = nearestNeighboursIn(queries.to(torch::kFloat32), reference.to(torch::kFloat32), k);
+        const auto indices = near.indices.to(torch::kInt64).contiguous();
+        const std::vector<int64_t> refLabels(referenceLabels.data_ptr<int64_t>(), referenceLabels.data_ptr<int64_t>() + r);
+        const std::vector<int64_t> givenLabels(given.data_ptr<int64_t>(), given.data_ptr<int64_t>() + n);
+        const std::vector<float> shares = neighbourLabelShares(
+            std::vector<int64_t>(indices.data_ptr<int64_t>(), indices.data_ptr<int64_t>() + n * k), n, k, refLabels, classes);
+        const std::vector<float> disagreement = neighbourDisagreement(shares, givenLabels, classes);
+        const auto q = queries.accessor<double, 2>(), v = reference.accessor<double, 2>();
+        for (int64_t i = 0; i < n; ++i) {
+            std::vector<std::pair<double, int64_t>> byCosine;
+            for (int64_t j = 0; j < r; ++j) {
+                double dot = 0, qq = 0, vv = 0;
+                for (int64_t c = 0; c < d; ++c) {
+                    dot += q[i][c] * v[j][c];
+                    qq += q[i][c] * q[i][c];
+                    vv += v[j][c] * v[j][c];
+                }
+                byCosine.push_back({-dot / std::sqrt(qq * vv), j});
+            }
+            std::sort(byCosine.begin(), byCosine.end());
+            int differing = 0;
+            for (int64_t m = 0; m < k; ++m) differing += refLabels[size_t(byCosine[size_t(m)].second)] != givenLabels[size_t(i)];
+            QVERIFY2(std::abs(disagreement[size_t(i)] - float(differing) / float(k)) < 1e-6,
+                     qPrintable(QString("image %1: %2 vs %3 of %4").arg(i).arg(disagreement[size_t(i)]).arg(differing).arg(k)));
+        }
+    }
+
     void leastConfidenceEntropyMargin() {
         // Three classes: a confident, a split and a certain prediction.
         const auto p = torch::tensor({0.7f, 0.2f, 0.1f, 0.5f, 0.5f, 0.0f, 1.0f, 0.0f, 0.0f}).view({3, 3});

@@ -66,9 +66,13 @@ QHBoxLayout* RunsPage::makeControls(const QStringList& headers) {
     open_ = new QPushButton(tr("&Open"), this);
     compare_ = new QPushButton(tr("&Compare"), this);
     compare_->setToolTip(tr("Two or more training or evaluation runs on the same test images"));
+    audit_ = new QPushButton(tr("Audit &labels together"), this);
+    audit_->setToolTip(tr("Average the selected runs' probabilities of the same test images (other models or seeds) "
+                          "and list the suspect labels: an ensemble sees more real label errors than one network"));
     delete_ = new QPushButton(tr("Move to &trash"), this);
     controls->addWidget(open_);
     controls->addWidget(compare_);
+    controls->addWidget(audit_);
     controls->addWidget(delete_);
     return controls;
 }
@@ -86,6 +90,10 @@ void RunsPage::connectControls() {
     connect(compare_, &QPushButton::clicked, this, [this] {
         const QStringList paths = selectedPaths();
         if (paths.size() >= 2) Q_EMIT compareRequested(paths);
+    });
+    connect(audit_, &QPushButton::clicked, this, [this] {
+        const QStringList paths = selectedPaths();
+        if (!paths.isEmpty()) Q_EMIT auditRequested(paths);
     });
     connect(delete_, &QPushButton::clicked, this, [this] { deleteSelected(true); });
     connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {

@@ -35,6 +35,7 @@ public:
     int refreshes() const { return refreshes_; }
     QLineEdit* filter() const { return filter_; }
     QPushButton* compareButton() const { return compare_; }
+    QPushButton* auditButton() const { return audit_; }
     void selectPaths(const QStringList& paths);
     QStringList selectedPaths() const;
     // Moves the selected runs to the trash; `ask` false skips the question (tests).
@@ -46,6 +47,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void openRequested(const QString& path);
     void compareRequested(const QStringList& paths);
+    // The selected runs' test images audited together (Suspect labels page).
+    void auditRequested(const QStringList& paths);
     void refreshed();
 
 protected:
@@ -72,6 +75,7 @@ private:
     QLabel* status_;
     QPushButton* open_;
     QPushButton* compare_;
+    QPushButton* audit_;
     QPushButton* delete_;
 };
 

@@ -1,18 +1,19 @@
 #include "pages/suspect_labels_page.h"
 
 #include <QComboBox>
-#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPainter>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 #include "alx/util/errors.h"
 #include "widgets/image_tile.h"
@@ -20,7 +21,8 @@
 namespace alx::ui {
 namespace {
 
-enum Column { kRank, kImage, kIndex, kLabels, kPGiven, kNeighbours, kVerdict, kRightLabel, kColumns };
+enum Column { kRank, kImage, kIndex, kLabels, kPGiven, kVotes, kNeighbours, kVerdict, kRightLabel, kColumns };
+constexpr int kAuditNeighbours = 10;  // nearest training images per image in a training audit
 
 QColor verdictColour(ReviewVerdict v) {
     switch (v) {
@@ -38,6 +40,23 @@ QPixmap thumbnail(const QImage& image, int size) {
 }  // namespace
 
 SuspectLabelsPage::SuspectLabelsPage(QWidget* parent) : QWidget(parent) {
+    buildControls();
+    connect(order_, &QComboBox::currentIndexChanged, this, &SuspectLabelsPage::rebuild);
+    connect(count_, &QSpinBox::valueChanged, this, &SuspectLabelsPage::rebuild);
+    connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
+        if (column == kImage && row >= 0 && row < int(shown_.size()) && !auditsTrainingImages()) {
+            Q_EMIT imageClicked(shown_[size_t(row)]);
+        }
+    });
+    connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (item->column() == kRightLabel) setLabel(item->row(), item->text());
+    });
+    connect(auditTraining_, &QPushButton::clicked, this,
+            [this] { Q_EMIT trainingAuditRequested(seeds_->value(), kAuditNeighbours); });
+    connect(trainOnReview_, &QPushButton::clicked, this, [this] { Q_EMIT trainOnReviewRequested(reviewPath()); });
+}
+
+void SuspectLabelsPage::buildControls() {
     auto* layout = new QVBoxLayout(this);
     auto* controls = new QHBoxLayout;
     layout->addLayout(controls);
@@ -53,14 +72,27 @@ SuspectLabelsPage::SuspectLabelsPage(QWidget* parent) : QWidget(parent) {
     count_->setSuffix(tr(" images"));
     count_->setToolTip(tr("The flagged images come first, then the rest by self-confidence"));
     controls->addWidget(count_);
-    summary_ = new QLabel(this);
+    controls->addStretch(1);
+    seeds_ = new QSpinBox(this);
+    seeds_->setRange(1, 5);
+    seeds_->setValue(3);
+    seeds_->setPrefix(tr("models a fold: "));
+    seeds_->setToolTip(tr("Seeds trained per fold and averaged: an ensemble puts more of the real label errors at the top"));
+    controls->addWidget(seeds_);
+    auditTraining_ = new QPushButton(tr("Audit the &training images"), this);
+    controls->addWidget(auditTraining_);
+    trainOnReview_ = new QPushButton(tr("Train on this re&view"), this);
+    trainOnReview_->setToolTip(tr("A new run of this model on the training images as reviewed: the images marked "
+                                  "mislabelled with a right label typed train with it; the other marked ones are left out"));
+    controls->addWidget(trainOnReview_);
+    summary_ = new QLabel(this);  // what is listed, and how far it can be trusted
     summary_->setWordWrap(true);
-    controls->addWidget(summary_, 1);
+    layout->addWidget(summary_);
 
     table_ = new QTableWidget(this);
     table_->setColumnCount(kColumns);
     table_->setHorizontalHeaderLabels({tr("rank"), tr("image"), tr("index"), tr("given → suggested"), tr("p(given)"),
-                                       tr("nearest neighbours"), tr("verdict"), tr("right label")});
+                                       tr("votes"), tr("nearest neighbours"), tr("verdict"), tr("right label")});
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
@@ -75,19 +107,12 @@ SuspectLabelsPage::SuspectLabelsPage(QWidget* parent) : QWidget(parent) {
                          this);
     status_->setWordWrap(true);
     layout->addWidget(status_);
-
-    connect(order_, &QComboBox::currentIndexChanged, this, &SuspectLabelsPage::rebuild);
-    connect(count_, &QSpinBox::valueChanged, this, &SuspectLabelsPage::rebuild);
-    connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
-        if (column == kImage && row >= 0 && row < int(shown_.size())) Q_EMIT imageClicked(shown_[size_t(row)]);
-    });
-    connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
-        if (item->column() == kRightLabel) setLabel(item->row(), item->text());
-    });
+    updateButtons();
 }
 
 QString SuspectLabelsPage::reviewPath() const {
-    return runDir_.isEmpty() ? QString() : QDir(runDir_).filePath("label_review.csv");
+    if (auditsTrainingImages()) return QString::fromStdString(labelReviewPath(audit_->dir));
+    return runDir_.isEmpty() ? QString() : QString::fromStdString(labelReviewPath(runDir_.toStdString()));
 }
 
 void SuspectLabelsPage::setResults(const RunResultsPtr& results) {
@@ -99,33 +124,86 @@ void SuspectLabelsPage::setResults(const RunResultsPtr& results) {
     if (results_ && results_->count > 1) {
         try {
             const std::vector<int64_t> labels(results_->labels.begin(), results_->labels.end());
-            audit_ = std::make_unique<LabelAudit>(auditLabels(results_->probabilities, labels, results_->classes));
+            auto view = std::make_shared<AuditView>();
+            EnsembleAudit one = auditEnsemble({results_->probabilities}, {}, 0, labels, results_->classes);
+            view->audit = std::move(one.audit);
+            view->evidence = std::move(one.evidence);
+            audit_ = view;
         } catch (const InputError& e) {
             status_->setText(tr("No audit: %1").arg(QString::fromStdString(e.what())));
         }
     }
-    if (audit_) count_->setValue(int(std::clamp<int64_t>(std::max<int64_t>(audit_->flaggedCount, 50), 10, 2000)));
+    if (audit_) count_->setValue(int(std::clamp<int64_t>(std::max<int64_t>(audit_->audit.flaggedCount, 50), 10, 2000)));
     rebuild();
+    updateButtons();
+}
+
+void SuspectLabelsPage::setAudit(const AuditViewPtr& audit) {
+    if (!audit) return;
+    if (audit->split == "test" && (!results_ || results_->count != audit->audit.images)) {
+        status_->setText(tr("The audit is of %1 test images; the run shown has others.").arg(audit->audit.images));
+        return;
+    }
+    audit_ = audit;
+    if (auditsTrainingImages()) loadReview();
+    count_->setValue(int(std::clamp<int64_t>(std::max<int64_t>(audit_->audit.flaggedCount, 50), 10, 2000)));
+    rebuild();
+    updateButtons();
 }
 
 void SuspectLabelsPage::setRunDir(const QString& dir) {
     runDir_ = dir;
-    const QString path = reviewPath();
-    if (QFileInfo::exists(path)) {
-        try {
-            std::map<int64_t, ReviewEntry> read;
-            for (const ReviewEntry& e : readLabelReview(path.toStdString(), results_ ? results_->classes : 10)) read[e.index] = e;
-            review_ = read;
-            reviewWritable_ = true;
-            status_->setText(tr("%1 marks read from %2").arg(review_.size()).arg(path));
-        } catch (const std::exception& e) {
-            reviewWritable_ = false;  // never written over: the person's marks may still be recoverable there
-            status_->setText(tr("The review there is damaged and is left as it is: %1").arg(QString::fromStdString(e.what())));
-        }
+    if (auditsTrainingImages()) return;
+    if (QFileInfo::exists(reviewPath())) {
+        loadReview();
     } else if (!review_.empty()) {
         save();  // the marks made before the run had a folder
     }
     for (int row = 0; row < table_->rowCount(); ++row) showMark(row);
+    updateButtons();
+}
+
+void SuspectLabelsPage::loadReview() {
+    review_.clear();
+    reviewWritable_ = true;
+    const QString path = reviewPath();
+    if (path.isEmpty() || !QFileInfo::exists(path)) return;
+    try {
+        std::map<int64_t, ReviewEntry> read;
+        for (const ReviewEntry& e : readLabelReview(path.toStdString(), results_ ? results_->classes : 10)) read[e.index] = e;
+        review_ = read;
+        status_->setText(tr("%1 marks read from %2").arg(review_.size()).arg(path));
+    } catch (const std::exception& e) {
+        reviewWritable_ = false;  // never written over: the person's marks may still be recoverable there
+        status_->setText(tr("The review there is damaged and is left as it is: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+QString SuspectLabelsPage::reliabilityText() const {
+    if (!audit_) return QString();
+    const AuditReliability& r = audit_->evidence.reliability;
+    const QString who = r.members == 1 ? tr("One network") : tr("An ensemble of %1").arg(r.members);
+    QString text = tr("%1 agreeing with %2 % of the given labels, wrong on at least %3 % of the images by itself (the "
+                      "disagreements it does not flag).")
+                       .arg(who)
+                       .arg(100 * r.accuracy, 0, 'f', 2)
+                       .arg(100 * r.errorRate, 0, 'f', 2);
+    if (r.weak) text = tr("<b>Weak list.</b> ") + text;
+    if (!r.advice.empty()) text += " " + QString::fromStdString(r.advice);
+    return text;
+}
+
+QImage SuspectLabelsPage::imageOf(int64_t index) const {
+    if (auditsTrainingImages()) return tileImage(audit_->images.image(size_t(index)), audit_->images.shape);
+    return tileImage(results_->images, size_t(index));
+}
+
+int SuspectLabelsPage::givenLabel(int64_t index) const {
+    return auditsTrainingImages() ? audit_->labels[size_t(index)] : results_->labels[size_t(index)];
+}
+
+QString SuspectLabelsPage::className(int64_t label) const {
+    return results_ ? QString::fromStdString(results_->className(int(label))) : QString::number(label);
 }
 
 void SuspectLabelsPage::rebuild() {
@@ -136,56 +214,94 @@ void SuspectLabelsPage::rebuild() {
         summary_->setText(results_ ? QString() : tr("Train a model or open a run: its test images are audited here."));
         return;
     }
+    const LabelAudit& a = audit_->audit;
     const auto ranking = order_->currentIndex() == 1 ? FlaggedRanking::NormalizedMargin : FlaggedRanking::SelfConfidence;
-    const std::vector<int64_t> order = auditOrder(*audit_, ranking);
+    const std::vector<int64_t> order = auditOrder(a, ranking);
     shown_.assign(order.begin(), order.begin() + std::min<std::ptrdiff_t>(count_->value(), std::ptrdiff_t(order.size())));
-    summary_->setText(tr("%1 of %2 test images flagged as probably mislabelled (%3 %), by confident learning over the run's "
-                         "probabilities; then the rest by p(given label).")
-                          .arg(audit_->flaggedCount)
-                          .arg(audit_->images)
-                          .arg(100.0 * double(audit_->flaggedCount) / double(std::max<int64_t>(1, audit_->images)), 0, 'f', 2));
-    const auto name = [this](int64_t c) { return QString::fromStdString(results_->className(int(c))); };
+    const QString what = auditsTrainingImages() ? tr("training images, by %1-fold cross-validation").arg(5)
+                         : audit_->members.size() > 1 ? tr("test images, the probabilities of %1 runs averaged").arg(audit_->members.size())
+                                                      : tr("test images, by the run's probabilities");
+    summary_->setText(tr("%1 of %2 %3 flagged as probably mislabelled (%4 %) by confident learning; then the rest by "
+                         "p(given label).<br>%5")
+                          .arg(a.flaggedCount)
+                          .arg(a.images)
+                          .arg(what)
+                          .arg(100.0 * double(a.flaggedCount) / double(std::max<int64_t>(1, a.images)), 0, 'f', 2)
+                          .arg(reliabilityText()));
     const bool training = results_->trainNeighboursPerImage > 0;
-    table_->horizontalHeaderItem(kNeighbours)->setText(training ? tr("nearest training images") : tr("nearest test images"));
+    table_->horizontalHeaderItem(kNeighbours)
+        ->setText(auditsTrainingImages() ? tr("nearest training images disagreeing")
+                  : training              ? tr("nearest training images")
+                                          : tr("nearest test images"));
     table_->setRowCount(int(shown_.size()));
-    for (int row = 0; row < int(shown_.size()); ++row) {
-        const int64_t i = shown_[size_t(row)];
-        const auto fixed = [&](int column, const QString& text) {
-            auto* item = new QTableWidgetItem(text);
-            item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-            table_->setItem(row, column, item);
-            return item;
-        };
-        auto* rank = fixed(kRank, QString::number(row + 1));
-        if (audit_->flagged[size_t(i)]) rank->setText(rank->text() + tr(" ⚑"));
-        fixed(kImage, QString())->setIcon(QIcon(thumbnail(tileImage(results_->images, size_t(i)), 56)));
-        fixed(kIndex, QString::number(i));
-        fixed(kLabels, tr("%1 → %2").arg(name(results_->labels[size_t(i)]), name(audit_->suggested[size_t(i)])));
-        fixed(kPGiven, QString::number(audit_->pGiven[size_t(i)], 'f', 3));
-        // The neighbours in one picture, each with its label beneath.
-        const int m = training ? results_->trainNeighboursPerImage : results_->neighboursPerImage;
-        QPixmap strip(m * 34, 56);
-        strip.fill(Qt::transparent);
-        QPainter painter(&strip);
-        for (int j = 0; j < m; ++j) {
-            const int64_t nb = training ? results_->trainNeighbours[size_t(i * m + j)] : results_->neighbours[size_t(i * m + j)];
-            const uint8_t* pixels = training ? results_->trainImage(nb) : results_->image(nb);
-            const int label = training ? results_->trainLabel(nb) : results_->labels[size_t(nb)];
-            const QImage image = tileImage(pixels, training ? results_->trainImages.shape : results_->images.shape);
-            if (!image.isNull()) painter.drawImage(fittedRect(QRect(j * 34 + 2, 0, 30, 30), image.size()), image);
-            painter.drawText(QRect(j * 34, 32, 34, 22), Qt::AlignCenter, name(label));
-        }
-        painter.end();
-        fixed(kNeighbours, QString())->setIcon(QIcon(strip));
-        fixed(kVerdict, QString());
-        table_->setItem(row, kRightLabel, new QTableWidgetItem(QString()));
-        showMark(row);
-    }
+    for (int row = 0; row < int(shown_.size()); ++row) fillRow(row, shown_[size_t(row)]);
     table_->resizeColumnsToContents();
     table_->setColumnWidth(kImage, 64);
-    table_->setColumnWidth(kNeighbours, 5 * 34 + 16);
+    if (!auditsTrainingImages()) table_->setColumnWidth(kNeighbours, 5 * 34 + 16);
     table_->setColumnWidth(kVerdict, 100);
     if (!shown_.empty()) table_->setCurrentCell(0, kVerdict);
+}
+
+void SuspectLabelsPage::fillRow(int row, int64_t i) {
+    const LabelAudit& a = audit_->audit;
+    const AuditEvidence& evidence = audit_->evidence;
+    const auto fixed = [&](int column, const QString& text) {
+        auto* item = new QTableWidgetItem(text);
+        item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+        table_->setItem(row, column, item);
+        return item;
+    };
+    auto* rank = fixed(kRank, QString::number(row + 1));
+    if (a.flagged[size_t(i)]) rank->setText(rank->text() + tr(" ⚑"));
+    fixed(kImage, QString())->setIcon(QIcon(thumbnail(imageOf(i), 56)));
+    fixed(kIndex, QString::number(i));
+    fixed(kLabels, tr("%1 → %2").arg(className(givenLabel(i)), className(a.suggested[size_t(i)])));
+    fixed(kPGiven, QString::number(a.pGiven[size_t(i)], 'f', 3));
+    // How many of the runs averaged put the suggested label first.
+    fixed(kVotes, evidence.votes.empty() ? QString::fromUtf8("—")
+                                         : tr("%1 of %2").arg(std::lround(evidence.votes[size_t(i)] * float(evidence.members)))
+                                               .arg(evidence.members))
+        ->setToolTip(tr("Runs or models whose most probable class is the suggested one"));
+    if (auditsTrainingImages()) {
+        fixed(kNeighbours, evidence.neighbourDisagreement.empty()
+                               ? QString::fromUtf8("—")
+                               : tr("%1 %").arg(std::lround(100 * evidence.neighbourDisagreement[size_t(i)])))
+            ->setToolTip(tr("The share of its %1 nearest training images (in each fold model's embedding) labelled otherwise")
+                             .arg(evidence.neighbours));
+    } else {
+        fixed(kNeighbours, QString())->setIcon(QIcon(neighbourStrip(i)));
+    }
+    fixed(kVerdict, QString());
+    table_->setItem(row, kRightLabel, new QTableWidgetItem(QString()));
+    showMark(row);
+}
+
+// A test image's neighbours in one picture, each with its label beneath.
+QPixmap SuspectLabelsPage::neighbourStrip(int64_t i) const {
+    const bool training = results_->trainNeighboursPerImage > 0;
+    const int m = training ? results_->trainNeighboursPerImage : results_->neighboursPerImage;
+    QPixmap strip(m * 34, 56);
+    strip.fill(Qt::transparent);
+    QPainter painter(&strip);
+    for (int j = 0; j < m; ++j) {
+        const int64_t nb = training ? results_->trainNeighbours[size_t(i * m + j)] : results_->neighbours[size_t(i * m + j)];
+        const uint8_t* pixels = training ? results_->trainImage(nb) : results_->image(nb);
+        const int label = training ? results_->trainLabel(nb) : results_->labels[size_t(nb)];
+        const QImage image = tileImage(pixels, training ? results_->trainImages.shape : results_->images.shape);
+        if (!image.isNull()) painter.drawImage(fittedRect(QRect(j * 34 + 2, 0, 30, 30), image.size()), image);
+        painter.drawText(QRect(j * 34, 32, 34, 22), Qt::AlignCenter, className(label));
+    }
+    return strip;
+}
+
+void SuspectLabelsPage::updateButtons() {
+    auditTraining_->setEnabled(results_ && !runDir_.isEmpty());
+    auditTraining_->setToolTip(runDir_.isEmpty()
+                                   ? tr("Save the run first (File › Save run): the audit is kept in its folder")
+                                   : tr("5-fold cross-validation (2 epochs a fold) of the run's model, with the labels of "
+                                        "each image's 10 nearest training images; kept in the run's folder, so that "
+                                        "stopping loses no finished fold"));
+    trainOnReview_->setEnabled(auditsTrainingImages() && !review_.empty());
 }
 
 bool SuspectLabelsPage::eventFilter(QObject* watched, QEvent* event) {
@@ -227,7 +343,7 @@ void SuspectLabelsPage::setLabel(int row, const QString& typed) {
     const int n = text.toInt(&number);
     if (number && n >= 0 && n < results_->classes) label = n;
     for (int c = 0; label < 0 && c < results_->classes; ++c) {
-        if (text.compare(QString::fromStdString(results_->className(c)), Qt::CaseInsensitive) == 0) label = c;
+        if (text.compare(className(c), Qt::CaseInsensitive) == 0) label = c;
     }
     if (label < 0) {
         status_->setText(tr("'%1' is not a label of this dataset").arg(text));
@@ -238,7 +354,7 @@ void SuspectLabelsPage::setLabel(int row, const QString& typed) {
     e.index = i;
     e.label = label;
     // Typing another label than the given one says the given one is wrong.
-    e.verdict = label != results_->labels[size_t(i)] ? ReviewVerdict::Mislabelled : ReviewVerdict::Fine;
+    e.verdict = label != givenLabel(i) ? ReviewVerdict::Mislabelled : ReviewVerdict::Fine;
     if (e.verdict == ReviewVerdict::Fine) e.label.reset();
     showMark(row);
     save();
@@ -258,11 +374,12 @@ void SuspectLabelsPage::showMark(int row) {
     }
     verdict->setText(QString::fromStdString(verdictKey(it->second.verdict)));
     verdict->setBackground(verdictColour(it->second.verdict));
-    label->setText(it->second.label ? QString::fromStdString(results_->className(int(*it->second.label))) : QString());
+    label->setText(it->second.label ? className(*it->second.label) : QString());
 }
 
 void SuspectLabelsPage::save() {
-    if (runDir_.isEmpty()) {
+    updateButtons();
+    if (reviewPath().isEmpty()) {
         status_->setText(tr("%1 marks, not kept yet: save the run (File › Save run) and they are written beside it.")
                              .arg(review_.size()));
         return;
@@ -276,6 +393,7 @@ void SuspectLabelsPage::save() {
     } catch (const std::exception& e) {
         status_->setText(tr("Cannot keep the review: %1").arg(QString::fromStdString(e.what())));
     }
+    updateButtons();
 }
 
 }  // namespace alx::ui

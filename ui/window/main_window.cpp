@@ -69,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     qRegisterMetaType<AlOpenedRun>();
     qRegisterMetaType<MapDataPtr>();
     qRegisterMetaType<ComparisonDataPtr>();
+    qRegisterMetaType<AuditViewPtr>();
 
     // The worker lives in its own thread; every call to it is a queued signal.
     worker_->moveToThread(&workerThread_);
@@ -95,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWo
     connectWorker();
     connectActiveLearning();
     connectRuns();
+    connectAudits();
     connectSweeps();
     loadSettings();
     setBusy(false);
@@ -212,9 +214,10 @@ void MainWindow::setBusy(bool busy, const QString& what) {
     }
 }
 
-void MainWindow::startTraining() {
+void MainWindow::startTraining() { startTrainingWith(panel_->trainRequest()); }
+
+void MainWindow::startTrainingWith(TrainJobRequest request) {
     if (busy_ || !worker_) return;
-    TrainJobRequest request = panel_->trainRequest();
     // Every run is kept: written as it trains into a new folder of the runs
     // folder, so that neither a finished nor a stopped run is lost.
     try {

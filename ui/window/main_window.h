@@ -102,9 +102,14 @@ Q_SIGNALS:
     void activeLearningRequested(const alx::ActiveLearningJobRequest& request);
     void mapRequested(const QString& method, const QString& split, const QString& dataDir);
     void mapFinished();
+    void auditRunsRequested(const QStringList& dirs, const QString& dataDir);
+    void trainingAuditRequested(const QString& runDir, int seeds, int neighbours, const QString& dataDir);
+    void auditShown();
 
 public Q_SLOTS:
     void startTraining();
+    // A run of the panel's settings as `request` has them (a review's edits, say).
+    void startTrainingWith(alx::TrainJobRequest request);
     // A new run from the Active learning page (a folder of its own under
     // the app's data location), or a resumed one (request.resume).
     void startActiveLearning(alx::ActiveLearningJobRequest request);
@@ -131,6 +136,7 @@ private:
     void connectWorker();
     void connectActiveLearning();
     void connectRuns();
+    void connectAudits();
     void connectSweeps();
     // Shows the sweep in DIR in a window of its own; false when DIR holds none.
     bool openSweep(const QString& dir);

@@ -63,6 +63,14 @@ public Q_SLOTS:
     void computeMap(const QString& method, const QString& split, const QString& dataDir);
     // Two or more run folders side by side (each validated whole).
     void compareRuns(const QStringList& dirs, const QString& score, int topN, const QString& dataDir);
+    // The runs' test images audited together (their probabilities averaged):
+    // the first run is opened as openRun does, then auditReady.
+    void auditRunsTogether(const QStringList& dirs, const QString& dataDir);
+    // The run's training images audited by 5-fold cross-validation (2 epochs
+    // a fold, `seeds` models a fold, `neighbours` nearest training images),
+    // kept in the run's training_audit folder, where finished folds are
+    // found again; then auditReady with the training images.
+    void auditTrainingImages(const QString& runDir, int seeds, int neighbours, const QString& dataDir);
     // Pool-based active learning, strategy after strategy, repeat after repeat.
     void runActiveLearning(const alx::ActiveLearningJobRequest& request);
 
@@ -94,6 +102,8 @@ Q_SIGNALS:
     void activeLearningRunOpened(const alx::ui::AlOpenedRun& run);
     void mapUpdated(const alx::ui::MapDataPtr& map);
     void comparisonReady(const alx::ui::ComparisonDataPtr& comparison);
+    void auditReady(const alx::ui::AuditViewPtr& audit);
+    void auditProgress(const QString& text);
 
 private:
     // The one stop check every job polls (between files, batches and chunks).

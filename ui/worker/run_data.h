@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "alx/active_learning/pile_state.h"
+#include "alx/audit/audit_evidence.h"
 #include "alx/data/image_shape.h"
 #include "alx/jobs/active_learning_request.h"
 #include "alx/jobs/train_request.h"
@@ -68,6 +69,20 @@ struct RunResults {
 };
 
 using RunResultsPtr = std::shared_ptr<const RunResults>;
+
+// A label audit for the Suspect labels page: of the current run's test
+// images (alone, or averaged with other runs'), or of its training images
+// by cross-validation, which brings those images along.
+struct AuditView {
+    LabelAudit audit;
+    AuditEvidence evidence;
+    std::vector<std::string> members;  // the runs or models averaged; one for a run alone
+    std::string split = "test";        // "test" or "train"
+    std::string dir;                   // a training-split audit's folder: its review is kept there
+    ImageStack images;                 // training split: the training images, by index
+    std::vector<int> labels;           // training split: their given labels
+};
+using AuditViewPtr = std::shared_ptr<const AuditView>;
 
 // A map of the run's embeddings, as it unfolds and when done. The first
 // testRows rows are the test images in RunResults' order; the training
@@ -166,3 +181,4 @@ Q_DECLARE_METATYPE(alx::PileAnswer)
 Q_DECLARE_METATYPE(alx::ui::AlOpenedRun)
 Q_DECLARE_METATYPE(alx::ui::MapDataPtr)
 Q_DECLARE_METATYPE(alx::ui::ComparisonDataPtr)
+Q_DECLARE_METATYPE(alx::ui::AuditViewPtr)

@@ -2,121 +2,149 @@
 
 #include <torch/torch.h>
 
-#include <optional>
-
-#include "alx/active_learning/config.h"
-#include "alx/audit/stratified_folds.h"
 #include "alx/jobs/train_job.h"
 #include "alx/models/model_registry.h"
 #include "alx/scoring/evaluator.h"
 #include "alx/storage/audit_folder.h"
-#include "alx/storage/run_folder.h"
 #include "alx/util/device.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
+#include "audit_members.h"
 
 namespace alx {
 namespace {
 
-// A fold trains as `alx-cli train --model M --epochs N --seed S` would.
-TrainConfig foldConfig(const std::string& model, int epochs, uint64_t seed) {
-    TrainJobRequest request;
-    request.model = model;
-    request.epochs = epochs;
-    request.seed = seed;
-    return trainConfigFor(request);
+using audit_detail::AuditMembers;
+using audit_detail::floatValues;
+
+std::vector<int64_t> int64Values(const torch::Tensor& t) {
+    const auto c = t.to(torch::kCPU, torch::kInt64).contiguous();
+    return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
 }
 
-// Fold f's out-of-sample probabilities: its own model, trained on the other folds.
-torch::Tensor trainFold(const AuditJobRequest& request, const std::string& model, int64_t classes, int f, int epochs,
-                        const TensorSet& train, const TensorSet& heldOut, const AuditJobCallbacks& callbacks) {
-    const uint64_t seed = repeatSeed(request.seed, f);
-    torch::manual_seed(seed);
-    ClassifierPtr net = makeModel(model, {shapeOf(train.images), classes});
-    net->to(train.images.device());
-    TrainCallbacks trainCallbacks;
-    trainCallbacks.shouldStop = callbacks.shouldStop;
-    trainCallbacks.onEpoch = [&](const EpochReport& e) {
-        if (callbacks.onEpoch) callbacks.onEpoch(f, e);
-    };
-    const TrainResult trained = trainModel(*net, train, TensorSet{}, foldConfig(model, epochs, seed), trainCallbacks);
-    if (trained.outcome == TrainOutcome::Cancelled) throw Cancelled();
-    if (trained.outcome == TrainOutcome::Diverged) throw RunError("fold " + std::to_string(f + 1) + ": " + trained.message);
-    const Evaluation evaluation = evaluateModel(*net, heldOut, kEvaluationBatch, callbacks.shouldStop);
-    return evaluation.probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
-}
-
-// Out-of-sample probabilities of the training split: one model per fold,
-// each kept in the audit's folder as it finishes.
-torch::Tensor crossValidatedProbabilities(const AuditJobRequest& request, const std::string& model,
-                                          const LoadedDataset& data, const torch::Device& device,
-                                          const AuditJobCallbacks& callbacks, AuditJobResult& result) {
-    const int64_t n = data.train.size(), classes = data.classes();
-    const auto labels = data.train.labels.to(torch::kInt64).contiguous();
-    const std::vector<int> fold = stratifiedFolds(labels.data_ptr<int64_t>(), n, request.folds, request.seed);
-    const int epochs = request.epochs > 0 ? request.epochs : modelInfo(model).preset.epochs;
-    const AuditFolder folder(request.outDir);
-    folder.startFolds({model, request.data.spec.name, request.folds, epochs, request.seed, n});
-
-    const torch::Tensor images = normaliseImages(data.train.images, device);
-    const torch::Tensor onDevice = data.train.labels.to(device);
-    const auto subset = [&](const torch::Tensor& index) {
-        const auto i = index.to(device);
-        return TensorSet{images.index_select(0, i), onDevice.index_select(0, i)};
-    };
-    const auto foldTensor = torch::tensor(std::vector<int64_t>(fold.begin(), fold.end()), torch::kInt64);
-    torch::Tensor probabilities = torch::zeros({n, classes}, torch::kFloat32);
-    for (int f = 0; f < request.folds; ++f) {
-        const auto heldOut = torch::nonzero(foldTensor == f).flatten();
-        const auto kept = torch::nonzero(foldTensor != f).flatten();
-        std::optional<torch::Tensor> foldProbabilities = folder.readFold(f, heldOut.size(0), classes);
-        if (callbacks.onFold) callbacks.onFold(f, request.folds, kept.size(0), heldOut.size(0), foldProbabilities.has_value());
-        if (foldProbabilities) {
-            ++result.foldsResumed;
-        } else {
-            foldProbabilities = trainFold(request, model, classes, f, epochs, subset(kept), subset(heldOut), callbacks);
-            folder.writeFold(f, *foldProbabilities);  // a finished fold survives a stop
+// The test split's probabilities of models trained here on the training
+// split, one per seed (and each test image's nearest training images, for
+// the neighbour evidence).
+AuditMembers trainedHere(const AuditJobRequest& request, const AuditJobCallbacks& callbacks, LabelAuditSettings& settings,
+                         std::vector<int64_t>& given) {
+    AuditMembers out;
+    for (int s = 0; s < request.seeds; ++s) {
+        TrainJobRequest train;
+        train.data = request.data;
+        train.model = request.model;
+        train.epochs = request.epochs;
+        train.seed = audit_detail::memberSeed(request.seed, s);
+        train.device = request.device;
+        train.threads = request.threads;
+        train.trainNeighbours = request.neighbours > 0;
+        train.neighbours = std::max<int64_t>(train.neighbours, request.neighbours);
+        TrainJobCallbacks trainCallbacks;
+        trainCallbacks.shouldStop = callbacks.shouldStop;
+        if (s == 0) trainCallbacks.onDataset = callbacks.onDataset;
+        trainCallbacks.onEpoch = [&](const EpochReport& e) {
+            if (callbacks.onEpoch) callbacks.onEpoch(s, e);
+        };
+        TrainJobResult trained = runTrainJob(train, trainCallbacks);
+        if (trained.outcome == JobOutcome::Cancelled) throw Cancelled();
+        if (trained.outcome == JobOutcome::Diverged) throw RunError(trained.message);
+        settings.epochs = trained.summary.epochsPlanned;
+        given = int64Values(trained.evaluation.labels);
+        out.probabilities.push_back(floatValues(trained.evaluation.probabilities));
+        if (request.neighbours > 0) {
+            const auto near = trained.trainNeighbours.indices.slice(1, 0, request.neighbours);
+            out.neighbourShares.push_back(neighbourLabelShares(int64Values(near), near.size(0), near.size(1),
+                                                               int64Values(trained.trainLabels), trained.evaluation.probabilities.size(1)));
         }
-        probabilities.index_copy_(0, heldOut, *foldProbabilities);
+        out.names.push_back(request.model + " seed " + std::to_string(train.seed));
     }
-    return probabilities;
+    return out;
 }
 
-// The test split's probabilities of a model trained here on the training split.
-Evaluation trainedHere(const AuditJobRequest& request, const std::string& model, const AuditJobCallbacks& callbacks,
-                       LabelAuditSettings& settings) {
-    TrainJobRequest train;
-    train.data = request.data;
-    train.model = model;
-    train.epochs = request.epochs;
-    train.seed = request.seed;
-    train.device = request.device;
-    train.threads = request.threads;
-    TrainJobCallbacks trainCallbacks;
-    trainCallbacks.shouldStop = callbacks.shouldStop;
-    trainCallbacks.onDataset = callbacks.onDataset;
-    trainCallbacks.onEpoch = [&](const EpochReport& e) {
-        if (callbacks.onEpoch) callbacks.onEpoch(0, e);
-    };
-    TrainJobResult trained = runTrainJob(train, trainCallbacks);
-    if (trained.outcome == JobOutcome::Cancelled) throw Cancelled();
-    if (trained.outcome == JobOutcome::Diverged) throw RunError(trained.message);
-    settings.epochs = trained.summary.epochsPlanned;
-    return trained.evaluation;
+// The runs' test probabilities and, with neighbour evidence, their test
+// images' nearest training images (train_neighbours.npy), labelled from the
+// dataset they were trained on.
+AuditMembers fromRuns(const AuditJobRequest& request, const std::vector<SavedRun>& runs, const AuditJobCallbacks& callbacks) {
+    AuditMembers out;
+    std::vector<int64_t> trainLabels;
+    if (request.neighbours > 0) {
+        DatasetRequest data = request.data;
+        data.testImages = 1;
+        trainLabels = int64Values(loadJobData(data, callbacks.shouldStop, callbacks.onDataset).train.labels);
+    }
+    for (size_t r = 0; r < runs.size(); ++r) {
+        out.probabilities.push_back(floatValues(runs[r].probabilities));
+        out.names.push_back(request.runDirs[r]);
+        if (request.neighbours == 0) continue;
+        const Neighbours& near = runs[r].trainNeighbours;
+        if (!near.indices.defined() || near.indices.size(1) < request.neighbours) {
+            throw InputError(request.runDirs[r] + ": the run keeps " +
+                                 std::to_string(near.indices.defined() ? near.indices.size(1) : 0) +
+                                 " nearest training images per test image, fewer than --neighbours " +
+                                 std::to_string(request.neighbours) + " (train it with --train-neighbours --neighbours " +
+                                 std::to_string(request.neighbours) + ")",
+                             "neighbours");
+        }
+        const auto first = near.indices.slice(1, 0, request.neighbours);
+        out.neighbourShares.push_back(
+            neighbourLabelShares(int64Values(first), first.size(0), first.size(1), trainLabels, runs[r].classes()));
+    }
+    return out;
 }
 
 void checkRequest(const AuditJobRequest& request) {
     if (request.split != "test" && request.split != "train") {
         throw InputError("unknown split '" + request.split + "' (known: test, train)", "split");
     }
-    if (request.runDir.empty() == request.model.empty()) {
-        throw InputError("audit either a run folder or a model, not both and not neither", "run");
+    if (request.runDirs.empty() == request.model.empty()) {
+        throw InputError("audit either run folders or a model, not both and not neither", "run");
     }
     if (request.outDir.empty()) throw InputError("the audit needs an output folder", "out_dir");
     if (request.split == "train" && request.folds < 2) throw InputError("at least 2 folds are needed", "folds");
+    if (request.seeds < 1) throw InputError("at least 1 seed is needed", "seeds");
+    if (request.neighbours < 0) throw InputError("the neighbours per image cannot be negative", "neighbours");
+    if (request.split == "test" && !request.runDirs.empty() && request.seeds > 1) {
+        throw InputError("--seeds trains models; on the test split the runs given are the ensemble's members", "seeds");
+    }
+}
+
+[[noreturn]] void refuseDiffering(const std::vector<std::string>& dirs, size_t r, const std::string& what) {
+    throw InputError(dirs[r] + ": " + what + " differs from " + dirs.front() + "'s; an audit averages runs of the same images",
+                     "run");
+}
+
+// The runs' datasets agree with the first's: the same data and the same
+// training images.
+void requireSameData(const std::vector<SavedRun>& runs, const std::vector<std::string>& dirs) {
+    const RunSummary& first = runs.front().summary;
+    for (size_t r = 1; r < runs.size(); ++r) {
+        const RunSummary& s = runs[r].summary;
+        const auto refuse = [&](const std::string& what) { refuseDiffering(dirs, r, what); };
+        if (s.dataset != first.dataset) refuse("the dataset (" + s.dataset + " vs " + first.dataset + ")");
+        if (!s.dataDir.empty() && !first.dataDir.empty() && s.dataDir != first.dataDir) refuse("the data folder (" + s.dataDir + ")");
+        if (s.trainImages != first.trainImages) refuse("the number of training images (" + std::to_string(s.trainImages) + ")");
+    }
 }
 
 }  // namespace
+
+void requireSameTestImages(const std::vector<SavedRun>& runs, const std::vector<std::string>& dirs) {
+    if (runs.empty()) throw InputError("no runs to audit", "run");
+    requireSameData(runs, dirs);
+    for (size_t r = 1; r < runs.size(); ++r) {
+        const auto refuse = [&](const std::string& what) { refuseDiffering(dirs, r, what); };
+        if (runs[r].size() != runs[0].size()) refuse("the number of test images (" + std::to_string(runs[r].size()) + ")");
+        if (runs[r].classes() != runs[0].classes()) refuse("the number of classes (" + std::to_string(runs[r].classes()) + ")");
+        if (!torch::equal(runs[r].labels.to(torch::kInt64), runs[0].labels.to(torch::kInt64))) refuse("the test images' labels");
+    }
+}
+
+EnsembleAudit auditRunsTogether(const std::vector<SavedRun>& runs, const std::vector<std::string>& dirs,
+                                const ConfidentLearningOptions& options) {
+    requireSameTestImages(runs, dirs);
+    std::vector<std::vector<float>> tables;
+    for (const SavedRun& run : runs) tables.push_back(floatValues(run.probabilities));
+    return auditEnsemble(tables, {}, 0, int64Values(runs.front().labels), runs.front().classes(), options);
+}
 
 AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks& callbacks) {
     checkRequest(asked);
@@ -124,64 +152,81 @@ AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks
     LabelAuditSettings settings;
     settings.split = request.split;
     settings.seed = request.seed;
+    settings.seeds = request.seeds;
     settings.ranking = request.ranking == FlaggedRanking::NormalizedMargin ? "normalized_margin" : "self_confidence";
-    settings.runDir = request.runDir;
-    SavedRun run;
-    if (!request.runDir.empty()) {
-        run = RunFolder(request.runDir).read();  // validated whole, or refused naming the file
-        request.model = run.summary.model;
-        request.data = runDataset(run.summary, request.data);
+    std::vector<SavedRun> runs;
+    std::vector<std::string> models{request.model};
+    if (!request.runDirs.empty()) {
+        models.clear();
+        for (const std::string& dir : request.runDirs) {
+            runs.push_back(RunFolder(dir).read());  // validated whole, or refused naming the file
+            models.push_back(runs.back().summary.model);
+        }
+        request.split == "test" ? requireSameTestImages(runs, request.runDirs) : requireSameData(runs, request.runDirs);
+        request.model = models.front();
+        request.data = runDataset(runs.front().summary, request.data);
+        // The training images the runs were given (their first N), before a
+        // validation split or a review took some away.
+        const RunSummary& first = runs.front().summary;
+        if (request.data.dataDir.empty()) request.data.dataDir = recordedOrGivenDir(first.dataDir, "");
+        if (request.data.trainImages == 0 && first.trainImages > 0) {
+            request.data.trainImages = first.trainImages + first.validationCount + first.excludedImages;
+        }
+        if (runs.size() == 1) settings.runDir = request.runDirs.front();
     } else {
         request.data = seededDataset(request.data, request.seed);
     }
-    modelInfo(request.model);  // an unknown model is refused before any work
+    for (const std::string& m : models) modelInfo(m);  // an unknown model is refused before any work
     ensureWritableDirectory(request.outDir);
     configureThreads(request.threads);
     const torch::Device device = resolveDevice(request.device);
     settings.model = request.model;
+    for (size_t m = 1; m < models.size(); ++m) settings.model += "," + models[m];
     settings.dataset = request.data.spec.name;
-    settings.classNames = run.summary.classNames;
+    if (!runs.empty()) settings.classNames = runs.front().summary.classNames;
 
     AuditJobResult result;
-    torch::Tensor probabilities, labels;
+    AuditMembers members;
+    std::vector<int64_t> given;
     try {
-        if (request.split == "test" && !request.runDir.empty()) {
+        if (request.split == "test" && !runs.empty()) {
             settings.source = "run";
-            probabilities = run.probabilities;
-            labels = run.labels;
+            members = fromRuns(request, runs, callbacks);
+            given = int64Values(runs.front().labels);
         } else if (request.split == "test") {
             settings.source = "trained_here";
             if (callbacks.onStage) callbacks.onStage("training " + modelInfo(request.model).displayName + " on the training split");
-            const Evaluation evaluation = trainedHere(request, request.model, callbacks, settings);
-            probabilities = evaluation.probabilities;
-            labels = evaluation.labels;
+            members = trainedHere(request, callbacks, settings, given);
         } else {
             settings.source = "cross_validation";
             settings.folds = request.folds;
-            settings.epochs = request.epochs > 0 ? request.epochs : modelInfo(request.model).preset.epochs;
+            settings.epochs = request.epochs > 0 ? request.epochs : modelInfo(models.front()).preset.epochs;
             DatasetRequest data = request.data;
             data.testImages = 1;  // only the training split is audited
             const LoadedDataset loaded = loadJobData(data, callbacks.shouldStop, callbacks.onDataset);
-            probabilities = crossValidatedProbabilities(request, request.model, loaded, device, callbacks, result);
-            labels = loaded.train.labels;
+            request.data = data;
+            members = audit_detail::crossValidatedMembers(request, models, loaded, device, callbacks, result.foldsResumed);
+            given = int64Values(loaded.train.labels);
+            if (settings.classNames.empty()) settings.classNames = loaded.classNames;
         }
     } catch (const Cancelled&) {
         result.outcome = JobOutcome::Cancelled;
-        result.message = result.foldsResumed > 0 || request.split == "train"
-                             ? "stopped; the finished folds are kept in " + AuditFolder(request.outDir).foldsDir()
-                             : "stopped";
+        result.message = request.split == "train" ? "stopped; the finished folds are kept in " + AuditFolder(request.outDir).foldsDir()
+                                                  : "stopped";
         return result;
     }
+    settings.members = members.names;
 
-    if (callbacks.onStage) callbacks.onStage("confident learning over " + std::to_string(labels.size(0)) + " images");
-    const auto p = probabilities.to(torch::kCPU, torch::kFloat32).contiguous();
-    const auto y = labels.to(torch::kCPU, torch::kInt64).contiguous();
+    const int64_t classes = int64_t(members.probabilities.front().size() / std::max<size_t>(1, given.size()));
+    if (callbacks.onStage) callbacks.onStage("confident learning over " + std::to_string(given.size()) + " images");
     ConfidentLearningOptions options;
     options.flaggedRanking = request.ranking;
-    result.audit = auditLabels(p.data_ptr<float>(), y.data_ptr<int64_t>(), p.size(0), p.size(1), options);
-    const std::vector<int64_t> given(y.data_ptr<int64_t>(), y.data_ptr<int64_t>() + y.numel());
+    EnsembleAudit audited = auditEnsemble(members.probabilities, members.neighbourShares, request.neighbours, given, classes, options);
+    result.audit = std::move(audited.audit);
+    result.evidence = std::move(audited.evidence);
+    const torch::Tensor p = torch::tensor(audited.probabilities).reshape({int64_t(given.size()), classes});
     const AuditFolder folder(request.outDir);
-    folder.writeAudit(result.audit, given, settings, p);
+    folder.writeAudit(result.audit, given, settings, p, result.evidence);
     result.issuesPath = folder.issuesPath();
     result.qualityPath = folder.qualityPath();
     return result;

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <tuple>
@@ -63,6 +64,7 @@ ReviewedTraining applyReview(const TrainJobRequest& request, const LoadedDataset
                              path == request.excludeFile ? "exclude" : "relabel");
         }
     };
+    std::vector<int64_t> relabelledIndices;
     if (!request.relabelFile.empty()) {
         out.labels = out.labels.clone();
         auto* y = out.labels.data_ptr<int64_t>();
@@ -70,10 +72,20 @@ ReviewedTraining applyReview(const TrainJobRequest& request, const LoadedDataset
             check(request.relabelFile, index);
             out.relabelled += y[index] != label;
             y[index] = label;
+            relabelledIndices.push_back(index);
         }
     }
     if (!request.excludeFile.empty()) {
-        const auto list = readLabelEdits(request.excludeFile, false, classes).exclude;
+        auto list = readLabelEdits(request.excludeFile, false, classes).exclude;
+        // One review for both: an image marked mislabelled with its right
+        // label typed trains with that label; the rest it marks are left out.
+        if (request.excludeFile == request.relabelFile) {
+            list.erase(std::remove_if(list.begin(), list.end(),
+                                      [&](int64_t i) {
+                                          return std::binary_search(relabelledIndices.begin(), relabelledIndices.end(), i);
+                                      }),
+                       list.end());
+        }
         for (int64_t index : list) check(request.excludeFile, index);
         const auto drop = torch::tensor(list, torch::kInt64);
         out.trainIndex = out.trainIndex.index({~torch::isin(out.trainIndex, drop)});

@@ -18,9 +18,14 @@ namespace {
 
 using namespace storage_detail;
 
+// A plan of one seed and no neighbours is written as before they existed,
+// so that an audit stopped then still resumes.
 nlohmann::json planJson(const FoldPlan& p) {
-    return {{"model", p.model}, {"dataset", p.dataset}, {"folds", p.folds}, {"epochs_per_fold", p.epochsPerFold},
-            {"seed", p.seed}, {"images", p.images}};
+    nlohmann::json j{{"model", p.model}, {"dataset", p.dataset}, {"folds", p.folds}, {"epochs_per_fold", p.epochsPerFold},
+                     {"seed", p.seed}, {"images", p.images}};
+    if (p.seeds != 1) j["seeds"] = p.seeds;
+    if (p.neighbours != 0) j["neighbours"] = p.neighbours;
+    return j;
 }
 
 }  // namespace
@@ -30,14 +35,18 @@ AuditFolder::AuditFolder(std::string dir) : dir_(std::move(dir)) {}
 std::string AuditFolder::issuesPath() const { return pathIn(dir_, names::kLabelIssues); }
 std::string AuditFolder::qualityPath() const { return pathIn(dir_, names::kLabelQuality); }
 std::string AuditFolder::foldsDir() const { return pathIn(dir_, names::kFolds); }
-std::string AuditFolder::foldPath(int fold) const { return pathIn(foldsDir(), "fold_" + std::to_string(fold) + ".npy"); }
+std::string AuditFolder::foldPath(int fold, int member, bool neighbourShares) const {
+    return pathIn(foldsDir(), "fold_" + std::to_string(fold) + (member > 0 ? "_" + std::to_string(member) : "") +
+                                  (neighbourShares ? "_neighbours" : "") + ".npy");
+}
 
 void AuditFolder::writeAudit(const LabelAudit& audit, const std::vector<int64_t>& givenLabels,
-                             const LabelAuditSettings& settings, const torch::Tensor& probabilities) const {
+                             const LabelAuditSettings& settings, const torch::Tensor& probabilities,
+                             const AuditEvidence& evidence) const {
     ensureWritableDirectory(dir_);
     writeNpy(pathIn(dir_, names::kProbabilities), probabilities);
-    writeLabelIssues(issuesPath(), audit, givenLabels);
-    writeLabelQuality(qualityPath(), audit, settings);
+    writeLabelIssues(issuesPath(), audit, givenLabels, evidence);
+    writeLabelQuality(qualityPath(), audit, settings, evidence);
 }
 
 void AuditFolder::startFolds(const FoldPlan& plan) const {
@@ -56,16 +65,20 @@ void AuditFolder::startFolds(const FoldPlan& plan) const {
     }
 }
 
-std::optional<torch::Tensor> AuditFolder::readFold(int fold, int64_t rows, int64_t classes) const {
-    const std::string path = foldPath(fold);
+std::optional<torch::Tensor> AuditFolder::readFold(int fold, int member, int64_t rows, int64_t classes,
+                                                   bool neighbourShares) const {
+    const std::string path = foldPath(fold, member, neighbourShares);
     if (!fs::exists(path)) return std::nullopt;
     const torch::Tensor saved = readNpy(path);
-    if (saved.dim() != 2 || saved.size(0) != rows || saved.size(1) != classes || !torch::isfinite(saved).all().item<bool>()) {
+    if (saved.dim() != 2 || saved.size(0) != rows || saved.size(1) != classes || !torch::isfinite(saved).all().item<bool>() ||
+        (saved.numel() > 0 && (saved.min().item<double>() < 0 || saved.max().item<double>() > 1))) {
         refuse(path, "is not this fold's " + std::to_string(rows) + " x " + std::to_string(classes) + " probabilities");
     }
     return saved.to(torch::kFloat32);
 }
 
-void AuditFolder::writeFold(int fold, const torch::Tensor& probabilities) const { writeNpy(foldPath(fold), probabilities); }
+void AuditFolder::writeFold(int fold, int member, const torch::Tensor& values, bool neighbourShares) const {
+    writeNpy(foldPath(fold, member, neighbourShares), values);
+}
 
 }  // namespace alx

@@ -16,7 +16,8 @@ inline constexpr const char* kTrainNeighbours = "train_neighbours.npy";
 inline constexpr const char* kTrainSimilarities = "train_neighbour_similarities.npy";
 inline constexpr const char* kTrainEmbeddings = "train_embeddings.npy";
 inline constexpr const char* kMapPrefix = "map_";  // map_<method>_<split>.npy
-inline constexpr const char* kLabelReview = "label_review.csv";
+inline constexpr const char* kLabelReview = "label_review.csv";  // also in an audit folder
+inline constexpr const char* kTrainingAudit = "training_audit";  // the app's audit of the run's training images (an audit folder)
 
 // An active-learning run (alx-cli al; each task of a sweep).
 inline constexpr const char* kSettings = "settings.json";

@@ -8,6 +8,7 @@
 #include "alx/util/errors.h"
 #include "alx/util/numbers.h"
 #include "file_helpers.h"
+#include "file_names.h"
 
 namespace alx {
 namespace {
@@ -15,7 +16,8 @@ namespace {
 using storage_detail::refuse;
 using storage_detail::splitCsvLine;
 
-constexpr const char* kIssuesHeader = "rank,index,given,suggested,p_given,p_suggested,flagged,score";
+constexpr const char* kFirstColumns = "rank,index,given,suggested,p_given,p_suggested,flagged,score";
+constexpr const char* kIssuesHeader = "rank,index,given,suggested,p_given,p_suggested,flagged,score,neighbour_disagreement,votes";
 
 // A k x k row-major matrix as a list of rows.
 template <typename T>
@@ -27,11 +29,16 @@ nlohmann::json rows(const std::vector<T>& matrix, int64_t k) {
     return out;
 }
 
-// rank,index,given,suggested,p_given,p_suggested,flagged,score
-LabelIssueRow parseIssueLine(const std::string& line, const std::string& path, const std::string& where) {
+// A value in [0, 1] with 6 decimals, or empty when absent (< 0).
+std::string optionalShare(const std::vector<float>& values, size_t i) {
+    return values.empty() ? std::string() : fixedNumber(values[i], 6);
+}
+
+// rank,index,given,suggested,p_given,p_suggested,flagged,score[,neighbour_disagreement,votes]
+LabelIssueRow parseIssueLine(const std::string& line, size_t columns, const std::string& path, const std::string& where) {
     const std::vector<std::string> f = splitCsvLine(line);
     const auto damaged = [&] { refuse(path, where + " is damaged: " + line.substr(0, 120)); };
-    if (f.size() != 8) damaged();
+    if (f.size() != columns) damaged();
     const auto integer = [&](size_t i) {
         const auto v = parseInteger(f[i]);
         if (!v) damaged();
@@ -42,10 +49,14 @@ LabelIssueRow parseIssueLine(const std::string& line, const std::string& path, c
         if (!v) damaged();
         return *v;
     };
+    const auto optionalShareAt = [&](size_t i) { return i < f.size() && !f[i].empty() ? number(i) : -1.0; };
     LabelIssueRow r{integer(0), integer(1), integer(2), integer(3), number(4), number(5), false, number(7)};
+    r.neighbourDisagreement = optionalShareAt(8);
+    r.votes = optionalShareAt(9);
     const int64_t flagged = integer(6);
     r.flagged = flagged == 1;
-    if (r.index < 0 || r.given < 0 || r.suggested < 0 || r.given > 100000 || r.suggested > 100000 || (flagged != 0 && flagged != 1) ||
+    const auto shareOrAbsent = [](double v) { return v == -1.0 || (v >= 0 && v <= 1); };
+    if (!shareOrAbsent(r.neighbourDisagreement) || !shareOrAbsent(r.votes) || r.index < 0 || r.given < 0 || r.suggested < 0 || r.given > 100000 || r.suggested > 100000 || (flagged != 0 && flagged != 1) ||
         !(r.pGiven >= 0 && r.pGiven <= 1) || !(r.pSuggested >= 0 && r.pSuggested <= 1) || !(r.score >= 0 && r.score <= 1)) {
         refuse(path, where + " holds a value out of range: " + line.substr(0, 120));
     }
@@ -54,7 +65,12 @@ LabelIssueRow parseIssueLine(const std::string& line, const std::string& path, c
 
 }  // namespace
 
-void writeLabelIssues(const std::string& path, const LabelAudit& audit, const std::vector<int64_t>& givenLabels) {
+std::string trainingAuditDir(const std::string& runDir) {
+    return storage_detail::pathIn(runDir, storage_detail::names::kTrainingAudit);
+}
+
+void writeLabelIssues(const std::string& path, const LabelAudit& audit, const std::vector<int64_t>& givenLabels,
+                      const AuditEvidence& evidence) {
     std::string text = std::string(kIssuesHeader) + "\n";
     text.reserve(text.size() + size_t(audit.images) * 56);
     int64_t rank = 0;
@@ -63,12 +79,14 @@ void writeLabelIssues(const std::string& path, const LabelAudit& audit, const st
         text += std::to_string(++rank) + "," + std::to_string(i) + "," + std::to_string(givenLabels[n]) + "," +
                 std::to_string(audit.suggested[n]) + "," + fixedNumber(audit.pGiven[n], 6) + "," +
                 fixedNumber(audit.pSuggested[n], 6) + "," + (audit.flagged[n] ? "1" : "0") + "," +
-                fixedNumber(audit.score[n], 6) + "\n";
+                fixedNumber(audit.score[n], 6) + "," + optionalShare(evidence.neighbourDisagreement, n) + "," +
+                optionalShare(evidence.votes, n) + "\n";
     }
     writeFileAtomically(path, text);
 }
 
-void writeLabelQuality(const std::string& path, const LabelAudit& audit, const LabelAuditSettings& settings) {
+void writeLabelQuality(const std::string& path, const LabelAudit& audit, const LabelAuditSettings& settings,
+                       const AuditEvidence& evidence) {
     const int64_t k = audit.classes;
     std::vector<int64_t> flagged;
     for (int64_t i = 0; i < audit.images; ++i) {
@@ -86,6 +104,18 @@ void writeLabelQuality(const std::string& path, const LabelAudit& audit, const L
         settingsJson["folds"] = settings.folds;
         settingsJson["epochs_per_fold"] = settings.epochs;
     }
+    settingsJson["seeds"] = settings.seeds;
+    settingsJson["members"] = settings.members;
+    settingsJson["neighbours"] = evidence.neighbours;
+    if (evidence.neighbours > 0) settingsJson["neighbour_weight"] = kNeighbourWeight;
+    const AuditReliability& r = evidence.reliability;
+    const nlohmann::json reliability{{"members", r.members},
+                                     {"accuracy", r.accuracy},
+                                     {"disagreements", r.disagreements},
+                                     {"flagged", r.flagged},
+                                     {"error_rate", r.errorRate},
+                                     {"weak", r.weak},
+                                     {"advice", r.advice}};
     const nlohmann::json j{
         {"method", "confident_learning"},
         {"filter", "prune_by_noise_rate"},
@@ -106,7 +136,11 @@ void writeLabelQuality(const std::string& path, const LabelAudit& audit, const L
         {"prune_counts", rows(audit.pruneCounts, k)},
         {"flagged_count", audit.flaggedCount},
         {"suspects_per_class", audit.suspectsPerClass},
-        {"flagged", flagged}};
+        {"flagged", flagged},
+        {"reliability", reliability},
+        {"reliability_meaning",
+         "accuracy: share of images whose most probable class is the given label; error_rate: (disagreements - "
+         "flagged) / images, the network's own mistakes at the least; weak: error_rate above " + fixedNumber(kWeakErrorRate, 2) + ", where the network's own mistakes fill the list"}};
     writeFileAtomically(path, j.dump(1) + "\n");
 }
 
@@ -115,12 +149,15 @@ std::vector<LabelIssueRow> readLabelIssues(const std::string& path) {
     std::istringstream in(std::string(bytes.begin(), bytes.end()));
     std::string line;
     std::getline(in, line);
-    if (line != kIssuesHeader) refuse(path, "not an ALX label audit (header '" + line.substr(0, 80) + "')");
+    if (line != kIssuesHeader && line != kFirstColumns) {
+        refuse(path, "not an ALX label audit (header '" + line.substr(0, 80) + "')");
+    }
+    const size_t columns = line == kIssuesHeader ? 10 : 8;
     std::vector<LabelIssueRow> out;
     std::set<int64_t> seen;
     for (int lineNumber = 2; std::getline(in, line); ++lineNumber) {
         if (line.empty()) continue;
-        const LabelIssueRow r = parseIssueLine(line, path, "line " + std::to_string(lineNumber));
+        const LabelIssueRow r = parseIssueLine(line, columns, path, "line " + std::to_string(lineNumber));
         if (r.rank != int64_t(out.size()) + 1) {
             refuse(path, "line " + std::to_string(lineNumber) + ": rank " + std::to_string(r.rank) + " out of order");
         }

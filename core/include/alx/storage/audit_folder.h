@@ -4,7 +4,10 @@
 //   probabilities.npy   float32 [N, C]: the probabilities it audited
 //   folds/plan.json     what the folds of a training-split audit were computed with
 //   folds/fold_<f>.npy  float32 [held out, C]: fold f's out-of-sample probabilities,
-//                       kept as each fold finishes, so that a stopped audit resumes
+//                       kept as each fold finishes, so that a stopped audit resumes;
+//                       fold_<f>_<m>.npy those of ensemble member m > 0 (another seed or model),
+//                       fold_<f>[_<m>]_neighbours.npy the held-out images' neighbours' label
+//                       shares (float32 [held out, C]) when the audit uses neighbour evidence
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +25,8 @@ struct FoldPlan {
     int epochsPerFold = 0;
     uint64_t seed = 0;
     int64_t images = 0;
+    int seeds = 1;       // members per model
+    int neighbours = 0;  // k of the neighbour evidence, 0 = none
 };
 
 class AuditFolder {
@@ -34,17 +39,20 @@ public:
 
     // Writes label_issues.csv, label_quality.json and probabilities.npy.
     void writeAudit(const LabelAudit& audit, const std::vector<int64_t>& givenLabels, const LabelAuditSettings& settings,
-                    const torch::Tensor& probabilities) const;
+                    const torch::Tensor& probabilities, const AuditEvidence& evidence = {}) const;
 
     // Records the plan of the folds, or checks that the folds already there
     // were computed with it: InputError (field "out_dir") naming plan.json otherwise.
     void startFolds(const FoldPlan& plan) const;
-    // Fold f's probabilities when kept, checked to be `rows` x `classes` and finite.
-    std::optional<torch::Tensor> readFold(int fold, int64_t rows, int64_t classes) const;
-    void writeFold(int fold, const torch::Tensor& probabilities) const;
+    // Fold f's probabilities of member m when kept, checked to be `rows` x
+    // `classes`, finite and in [0, 1]; with `neighbourShares` its
+    // neighbours' label shares instead.
+    std::optional<torch::Tensor> readFold(int fold, int member, int64_t rows, int64_t classes,
+                                          bool neighbourShares = false) const;
+    void writeFold(int fold, int member, const torch::Tensor& values, bool neighbourShares = false) const;
 
 private:
-    std::string foldPath(int fold) const;
+    std::string foldPath(int fold, int member, bool neighbourShares) const;
     std::string dir_;
 };
 
