@@ -473,6 +473,8 @@ private slots:
         const std::vector<float> shares = neighbourLabelShares(neighbours, 3, 4, referenceLabels, 3);
         expectNear(std::vector<double>(shares.begin(), shares.end()),
                    {0.5, 0.25, 0.25, /**/ 0, 1, 0, /**/ 0.25, 0, 0.75}, "shares", 1e-7);
+        // Ten neighbours that all agree give a share of exactly 1 (ten additions of 0.1f would overshoot it).
+        QCOMPARE(neighbourLabelShares(std::vector<int64_t>(10, 0), 1, 10, referenceLabels, 3)[0], 1.0f);
         const std::vector<int64_t> given{0, 2, 2};
         const std::vector<float> disagreement = neighbourDisagreement(shares, given, 3);
         expectNear(std::vector<double>(disagreement.begin(), disagreement.end()), {0.5, 1.0, 0.25}, "disagreement", 1e-7);

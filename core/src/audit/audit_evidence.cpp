@@ -42,8 +42,8 @@ std::vector<float> neighbourLabelShares(const std::vector<int64_t>& neighbours, 
                          "neighbours");
     }
     const int64_t references = int64_t(referenceLabels.size());
+    // Counts first, then one division: a share is then exactly 1 when all agree.
     std::vector<float> shares(size_t(images * classes), 0.0f);
-    const float one = 1.0f / float(perImage);
     for (int64_t i = 0; i < images; ++i) {
         for (int64_t m = 0; m < perImage; ++m) {
             const int64_t r = neighbours[size_t(i * perImage + m)];
@@ -58,9 +58,10 @@ std::vector<float> neighbourLabelShares(const std::vector<int64_t>& neighbours, 
                                      ", outside 0.." + std::to_string(classes - 1),
                                  "neighbours");
             }
-            shares[size_t(i * classes + label)] += one;
+            shares[size_t(i * classes + label)] += 1.0f;
         }
     }
+    for (float& share : shares) share /= float(perImage);
     return shares;
 }
 

@@ -71,7 +71,7 @@ std::optional<torch::Tensor> AuditFolder::readFold(int fold, int member, int64_t
     if (!fs::exists(path)) return std::nullopt;
     const torch::Tensor saved = readNpy(path);
     if (saved.dim() != 2 || saved.size(0) != rows || saved.size(1) != classes || !torch::isfinite(saved).all().item<bool>() ||
-        (saved.numel() > 0 && (saved.min().item<double>() < 0 || saved.max().item<double>() > 1))) {
+        (saved.numel() > 0 && (saved.min().item<double>() < 0 || saved.max().item<double>() > 1 + 1e-5))) {
         refuse(path, "is not this fold's " + std::to_string(rows) + " x " + std::to_string(classes) + " probabilities");
     }
     return saved.to(torch::kFloat32);
