@@ -44,9 +44,7 @@ SuspectLabelsPage::SuspectLabelsPage(QWidget* parent) : QWidget(parent) {
     connect(order_, &QComboBox::currentIndexChanged, this, &SuspectLabelsPage::rebuild);
     connect(count_, &QSpinBox::valueChanged, this, &SuspectLabelsPage::rebuild);
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
-        if (column == kImage && row >= 0 && row < int(shown_.size()) && !auditsTrainingImages()) {
-            Q_EMIT imageClicked(shown_[size_t(row)]);
-        }
+        if (column == kImage && row >= 0 && row < int(shown_.size()) && !auditsTrainingImages()) Q_EMIT imageClicked(shown_[size_t(row)]);
     });
     connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (item->column() == kRightLabel) setLabel(item->row(), item->text());
@@ -183,7 +181,7 @@ QString SuspectLabelsPage::reliabilityText() const {
     if (!audit_) return QString();
     const AuditReliability& r = audit_->evidence.reliability;
     const QString who = r.members == 1 ? tr("One network") : tr("An ensemble of %1").arg(r.members);
-    QString text = tr("%1 agreeing with %2 % of the given labels, wrong on at least %3 % of the images by itself (the "
+    QString text = tr("%1 agreeing with %2 % of the given labels; its own mistakes: at least %3 % of the images (the "
                       "disagreements it does not flag).")
                        .arg(who)
                        .arg(100 * r.accuracy, 0, 'f', 2)
@@ -237,7 +235,9 @@ void SuspectLabelsPage::rebuild() {
     for (int row = 0; row < int(shown_.size()); ++row) fillRow(row, shown_[size_t(row)]);
     table_->resizeColumnsToContents();
     table_->setColumnWidth(kImage, 64);
-    if (!auditsTrainingImages()) table_->setColumnWidth(kNeighbours, 5 * 34 + 16);
+    const int m = training ? results_->trainNeighboursPerImage : results_->neighboursPerImage;
+    table_->setIconSize(QSize(std::max(180, m * 34), 56));  // the neighbours' strip unscaled
+    if (!auditsTrainingImages()) table_->setColumnWidth(kNeighbours, m * 34 + 16);
     table_->setColumnWidth(kVerdict, 100);
     if (!shown_.empty()) table_->setCurrentCell(0, kVerdict);
 }
