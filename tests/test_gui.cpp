@@ -712,13 +712,13 @@ private slots:
                     r.probabilities[size_t(suspectOrder[k] * 10 + r.labels[size_t(suspectOrder[k])])] < 0.5f);
         }
         table->setFocus();
-        table->setCurrentCell(0, 6);
+        table->setCurrentCell(0, 7);
         QTest::keyClick(table, Qt::Key_1);
         QTest::keyClick(table, Qt::Key_2);
         QTest::keyClick(table, Qt::Key_3);
         QCOMPARE(table->currentRow(), 3);
         const int given = r.labels[size_t(suspectOrder[0])];
-        table->item(0, 7)->setText(QString::number((given + 1) % 10));
+        table->item(0, 8)->setText(QString::number((given + 1) % 10));
         auto marks = suspects->review();
         QCOMPARE(marks.size(), size_t(3));
         QVERIFY(marks[suspectOrder[0]].verdict == alx::ReviewVerdict::Mislabelled);
@@ -760,7 +760,7 @@ private slots:
         fourth->openRunFrom(dir);
         QVERIFY(openedAgain.wait(60000));
         QVERIFY(fourth->suspectLabelsPage()->review().empty());
-        fourth->suspectLabelsPage()->table()->setCurrentCell(0, 6);
+        fourth->suspectLabelsPage()->table()->setCurrentCell(0, 7);
         QTest::keyClick(fourth->suspectLabelsPage()->table(), Qt::Key_3);
         QVERIFY(review.open(QIODevice::ReadOnly));
         QVERIFY(review.readAll().endsWith("12,maybe,\n"));
