@@ -298,8 +298,7 @@ int runAudit(AuditOptions options) {
 
 int runCompare(const CompareOptions& options) {
     const ScoreKind score = parseScoreKind(options.score);
-    std::vector<SavedRun> runs;
-    for (const std::string& dir : options.runs) runs.push_back(RunFolder(dir).read());  // each validated whole, or refused naming the file
+    const std::vector<SavedRun> runs = readRuns(options.runs);  // each validated whole, or refused naming the file
     const RunComparison c = compareRuns(options.runs, runs, score, options.top);
     writeComparison(options.outDir, c);
     std::printf("%lld test images; predictions differ on %zu\n", static_cast<long long>(c.images), c.disagreementImages.size());

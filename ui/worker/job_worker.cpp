@@ -350,12 +350,8 @@ void JobWorker::compareRuns(const QStringList& dirs, const QString& score, int t
     try {
         const ScoreKind kind = parseScoreKind(score.toStdString());
         std::vector<std::string> paths;
-        std::vector<SavedRun> runs;
-        for (const QString& dir : dirs) {
-            if (stopRequested()) throw Cancelled();
-            paths.push_back(dir.toStdString());
-            runs.push_back(RunFolder(paths.back()).read());  // validated whole, or refused naming the file
-        }
+        for (const QString& dir : dirs) paths.push_back(dir.toStdString());
+        const std::vector<SavedRun> runs = readRuns(paths, [this] { return stopRequested(); });  // each validated whole
         const RunComparison comparison = alx::compareRuns(paths, runs, kind, topN);
         // The images they disagree on, from the dataset on this machine; the numbers stand without them.
         torch::Tensor images;

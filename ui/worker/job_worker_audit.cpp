@@ -17,12 +17,8 @@ namespace alx::ui {
 void JobWorker::auditRunsTogether(const QStringList& dirs, const QString& dataDir) {
     try {
         std::vector<std::string> paths;
-        std::vector<SavedRun> runs;
-        for (const QString& dir : dirs) {
-            if (stopRequested()) throw Cancelled();
-            paths.push_back(dir.toStdString());
-            runs.push_back(RunFolder(paths.back()).read());  // validated whole, or refused naming the file
-        }
+        for (const QString& dir : dirs) paths.push_back(dir.toStdString());
+        const std::vector<SavedRun> runs = readRuns(paths, [this] { return stopRequested(); });  // each validated whole
         auto view = std::make_shared<AuditView>();
         EnsembleAudit together = alx::auditRunsTogether(runs, paths);  // refuses runs of other images
         view->audit = std::move(together.audit);
@@ -63,11 +59,8 @@ void JobWorker::auditTrainingImages(const QString& runDir, int seeds, int neighb
             Q_EMIT stopped(q(result.message));
             return;
         }
-        // The training images, to draw: the run's dataset loaded as the audit did.
-        DatasetRequest data = runDataset(RunFolder(request.runDirs.front()).read().summary, request.data);
-        data.trainImages = result.audit.images;  // the images audited: the run's first N
-        data.testImages = 1;
-        const LoadedDataset loaded = loadJobData(data, [this] { return stopRequested(); }, {});
+        // The training images, to draw: the data the audit loaded.
+        const LoadedDataset loaded = loadJobData(result.data, [this] { return stopRequested(); }, {});
         auto view = std::make_shared<AuditView>();
         view->audit = result.audit;
         view->evidence = result.evidence;

@@ -3,19 +3,11 @@
 #include <algorithm>
 
 #include "alx/util/errors.h"
+#include "audit/probability_table_checks.h"
 
 namespace alx {
-namespace {
 
-int64_t argmaxOf(const float* row, int64_t classes) {
-    int64_t best = 0;
-    for (int64_t j = 1; j < classes; ++j) {
-        if (row[j] > row[best]) best = j;
-    }
-    return best;
-}
-
-}  // namespace
+using audit_detail::argmaxOf;
 
 std::vector<float> averageProbabilities(const std::vector<std::vector<float>>& tables, int64_t images, int64_t classes) {
     if (tables.empty()) throw InputError("no probability tables to average", "probabilities");

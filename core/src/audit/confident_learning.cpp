@@ -11,14 +11,7 @@ namespace alx {
 
 namespace {
 
-// Lowest index of the largest entry, as numpy's argmax.
-int64_t argmaxOf(const float* row, int64_t classes) {
-    int64_t best = 0;
-    for (int64_t j = 1; j < classes; ++j) {
-        if (row[j] > row[best]) best = j;
-    }
-    return best;
-}
+using audit_detail::argmaxOf;
 
 std::vector<double> confidentThresholds(const float* probabilities, const int64_t* labels, int64_t images,
                                         int64_t classes, const std::vector<int64_t>& labelCounts) {

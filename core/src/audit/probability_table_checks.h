@@ -1,5 +1,5 @@
 #pragma once
-// The checks shared by the label audit and the calibration measures: both
+// The checks (and the argmax) shared by the label audit and the calibration measures: both
 // read an n x k table of a model's probabilities (or logits) and one given
 // label per image, and both refuse a table that is not what it claims to be
 // rather than return numbers computed from it.
@@ -11,6 +11,15 @@
 #include "alx/util/errors.h"
 
 namespace alx::audit_detail {
+
+// Lowest index of the largest entry of a row, as numpy's argmax.
+inline int64_t argmaxOf(const float* row, int64_t classes) {
+    int64_t best = 0;
+    for (int64_t j = 1; j < classes; ++j) {
+        if (row[j] > row[best]) best = j;
+    }
+    return best;
+}
 
 // A softmax's rows sum to 1 up to float rounding (about 1e-6 for ten
 // classes); 1e-3 also accepts probabilities written with few digits, and

@@ -35,18 +35,19 @@ struct FoldOutput {
     torch::Tensor probabilities, neighbourShares;
 };
 
+// `onDevice`: the whole training split, normalised, on the training device.
 FoldOutput trainFold(const AuditJobRequest& request, const std::string& model, uint64_t seed, int f, int epochs,
-                     const LoadedDataset& data, const torch::Tensor& images, const FoldSplit& split,
+                     const LoadedDataset& data, const TensorSet& onDevice, const FoldSplit& split,
                      const AuditJobCallbacks& callbacks) {
-    const torch::Device device = images.device();
+    const torch::Device device = onDevice.images.device();
     const auto subset = [&](const torch::Tensor& index) {
         const auto i = index.to(device);
-        return TensorSet{images.index_select(0, i), data.train.labels.to(device).index_select(0, i)};
+        return TensorSet{onDevice.images.index_select(0, i), onDevice.labels.index_select(0, i)};
     };
     const TensorSet kept = subset(split.kept), heldOut = subset(split.heldOut);
     const uint64_t foldSeed = repeatSeed(seed, f);
     torch::manual_seed(foldSeed);
-    ClassifierPtr net = makeModel(model, {shapeOf(data.train.images), data.classes()});
+    ClassifierPtr net = makeModel(model, {shapeOf(data.train.images), data.classes()});  // the uint8 images' shape
     net->to(device);
     TrainCallbacks trainCallbacks;
     trainCallbacks.shouldStop = callbacks.shouldStop;
@@ -95,7 +96,7 @@ AuditMembers crossValidatedMembers(const AuditJobRequest& request, const std::ve
     folder.startFolds({modelList, request.data.spec.name, request.folds, epochs, request.seed, n, request.seeds,
                        request.neighbours});
 
-    const torch::Tensor images = normaliseImages(data.train.images, device);
+    const TensorSet onDevice{normaliseImages(data.train.images, device), data.train.labels.to(device)};
     const auto foldTensor = torch::tensor(std::vector<int64_t>(fold.begin(), fold.end()), torch::kInt64);
     std::vector<FoldSplit> splits;
     for (int f = 0; f < request.folds; ++f) {
@@ -120,7 +121,7 @@ AuditMembers crossValidatedMembers(const AuditJobRequest& request, const std::ve
             if (resumed) {
                 ++foldsResumed;
             } else {
-                o = trainFold(request, model, seed, f, modelEpochs, data, images, split, callbacks);
+                o = trainFold(request, model, seed, f, modelEpochs, data, onDevice, split, callbacks);
                 if (o.neighbourShares.defined()) folder.writeFold(f, m, o.neighbourShares, true);
                 folder.writeFold(f, m, o.probabilities);  // last: a finished fold survives a stop
             }
@@ -131,6 +132,8 @@ AuditMembers crossValidatedMembers(const AuditJobRequest& request, const std::ve
         if (request.neighbours > 0) out.neighbourShares.push_back(floatValues(shares));
         out.names.push_back(model + " seed " + std::to_string(seed));
     }
+    out.given.assign(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + n);
+    out.classes = classes;
     return out;
 }
 

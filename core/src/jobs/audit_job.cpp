@@ -25,8 +25,7 @@ std::vector<int64_t> int64Values(const torch::Tensor& t) {
 // The test split's probabilities of models trained here on the training
 // split, one per seed (and each test image's nearest training images, for
 // the neighbour evidence).
-AuditMembers trainedHere(const AuditJobRequest& request, const AuditJobCallbacks& callbacks, LabelAuditSettings& settings,
-                         std::vector<int64_t>& given) {
+AuditMembers trainedHere(const AuditJobRequest& request, const AuditJobCallbacks& callbacks, LabelAuditSettings& settings) {
     AuditMembers out;
     for (int s = 0; s < request.seeds; ++s) {
         TrainJobRequest train;
@@ -48,12 +47,13 @@ AuditMembers trainedHere(const AuditJobRequest& request, const AuditJobCallbacks
         if (trained.outcome == JobOutcome::Cancelled) throw Cancelled();
         if (trained.outcome == JobOutcome::Diverged) throw RunError(trained.message);
         settings.epochs = trained.summary.epochsPlanned;
-        given = int64Values(trained.evaluation.labels);
+        out.given = int64Values(trained.evaluation.labels);
+        out.classes = trained.evaluation.probabilities.size(1);
         out.probabilities.push_back(floatValues(trained.evaluation.probabilities));
         if (request.neighbours > 0) {
             const auto near = trained.trainNeighbours.indices.slice(1, 0, request.neighbours);
             out.neighbourShares.push_back(neighbourLabelShares(int64Values(near), near.size(0), near.size(1),
-                                                               int64Values(trained.trainLabels), trained.evaluation.probabilities.size(1)));
+                                                               int64Values(trained.trainLabels), out.classes));
         }
         out.names.push_back(request.model + " seed " + std::to_string(train.seed));
     }
@@ -65,6 +65,8 @@ AuditMembers trainedHere(const AuditJobRequest& request, const AuditJobCallbacks
 // dataset they were trained on.
 AuditMembers fromRuns(const AuditJobRequest& request, const std::vector<SavedRun>& runs, const AuditJobCallbacks& callbacks) {
     AuditMembers out;
+    out.given = int64Values(runs.front().labels);
+    out.classes = runs.front().classes();
     std::vector<int64_t> trainLabels;
     if (request.neighbours > 0) {
         DatasetRequest data = request.data;
@@ -86,7 +88,7 @@ AuditMembers fromRuns(const AuditJobRequest& request, const std::vector<SavedRun
         }
         const auto first = near.indices.slice(1, 0, request.neighbours);
         out.neighbourShares.push_back(
-            neighbourLabelShares(int64Values(first), first.size(0), first.size(1), trainLabels, runs[r].classes()));
+            neighbourLabelShares(int64Values(first), first.size(0), first.size(1), trainLabels, out.classes));
     }
     return out;
 }
@@ -146,6 +148,54 @@ EnsembleAudit auditRunsTogether(const std::vector<SavedRun>& runs, const std::ve
     return auditEnsemble(tables, {}, 0, int64Values(runs.front().labels), runs.front().classes(), options);
 }
 
+namespace {
+
+// A --run audit: the runs read whole and checked to agree; the request then
+// takes their models (returned, one per run) and their data: the folder
+// recorded when none is given, and the first N training images they were
+// given, before a validation split or a review took some away.
+std::vector<std::string> takeRuns(AuditJobRequest& request, const std::vector<SavedRun>& runs, LabelAuditSettings& settings) {
+    std::vector<std::string> models;
+    for (const SavedRun& run : runs) models.push_back(run.summary.model);
+    request.split == "test" ? requireSameTestImages(runs, request.runDirs) : requireSameData(runs, request.runDirs);
+    request.model = models.front();
+    request.data = runDataset(runs.front().summary, request.data);
+    const RunSummary& first = runs.front().summary;
+    if (request.data.dataDir.empty()) request.data.dataDir = recordedOrGivenDir(first.dataDir, "");
+    if (request.data.trainImages == 0 && first.trainImages > 0) {
+        request.data.trainImages = first.trainImages + first.validationCount + first.excludedImages;
+    }
+    if (runs.size() == 1) settings.runDir = request.runDirs.front();
+    settings.classNames = first.classNames;
+    return models;
+}
+
+// The members for the request's split: the runs' test probabilities, models
+// trained here, or cross-validation of the training split (which loads it
+// and leaves request.data as loaded).
+AuditMembers collectMembers(AuditJobRequest& request, const std::vector<SavedRun>& runs,
+                            const std::vector<std::string>& models, const torch::Device& device,
+                            const AuditJobCallbacks& callbacks, LabelAuditSettings& settings, AuditJobResult& result) {
+    if (request.split == "test" && !runs.empty()) {
+        settings.source = "run";
+        return fromRuns(request, runs, callbacks);
+    }
+    if (request.split == "test") {
+        settings.source = "trained_here";
+        if (callbacks.onStage) callbacks.onStage("training " + modelInfo(request.model).displayName + " on the training split");
+        return trainedHere(request, callbacks, settings);
+    }
+    settings.source = "cross_validation";
+    settings.folds = request.folds;
+    settings.epochs = request.epochs > 0 ? request.epochs : modelInfo(models.front()).preset.epochs;
+    request.data.testImages = 1;  // only the training split is audited
+    const LoadedDataset loaded = loadJobData(request.data, callbacks.shouldStop, callbacks.onDataset);
+    if (settings.classNames.empty()) settings.classNames = loaded.classNames;
+    return audit_detail::crossValidatedMembers(request, models, loaded, device, callbacks, result.foldsResumed);
+}
+
+}  // namespace
+
 AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks& callbacks) {
     checkRequest(asked);
     AuditJobRequest request = asked;
@@ -154,27 +204,12 @@ AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks
     settings.seed = request.seed;
     settings.seeds = request.seeds;
     settings.ranking = request.ranking == FlaggedRanking::NormalizedMargin ? "normalized_margin" : "self_confidence";
-    std::vector<SavedRun> runs;
+    const std::vector<SavedRun> runs = readRuns(request.runDirs);  // each validated whole, or refused naming the file
     std::vector<std::string> models{request.model};
-    if (!request.runDirs.empty()) {
-        models.clear();
-        for (const std::string& dir : request.runDirs) {
-            runs.push_back(RunFolder(dir).read());  // validated whole, or refused naming the file
-            models.push_back(runs.back().summary.model);
-        }
-        request.split == "test" ? requireSameTestImages(runs, request.runDirs) : requireSameData(runs, request.runDirs);
-        request.model = models.front();
-        request.data = runDataset(runs.front().summary, request.data);
-        // The training images the runs were given (their first N), before a
-        // validation split or a review took some away.
-        const RunSummary& first = runs.front().summary;
-        if (request.data.dataDir.empty()) request.data.dataDir = recordedOrGivenDir(first.dataDir, "");
-        if (request.data.trainImages == 0 && first.trainImages > 0) {
-            request.data.trainImages = first.trainImages + first.validationCount + first.excludedImages;
-        }
-        if (runs.size() == 1) settings.runDir = request.runDirs.front();
-    } else {
+    if (runs.empty()) {
         request.data = seededDataset(request.data, request.seed);
+    } else {
+        models = takeRuns(request, runs, settings);
     }
     for (const std::string& m : models) modelInfo(m);  // an unknown model is refused before any work
     ensureWritableDirectory(request.outDir);
@@ -183,32 +218,11 @@ AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks
     settings.model = request.model;
     for (size_t m = 1; m < models.size(); ++m) settings.model += "," + models[m];
     settings.dataset = request.data.spec.name;
-    if (!runs.empty()) settings.classNames = runs.front().summary.classNames;
 
     AuditJobResult result;
     AuditMembers members;
-    std::vector<int64_t> given;
     try {
-        if (request.split == "test" && !runs.empty()) {
-            settings.source = "run";
-            members = fromRuns(request, runs, callbacks);
-            given = int64Values(runs.front().labels);
-        } else if (request.split == "test") {
-            settings.source = "trained_here";
-            if (callbacks.onStage) callbacks.onStage("training " + modelInfo(request.model).displayName + " on the training split");
-            members = trainedHere(request, callbacks, settings, given);
-        } else {
-            settings.source = "cross_validation";
-            settings.folds = request.folds;
-            settings.epochs = request.epochs > 0 ? request.epochs : modelInfo(models.front()).preset.epochs;
-            DatasetRequest data = request.data;
-            data.testImages = 1;  // only the training split is audited
-            const LoadedDataset loaded = loadJobData(data, callbacks.shouldStop, callbacks.onDataset);
-            request.data = data;
-            members = audit_detail::crossValidatedMembers(request, models, loaded, device, callbacks, result.foldsResumed);
-            given = int64Values(loaded.train.labels);
-            if (settings.classNames.empty()) settings.classNames = loaded.classNames;
-        }
+        members = collectMembers(request, runs, models, device, callbacks, settings, result);
     } catch (const Cancelled&) {
         result.outcome = JobOutcome::Cancelled;
         result.message = request.split == "train" ? "stopped; the finished folds are kept in " + AuditFolder(request.outDir).foldsDir()
@@ -216,17 +230,18 @@ AuditJobResult runAuditJob(const AuditJobRequest& asked, const AuditJobCallbacks
         return result;
     }
     settings.members = members.names;
+    result.data = request.data;
 
-    const int64_t classes = int64_t(members.probabilities.front().size() / std::max<size_t>(1, given.size()));
-    if (callbacks.onStage) callbacks.onStage("confident learning over " + std::to_string(given.size()) + " images");
+    if (callbacks.onStage) callbacks.onStage("confident learning over " + std::to_string(members.given.size()) + " images");
     ConfidentLearningOptions options;
     options.flaggedRanking = request.ranking;
-    EnsembleAudit audited = auditEnsemble(members.probabilities, members.neighbourShares, request.neighbours, given, classes, options);
+    EnsembleAudit audited = auditEnsemble(members.probabilities, members.neighbourShares, request.neighbours, members.given,
+                                          members.classes, options);
     result.audit = std::move(audited.audit);
     result.evidence = std::move(audited.evidence);
-    const torch::Tensor p = torch::tensor(audited.probabilities).reshape({int64_t(given.size()), classes});
+    const torch::Tensor p = torch::tensor(audited.probabilities).reshape({int64_t(members.given.size()), members.classes});
     const AuditFolder folder(request.outDir);
-    folder.writeAudit(result.audit, given, settings, p, result.evidence);
+    folder.writeAudit(result.audit, members.given, settings, p, result.evidence);
     result.issuesPath = folder.issuesPath();
     result.qualityPath = folder.qualityPath();
     return result;

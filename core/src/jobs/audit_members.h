@@ -15,6 +15,8 @@ struct AuditMembers {
     std::vector<std::vector<float>> probabilities;    // one n * k table per member
     std::vector<std::vector<float>> neighbourShares;  // one n * k table per member; empty without neighbour evidence
     std::vector<std::string> names;                   // a run folder, or "<model> seed <s>"
+    std::vector<int64_t> given;                       // the audited images' given labels (n)
+    int64_t classes = 0;                              // k
 };
 
 // A float tensor's values, row-major, on the CPU.

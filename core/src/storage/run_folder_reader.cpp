@@ -264,4 +264,13 @@ SavedRun RunFolder::read() const {
     return run;
 }
 
+std::vector<SavedRun> readRuns(const std::vector<std::string>& dirs, const std::function<bool()>& shouldStop) {
+    std::vector<SavedRun> runs;
+    for (const std::string& dir : dirs) {
+        if (shouldStop && shouldStop()) throw Cancelled();
+        runs.push_back(RunFolder(dir).read());
+    }
+    return runs;
+}
+
 }  // namespace alx

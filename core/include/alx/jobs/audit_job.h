@@ -65,6 +65,7 @@ struct AuditJobResult {
     LabelAudit audit;
     AuditEvidence evidence;
     int foldsResumed = 0;
+    DatasetRequest data;  // the data audited, as resolved (a run's dataset, folder and first N training images)
     std::string issuesPath, qualityPath;
 };
 

@@ -14,8 +14,10 @@
 // Every file is written atomically; a folder is validated whole before
 // anything in it is used, and a damaged one is refused with an InputError
 // naming the file and the problem.
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -106,6 +108,11 @@ public:
 private:
     std::string dir_;
 };
+
+// Several run folders, each read (and validated) whole, in order; the first
+// damaged one is refused naming its file. Cancelled between runs once
+// shouldStop() turns true.
+std::vector<SavedRun> readRuns(const std::vector<std::string>& dirs, const std::function<bool()>& shouldStop = {});
 
 // A summary's settings, filled the same way by the CLI and the GUI before
 // training: the model, the data, the device and the training set-up.
