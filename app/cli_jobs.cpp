@@ -13,7 +13,9 @@
 #include "alx/storage/runs_library.h"
 #include "alx/data/downloader.h"
 #include "alx/data/dataset_loader.h"
+#include "alx/active_learning/stopping.h"
 #include "alx/util/errors.h"
+#include "alx/util/numbers.h"
 #include "alx/util/timing.h"
 #include "alx/vocabulary.h"
 #include "progress_line.h"
@@ -196,9 +198,10 @@ int runActiveLearning(ActiveLearningOptions options) {
                   << " test images), model " << settings.loop.model << ", " << device << std::endl;
     };
     callbacks.onRound = [](const ActiveLearningRoundReport& r) {
-        std::printf("%s repeat %d: %lld labels, %s accuracy %.2f%% (%.1f s)\n", strategyName(r.strategy).c_str(),
+        const std::string kappa = r.round.kappa ? ", kappa " + fixedNumber(*r.round.kappa, 4) : std::string();
+        std::printf("%s repeat %d: %lld labels, %s accuracy %.2f%%%s (%.1f s)\n", strategyName(r.strategy).c_str(),
                     r.repeat + 1, static_cast<long long>(r.round.labels), r.crossValidated ? "cross-validated" : "test",
-                    100 * r.round.testAccuracy, r.round.seconds);
+                    100 * r.round.testAccuracy, kappa.c_str(), r.round.seconds);
         std::fflush(stdout);
     };
     const ActiveLearningJobResult result = runActiveLearningJob(request, callbacks);
@@ -211,6 +214,13 @@ int runActiveLearning(ActiveLearningOptions options) {
         std::cerr << "alx-cli: interrupted; finished rounds are in " << folder.curvePath() << " (continue with --resume)"
                   << std::endl;
         return kInterrupted;
+    }
+    const double stopKappa = summaryStopKappa(settings.loop.stopAtKappa);
+    for (const StrategySummary& s : result.summary) {
+        if (!s.labelsAtStop) continue;
+        std::printf("%s: predictions stable (kappa >= %s for %d rounds) at %s labels, accuracy there %.2f%% (medians)\n",
+                    strategyName(s.strategy).c_str(), fixedNumber(stopKappa, 2).c_str(), kStopRounds,
+                    fixedNumber(*s.labelsAtStop, 0).c_str(), 100 * s.accuracyAtStop.value_or(0));
     }
     std::printf("Wrote %s and %s\n", folder.curvePath().c_str(), folder.summaryPath().c_str());
     return kOk;

@@ -260,6 +260,11 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
     cmd->add_option("--budget", s.loop.budget,
                     "labelled images in all, the initial ones included (an unlabelled pile: the labels given)")
         ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--stop-at-kappa", s.loop.stopAtKappa,
+                    "end a repeat before its budget once Cohen's kappa of each round's predictions with the last "
+                    "round's, on a fixed stop set of unlabelled images, has been at least this for 3 rounds in a row "
+                    "(Bloodgood and Vijay-Shanker 2009; 0.99 is theirs); 0 = run to the budget")
+        ->capture_default_str()->check(CLI::Range(0.0, 1.0));
     listable(cmd, "--pool-subset", s.loop.poolSubset, axes ? &axes->poolSubsets : nullptr, 0,
              "candidates scored per round, at random from the pool (0 = all)");
     cmd->add_option("--mc-samples", s.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")

@@ -4,7 +4,9 @@
 #include <torch/torch.h>
 
 #include "alx/active_learning/acquisition.h"
+#include "alx/active_learning/learning_curve.h"
 #include "alx/active_learning/loop.h"
+#include "alx/active_learning/stopping.h"
 #include "alx/data/dataset_catalog.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/util/errors.h"
@@ -14,6 +16,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <random>
 #include <set>
 
 using namespace alx;
@@ -202,6 +205,9 @@ private slots:
             QCOMPARE(seen[r].round, int(r));
         }
         for (const auto& r : seen) QVERIFY(r.testAccuracy >= 0 && r.testAccuracy <= 1);
+        // Kappa from the second round on: the first has no round before it.
+        QVERIFY(!seen[0].kappa);
+        for (size_t r = 1; r < seen.size(); ++r) QVERIFY(seen[r].kappa && *seen[r].kappa >= -1 && *seen[r].kappa <= 1);
 
         // Resuming after round 2 reproduces the rest of the uninterrupted run.
         std::vector<int64_t> resumeFrom(result.labelled.begin(), result.labelled.begin() + 40);
@@ -212,7 +218,113 @@ private slots:
         QCOMPARE(resumed[0].labels, int64_t(50));
         QCOMPARE(resumed[0].acquired, seen[3].acquired);
         QCOMPARE(resumed[0].testAccuracy, seen[3].testAccuracy);
+        // The resumed round's kappa compares with the retrained round 2, as the uninterrupted run's did.
+        QCOMPARE(resumed[0].kappa, seen[3].kappa);
+        QCOMPARE(resumed[1].kappa, seen[4].kappa);
         QCOMPARE(continued.labelled, result.labelled);
+    }
+
+    // Cohen's kappa on a case worked by hand, at its extremes, and against
+    // the confusion-matrix form of the same statistic on random labellings.
+    void kappaAgreesWithItsDefinition() {
+        // Observed agreement 4/6; chance (1/3)(2/6) + (1/3)(3/6) + (1/3)(1/6) = 1/3; (2/3 - 1/3) / (2/3) = 0.5.
+        QCOMPARE(cohensKappa({0, 0, 1, 1, 2, 2}, {0, 1, 1, 1, 2, 0}, 3), 0.5);
+        QCOMPARE(cohensKappa({0, 1, 2, 2}, {0, 1, 2, 2}, 3), 1.0);
+        QCOMPARE(cohensKappa({0, 1}, {1, 0}, 2), -1.0);
+        QCOMPARE(cohensKappa({4, 4, 4}, {4, 4, 4}, 5), 1.0);  // one class on both sides: full agreement
+        QCOMPARE(cohensKappa({4, 4, 4}, {4, 4, 1}, 5), 0.0);  // agreement 2/3 is what chance gives
+        QVERIFY_THROWS_EXCEPTION(InputError, cohensKappa({0, 1}, {0}, 2));
+        QVERIFY_THROWS_EXCEPTION(InputError, cohensKappa({}, {}, 2));
+        QVERIFY_THROWS_EXCEPTION(InputError, cohensKappa({0, 2}, {0, 1}, 2));
+        std::mt19937 random(7);
+        for (int trial = 0; trial < 20; ++trial) {
+            const int64_t classes = 2 + trial % 9, n = 50 + 37 * trial;
+            std::vector<int64_t> a(static_cast<size_t>(n)), b(static_cast<size_t>(n));
+            std::vector<std::vector<double>> confusion(size_t(classes), std::vector<double>(size_t(classes), 0));
+            for (int64_t i = 0; i < n; ++i) {
+                a[size_t(i)] = int64_t(random() % uint64_t(classes));
+                // Agree about two times in three, else any class.
+                b[size_t(i)] = random() % 3 ? a[size_t(i)] : int64_t(random() % uint64_t(classes));
+                confusion[size_t(a[size_t(i)])][size_t(b[size_t(i)])] += 1;
+            }
+            double diagonal = 0, chance = 0;
+            for (int64_t c = 0; c < classes; ++c) {
+                double row = 0, column = 0;
+                for (int64_t d = 0; d < classes; ++d) {
+                    row += confusion[size_t(c)][size_t(d)];
+                    column += confusion[size_t(d)][size_t(c)];
+                }
+                diagonal += confusion[size_t(c)][size_t(c)];
+                chance += row * column;
+            }
+            const double expected = (double(n) * diagonal - chance) / (double(n) * double(n) - chance);
+            QVERIFY2(std::abs(cohensKappa(a, b, classes) - expected) < 1e-12, qPrintable(QString::number(trial)));
+        }
+    }
+
+    // The rule stops where kappa has been at the threshold three rounds in a
+    // row; the summary gives the median stop over repeats.
+    void stoppingRuleAndItsSummary() {
+        using K = std::optional<double>;
+        QCOMPARE(stopPosition({K(), K(0.995), K(0.98), K(0.991), K(0.99), K(0.999), K(0.999)}, 0.99), std::optional<size_t>(5));
+        QCOMPARE(stopPosition({K(), K(0.995), K(0.995), K(), K(0.995)}, 0.99), std::optional<size_t>());
+        QCOMPARE(stopPosition({K(), K(0.8), K(0.85), K(0.9)}, 0.8), std::optional<size_t>(3));
+        // Three repeats of entropy: one stops at 50 labels, one at 60, one never.
+        const Strategy e = Strategy::Entropy;
+        std::vector<CurveRow> rows;
+        const std::vector<std::vector<double>> kappas = {{0.5, 0.995, 0.999, 0.991, 0.2, 0.993},
+                                                         {0.995, 0.9, 0.999, 0.999, 0.999, 0.999},
+                                                         {0.5, 0.5, 0.5, 0.5, 0.5, 0.5}};
+        for (int repeat = 0; repeat < 3; ++repeat) {
+            rows.push_back({e, repeat, 10, 0.3, 0.1, std::nullopt});
+            for (int round = 0; round < 6; ++round) {
+                rows.push_back({e, repeat, 20 + 10 * round, 0.5 + 0.01 * round + 0.1 * repeat, 0.1, kappas[size_t(repeat)][size_t(round)]});
+            }
+        }
+        const auto stops = stopRows(rows, e, 3, 0.99);
+        QCOMPARE(stops.size(), size_t(3));
+        QCOMPARE(stops[0]->labels, int64_t(50));  // 0.995, 0.999, 0.991 at 30, 40, 50 labels
+        QCOMPARE(stops[1]->labels, int64_t(60));  // 0.999 at 40, 50, 60
+        QVERIFY(!stops[2]);
+        const StrategySummary s = summariseCurve(rows, {e}, 3, 0.99)[0];
+        QCOMPARE(*s.labelsAtStop, 60.0);  // the median of 50, 60 and never
+        QCOMPARE(*s.labelsAtStopSpread.least, 50.0);
+        QVERIFY(!s.labelsAtStopSpread.most);
+        QVERIFY(std::abs(*s.accuracyAtStop - (0.5 + 0.03 + 0.5 + 0.04 + 0.1) / 2) < 1e-12);  // the two that stopped
+        // At a lower threshold the third repeat stops too, at its third kappa.
+        QCOMPARE(summariseCurve(rows, {e}, 3, 0.5)[0].labelsAtStop, std::optional<double>(40));
+    }
+
+    // --stop-at-kappa ends a repeat where the rule holds, and a resumed
+    // repeat that had stopped there has nothing left to do.
+    void stopsWhenPredictionsSettle() {
+        ActiveLearningConfig config;
+        config.classes = 10;
+        config.initial = 20;
+        config.acquire = 10;
+        config.budget = 150;
+        config.poolSubset = 100;
+        config.maxStepsPerRound = 20;
+        config.stopAtKappa = 0.5;
+        std::vector<ActiveLearningRound> seen;
+        ActiveLearningCallbacks callbacks;
+        callbacks.onRound = [&](const ActiveLearningRound& r) { seen.push_back(r); };
+        const auto result = runActiveLearning(Strategy::Entropy, config, pool_, test_, 5, callbacks);
+        std::vector<std::optional<double>> kappas;
+        for (const auto& r : seen) kappas.push_back(r.kappa);
+        QVERIFY2(result.stoppedByKappa, "the models never agreed at kappa 0.5: the test proves nothing");
+        QCOMPARE(stopPosition(kappas, 0.5), std::optional<size_t>(seen.size() - 1));
+        QVERIFY(seen.back().labels < config.budget);
+        QCOMPARE(int64_t(result.labelled.size()), seen.back().labels);
+        std::vector<ActiveLearningRound> more;
+        callbacks.onRound = [&](const ActiveLearningRound& r) { more.push_back(r); };
+        const auto again = runActiveLearning(Strategy::Entropy, config, pool_, test_, 5, callbacks, result.labelled,
+                                             result.labels, {}, kappas);
+        QVERIFY(again.stoppedByKappa);
+        QVERIFY(more.empty());
+        QCOMPARE(again.labelled, result.labelled);
+        config.stopAtKappa = 1.5;
+        QVERIFY_THROWS_EXCEPTION(InputError, runActiveLearning(Strategy::Entropy, config, pool_, test_, 5));
     }
 
     void stopsBetweenRoundsAndHonoursAHumanLabeller() {

@@ -684,24 +684,30 @@ private slots:
         QFile curve(out + "/curve.csv");
         QVERIFY(curve.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = curve.readAll().trimmed().split('\n');
-        QCOMPARE(lines[0], QByteArray("strategy,repeat,labels,test_accuracy,ece"));
-        // 20, 30, 40 for each strategy, none repeated after the resume; each with its calibration error.
+        QCOMPARE(lines[0], QByteArray("strategy,repeat,labels,test_accuracy,ece,kappa"));
+        // 20, 30, 40 for each strategy, none repeated after the resume; each
+        // with its calibration error, and a kappa after the first round.
         QCOMPARE(lines.size(), 1 + 2 * 3);
         QSet<QByteArray> keys;
         for (int i = 1; i < lines.size(); ++i) {
             const QList<QByteArray> fields = lines[i].split(',');
-            QCOMPARE(fields.size(), 5);
+            QCOMPARE(fields.size(), 6);
             keys.insert(fields[0] + "," + fields[1] + "," + fields[2]);
             bool ok = false;
             const double ece = fields[4].toDouble(&ok);
             QVERIFY2(ok && ece >= 0 && ece <= 1, lines[i].constData());
+            const double kappa = fields[5].toDouble(&ok);
+            QVERIFY2(fields[2] == "20" ? fields[5].isEmpty() : ok && kappa >= -1 && kappa <= 1, lines[i].constData());
         }
         QCOMPARE(keys.size(), 6);
         // A curve written before the ece column still opens and resumes.
         curve.close();
         QVERIFY(curve.open(QIODevice::WriteOnly | QIODevice::Truncate));
         curve.write("strategy,repeat,labels,test_accuracy\n");
-        for (int i = 1; i < lines.size(); ++i) curve.write(lines[i].left(lines[i].lastIndexOf(',')) + "\n");
+        for (int i = 1; i < lines.size(); ++i) {
+            const QByteArray withoutKappa = lines[i].left(lines[i].lastIndexOf(','));
+            curve.write(withoutKappa.left(withoutKappa.lastIndexOf(',')) + "\n");
+        }
         curve.close();
         const Result old = runCli(args + QStringList{"--resume"});
         QVERIFY2(old.exitCode == 0, qPrintable(old.err));
@@ -709,6 +715,7 @@ private slots:
         QVERIFY(summary.contains("random") && summary.contains("entropy"));
         QVERIFY(summary["entropy"].toObject().contains("labels_to_90"));
         QVERIFY(summary["entropy"].toObject()["final_accuracy"].toDouble() > 0);
+        QVERIFY(summary["entropy"].toObject().contains("labels_at_stop"));
 
         expectBadInput({"al", "--strategy", "bald", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--out",
                         path("al2")},

@@ -824,7 +824,13 @@ private slots:
         QCOMPARE(page->roundCount("random"), 3);
         QCOMPARE(page->roundCount("entropy"), 3);
         QTRY_COMPARE(page->table()->rowCount(), 2);
-        QTRY_COMPARE(page->plot()->graphCount(), 6);  // a line and a two-graph band per strategy
+        // A line and a two-graph band per strategy, and its kappa on the strip below.
+        QTRY_COMPARE(page->plot()->graphCount(), 8);
+        QVERIFY(page->curvePlot()->kappaStripShown());
+        QCOMPARE(page->curvePlot()->kappas().at("entropy").at(0).size(), size_t(2));  // rounds 2 and 3
+        for (const auto& [labels, kappa] : page->curvePlot()->kappas().at("random").at(0)) {
+            QVERIFY(labels > 20 && kappa >= -1 && kappa <= 1);
+        }
         QVERIFY(!w->isBusy());
         QVERIFY(page->resumeButton()->isEnabled());
         for (const char* f : {"settings.json", "curve.csv", "summary.json", "state/random-0.json", "state/entropy-0.json"}) {
@@ -1128,7 +1134,7 @@ private slots:
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
         QCOMPARE(w->tabs()->currentWidget(), static_cast<QWidget*>(page));
         QCOMPARE(page->roundCount("entropy"), 2);
-        QTRY_COMPARE(page->plot()->graphCount(), 3);
+        QTRY_COMPARE(page->plot()->graphCount(), 4);  // the line, its band's two graphs and kappa's line
         QTRY_COMPARE(page->table()->rowCount(), 1);
         QCOMPARE(page->findChildren<ImageTile*>().size(), 10);  // the images acquired for 30 labels
         const alx::ActiveLearningSettings shown = page->request().settings;

@@ -144,9 +144,11 @@ private slots:
 
     void planRoundTripsAndDamageIsRefused() {
         const SweepFolder folder(dir("plan"));
-        const SweepPlan plan = smallPlan({10, 20});
+        SweepPlan plan = smallPlan({10, 20});
+        plan.base.loop.stopAtKappa = 0.995;  // every task stops where the rule says
         folder.createPlan(plan);
         const SweepPlan back = folder.readPlan();
+        QCOMPARE(back.base.loop.stopAtKappa, 0.995);
         QCOMPARE(back.tasks.size(), plan.tasks.size());
         QCOMPARE(back.tasks[7].strategy, plan.tasks[7].strategy);
         QCOMPARE(back.tasks[7].acquire, plan.tasks[7].acquire);
@@ -377,7 +379,7 @@ private slots:
         QCOMPARE(*merge.groups[0].summary[0].finalAccuracySpread.most, 0.55);
         folder.writeMerge(plan, merge.groups, merge.unfinished);
         const std::string curve = readText(folder.curvePath());
-        QVERIFY2(curve.rfind("acquire,strategy,repeat,labels,test_accuracy,ece\n10,random,0,20,0.5200,0.1000\n", 0) == 0,
+        QVERIFY2(curve.rfind("acquire,strategy,repeat,labels,test_accuracy,ece,kappa\n10,random,0,20,0.5200,0.1000,\n", 0) == 0,
                  curve.c_str());
         QVERIFY(curve.find("\n20,entropy,0,20,") != std::string::npos);
         const std::string summary = readText(folder.summaryPath());

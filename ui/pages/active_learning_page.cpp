@@ -4,6 +4,7 @@
 #include "widgets/model_combo.h"
 
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -24,6 +25,7 @@
 #include <algorithm>
 
 #include "alx/active_learning/learning_curve.h"
+#include "alx/active_learning/stopping.h"
 #include "text.h"
 #include "widgets/image_tile.h"
 #include "dialogs/pile_map_dialog.h"
@@ -60,8 +62,9 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     curves_ = new LearningCurvePlot(right);
     right->addWidget(curves_);
 
-    table_ = new QTableWidget(0, 4, right);
-    table_->setHorizontalHeaderLabels({tr("strategy"), tr("labels to 90 %"), tr("labels to 95 %"), tr("last accuracy")});
+    table_ = new QTableWidget(0, 5, right);
+    table_->setHorizontalHeaderLabels(
+        {tr("strategy"), tr("labels to 90 %"), tr("labels to 95 %"), tr("last accuracy"), tr("stable at (kappa)")});
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setToolTip(tr("Median over repeats; a repeat that never gets there counts as more than any other"));
@@ -96,7 +99,10 @@ ActiveLearningPage::ActiveLearningPage(QWidget* parent) : QWidget(parent) {
     right->addWidget(grid_);
     outer->addWidget(right, 1);
 
-    connect(run_, &QPushButton::clicked, this, [this] { Q_EMIT runRequested(request()); });
+    connect(run_, &QPushButton::clicked, this, [this] {
+        curves_->setStopKappa(summaryStopKappa(stopKappa_->value()));
+        Q_EMIT runRequested(request());
+    });
     connect(sweep_, &QPushButton::clicked, this, &ActiveLearningPage::sweepRequested);
     connect(resume_, &QPushButton::clicked, this, [this] {
         if (resumable_) Q_EMIT runRequested(*resumable_);
@@ -146,6 +152,15 @@ QWidget* ActiveLearningPage::buildControls() {
     maxSteps_ = addSpinRow(form, controls, {tr("Steps per round (max):"), 10, 5000, 300, 50,
                                             tr("Training per round: 50 epochs of the labelled set or this many steps, whichever is fewer")});
     repeats_ = addSpinRow(form, controls, {tr("Repeats:"), 1, 20, 3, 1, {}});
+    stopKappa_ = new QDoubleSpinBox(controls);
+    stopKappa_->setRange(0, 1);
+    stopKappa_->setDecimals(3);
+    stopKappa_->setSingleStep(0.005);
+    stopKappa_->setSpecialValueText(tr("off (whole budget)"));
+    stopKappa_->setToolTip(tr("Each round's model predicts a fixed set of unlabelled images; kappa is its agreement with "
+                              "the round before beyond chance. Once it has been at least this for 3 rounds, more labels "
+                              "change little (Bloodgood and Vijay-Shanker 2009 use 0.99) and the repeat ends there."));
+    form->addRow(tr("Stop at kappa:"), stopKappa_);
     human_ = new QCheckBox(tr("I label the acquired images myself"), controls);
     human_->setToolTip(tr("The first checked strategy, one repeat: the app shows each round's images without labels"));
     form->addRow(human_);
@@ -183,6 +198,7 @@ ActiveLearningJobRequest ActiveLearningPage::request() const {
     r.loop.mcSamples = mcSamples_->value();
     r.loop.maxStepsPerRound = maxSteps_->value();
     r.repeats = repeats_->value();
+    r.loop.stopAtKappa = stopKappa_->value();
     r.personLabels = human_->isChecked();
     return request;
 }
@@ -197,6 +213,8 @@ void ActiveLearningPage::setRequest(const ActiveLearningJobRequest& request) {
     mcSamples_->setValue(r.loop.mcSamples);
     coldStart_->setCurrentIndex(std::max(0, coldStart_->findData(int(r.loop.coldStart))));
     human_->setChecked(r.personLabels);
+    stopKappa_->setValue(r.loop.stopAtKappa);
+    curves_->setStopKappa(summaryStopKappa(r.loop.stopAtKappa));
 }
 
 void ActiveLearningPage::setRunning(bool running) {
@@ -225,13 +243,13 @@ QCustomPlot* ActiveLearningPage::plot() const { return curves_->plot(); }
 
 void ActiveLearningPage::addRound(const AlRoundPoint& p) {
     curves_->setCrossValidated(p.crossValidated);
-    curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
+    curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy, p.kappa);
     showLastRound(p);
 }
 
 void ActiveLearningPage::showOpenedRun(const AlOpenedRun& run) {
     clearCurves();
-    for (const AlRoundPoint& p : run.rounds) curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy);
+    for (const AlRoundPoint& p : run.rounds) curves_->addPoint(p.strategy, p.repeat, p.labels, p.accuracy, p.kappa);
     if (!run.rounds.empty()) showLastRound(run.rounds.back());
     setRequest(run.request);
     setResumable(run.request);
@@ -288,6 +306,7 @@ void ActiveLearningPage::updateTable() {
         table_->setItem(index, 1, new QTableWidgetItem(cell(medianLabelsToReach(points, repeatsSeen, 0.90), false)));
         table_->setItem(index, 2, new QTableWidgetItem(cell(medianLabelsToReach(points, repeatsSeen, 0.95), false)));
         table_->setItem(index, 3, new QTableWidgetItem(cell(medianFinalAccuracy(points, int(repeats.size())), true)));
+        table_->setItem(index, 4, new QTableWidgetItem(cell(curves_->stopLabels(strategy), false)));
         ++index;
     }
 }

@@ -15,6 +15,7 @@
 class QCheckBox;
 class QGroupBox;
 class QComboBox;
+class QDoubleSpinBox;
 class ModelCombo;
 class QCustomPlot;
 class QGridLayout;
@@ -89,6 +90,7 @@ private:
     QListWidget* strategies_;
     ModelCombo* model_;
     QComboBox* coldStart_;
+    QDoubleSpinBox* stopKappa_;
     QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
     QCheckBox* human_;
     QPushButton *run_, *stop_, *resume_, *sweep_;

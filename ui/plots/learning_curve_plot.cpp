@@ -7,6 +7,8 @@
 #include <cmath>
 #include <vector>
 
+#include "alx/active_learning/stopping.h"
+
 namespace alx::ui {
 
 namespace {
@@ -21,7 +23,8 @@ QColor colourFor(int i) {
 
 QColor LearningCurvePlot::seriesColour(int index) { return colourFor(index); }
 
-LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+LearningCurvePlot::LearningCurvePlot(QWidget* parent)
+    : QWidget(parent), plot_(new QCustomPlot(this)), kappaRect_(new QCPAxisRect(plot_)), stopKappa_(kStopKappa) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
@@ -32,19 +35,35 @@ LearningCurvePlot::LearningCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
     plot_->legend->setBrush(QColor(255, 255, 255, 210));  // curves behind it still show
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     setMinimumHeight(260);
+    // The kappa strip shares the curves' label axis and left margin; it
+    // joins the layout (which it is not in when made) only while some round
+    // has a kappa.
+    auto* margins = new QCPMarginGroup(plot_);
+    plot_->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    kappaRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    kappaRect_->axis(QCPAxis::atLeft)->setLabel(tr("kappa"));
+    kappaRect_->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);  // a short strip: a few labels only
 
     replotTimer_.setSingleShot(true);
     replotTimer_.setInterval(150);
     connect(&replotTimer_, &QTimer::timeout, this, &LearningCurvePlot::replotNow);
 }
 
-void LearningCurvePlot::addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy) {
+void LearningCurvePlot::addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy,
+                                 std::optional<double> kappa) {
     curves_[strategy][repeat][labels] = accuracy;
+    if (kappa) kappas_[strategy][repeat][labels] = *kappa;
+    scheduleReplot();
+}
+
+void LearningCurvePlot::setStopKappa(double kappa) {
+    stopKappa_ = kappa;
     scheduleReplot();
 }
 
 void LearningCurvePlot::clear() {
     curves_.clear();
+    kappas_.clear();
     replotTimer_.stop();
     replotNow();
 }
@@ -160,9 +179,106 @@ void LearningCurvePlot::replotNow() {
     const double pad = fit ? std::max(1.0, 0.02 * (maxLabels - minLabels)) : 0.02 * maxLabels;
     plot_->xAxis->setRange(fit ? minLabels - pad : 0, maxLabels + pad);
     plot_->yAxis->setRange(fit ? std::max(0.0, std::floor(lowest * 20 - 0.2) / 20) : 0.0, 1.0);
+    drawKappas(series);
     plot_->replot(QCustomPlot::rpQueuedReplot);
     ++replots_;
     Q_EMIT redrawn();
+}
+
+std::optional<double> LearningCurvePlot::stopLabels(const std::string& strategy) const {
+    const auto it = kappas_.find(strategy);
+    const auto curve = curves_.find(strategy);
+    if (it == kappas_.end() || curve == curves_.end()) return std::nullopt;
+    // Each repeat's rounds in order: the first has no kappa.
+    std::vector<double> stops;
+    for (const auto& [repeat, points] : curve->second) {
+        const auto own = it->second.find(repeat);
+        std::vector<std::optional<double>> kappas;
+        std::vector<int64_t> labels;
+        for (const auto& [n, accuracy] : points) {
+            labels.push_back(n);
+            if (own == it->second.end() || !own->second.count(n)) {
+                kappas.push_back(std::nullopt);
+            } else {
+                kappas.push_back(own->second.at(n));
+            }
+        }
+        const auto at = stopPosition(kappas, stopKappa_);
+        stops.push_back(at ? double(labels[*at]) : INFINITY);
+    }
+    std::sort(stops.begin(), stops.end());
+    const size_t n = stops.size();
+    const double median = n % 2 ? stops[n / 2] : (stops[n / 2 - 1] + stops[n / 2]) / 2;
+    return std::isfinite(median) ? std::optional<double>(median) : std::nullopt;
+}
+
+bool LearningCurvePlot::kappaStripShown() const { return kappaRect_->layout() != nullptr; }
+
+void LearningCurvePlot::drawKappas(const std::vector<std::pair<int, const std::string*>>& series) {
+    for (QCPAbstractItem* item : stopItems_) plot_->removeItem(item);
+    stopItems_.clear();
+    const bool any = !kappas_.empty();
+    if (any != kappaStripShown()) {
+        if (any) {
+            plot_->plotLayout()->addElement(1, 0, kappaRect_);
+            plot_->plotLayout()->setRowStretchFactors({3, 1});
+        } else {
+            plot_->plotLayout()->take(kappaRect_);
+            plot_->plotLayout()->simplify();
+        }
+    }
+    if (!any) return;
+    QCPAxis* x = kappaRect_->axis(QCPAxis::atBottom);
+    QCPAxis* y = kappaRect_->axis(QCPAxis::atLeft);
+    x->setRange(plot_->xAxis->range());
+    double lowest = stopKappa_;
+    for (const auto& [colourIndex, name] : series) {
+        const auto it = kappas_.find(*name);
+        if (it == kappas_.end()) continue;
+        // The median over the repeats at each label count: kappa's line.
+        std::map<int64_t, std::vector<double>> byLabels;
+        for (const auto& [repeat, points] : it->second) {
+            for (const auto& [labels, kappa] : points) byLabels[labels].push_back(kappa);
+        }
+        QVector<double> xs, ys;
+        for (auto& [labels, values] : byLabels) {
+            std::sort(values.begin(), values.end());
+            const size_t n = values.size();
+            xs << double(labels);
+            ys << (n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+            lowest = std::min(lowest, ys.back());
+        }
+        QCPGraph* graph = plot_->addGraph(x, y);
+        graph->setData(xs, ys, true);
+        graph->setPen(QPen(colourFor(colourIndex), 1.5));
+        graph->removeFromLegend();
+        if (const auto stop = stopLabels(*name)) {
+            auto* mark = new QCPItemStraightLine(plot_);
+            mark->point1->setCoords(*stop, 0);
+            mark->point2->setCoords(*stop, 1);
+            mark->setPen(QPen(colourFor(colourIndex), 1.5, Qt::DashDotLine));
+            stopItems_.push_back(mark);
+            auto* text = new QCPItemText(plot_);
+            text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            // At the foot of the plot, where a curve that has settled is not;
+            // on the mark's inner side, so that a late stop's name still shows.
+            const bool late = *stop > plot_->xAxis->range().center();
+            text->position->setCoords(*stop, 0.97);
+            text->setPositionAlignment((late ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+            text->setText(tr(" %1: stop ").arg(QString::fromStdString(*name)));
+            text->setColor(colourFor(colourIndex));
+            stopItems_.push_back(text);
+        }
+    }
+    auto* threshold = new QCPItemStraightLine(plot_);
+    threshold->setClipAxisRect(kappaRect_);
+    threshold->point1->setAxes(x, y);
+    threshold->point2->setAxes(x, y);
+    threshold->point1->setCoords(0, stopKappa_);
+    threshold->point2->setCoords(1, stopKappa_);
+    threshold->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+    stopItems_.push_back(threshold);
+    y->setRange(std::max(-1.0, std::floor(lowest * 10) / 10), 1.02);
 }
 
 void LearningCurvePlot::setCrossValidated(bool crossValidated) {

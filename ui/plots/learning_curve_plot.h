@@ -1,18 +1,25 @@
 #pragma once
 // Learning curves, test accuracy against labelled images: per strategy the
 // mean (or median) over its repeats as a line, inside the band from the lowest to the
-// highest repeat. Rounds arrive one by one; the plot redraws at most every
-// 150 ms (a redraw costs milliseconds, and a sweep reports many rounds).
+// highest repeat. Below it, once rounds carry one, a strip of each round's
+// kappa (agreement with the round before on the stop set) with the stopping
+// rule's threshold, and on the curves a mark where the rule stops each
+// strategy (the median over its repeats). Rounds arrive one by one; the plot
+// redraws at most every 150 ms (a redraw costs milliseconds, and a sweep
+// reports many rounds).
 #include <QColor>
 #include <QTimer>
 #include <QWidget>
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 class QCustomPlot;
+class QCPAxisRect;
+class QCPAbstractItem;
 
 namespace alx::ui {
 
@@ -28,7 +35,8 @@ public:
 
     // One round's point. A point already there (same strategy, repeat and
     // labels) is replaced: a resumed run reports its earlier rounds again.
-    void addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy);
+    void addPoint(const std::string& strategy, int repeat, int64_t labels, double accuracy,
+                  std::optional<double> kappa = std::nullopt);
     void clear();
     // The y axis says what the accuracy is of: the test images (the default),
     // or the labels themselves by k-fold cross-validation (a pile without test images).
@@ -47,7 +55,16 @@ public:
     void setTargets(const std::vector<double>& accuracies);
     void setFitToData(bool fit);
 
+    // The threshold of the stopping rule (stopping.h): 0.99 unless the run
+    // stops at another.
+    void setStopKappa(double kappa);
+    // Where the rule stops `strategy`: the median over its repeats of the
+    // labels at the stop (empty when half of them have not stopped).
+    std::optional<double> stopLabels(const std::string& strategy) const;
+
     const Curves& curves() const { return curves_; }
+    const Curves& kappas() const { return kappas_; }
+    bool kappaStripShown() const;
     int pointCount(const std::string& strategy) const;
     int replotCount() const { return replots_; }
     QCustomPlot* plot() const { return plot_; }
@@ -59,10 +76,15 @@ Q_SIGNALS:
 private:
     void scheduleReplot();
     void replotNow();
+    // The kappa strip and the stop marks, after the curves are drawn.
+    void drawKappas(const std::vector<std::pair<int, const std::string*>>& series);
 
     QCustomPlot* plot_;
     QTimer replotTimer_;
-    Curves curves_;
+    Curves curves_, kappas_;
+    QCPAxisRect* kappaRect_;
+    std::vector<QCPAbstractItem*> stopItems_;
+    double stopKappa_;
     std::vector<std::string> order_;
     bool median_ = false, fitToData_ = false;
     int replots_ = 0;

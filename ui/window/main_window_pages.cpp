@@ -117,7 +117,7 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
                     for (const auto& [name, value] : group.settings) setting += QString(" %1 %2").arg(QString::fromStdString(name), QString::fromStdString(value));
                     for (const CurveRow& row : group.rows) {
                         plot->addPoint(tr("%1. %2%3").arg(r + 1).arg(q(strategyName(row.strategy)), setting).toStdString(),
-                                       row.repeat, row.labels, row.accuracy);
+                                       row.repeat, row.labels, row.accuracy, row.kappa);
                     }
                 }
                 continue;
@@ -125,7 +125,7 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
             // Validated whole, like every reader of runs; a damaged one is named and left out.
             for (const CurveRow& row : ActiveLearningRunFolder(paths[r].toStdString()).validate()) {
                 plot->addPoint(tr("%1. %2").arg(r + 1).arg(q(strategyName(row.strategy))).toStdString(), row.repeat,
-                               row.labels, row.accuracy);
+                               row.labels, row.accuracy, row.kappa);
             }
         } catch (const std::exception& e) {
             problems << QString::fromStdString(e.what());

@@ -87,6 +87,7 @@ AlRoundPoint roundPoint(const ActiveLearningRoundReport& r, const std::string& y
     for (int64_t label : r.trueLabels) point.trueLabels.push_back(int(label));
     for (int64_t label : r.round.acquiredLabels) point.usedLabels.push_back(int(label));
     point.crossValidated = r.crossValidated;
+    point.kappa = r.round.kappa;
     return point;
 }
 
@@ -123,6 +124,7 @@ void JobWorker::runActiveLearning(const ActiveLearningJobRequest& request) {
                 point.repeat = repeat;
                 point.labels = row.labels;
                 point.accuracy = row.accuracy;
+                point.kappa = row.kappa;
                 Q_EMIT alRound(point);
             }
         };

@@ -130,6 +130,7 @@ struct AlRoundPoint {
     std::vector<int> usedLabels;    // the labels trained with (the person's in the human mode); may be empty
     std::vector<std::string> classNames;  // the dataset's, one per label; may be empty
     bool crossValidated = false;          // accuracy by k-fold cross-validation (a pile without test images)
+    std::optional<double> kappa;          // agreement with the last round on the stop set (none in the first)
 };
 
 // An active-learning run folder as opened: every round on its curves, and

@@ -138,6 +138,7 @@ AlOpenedRun makeOpenedActiveLearningRun(const OpenedActiveLearningRun& run, cons
         point.repeat = row.repeat;
         point.labels = row.labels;
         point.accuracy = row.accuracy;
+        point.kappa = row.kappa;
         opened.rounds.push_back(point);
     }
     if (!opened.rounds.empty()) {

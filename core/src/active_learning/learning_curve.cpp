@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <iterator>
 #include <set>
+
+#include "alx/active_learning/stopping.h"
 
 namespace alx {
 namespace {
@@ -67,8 +70,42 @@ Spread finalAccuracySpread(const std::vector<CurvePoint>& points, int repeats) {
     return {*least, *most};
 }
 
+std::vector<std::optional<CurveRow>> stopRows(const std::vector<CurveRow>& rows, Strategy strategy, int repeats,
+                                              double threshold) {
+    std::vector<std::optional<CurveRow>> out;
+    for (int r = 0; r < repeats; ++r) {
+        std::vector<CurveRow> mine;
+        std::copy_if(rows.begin(), rows.end(), std::back_inserter(mine),
+                     [&](const CurveRow& row) { return row.strategy == strategy && row.repeat == r; });
+        std::stable_sort(mine.begin(), mine.end(), [](const CurveRow& a, const CurveRow& b) { return a.labels < b.labels; });
+        std::vector<std::optional<double>> kappas;
+        for (const CurveRow& row : mine) kappas.push_back(row.kappa);
+        const std::optional<size_t> at = stopPosition(kappas, threshold);
+        out.push_back(at ? std::optional<CurveRow>(mine[*at]) : std::nullopt);
+    }
+    return out;
+}
+
+namespace {
+
+// The stop's labels and accuracy, summarised over the repeats.
+void summariseStops(const std::vector<std::optional<CurveRow>>& stops, StrategySummary& s) {
+    if (stops.empty()) return;
+    std::vector<double> labels, accuracies;
+    for (const auto& stop : stops) {
+        labels.push_back(stop ? double(stop->labels) : std::numeric_limits<double>::infinity());
+        if (stop) accuracies.push_back(stop->accuracy);
+    }
+    s.labelsAtStop = finite(median(labels));
+    const auto [least, most] = std::minmax_element(labels.begin(), labels.end());
+    s.labelsAtStopSpread = {finite(*least), finite(*most)};
+    if (!accuracies.empty()) s.accuracyAtStop = median(accuracies);
+}
+
+}  // namespace
+
 std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, const std::vector<Strategy>& strategies,
-                                            int repeats) {
+                                            int repeats, double stopKappa) {
     std::vector<StrategySummary> out;
     for (Strategy strategy : strategies) {
         std::vector<CurvePoint> points;
@@ -87,20 +124,22 @@ std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, c
         s.labelsTo95Spread = labelsToReachSpread(points, repeats, 0.95);
         s.finalAccuracySpread = finalAccuracySpread(points, repeats);
         s.repeatsWithRounds = int(repeatsSeen.size());
+        summariseStops(stopRows(rows, strategy, repeats, stopKappa), s);
         out.push_back(s);
     }
     return out;
 }
 
 std::vector<StrategySummary> summariseRun(const std::vector<CurveRow>& rows, const ActiveLearningSettings& settings) {
-    if (settings.onlyRepeat < 0) return summariseCurve(rows, settings.strategies, settings.repeats);
+    const double stopKappa = summaryStopKappa(settings.loop.stopAtKappa);
+    if (settings.onlyRepeat < 0) return summariseCurve(rows, settings.strategies, settings.repeats, stopKappa);
     std::vector<CurveRow> one;
     for (CurveRow row : rows) {
         if (row.repeat != settings.onlyRepeat) continue;
         row.repeat = 0;
         one.push_back(row);
     }
-    return summariseCurve(one, settings.strategies, 1);
+    return summariseCurve(one, settings.strategies, 1, stopKappa);
 }
 
 }  // namespace alx

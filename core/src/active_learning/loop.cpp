@@ -12,6 +12,7 @@
 #include "alx/scoring/evaluator.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/models/model_registry.h"
+#include "alx/active_learning/stopping.h"
 #include "alx/active_learning/typical.h"
 #include "round.h"
 
@@ -61,7 +62,44 @@ struct LoopState {
     ClassifierPtr model;
     std::vector<int64_t> justAcquired, justLabels;
     std::vector<float> justScores;
+    torch::Tensor stopImages;                   // the stop set's images (stopping.h)
+    std::vector<int64_t> lastPredictions;       // the stop set as the previous round's model predicted it
+    std::vector<std::optional<double>> kappas;  // the repeat's, round by round
 };
+
+// Trains the round's model on the labelled set: from scratch (the default)
+// or continuing from the last round's.
+TrainResult trainRound(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed, int round,
+                       const ActiveLearningCallbacks& callbacks, LoopState& s, TensorSet& train) {
+    const torch::Device device = pool.images.device();
+    if (!s.model || config.retrainFromScratch) {
+        torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
+        s.model = makeModel(config.model, {shapeOf(pool.images), config.classes}, config.reinitialise);
+        s.model->to(device);
+    }
+    const auto index = indexTensor(s.labelled, device);
+    train = TensorSet{pool.images.index_select(0, index), s.knownLabels.index_select(0, index)};
+    TrainCallbacks trainCallbacks;
+    trainCallbacks.shouldStop = callbacks.shouldStop;
+    return trainModel(*s.model, train, {}, roundTrainConfig(config, train.size(), seed, round), trainCallbacks);
+}
+
+// The agreement of this round's model with the last round's on the stop set
+// (none for the first model of a run), keeping this round's predictions for
+// the next.
+std::optional<double> stopSetKappa(const ActiveLearningConfig& config, const ActiveLearningCallbacks& callbacks,
+                                   LoopState& s) {
+    if (s.stopImages.size(0) == 0) return std::nullopt;
+    std::vector<int64_t> predicted = predictedClasses(*s.model, s.stopImages, callbacks.shouldStop);
+    std::optional<double> kappa;
+    if (!s.lastPredictions.empty()) kappa = cohensKappa(s.lastPredictions, predicted, config.classes);
+    s.lastPredictions = std::move(predicted);
+    return kappa;
+}
+
+bool stopsHere(const ActiveLearningConfig& config, const std::vector<std::optional<double>>& kappas) {
+    return config.stopAtKappa > 0 && !kappas.empty() && stopPosition(kappas, config.stopAtKappa) == kappas.size() - 1;
+}
 
 // Chooses the next images, asks the labeller for their labels, and adds them.
 void acquireRound(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool, const TensorSet& train,
@@ -143,70 +181,68 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
                                        const TensorSet& test, uint64_t seed, const ActiveLearningCallbacks& callbacks,
                                        const std::vector<int64_t>& resumeLabelled,
                                        const std::vector<int64_t>& resumeLabels,
-                                       const std::vector<int64_t>& firstSet) {
+                                       const std::vector<int64_t>& firstSet,
+                                       const std::vector<std::optional<double>>& resumeKappas) {
     if (config.acquire < 1) throw InputError("the images acquired per round must be at least 1", "acquire");
     if (config.classes < 2) throw InputError("active learning needs at least 2 classes, not " + std::to_string(config.classes), "classes");
     if (config.budget < config.initial) throw InputError("the budget must be at least the initial set", "budget");
     if (config.budget > pool.size()) throw InputError("the budget exceeds the pool of " + std::to_string(pool.size()) + " images", "budget");
+    if (!(config.stopAtKappa >= 0 && config.stopAtKappa <= 1)) throw InputError("the kappa to stop at must be between 0 and 1", "stop_at_kappa");
     modelInfo(config.model);  // an unknown name fails here
     requireModelFits(strategy, config.model);
-    const torch::Device device = pool.images.device();
 
     ActiveLearningResult result;
     LoopState s;
     s.knownLabels = pool.labels.clone();
     s.labelled = startingSet(config, pool, seed, resumeLabelled, resumeLabels, firstSet, s.knownLabels);
     s.isLabelled.insert(s.labelled.begin(), s.labelled.end());
-    if (int64_t(s.labelled.size()) >= config.budget) {  // a finished run: nothing left to do
+    s.kappas = resumeKappas;
+    result.stoppedByKappa = stopPosition(s.kappas, config.stopAtKappa).has_value() && config.stopAtKappa > 0;
+    if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {  // a finished run: nothing left to do
         result.labelled = s.labelled;
         result.labels = labelsOf(s.knownLabels, s.labelled);
         return result;
     }
+    const std::vector<int64_t> initial(s.labelled.begin(), s.labelled.begin() + std::min<int64_t>(config.initial, int64_t(s.labelled.size())));
+    s.stopImages = pool.images.index_select(0, indexTensor(stopSetFor(pool.size(), initial, seed), pool.images.device()));
     // Rounds already finished when resuming: the initial set is round 0.
     int round = resumeLabelled.empty()
                     ? 0
                     : int((int64_t(s.labelled.size()) - config.initial + config.acquire - 1) / config.acquire);
     // When resuming, the round that produced the last labels is already
-    // recorded: retrain on them (to have a model that acquires) without
-    // recording that round again.
+    // recorded: retrain on them (to have a model that acquires, and the stop
+    // set's predictions the next kappa compares with) without recording
+    // that round again.
     bool record = resumeLabelled.empty();
     // A round's time runs from the end of the previous one: the acquisition
     // that chose its images, its training and its evaluation.
     auto roundStart = std::chrono::steady_clock::now();
-    while (true) {
-        if (callbacks.shouldStop && callbacks.shouldStop()) {
-            result.cancelled = true;
-            break;
-        }
-        // Train on the labelled set: from scratch (default) or continuing.
-        if (!s.model || config.retrainFromScratch) {
-            torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
-            s.model = makeModel(config.model, {shapeOf(pool.images), config.classes}, config.reinitialise);
-            s.model->to(device);
-        }
-        const auto index = indexTensor(s.labelled, device);
-        const TensorSet train{pool.images.index_select(0, index), s.knownLabels.index_select(0, index)};
-        TrainCallbacks trainCallbacks;
-        trainCallbacks.shouldStop = callbacks.shouldStop;
-        const TrainResult trained = trainModel(*s.model, train, {}, roundTrainConfig(config, train.size(), seed, round), trainCallbacks);
-        if (trained.outcome == TrainOutcome::Cancelled) {
-            result.cancelled = true;
-            break;
-        }
+    while (!(callbacks.shouldStop && callbacks.shouldStop())) {
+        TensorSet train;
+        const TrainResult trained = trainRound(config, pool, seed, round, callbacks, s, train);
+        if (trained.outcome == TrainOutcome::Cancelled) break;
         if (trained.outcome == TrainOutcome::Diverged) throw RunError(trained.message);
+        const std::optional<double> kappa = stopSetKappa(config, callbacks, s);
         if (record) {
-            ActiveLearningRound r{round, int64_t(s.labelled.size()), 0, 0, s.justAcquired, s.justScores, s.justLabels, 0};
+            ActiveLearningRound r{round, int64_t(s.labelled.size()), 0, 0, s.justAcquired, s.justScores, s.justLabels, 0, kappa};
             measureRound(*s.model, test, callbacks.shouldStop, r);
             r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - roundStart).count();
             result.rounds.push_back(r);
+            s.kappas.push_back(kappa);
             if (callbacks.onRound) callbacks.onRound(r);
             roundStart = std::chrono::steady_clock::now();
         }
         record = true;
-        if (int64_t(s.labelled.size()) >= config.budget) break;
+        result.stoppedByKappa = stopsHere(config, s.kappas);
+        if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {
+            result.labelled = s.labelled;
+            result.labels = labelsOf(s.knownLabels, s.labelled);
+            return result;
+        }
         acquireRound(strategy, config, pool, train, seed, round, callbacks, s);
         ++round;
     }
+    result.cancelled = true;
     result.labelled = s.labelled;
     result.labels = labelsOf(s.knownLabels, s.labelled);
     return result;

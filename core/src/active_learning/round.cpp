@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include "alx/active_learning/stopping.h"
 #include "alx/audit/calibration.h"
 #include "alx/scoring/evaluator.h"
 
@@ -54,6 +55,19 @@ std::vector<int64_t> randomFreeImages(int64_t size, int64_t count, const std::se
         if (!taken.count(image[j])) chosen.push_back(image[j]);
     }
     return chosen;
+}
+
+std::vector<int64_t> stopSetFor(int64_t poolSize, const std::vector<int64_t>& initial, uint64_t seed) {
+    const std::set<int64_t> taken(initial.begin(), initial.end());
+    return randomFreeImages(poolSize, kStopSetImages, taken, roundSeed(seed, SeedPurpose::StopSet, 0));
+}
+
+std::vector<int64_t> predictedClasses(Classifier& model, const torch::Tensor& images,
+                                      const std::function<bool()>& shouldStop) {
+    // evaluateModel wants labels beside the images; these are never read.
+    const TensorSet set{images, torch::zeros({images.size(0)}, torch::TensorOptions(torch::kInt64).device(images.device()))};
+    const torch::Tensor predicted = evaluateModel(model, set, kEvaluationBatch, shouldStop).predicted.to(torch::kCPU).contiguous();
+    return {predicted.data_ptr<int64_t>(), predicted.data_ptr<int64_t>() + predicted.numel()};
 }
 
 std::vector<int64_t> candidatesFor(int64_t poolSize, const std::set<int64_t>& taken, const ActiveLearningConfig& config,

@@ -22,7 +22,7 @@ namespace alx::active_learning_detail {
 uint64_t mix(uint64_t seed, uint64_t salt);
 
 // What a round's seed is for: the initial set has salt 1, these their own.
-enum class SeedPurpose : uint64_t { Weights = 1, Training = 2, Candidates = 3, Acquisition = 4, Folds = 5 };
+enum class SeedPurpose : uint64_t { Weights = 1, Training = 2, Candidates = 3, Acquisition = 4, Folds = 5, StopSet = 6 };
 
 // A round's seed for one purpose. Rounds below 1,000 keep the salts runs have
 // always used (purpose x 1000 + round), so that a run resumed from an earlier
@@ -42,6 +42,15 @@ void measureRound(Classifier& model, const TensorSet& test, const std::function<
 // `count` of the images 0..size-1 not in `taken`, uniformly at random: the
 // first of a seeded permutation (fewer when fewer are free).
 std::vector<int64_t> randomFreeImages(int64_t size, int64_t count, const std::set<int64_t>& taken, uint64_t seed);
+
+// The stop set of a repeat (stopping.h): kStopSetImages of the pool's
+// images outside its initial set, drawn with the repeat's seed, so that a
+// resumed repeat measures on the same images.
+std::vector<int64_t> stopSetFor(int64_t poolSize, const std::vector<int64_t>& initial, uint64_t seed);
+
+// The classes a model predicts for `images` (normalised, on its device).
+std::vector<int64_t> predictedClasses(Classifier& model, const torch::Tensor& images,
+                                      const std::function<bool()>& shouldStop);
 
 // The candidates a round scores: a random subset (config.poolSubset) of the
 // pool's images that are not in `taken`.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "alx/active_learning/stopping.h"
 #include "alx/util/device.h"
 #include "alx/util/digest.h"
 #include "alx/util/errors.h"
@@ -81,6 +82,7 @@ struct RepeatProgress {
     int repeat = 0;
     RepeatState state;
     int round = 0;
+    std::vector<std::optional<double>> kappas;  // of the rounds resumed, in order
 };
 
 // Each finished round is written before the next starts: the state first,
@@ -93,7 +95,7 @@ ActiveLearningCallbacks loopCallbacks(JobContext& job, RepeatProgress& progress)
         RepeatState& state = progress.state;
         state.labelled.insert(state.labelled.end(), r.acquired.begin(), r.acquired.end());  // none in round 0
         state.labels.insert(state.labels.end(), r.acquiredLabels.begin(), r.acquiredLabels.end());
-        job.rows.push_back({progress.strategy, progress.repeat, r.labels, r.testAccuracy, r.ece});
+        job.rows.push_back({progress.strategy, progress.repeat, r.labels, r.testAccuracy, r.ece, r.kappa});
         job.folder.writeState(progress.strategy, progress.repeat, state);
         job.folder.writeCurve(job.rows);
         job.folder.writeSummary(job.rows, job.settings);
@@ -122,19 +124,21 @@ bool resumeState(JobContext& job, RepeatProgress& progress) {
     job.rows.erase(std::remove_if(job.rows.begin(), job.rows.end(),
                                   [&](const CurveRow& r) { return mine(r) && r.labels > accounted; }),
                    job.rows.end());
-    if (accounted < job.settings.loop.budget) return false;
-    if (job.callbacks.onResumedRepeat) {
-        std::vector<CurveRow> kept;
-        std::copy_if(job.rows.begin(), job.rows.end(), std::back_inserter(kept), mine);
-        job.callbacks.onResumedRepeat(progress.strategy, progress.repeat, kept);
-    }
+    std::vector<CurveRow> kept;
+    std::copy_if(job.rows.begin(), job.rows.end(), std::back_inserter(kept), mine);
+    std::stable_sort(kept.begin(), kept.end(), [](const CurveRow& a, const CurveRow& b) { return a.labels < b.labels; });
+    for (const CurveRow& row : kept) progress.kappas.push_back(row.kappa);
+    const double stopAt = job.settings.loop.stopAtKappa;
+    const bool stopped = stopAt > 0 && stopPosition(progress.kappas, stopAt).has_value();
+    if (accounted < job.settings.loop.budget && !stopped) return false;
+    if (job.callbacks.onResumedRepeat) job.callbacks.onResumedRepeat(progress.strategy, progress.repeat, kept);
     return true;
 }
 
 // Runs one repeat of one strategy, or what is left of it; false when stopped.
 bool runRepeat(JobContext& job, Strategy strategy, int repeat) {
     const uint64_t seed = repeatSeed(job.settings.seed, repeat);
-    RepeatProgress progress{strategy, repeat, {}, 0};
+    RepeatProgress progress{strategy, repeat, {}, 0, {}};
     if (resumeState(job, progress)) return true;
     const std::vector<int64_t> resumeLabelled = progress.state.labelled, resumeLabels = progress.state.labels;
     RepeatState& state = progress.state;
@@ -148,7 +152,7 @@ bool runRepeat(JobContext& job, Strategy strategy, int repeat) {
     ActiveLearningResult ran;
     try {
         ran = runActiveLearning(strategy, job.settings.loop, job.pool, job.test, seed, loopCallbacks(job, progress),
-                                resumeLabelled, resumeLabels, firstSet);
+                                resumeLabelled, resumeLabels, firstSet, progress.kappas);
     } catch (const Cancelled&) {
         ran.cancelled = true;
     }

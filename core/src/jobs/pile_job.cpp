@@ -121,7 +121,7 @@ ActiveLearningJobResult runPileJob(const ActiveLearningJobRequest& request, cons
         if (r.labels < 1) return;  // trained on the folder's own labels only: not a point of the person's curve
         // A resumed run trains its last round again: its row is replaced, not repeated.
         rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const CurveRow& c) { return c.labels >= r.labels; }), rows.end());
-        rows.push_back({strategy, 0, r.labels, r.testAccuracy, r.ece});
+        rows.push_back({strategy, 0, r.labels, r.testAccuracy, r.ece, r.kappa});
         folder.writeCurve(rows);
         folder.writeSummary(rows, settings);
         if (callbacks.onRound) {

@@ -21,16 +21,29 @@ namespace {
 
 using namespace storage_detail;
 
-constexpr const char* kCurveHeader = "strategy,repeat,labels,test_accuracy,ece";
-// Written before the calibration error was recorded: still read and resumed.
+constexpr const char* kCurveHeader = "strategy,repeat,labels,test_accuracy,ece,kappa";
+// Written before kappa, or before the calibration error, was recorded: still
+// read and resumed (the missing columns empty).
+constexpr const char* kCurveHeaderWithoutKappa = "strategy,repeat,labels,test_accuracy,ece";
 constexpr const char* kCurveHeaderWithoutEce = "strategy,repeat,labels,test_accuracy";
 
-// One row: "entropy,0,30,0.9123,0.0456"; the ece empty in a row from before
-// it was recorded (rewritten on resume), and absent under the older header.
-CurveRow parseCurveLine(const std::string& line, bool withEce, const std::string& path, int lineNumber) {
+// An optional number of a row in [least, 1]: empty is none.
+std::optional<double> optionalShare(const std::string& field, double least, const std::string& name,
+                                    const std::string& path, const std::string& where, const std::string& line) {
+    if (field.empty()) return std::nullopt;
+    const auto value = parseNumber(field);
+    if (!value) refuse(path, where + " is damaged: " + line);
+    if (!(*value >= least && *value <= 1)) refuse(path, where + ": " + name + " out of range: " + line);
+    return value;
+}
+
+// One row: "entropy,0,30,0.9123,0.0456,0.9871"; ece and kappa empty where
+// not recorded (kappa in a repeat's first round), and absent under the
+// older headers (`columns` fields in all).
+CurveRow parseCurveLine(const std::string& line, size_t columns, const std::string& path, int lineNumber) {
     const std::string where = "line " + std::to_string(lineNumber);
     const std::vector<std::string> fields = splitCsvLine(line);
-    if (fields.size() != (withEce ? 5u : 4u)) refuse(path, where + " is damaged: " + line);
+    if (fields.size() != columns) refuse(path, where + " is damaged: " + line);
     CurveRow row;
     try {
         row.strategy = parseStrategy(fields[0]);
@@ -45,12 +58,9 @@ CurveRow parseCurveLine(const std::string& line, bool withEce, const std::string
     row.labels = *labels;
     row.accuracy = *accuracy;
     if (row.labels < 1 || !(row.accuracy >= 0 && row.accuracy <= 1)) refuse(path, where + " holds a value out of range: " + line);
-    if (withEce && !fields[4].empty()) {
-        const auto ece = parseNumber(fields[4]);
-        if (!ece) refuse(path, where + " is damaged: " + line);
-        if (!(*ece >= 0 && *ece <= 1)) refuse(path, where + ": ece out of range: " + line);
-        row.ece = *ece;
-    }
+    if (columns > 4) row.ece = optionalShare(fields[4], 0, "ece", path, where, line);
+    // Kappa is below 0 when two rounds agree less than chance would.
+    if (columns > 5) row.kappa = optionalShare(fields[5], -1, "kappa", path, where, line);
     return row;
 }
 
@@ -100,10 +110,13 @@ std::vector<CurveRow> ActiveLearningRunFolder::readCurve() const {
     std::istringstream in(std::string(bytes.begin(), bytes.end()));
     std::string line;
     std::getline(in, line);
-    const bool withEce = line == kCurveHeader;
-    if (!withEce && line != kCurveHeaderWithoutEce) refuse(path, "not an ALX learning curve (header '" + line + "')");
+    const size_t columns = line == kCurveHeader              ? 6
+                           : line == kCurveHeaderWithoutKappa ? 5
+                           : line == kCurveHeaderWithoutEce   ? 4
+                                                              : 0;
+    if (columns == 0) refuse(path, "not an ALX learning curve (header '" + line + "')");
     for (int lineNumber = 2; std::getline(in, line); ++lineNumber) {
-        if (!line.empty()) rows.push_back(parseCurveLine(line, withEce, path, lineNumber));
+        if (!line.empty()) rows.push_back(parseCurveLine(line, columns, path, lineNumber));
     }
     return rows;
 }
@@ -112,7 +125,8 @@ std::string curveHeader() { return kCurveHeader; }
 
 std::string curveLine(const CurveRow& r) {
     return strategyName(r.strategy) + "," + std::to_string(r.repeat) + "," + std::to_string(r.labels) + "," +
-           fixedNumber(r.accuracy, 4) + "," + (r.ece ? fixedNumber(*r.ece, 4) : std::string());
+           fixedNumber(r.accuracy, 4) + "," + (r.ece ? fixedNumber(*r.ece, 4) : std::string()) + "," +
+           (r.kappa ? fixedNumber(*r.kappa, 4) : std::string());
 }
 
 void ActiveLearningRunFolder::writeCurve(const std::vector<CurveRow>& rows) const {

@@ -12,6 +12,7 @@ void checkRanges(const ActiveLearningSettings& s, const std::string& path) {
     const ActiveLearningConfig& c = s.loop;
     if (c.initial < 1 || c.acquire < 1 || c.budget < c.initial || s.repeats < 1 || c.poolSubset < 0 || c.mcSamples < 1 ||
         c.maxStepsPerRound < 1 || c.epochsPerRound < 1 || c.batchSize < 1 || s.data.trainImages < 0 ||
+        !(c.stopAtKappa >= 0 && c.stopAtKappa <= 1) ||
         s.data.testImages < 0) {
         refuse(path, "a setting is out of range");
     }
@@ -37,6 +38,7 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     if (s.personLabels) j["labeller"] = "person";
     if (c.coldStart != ColdStart::Balanced) j["cold_start"] = coldStartName(c.coldStart);
     if (c.reinitialise) j["reinit"] = true;
+    if (c.stopAtKappa > 0) j["stop_at_kappa"] = c.stopAtKappa;
     if (!c.modelSha256.empty()) j["model_sha256"] = c.modelSha256;
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
@@ -91,6 +93,7 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         s.personLabels = j.value("labeller", std::string()) == "person";
         c.reinitialise = j.value("reinit", false);
         c.modelSha256 = j.value("model_sha256", std::string());
+        c.stopAtKappa = j.value("stop_at_kappa", 0.0);
         try {
             c.coldStart = parseColdStart(j.value("cold_start", std::string("balanced")));
         } catch (const InputError& e) {
@@ -116,6 +119,9 @@ nlohmann::json strategySummaryJson(const StrategySummary& s) {
     entry["labels_to_90_spread"] = {orNull(s.labelsTo90Spread.least), orNull(s.labelsTo90Spread.most)};
     entry["labels_to_95_spread"] = {orNull(s.labelsTo95Spread.least), orNull(s.labelsTo95Spread.most)};
     entry["final_accuracy_spread"] = {orNull(s.finalAccuracySpread.least), orNull(s.finalAccuracySpread.most)};
+    entry["labels_at_stop"] = orNull(s.labelsAtStop);
+    entry["labels_at_stop_spread"] = {orNull(s.labelsAtStopSpread.least), orNull(s.labelsAtStopSpread.most)};
+    entry["accuracy_at_stop"] = orNull(s.accuracyAtStop);
     entry["repeats_with_rounds"] = s.repeatsWithRounds;
     entry["description"] = strategyDescription(s.strategy);
     return entry;

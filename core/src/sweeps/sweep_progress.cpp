@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "alx/active_learning/stopping.h"
 #include "alx/storage/sweep_locks.h"
 #include "alx/util/errors.h"
 #include "alx/util/process.h"
@@ -189,7 +190,10 @@ SweepMerge collectSweep(const SweepFolder& folder, const SweepPlan& plan) {
         SweepGroup& group = merge.groups[it->second];
         group.rows.insert(group.rows.end(), curve.rows.begin(), curve.rows.end());
     }
-    for (SweepGroup& group : merge.groups) group.summary = summariseCurve(group.rows, plan.axes.strategies, plan.base.repeats);
+    const double stopKappa = summaryStopKappa(plan.base.loop.stopAtKappa);
+    for (SweepGroup& group : merge.groups) {
+        group.summary = summariseCurve(group.rows, plan.axes.strategies, plan.base.repeats, stopKappa);
+    }
     return merge;
 }
 

@@ -27,6 +27,9 @@ struct ActiveLearningConfig {
     int64_t maxStepsPerRound = 300;
     int64_t batchSize = 64;
     double learningRate = 1e-3;
+    // End a repeat once the stopping rule holds at this kappa (stopping.h)
+    // before the budget is spent; 0 runs every repeat to its budget.
+    double stopAtKappa = 0;
     int64_t classes = 0;       // the dataset's (the jobs set it from the loaded data)
 };
 

@@ -18,6 +18,10 @@ struct CurveRow {
     int64_t labels = 0;
     double accuracy = 0;
     std::optional<double> ece;  // absent in curves written before it was recorded
+    // Agreement of this round's predictions on the stop set with the last
+    // round's (stopping.h); absent in a repeat's first round and in curves
+    // written before it was recorded.
+    std::optional<double> kappa;
 };
 
 struct CurvePoint {
@@ -47,14 +51,27 @@ struct StrategySummary {
     Strategy strategy = Strategy::Random;
     std::optional<double> labelsTo90, labelsTo95, finalAccuracy;  // medians over the repeats
     Spread labelsTo90Spread, labelsTo95Spread, finalAccuracySpread;
+    // Where the stopping rule (stopping.h) stops each repeat, the median
+    // over the repeats (a repeat where it never does counts as above every
+    // other, as for the labels to a target), and the accuracy there (the
+    // median over the repeats it stopped).
+    std::optional<double> labelsAtStop, accuracyAtStop;
+    Spread labelsAtStopSpread;
     int repeatsWithRounds = 0;
 };
 
-// The summary of each strategy's curve: one entry per strategy in `strategies`.
+// Per repeat of one strategy's rows, the row at which the stopping rule with
+// `threshold` stops it (stopping.h): rounds in the order of their labels.
+std::vector<std::optional<CurveRow>> stopRows(const std::vector<CurveRow>& rows, Strategy strategy, int repeats,
+                                              double threshold);
+
+// The summary of each strategy's curve: one entry per strategy in
+// `strategies`, the stop with kappa threshold `stopKappa`.
 std::vector<StrategySummary> summariseCurve(const std::vector<CurveRow>& rows, const std::vector<Strategy>& strategies,
-                                            int repeats);
-// The same for a run's rows and settings (its strategies and repeats): a
-// sweep task's single repeat counts as the one repeat it holds.
+                                            int repeats, double stopKappa);
+// The same for a run's rows and settings (its strategies and repeats, its
+// --stop-at-kappa or else the rule's 0.99): a sweep task's single repeat
+// counts as the one repeat it holds.
 std::vector<StrategySummary> summariseRun(const std::vector<CurveRow>& rows, const ActiveLearningSettings& settings);
 
 }  // namespace alx

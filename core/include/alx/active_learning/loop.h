@@ -4,6 +4,7 @@
 // measure test accuracy against the number of labels.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ActiveLearningRound {
     std::vector<float> acquiredScores;  // the strategy's score of each
     std::vector<int64_t> acquiredLabels;  // the labels they were trained with (the person's, or the dataset's)
     double seconds = 0;                 // acquisition, training and evaluation of this round
+    // Cohen's kappa of this round's predictions of the stop set against the
+    // previous round's (stopping.h); none in the first round.
+    std::optional<double> kappa;
 };
 
 struct ActiveLearningCallbacks {
@@ -40,6 +44,7 @@ struct ActiveLearningResult {
     std::vector<int64_t> labelled;  // training-set indices in the order they were labelled
     std::vector<int64_t> labels;    // the label each was trained with, same order
     bool cancelled = false;
+    bool stoppedByKappa = false;    // ended by config.stopAtKappa before the budget
 };
 
 // The balanced initial set: initial / classes images of each class, drawn
@@ -61,12 +66,14 @@ std::vector<int64_t> firstLabelledSet(ColdStart start, const TensorSet& pool, in
 // of each round derive from `seed` and the round number, so a resumed run
 // continues exactly as an uninterrupted one would. A new run starts from
 // `firstSet` when given (its caller chose it with firstLabelledSet), else
-// from firstLabelledSet(config.coldStart, ...).
+// from firstLabelledSet(config.coldStart, ...). `resumeKappas` are the
+// kappas of the resumed rounds, in order, for config.stopAtKappa's rule.
 ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,
                                        const TensorSet& test, uint64_t seed,
                                        const ActiveLearningCallbacks& callbacks = {},
                                        const std::vector<int64_t>& resumeLabelled = {},
                                        const std::vector<int64_t>& resumeLabels = {},
-                                       const std::vector<int64_t>& firstSet = {});
+                                       const std::vector<int64_t>& firstSet = {},
+                                       const std::vector<std::optional<double>>& resumeKappas = {});
 
 }  // namespace alx

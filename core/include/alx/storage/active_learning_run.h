@@ -1,8 +1,10 @@
 #pragma once
 // The files of an active-learning run folder, read and written here only:
 //   settings.json   the run's settings (a resumed run must match them)
-//   curve.csv       strategy,repeat,labels,test_accuracy,ece: one row per round
-//   summary.json    per strategy: median labels to 90 % / 95 %, final accuracy
+//   curve.csv       strategy,repeat,labels,test_accuracy,ece,kappa: one row per
+//                   round (kappa: stopping.h; empty in a repeat's first round)
+//   summary.json    per strategy: median labels to 90 % / 95 %, final accuracy,
+//                   labels and accuracy at the stopping rule's stop
 //   state/<strategy>-<repeat>.json   the labelled images in order and the
 //                   labels they were trained with: what a resume continues from
 //   labels.csv      path,label,status,round: a person's answer about each image
