@@ -61,6 +61,19 @@ torch::Tensor rowsAsImages(int64_t n) {
     return images;
 }
 
+// A loop on the synthetic pool that runs in seconds: 20 initial labels, 10
+// a round, 100 candidates scored, 20 training steps, up to `budget` labels.
+ActiveLearningConfig smallLoop(int64_t budget) {
+    ActiveLearningConfig config;
+    config.classes = 10;
+    config.initial = 20;
+    config.acquire = 10;
+    config.budget = budget;
+    config.poolSubset = 100;
+    config.maxStepsPerRound = 20;
+    return config;
+}
+
 std::vector<int64_t> chosen(Strategy s, TableModel& model, int64_t count, const torch::Tensor& labelled = {}) {
     AcquisitionInput in;
     in.model = &model;
@@ -174,13 +187,7 @@ private slots:
     }
 
     void loopBookkeeping() {
-        ActiveLearningConfig config;
-        config.classes = 10;
-        config.initial = 20;
-        config.acquire = 10;
-        config.budget = 55;
-        config.poolSubset = 100;
-        config.maxStepsPerRound = 20;
+        ActiveLearningConfig config = smallLoop(55);
         config.mcSamples = 3;
         std::vector<ActiveLearningRound> seen;
         ActiveLearningCallbacks callbacks;
@@ -298,13 +305,7 @@ private slots:
     // --stop-at-kappa ends a repeat where the rule holds, and a resumed
     // repeat that had stopped there has nothing left to do.
     void stopsWhenPredictionsSettle() {
-        ActiveLearningConfig config;
-        config.classes = 10;
-        config.initial = 20;
-        config.acquire = 10;
-        config.budget = 150;
-        config.poolSubset = 100;
-        config.maxStepsPerRound = 20;
+        ActiveLearningConfig config = smallLoop(150);
         config.stopAtKappa = 0.5;
         std::vector<ActiveLearningRound> seen;
         ActiveLearningCallbacks callbacks;

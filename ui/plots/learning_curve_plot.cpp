@@ -19,6 +19,12 @@ QColor colourFor(int i) {
     return palette[i % 10];
 }
 
+// The median of values already sorted (none empty).
+double sortedMedian(const std::vector<double>& sorted) {
+    const size_t n = sorted.size();
+    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
 }  // namespace
 
 QColor LearningCurvePlot::seriesColour(int index) { return colourFor(index); }
@@ -146,7 +152,7 @@ void LearningCurvePlot::replotNow() {
             const size_t n = sorted.size();
             double sum = 0;
             for (double v : sorted) sum += v;
-            mean << (median_ ? (n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2) : sum / double(n));
+            mean << (median_ ? sortedMedian(sorted) : sum / double(n));
             low << sorted.front();
             lowest = std::min(lowest, sorted.front());
             high << sorted.back();
@@ -207,8 +213,7 @@ std::optional<double> LearningCurvePlot::stopLabels(const std::string& strategy)
         stops.push_back(at ? double(labels[*at]) : INFINITY);
     }
     std::sort(stops.begin(), stops.end());
-    const size_t n = stops.size();
-    const double median = n % 2 ? stops[n / 2] : (stops[n / 2 - 1] + stops[n / 2]) / 2;
+    const double median = sortedMedian(stops);
     return std::isfinite(median) ? std::optional<double>(median) : std::nullopt;
 }
 
@@ -243,9 +248,8 @@ void LearningCurvePlot::drawKappas(const std::vector<std::pair<int, const std::s
         QVector<double> xs, ys;
         for (auto& [labels, values] : byLabels) {
             std::sort(values.begin(), values.end());
-            const size_t n = values.size();
             xs << double(labels);
-            ys << (n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+            ys << sortedMedian(values);
             lowest = std::min(lowest, ys.back());
         }
         QCPGraph* graph = plot_->addGraph(x, y);

@@ -70,17 +70,26 @@ Spread finalAccuracySpread(const std::vector<CurvePoint>& points, int repeats) {
     return {*least, *most};
 }
 
+std::vector<CurveRow> repeatRounds(const std::vector<CurveRow>& rows, Strategy strategy, int repeat) {
+    std::vector<CurveRow> mine;
+    std::copy_if(rows.begin(), rows.end(), std::back_inserter(mine),
+                 [&](const CurveRow& row) { return row.strategy == strategy && row.repeat == repeat; });
+    std::stable_sort(mine.begin(), mine.end(), [](const CurveRow& a, const CurveRow& b) { return a.labels < b.labels; });
+    return mine;
+}
+
+std::vector<std::optional<double>> kappasOf(const std::vector<CurveRow>& rounds) {
+    std::vector<std::optional<double>> kappas;
+    for (const CurveRow& row : rounds) kappas.push_back(row.kappa);
+    return kappas;
+}
+
 std::vector<std::optional<CurveRow>> stopRows(const std::vector<CurveRow>& rows, Strategy strategy, int repeats,
                                               double threshold) {
     std::vector<std::optional<CurveRow>> out;
     for (int r = 0; r < repeats; ++r) {
-        std::vector<CurveRow> mine;
-        std::copy_if(rows.begin(), rows.end(), std::back_inserter(mine),
-                     [&](const CurveRow& row) { return row.strategy == strategy && row.repeat == r; });
-        std::stable_sort(mine.begin(), mine.end(), [](const CurveRow& a, const CurveRow& b) { return a.labels < b.labels; });
-        std::vector<std::optional<double>> kappas;
-        for (const CurveRow& row : mine) kappas.push_back(row.kappa);
-        const std::optional<size_t> at = stopPosition(kappas, threshold);
+        const std::vector<CurveRow> mine = repeatRounds(rows, strategy, r);
+        const std::optional<size_t> at = stopPosition(kappasOf(mine), threshold);
         out.push_back(at ? std::optional<CurveRow>(mine[*at]) : std::nullopt);
     }
     return out;

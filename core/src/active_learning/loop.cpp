@@ -97,10 +97,6 @@ std::optional<double> stopSetKappa(const ActiveLearningConfig& config, const Act
     return kappa;
 }
 
-bool stopsHere(const ActiveLearningConfig& config, const std::vector<std::optional<double>>& kappas) {
-    return config.stopAtKappa > 0 && !kappas.empty() && stopPosition(kappas, config.stopAtKappa) == kappas.size() - 1;
-}
-
 // Chooses the next images, asks the labeller for their labels, and adds them.
 void acquireRound(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool, const TensorSet& train,
                   uint64_t seed, int round, const ActiveLearningCallbacks& callbacks, LoopState& s) {
@@ -197,7 +193,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
     s.labelled = startingSet(config, pool, seed, resumeLabelled, resumeLabels, firstSet, s.knownLabels);
     s.isLabelled.insert(s.labelled.begin(), s.labelled.end());
     s.kappas = resumeKappas;
-    result.stoppedByKappa = stopPosition(s.kappas, config.stopAtKappa).has_value() && config.stopAtKappa > 0;
+    result.stoppedByKappa = stoppedByKappa(s.kappas, config.stopAtKappa);
     if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {  // a finished run: nothing left to do
         result.labelled = s.labelled;
         result.labels = labelsOf(s.knownLabels, s.labelled);
@@ -233,7 +229,9 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
             roundStart = std::chrono::steady_clock::now();
         }
         record = true;
-        result.stoppedByKappa = stopsHere(config, s.kappas);
+        // The rule had not fired on the rounds before (the loop would have
+        // ended there), so it fires, if at all, on this one.
+        result.stoppedByKappa = stoppedByKappa(s.kappas, config.stopAtKappa);
         if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {
             result.labelled = s.labelled;
             result.labels = labelsOf(s.knownLabels, s.labelled);

@@ -124,12 +124,9 @@ bool resumeState(JobContext& job, RepeatProgress& progress) {
     job.rows.erase(std::remove_if(job.rows.begin(), job.rows.end(),
                                   [&](const CurveRow& r) { return mine(r) && r.labels > accounted; }),
                    job.rows.end());
-    std::vector<CurveRow> kept;
-    std::copy_if(job.rows.begin(), job.rows.end(), std::back_inserter(kept), mine);
-    std::stable_sort(kept.begin(), kept.end(), [](const CurveRow& a, const CurveRow& b) { return a.labels < b.labels; });
-    for (const CurveRow& row : kept) progress.kappas.push_back(row.kappa);
-    const double stopAt = job.settings.loop.stopAtKappa;
-    const bool stopped = stopAt > 0 && stopPosition(progress.kappas, stopAt).has_value();
+    const std::vector<CurveRow> kept = repeatRounds(job.rows, progress.strategy, progress.repeat);
+    progress.kappas = kappasOf(kept);
+    const bool stopped = stoppedByKappa(progress.kappas, job.settings.loop.stopAtKappa);
     if (accounted < job.settings.loop.budget && !stopped) return false;
     if (job.callbacks.onResumedRepeat) job.callbacks.onResumedRepeat(progress.strategy, progress.repeat, kept);
     return true;

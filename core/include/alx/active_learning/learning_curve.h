@@ -60,6 +60,11 @@ struct StrategySummary {
     int repeatsWithRounds = 0;
 };
 
+// One repeat's rows of one strategy, in the order of their labels (its
+// rounds' order), and their kappas round by round.
+std::vector<CurveRow> repeatRounds(const std::vector<CurveRow>& rows, Strategy strategy, int repeat);
+std::vector<std::optional<double>> kappasOf(const std::vector<CurveRow>& rounds);
+
 // Per repeat of one strategy's rows, the row at which the stopping rule with
 // `threshold` stops it (stopping.h): rounds in the order of their labels.
 std::vector<std::optional<CurveRow>> stopRows(const std::vector<CurveRow>& rows, Strategy strategy, int repeats,

@@ -31,6 +31,12 @@ double cohensKappa(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
 std::optional<size_t> stopPosition(const std::vector<std::optional<double>>& kappas, double threshold = kStopKappa,
                                    int rounds = kStopRounds);
 
+// Whether a repeat with these kappas has stopped under --stop-at-kappa
+// `stopAtKappa` (0: it never stops before its budget).
+inline bool stoppedByKappa(const std::vector<std::optional<double>>& kappas, double stopAtKappa) {
+    return stopAtKappa > 0 && stopPosition(kappas, stopAtKappa).has_value();
+}
+
 // The threshold a run's summary stops at: its --stop-at-kappa, or the
 // paper's when the run goes on to its budget (0).
 inline double summaryStopKappa(double stopAtKappa) { return stopAtKappa > 0 ? stopAtKappa : kStopKappa; }
