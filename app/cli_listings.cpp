@@ -50,6 +50,7 @@ int listRuns(const RunsListOptions& options) {
         const std::string size = r.kind == "active_learning" ? std::to_string(r.budget) + " lbl" : std::to_string(r.epochs);
         std::printf("%-19s  %-15s  %-9s  %-13s  %8s  %7s  %6s  %-8s  %s\n", r.started.c_str(), r.kind.c_str(), r.model.c_str(),
                     r.dataset.c_str(), accuracy.c_str(), ece.c_str(), size.c_str(), r.status.c_str(), r.path.c_str());
+        if (!r.options.empty()) std::printf("%21s%s\n", "", r.options.c_str());  // an active-learning run's choices
     }
     std::printf("%zu runs in %s (listed in %.0f ms, %lld read from their folders, the rest from the index)\n", runs.size(),
                 library.dir().c_str(), 1000 * listSeconds, static_cast<long long>(library.readLastTime()));

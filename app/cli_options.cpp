@@ -250,12 +250,21 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
     std::vector<std::string> starts;
     for (ColdStart c : allColdStarts()) starts.push_back(coldStartName(c));
     cmd->add_option_function<std::string>(
-           "--cold-start", [&s](const std::string& text) { s.loop.coldStart = parseColdStart(text); },
+           "--cold-start",
+           [&s, axes](const std::string& text) {
+               const std::vector<std::string> names = splitList(text);
+               if (!axes && names.size() != 1) throw InputError("--cold-start takes one name here (a sweep varies it)", "cold_start");
+               std::vector<ColdStart> chosen;
+               for (const std::string& name : names) chosen.push_back(parseColdStart(name));
+               s.loop.coldStart = chosen.front();
+               if (axes) axes->coldStarts = chosen;
+           },
            "how the --initial images are chosen: balanced (initial / classes of each class: it looks at the labels), "
            "typical (the most typical image of each of k clusters, no label looked at: TypiClust) or random; "
-           "an unlabelled pile, which has no labels, starts typical unless random")
+           "an unlabelled pile, which has no labels, starts typical unless random" +
+               std::string(axes ? "; a comma list varies it" : ""))
         ->default_str(coldStartName(s.loop.coldStart))
-        ->check(CLI::IsMember(starts));
+        ->check(knownNames([](const std::string& name) { parseColdStart(name); }, axes ? "LIST" : braced(starts), bool(axes)));
     listable(cmd, "--acquire", s.loop.acquire, axes ? &axes->acquires : nullptr, 1, "images labelled per round");
     cmd->add_option("--budget", s.loop.budget,
                     "labelled images in all, the initial ones included (an unlabelled pile: the labels given)")
@@ -265,6 +274,10 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
                     "round's, on a fixed stop set of unlabelled images, has been at least this for 3 rounds in a row "
                     "(Bloodgood and Vijay-Shanker 2009; 0.99 is theirs); 0 = run to the budget")
         ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+    cmd->add_flag("--semi-supervised", s.loop.semiSupervised,
+                  "each round's model also learns from the unlabelled pool: the labels are spread over the pool's "
+                  "nearest-neighbour graph and the network trains on every pool image with the spread class, "
+                  "weighted by how sure it is, twice (the second time over its own embedding's graph)");
     listable(cmd, "--pool-subset", s.loop.poolSubset, axes ? &axes->poolSubsets : nullptr, 0,
              "candidates scored per round, at random from the pool (0 = all)");
     cmd->add_option("--mc-samples", s.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")

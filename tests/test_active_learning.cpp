@@ -324,6 +324,10 @@ private slots:
         QVERIFY(again.stoppedByKappa);
         QVERIFY(more.empty());
         QCOMPARE(again.labelled, result.labelled);
+        QCOMPARE(loopOptionsText(config), std::string("cold start balanced, stop at kappa 0.500"));
+        config.semiSupervised = true;
+        config.coldStart = ColdStart::Typical;
+        QCOMPARE(loopOptionsText(config), std::string("cold start typical, semi-supervised, stop at kappa 0.500"));
         config.stopAtKappa = 1.5;
         QVERIFY_THROWS_EXCEPTION(InputError, runActiveLearning(Strategy::Entropy, config, pool_, test_, 5));
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unistd.h>
 
+#include "alx/storage/run_listing.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -716,6 +717,8 @@ private slots:
         QVERIFY(summary["entropy"].toObject().contains("labels_to_90"));
         QVERIFY(summary["entropy"].toObject()["final_accuracy"].toDouble() > 0);
         QVERIFY(summary["entropy"].toObject().contains("labels_at_stop"));
+        const auto listing = alx::readRunListing(out.toStdString());  // the runs list says how it started
+        QVERIFY(listing && listing->options == "cold start balanced");
 
         expectBadInput({"al", "--strategy", "bald", "--model", "lenet5", "--data-dir", data_, "--no-verify", "--out",
                         path("al2")},

@@ -636,11 +636,12 @@ private slots:
     // trained on that review in one step.
     void auditsTrainingImagesAndTrainsOnTheReview() {
         auto window = makeWindow(1, 1000, 200);
+        SuspectLabelsPage* suspects = window->suspectLabelsPage();
+        QVERIFY(!suspects->auditTrainingButton()->isEnabled());  // no run, no folder yet
         QSignalSpy finished(window.get(), &MainWindow::runFinished);
         QTest::mouseClick(window->trainButton(), Qt::LeftButton);
         QVERIFY(finished.wait(300000));
-        SuspectLabelsPage* suspects = window->suspectLabelsPage();
-        QVERIFY(!suspects->auditTrainingButton()->isEnabled());  // no folder yet
+        // (The run's folder in the runs library arrives just after it finishes.)
         const QString dir = tmp_.path() + "/audited";
         QSignalSpy saved(window.get(), &MainWindow::runSaved);
         window->saveRunAs(dir);
@@ -1144,6 +1145,13 @@ private slots:
         QCOMPARE(shown.loop.budget, int64_t(40));
         QCOMPARE(shown.loop.maxStepsPerRound, int64_t(20));
         QCOMPARE(shown.repeats, 1);
+        QVERIFY(!shown.loop.semiSupervised);
+        alx::ActiveLearningJobRequest semi = page->request();  // the option's box round trip
+        semi.settings.loop.semiSupervised = true;
+        page->setRequest(semi);
+        QVERIFY(page->request().settings.loop.semiSupervised);
+        semi.settings.loop.semiSupervised = false;
+        page->setRequest(semi);
         QVERIFY(page->resumeButton()->isEnabled());
 
         QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);

@@ -8,8 +8,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "alx/storage/run_listing.h"
 #include "alx/storage/sweep_folder.h"
 #include "alx/storage/sweep_locks.h"
 #include "alx/sweeps/slurm_backend.h"
@@ -97,6 +99,47 @@ private slots:
         const SweepPlan once = planSweep(ActiveLearningSettings{}, axes);
         QCOMPARE(once.tasks.size(), size_t(3));
         QVERIFY(variedSettings(once).empty());
+        QCOMPARE(once.tasks[0].coldStart, ColdStart::Balanced);  // the base's when not varied
+    }
+
+    // The cold start varies like any setting: each task runs its own, and
+    // the plan keeps it; a plan written before it was a task's own reads
+    // the shared one.
+    void coldStartIsAnAxis() {
+        SweepAxes axes;
+        axes.strategies = {Strategy::Entropy};
+        axes.coldStarts = {ColdStart::Typical, ColdStart::Random};
+        ActiveLearningSettings base;
+        base.repeats = 2;
+        base.loop.semiSupervised = true;  // shared by every task
+        const SweepPlan plan = planSweep(base, axes);
+        QCOMPARE(plan.tasks.size(), size_t(4));
+        QCOMPARE(variedSettings(plan), std::vector<std::string>{"cold_start"});
+        QCOMPARE(plan.tasks[1].coldStart, ColdStart::Typical);
+        QCOMPARE(plan.tasks[2].coldStart, ColdStart::Random);
+        QCOMPARE(settingValue(plan.tasks[2], "cold_start"), std::string("random"));
+        QCOMPARE(taskSettings(plan, plan.tasks[2]).loop.coldStart, ColdStart::Random);
+        const SweepFolder folder(dir("cold"));
+        folder.createPlan(plan);
+        const SweepPlan back = folder.readPlan();
+        QCOMPARE(back.axes.coldStarts, axes.coldStarts);
+        QCOMPARE(back.tasks[2].coldStart, ColdStart::Random);
+        QCOMPARE(back.base.loop.coldStart, ColdStart::Typical);
+        QVERIFY(taskSettings(back, back.tasks[3]).loop.semiSupervised);
+        QCOMPARE(readRunListing(folder.dir())->options, std::string("cold start typical,random, semi-supervised"));
+        // The same plan as an earlier version wrote it: no cold start of the
+        // tasks' own, the shared settings' instead.
+        auto j = nlohmann::json::parse(readText(folder.planPath()));
+        j["values"].erase("cold_start");
+        for (auto& task : j["tasks"]) task.erase("cold_start");
+        j["shared"]["cold_start"] = "random";
+        const SweepFolder old(dir("cold-old"));
+        fs::create_directories(old.dir());
+        writeText(old.planPath(), j.dump(2));
+        const SweepPlan earlier = old.readPlan();
+        QCOMPARE(earlier.axes.coldStarts, std::vector<ColdStart>{ColdStart::Random});
+        QCOMPARE(earlier.tasks[0].coldStart, ColdStart::Random);
+        QVERIFY(variedSettings(earlier).empty());
     }
 
     void badGridsAreRefusedNamingTheField() {

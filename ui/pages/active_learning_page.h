@@ -93,6 +93,7 @@ private:
     QDoubleSpinBox* stopKappa_;
     QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
     QCheckBox* human_;
+    QCheckBox* semiSupervised_;
     QPushButton *run_, *stop_, *resume_, *sweep_;
     LearningCurvePlot* curves_;
     QTableWidget* table_;

@@ -25,13 +25,13 @@
 namespace alx::ui {
 namespace {
 
-enum Column { kStarted, kKind, kModel, kDataset, kSize, kAccuracy, kEce, kTrainTime, kDevice, kStatus, kName, kTags, kPath, kColumns };
+enum Column { kStarted, kKind, kModel, kDataset, kOptions, kSize, kAccuracy, kEce, kTrainTime, kDevice, kStatus, kName, kTags, kPath, kColumns };
 
 }  // namespace
 
 RunsPage::RunsPage(const QString& runsFolder, QWidget* parent) : QWidget(parent), folder_(runsFolder) {
     auto* layout = new QVBoxLayout(this);
-    const QStringList headers = {tr("started"), tr("kind"),   tr("model"),  tr("dataset"), tr("epochs / labels"),
+    const QStringList headers = {tr("started"), tr("kind"),   tr("model"),  tr("dataset"), tr("settings"), tr("epochs / labels"),
                                  tr("accuracy"), tr("ECE"),   tr("training time"), tr("device"), tr("status"),
                                  tr("name"),    tr("tags"),   tr("folder")};
     layout->addLayout(makeControls(headers));
@@ -172,6 +172,7 @@ void RunsPage::showRuns() {
         model->setToolTip(q(r.model));
         fixed(kModel, model);
         fixed(kDataset, new QTableWidgetItem(q(r.dataset)));
+        fixed(kOptions, new QTableWidgetItem(q(r.options)));
         auto* size = new QTableWidgetItem;
         size->setData(Qt::DisplayRole, r.kind == "active_learning" || r.kind == "sweep" ? qlonglong(r.budget) : qlonglong(r.epochs));
         fixed(kSize, size);

@@ -105,13 +105,14 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
     auto* layout = new QVBoxLayout(window);
     auto* plot = new LearningCurvePlot(window);
     layout->addWidget(plot);
-    QStringList problems;
+    QStringList problems, described;
     for (int r = 0; r < paths.size(); ++r) {
         try {
             const SweepFolder sweep(paths[r].toStdString());
             if (sweep.holdsSweep()) {
                 // A sweep's tasks as they stand, a curve per strategy and combination of its varied settings.
                 const SweepPlan plan = sweep.readPlan();
+                described << tr("%1. %2 (%3)").arg(r + 1).arg(paths[r], q(loopOptionsText(plan.base.loop)));
                 for (const SweepGroup& group : collectSweep(sweep, plan).groups) {
                     QString setting;
                     for (const auto& [name, value] : group.settings) setting += QString(" %1 %2").arg(QString::fromStdString(name), QString::fromStdString(value));
@@ -123,7 +124,11 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
                 continue;
             }
             // Validated whole, like every reader of runs; a damaged one is named and left out.
-            for (const CurveRow& row : ActiveLearningRunFolder(paths[r].toStdString()).validate()) {
+            ActiveLearningSettings settings;
+            const ActiveLearningRunFolder folder(paths[r].toStdString());
+            const std::vector<CurveRow> rows = folder.validate(&settings);
+            described << tr("%1. %2 (%3)").arg(r + 1).arg(paths[r], q(loopOptionsText(settings.loop)));
+            for (const CurveRow& row : rows) {
                 plot->addPoint(tr("%1. %2").arg(r + 1).arg(q(strategyName(row.strategy))).toStdString(), row.repeat,
                                row.labels, row.accuracy, row.kappa);
             }
@@ -131,7 +136,7 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
             problems << QString::fromStdString(e.what());
         }
     }
-    auto* note = new QLabel(tr("Runs: %1").arg(paths.join("; ")) + (problems.isEmpty() ? QString() : tr("\nLeft out: %1").arg(problems.join("; "))), window);
+    auto* note = new QLabel(tr("Runs: %1").arg(described.join("; ")) + (problems.isEmpty() ? QString() : tr("\nLeft out: %1").arg(problems.join("; "))), window);
     note->setWordWrap(true);
     layout->addWidget(note);
     window->resize(900, 600);

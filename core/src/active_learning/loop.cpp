@@ -13,6 +13,7 @@
 #include "alx/data/dataset_loader.h"
 #include "alx/models/model_registry.h"
 #include "alx/active_learning/stopping.h"
+#include "alx/active_learning/semi_supervised.h"
 #include "alx/active_learning/typical.h"
 #include "round.h"
 
@@ -65,20 +66,48 @@ struct LoopState {
     torch::Tensor stopImages;                   // the stop set's images (stopping.h)
     std::vector<int64_t> lastPredictions;       // the stop set as the previous round's model predicted it
     std::vector<std::optional<double>> kappas;  // the repeat's, round by round
+    std::optional<Neighbours> pixelGraph;       // the semi-supervised rounds' first graph, made once
 };
+
+// The round's model learnt from the labelled images and the whole pool
+// (semi_supervised.h), from scratch whatever config.retrainFromScratch says:
+// its targets change with every label.
+TrainResult trainSemiSupervisedRound(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed,
+                                     int round, const ActiveLearningCallbacks& callbacks, LoopState& s) {
+    try {
+        if (!s.pixelGraph) s.pixelGraph = pixelGraph(pool.images, SemiSupervisedSettings{}.graphNeighbours, callbacks.shouldStop);
+        SemiSupervisedRound in;
+        in.model = config.model;
+        in.reinitialise = config.reinitialise;
+        in.classes = config.classes;
+        in.images = pool.images;
+        in.graph = &*s.pixelGraph;
+        in.labelled = s.labelled;
+        in.labels = labelsOf(s.knownLabels, s.labelled);
+        in.seed = roundSeed(seed, SeedPurpose::Weights, round);
+        SemiSupervisedResult trained = trainSemiSupervised(in, {}, callbacks.shouldStop);
+        s.model = trained.model;
+        return trained.training;
+    } catch (const Cancelled&) {
+        TrainResult cancelled;
+        cancelled.outcome = TrainOutcome::Cancelled;
+        return cancelled;
+    }
+}
 
 // Trains the round's model on the labelled set: from scratch (the default)
 // or continuing from the last round's.
 TrainResult trainRound(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed, int round,
                        const ActiveLearningCallbacks& callbacks, LoopState& s, TensorSet& train) {
     const torch::Device device = pool.images.device();
+    const auto index = indexTensor(s.labelled, device);
+    train = TensorSet{pool.images.index_select(0, index), s.knownLabels.index_select(0, index)};
+    if (config.semiSupervised) return trainSemiSupervisedRound(config, pool, seed, round, callbacks, s);
     if (!s.model || config.retrainFromScratch) {
         torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
         s.model = makeModel(config.model, {shapeOf(pool.images), config.classes}, config.reinitialise);
         s.model->to(device);
     }
-    const auto index = indexTensor(s.labelled, device);
-    train = TensorSet{pool.images.index_select(0, index), s.knownLabels.index_select(0, index)};
     TrainCallbacks trainCallbacks;
     trainCallbacks.shouldStop = callbacks.shouldStop;
     return trainModel(*s.model, train, {}, roundTrainConfig(config, train.size(), seed, round), trainCallbacks);
@@ -163,14 +192,15 @@ std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t ini
 
 std::vector<int64_t> firstLabelledSet(ColdStart start, const TensorSet& pool, int64_t initial, int64_t classes,
                                       uint64_t seed) {
-    if (initial < 1 || initial > pool.size()) {
+    const int64_t images = pool.images.size(0);  // not pool.size(): only Balanced may read the labels
+    if (initial < 1 || initial > images) {
         throw InputError("the initial set (" + std::to_string(initial) + " images) must be between 1 and the pool's " +
-                             std::to_string(pool.size()),
+                             std::to_string(images),
                          "initial");
     }
     if (start == ColdStart::Balanced) return initialLabelledSet(pool.labels, initial, classes, seed);
     if (start == ColdStart::Typical) return typicalImages(coldStartFeatures(pool.images), initial, {}, mix(seed, 1));
-    return randomFreeImages(pool.size(), initial, {}, mix(seed, 1));
+    return randomFreeImages(images, initial, {}, mix(seed, 1));
 }
 
 ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,

@@ -46,7 +46,8 @@ void checkAxes(const ActiveLearningSettings& base, const SweepAxes& axes) {
 }  // namespace
 
 const std::vector<std::string>& sweepSettingNames() {
-    static const std::vector<std::string> names{"dataset", "model", "initial", "acquire", "pool_subset", "max_steps"};
+    static const std::vector<std::string> names{"dataset", "model",     "initial",   "acquire",
+                                                "pool_subset", "max_steps", "cold_start"};
     return names;
 }
 
@@ -64,6 +65,7 @@ SweepPlan planSweep(const ActiveLearningSettings& base, const SweepAxes& given) 
     axes.acquires = orBase(given.acquires, base.loop.acquire);
     axes.poolSubsets = orBase(given.poolSubsets, base.loop.poolSubset);
     axes.maxSteps = orBase(given.maxSteps, base.loop.maxStepsPerRound);
+    axes.coldStarts = orBase(given.coldStarts, base.loop.coldStart);
     checkAxes(plan.base, axes);
     plan.base.strategies = axes.strategies;
 
@@ -74,19 +76,20 @@ SweepPlan planSweep(const ActiveLearningSettings& base, const SweepAxes& given) 
                 for (int64_t acquire : axes.acquires)
                     for (int64_t poolSubset : axes.poolSubsets)
                         for (int64_t maxSteps : axes.maxSteps)
-                            for (Strategy strategy : axes.strategies)
-                                for (int repeat = 0; repeat < base.repeats; ++repeat) {
-                                    plan.tasks.push_back(
-                                        {id++, strategy, repeat, dataset, model, initial, acquire, poolSubset, maxSteps});
-                                }
+                            for (ColdStart coldStart : axes.coldStarts)
+                                for (Strategy strategy : axes.strategies)
+                                    for (int repeat = 0; repeat < base.repeats; ++repeat) {
+                                        plan.tasks.push_back({id++, strategy, repeat, dataset, model, initial, acquire,
+                                                              poolSubset, maxSteps, coldStart});
+                                    }
     plan.created = utcNowIso();
     return plan;
 }
 
 std::vector<std::string> variedSettings(const SweepPlan& plan) {
     const SweepAxes& a = plan.axes;
-    const size_t counts[] = {a.datasets.size(), a.models.size(), a.initials.size(),
-                             a.acquires.size(), a.poolSubsets.size(), a.maxSteps.size()};
+    const size_t counts[] = {a.datasets.size(),    a.models.size(),   a.initials.size(), a.acquires.size(),
+                             a.poolSubsets.size(), a.maxSteps.size(), a.coldStarts.size()};
     std::vector<std::string> out;
     for (size_t i = 0; i < sweepSettingNames().size(); ++i) {
         if (counts[i] > 1) out.push_back(sweepSettingNames()[i]);
@@ -101,6 +104,7 @@ std::string settingValue(const SweepTask& task, const std::string& name) {
     if (name == "acquire") return std::to_string(task.acquire);
     if (name == "pool_subset") return std::to_string(task.poolSubset);
     if (name == "max_steps") return std::to_string(task.maxSteps);
+    if (name == "cold_start") return coldStartName(task.coldStart);
     if (name == "strategy") return strategyName(task.strategy);
     if (name == "repeat") return std::to_string(task.repeat);
     throw InputError("no sweep setting called '" + name + "'");
@@ -115,6 +119,7 @@ ActiveLearningSettings taskSettings(const SweepPlan& plan, const SweepTask& task
     s.loop.acquire = task.acquire;
     s.loop.poolSubset = task.poolSubset;
     s.loop.maxStepsPerRound = task.maxSteps;
+    s.loop.coldStart = task.coldStart;
     s.onlyRepeat = task.repeat;
     return s;
 }

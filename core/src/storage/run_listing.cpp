@@ -24,6 +24,7 @@ nlohmann::json storage_detail::listingJson(const RunListing& r) {
     nlohmann::json j{{"path", r.path}, {"kind", r.kind}, {"model", r.model}, {"dataset", r.dataset}, {"device", r.device},
                      {"status", r.status}, {"started", r.started}, {"epochs", r.epochs}, {"budget", r.budget},
                      {"train_seconds", r.trainSeconds}, {"name", r.name}, {"tags", r.tags}};
+    if (!r.options.empty()) j["options"] = r.options;
     j["test_accuracy"] = r.testAccuracy ? nlohmann::json(*r.testAccuracy) : nlohmann::json();
     j["ece"] = r.ece ? nlohmann::json(*r.ece) : nlohmann::json();
     if (!r.problem.empty()) j["problem"] = r.problem;
@@ -45,6 +46,7 @@ RunListing storage_detail::listingFromJson(const nlohmann::json& j) {
     r.name = j.value("name", "");
     r.tags = j.value("tags", "");
     r.problem = j.value("problem", "");
+    r.options = j.value("options", "");
     if (j.contains("test_accuracy") && j["test_accuracy"].is_number()) r.testAccuracy = j["test_accuracy"].get<double>();
     if (j.contains("ece") && j["ece"].is_number()) r.ece = j["ece"].get<double>();
     return r;
@@ -74,6 +76,13 @@ void listSweep(const std::string& path, RunListing& r) {
     r.model = joined(plan.axes.models);
     r.dataset = joined(plan.axes.datasets);
     r.budget = plan.base.loop.budget;
+    r.options = loopOptionsText(plan.base.loop);
+    if (plan.axes.coldStarts.size() > 1) {  // varied: every value, in the plan's order
+        std::vector<std::string> names;
+        for (ColdStart c : plan.axes.coldStarts) names.push_back(coldStartName(c));
+        r.options.replace(0, r.options.find(',') == std::string::npos ? r.options.size() : r.options.find(','),
+                          "cold start " + joined(names));
+    }
     r.status = folder.readSubmissions().empty() ? "stopped" : "running";
     std::error_code ec;
     if (!fs::is_regular_file(folder.summaryPath(), ec)) return;
@@ -99,6 +108,7 @@ void listActiveLearningRun(const std::string& path, RunListing& r) {
     r.model = s.loop.model;
     r.dataset = s.data.spec.name;
     r.budget = s.loop.budget;
+    r.options = loopOptionsText(s.loop);
     std::error_code ec;
     r.status = fs::is_regular_file(folder.summaryPath(), ec) ? "finished" : "stopped";
     // The last round's accuracy and calibration error.

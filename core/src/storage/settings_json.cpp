@@ -39,6 +39,7 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     if (c.coldStart != ColdStart::Balanced) j["cold_start"] = coldStartName(c.coldStart);
     if (c.reinitialise) j["reinit"] = true;
     if (c.stopAtKappa > 0) j["stop_at_kappa"] = c.stopAtKappa;
+    if (c.semiSupervised) j["semi_supervised"] = true;
     if (!c.modelSha256.empty()) j["model_sha256"] = c.modelSha256;
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
@@ -94,6 +95,7 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         c.reinitialise = j.value("reinit", false);
         c.modelSha256 = j.value("model_sha256", std::string());
         c.stopAtKappa = j.value("stop_at_kappa", 0.0);
+        c.semiSupervised = j.value("semi_supervised", false);
         try {
             c.coldStart = parseColdStart(j.value("cold_start", std::string("balanced")));
         } catch (const InputError& e) {

@@ -39,7 +39,8 @@ std::vector<int64_t> numberList(const nlohmann::json& j, const std::string& key,
 }
 
 // The settings each task takes from its values, not from the shared ones.
-const char* const kTaskOwnSettings[] = {"model", "dataset", "initial", "acquire", "pool_subset", "max_steps_per_round"};
+const char* const kTaskOwnSettings[] = {"model",       "dataset",             "initial",   "acquire",
+                                        "pool_subset", "max_steps_per_round", "cold_start"};
 
 // "shared": what every task runs with (the settings' own mapping, less each
 // task's own values), and where: the data folder, the checks, device, threads.
@@ -58,7 +59,8 @@ nlohmann::json sharedJson(const ActiveLearningSettings& b) {
 nlohmann::json taskJson(const SweepTask& t) {
     return {{"id", t.id},           {"strategy", strategyName(t.strategy)}, {"repeat", t.repeat},
             {"dataset", t.dataset}, {"model", t.model},                     {"initial", t.initial},
-            {"acquire", t.acquire}, {"pool_subset", t.poolSubset},          {"max_steps", t.maxSteps}};
+            {"acquire", t.acquire}, {"pool_subset", t.poolSubset},          {"max_steps", t.maxSteps},
+            {"cold_start", coldStartName(t.coldStart)}};
 }
 
 nlohmann::json planJson(const SweepPlan& plan) {
@@ -73,6 +75,9 @@ nlohmann::json planJson(const SweepPlan& plan) {
     j["values"] = {{"strategy", strategies},  {"dataset", a.datasets},   {"model", a.models},
                    {"initial", a.initials},    {"acquire", a.acquires},   {"pool_subset", a.poolSubsets},
                    {"max_steps", a.maxSteps}};
+    std::vector<std::string> coldStarts;
+    for (ColdStart c : a.coldStarts) coldStarts.push_back(coldStartName(c));
+    j["values"]["cold_start"] = coldStarts;
     j["varied"] = variedSettings(plan);
     nlohmann::json tasks = nlohmann::json::array();
     for (const SweepTask& t : plan.tasks) tasks.push_back(taskJson(t));
@@ -88,6 +93,14 @@ Strategy strategyIn(const std::string& name, const std::string& path) {
     }
 }
 
+ColdStart coldStartIn(const std::string& name, const std::string& path) {
+    try {
+        return parseColdStart(name);
+    } catch (const InputError& e) {
+        refuse(path, e.what());
+    }
+}
+
 SweepAxes axesFromJson(const nlohmann::json& v, const std::string& path) {
     SweepAxes a;
     for (const std::string& name : stringList(v, "strategy", path)) a.strategies.push_back(strategyIn(name, path));
@@ -97,6 +110,10 @@ SweepAxes axesFromJson(const nlohmann::json& v, const std::string& path) {
     a.acquires = numberList(v, "acquire", path, 1);
     a.poolSubsets = numberList(v, "pool_subset", path, 0);
     a.maxSteps = numberList(v, "max_steps", path, 1);
+    // Plans written before the cold start was a task's own: the shared one (below).
+    if (v.contains("cold_start")) {
+        for (const std::string& name : stringList(v, "cold_start", path)) a.coldStarts.push_back(coldStartIn(name, path));
+    }
     return a;
 }
 
@@ -110,6 +127,7 @@ ActiveLearningSettings baseFromJson(const nlohmann::json& shared, const SweepAxe
     j["acquire"] = a.acquires.front();
     j["pool_subset"] = a.poolSubsets.front();
     j["max_steps_per_round"] = a.maxSteps.front();
+    if (!a.coldStarts.empty()) j["cold_start"] = coldStartName(a.coldStarts.front());
     ActiveLearningSettings b = settingsFromJson(j, path);
     b.strategies = a.strategies;
     b.data.dataDir = stringField(shared, "data_dir", path);
@@ -131,6 +149,7 @@ SweepTask taskFromJson(const nlohmann::json& t, const SweepPlan& plan, const std
     task.acquire = integerField(t, "acquire", path, 1, kInt64Max);
     task.poolSubset = integerField(t, "pool_subset", path, 0, kInt64Max);
     task.maxSteps = integerField(t, "max_steps", path, 1, kInt64Max);
+    task.coldStart = coldStartIn(t.value("cold_start", coldStartName(plan.base.loop.coldStart)), path);
     return task;
 }
 
@@ -142,6 +161,7 @@ SweepPlan planFromJson(const nlohmann::json& j, const std::string& path) {
         plan.created = j.value("created", std::string());
         plan.axes = axesFromJson(j.at("values"), path);
         plan.base = baseFromJson(j.at("shared"), plan.axes, path);
+        if (plan.axes.coldStarts.empty()) plan.axes.coldStarts = {plan.base.loop.coldStart};
         const auto& tasks = j.at("tasks");
         if (!tasks.is_array() || tasks.empty()) refuse(path, "holds no tasks");
         for (const auto& t : tasks) plan.tasks.push_back(taskFromJson(t, plan, path));

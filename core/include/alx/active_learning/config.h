@@ -30,8 +30,16 @@ struct ActiveLearningConfig {
     // End a repeat once the stopping rule holds at this kappa (stopping.h)
     // before the budget is spent; 0 runs every repeat to its budget.
     double stopAtKappa = 0;
+    // Each round's model also learns from the unlabelled pool
+    // (semi_supervised.h) instead of from the labelled images alone.
+    bool semiSupervised = false;
     int64_t classes = 0;       // the dataset's (the jobs set it from the loaded data)
 };
+
+// The choices that set one loop apart from another of the same model and
+// budget, in a few words, as the runs list shows them: "cold start typical,
+// stop at kappa 0.990".
+std::string loopOptionsText(const ActiveLearningConfig& config);
 
 // The seed of repeat `repeat` of a run seeded with `seed`: the one place it
 // is derived, so that the CLI, the app and a sweep's tasks agree.

@@ -19,6 +19,7 @@ struct SweepAxes {
     std::vector<Strategy> strategies;
     std::vector<std::string> datasets, models;  // registry names
     std::vector<int64_t> initials, acquires, poolSubsets, maxSteps;
+    std::vector<ColdStart> coldStarts;
 };
 
 struct SweepTask {
@@ -27,14 +28,15 @@ struct SweepTask {
     int repeat = 0;
     std::string dataset, model;
     int64_t initial = 0, acquire = 0, poolSubset = 0, maxSteps = 0;
+    ColdStart coldStart = ColdStart::Balanced;
 };
 
 struct SweepPlan {
     // What every task shares: the data (its folder absolute, so that a task
     // finds it from any node), the loop, repeats, seed, device and threads
     // (0: the scheduler's CPUs for the task, else the local share). Its
-    // strategies, dataset, model, initial, acquire, pool subset and max steps
-    // are each task's own.
+    // strategies, dataset, model, initial, acquire, pool subset, max steps
+    // and cold start are each task's own.
     ActiveLearningSettings base;
     SweepAxes axes;
     std::vector<SweepTask> tasks;  // by id: combinations outermost, then strategy, then repeat
@@ -43,7 +45,8 @@ struct SweepPlan {
 
 // The settings a sweep can vary, in the order of the grid's nesting and of
 // the merged curve's leading columns.
-const std::vector<std::string>& sweepSettingNames();  // dataset, model, initial, acquire, pool_subset, max_steps
+// dataset, model, initial, acquire, pool_subset, max_steps, cold_start
+const std::vector<std::string>& sweepSettingNames();
 
 // Checks every value (InputError naming the field) and expands the grid;
 // an axis left empty takes the base's value. `created` is left to the caller.

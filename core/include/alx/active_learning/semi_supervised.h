@@ -1,0 +1,72 @@
+#pragma once
+// A round's model that learns from the unlabelled pool as well as from the
+// labelled images (`--semi-supervised`): the labels are spread over the
+// pool's neighbour graph (label_spreading.h, Zhou et al. 2004), and the
+// network is trained on every pool image with the spread class as its
+// target, weighted by how sure the spreading is: self-training on graph
+// pseudo-labels, as in Iscen, Tolias, Avrithis and Chum 2019 ("Label
+// Propagation for Deep Semi-supervised Learning"). The first pass spreads
+// over the pixels' graph (the cold start's features); each later pass over
+// the graph of the network just trained, whose embedding groups the pool
+// better than the pixels do. A round is a function of its labelled set and
+// its seed alone, so a resumed run repeats it exactly.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "alx/active_learning/label_spreading.h"
+#include "alx/models/model.h"
+#include "alx/scoring/neighbours.h"
+#include "alx/training/trainer.h"
+
+namespace alx {
+
+struct SemiSupervisedSettings {
+    int64_t graphNeighbours = 10;
+    int64_t graphDimensions = 32;  // of the trained network's embedding (principal components) for its graph
+    int passes = 2;            // spread, train; the next pass spreads over the trained network's graph
+    int64_t steps = 400;       // training steps per pass, in batches of batchSize drawn over the whole pool
+    int64_t batchSize = 128;
+    double learningRate = 1e-3;
+    SpreadingSettings spreading;
+};
+
+// The first pass's graph: each pool image's cosine nearest neighbours in the
+// cold start's features (coldStartFeatures, typical.h). Computed once per
+// pool; every round and repeat of a run can share it.
+Neighbours pixelGraph(const torch::Tensor& images, int64_t neighbours, const std::function<bool()>& shouldStop = {});
+
+// Trains `model` on all of `images` (normalised, on the model's device)
+// against `targets`, with the loss of each image weighted (the weighted
+// mean of the cross-entropy), for `steps` batches in a seeded order, each
+// image shifted by a random whole number of pixels (up to a fourteenth of
+// its side, edges repeated) so that the network learns the digit, not its
+// exact pixels. Stops between batches when shouldStop() turns true or the
+// loss stops being finite.
+TrainResult trainOnWeightedTargets(Classifier& model, const torch::Tensor& images, const torch::Tensor& targets,
+                                   const torch::Tensor& weights, const SemiSupervisedSettings& settings, uint64_t seed,
+                                   const std::function<bool()>& shouldStop = {});
+
+struct SemiSupervisedRound {
+    std::string model;          // a catalogue name or a TorchScript file, as makeModel takes it
+    bool reinitialise = false;
+    int64_t classes = 0;
+    torch::Tensor images;       // the pool, normalised, on the training device
+    const Neighbours* graph = nullptr;  // pixelGraph(images)
+    std::vector<int64_t> labelled;      // pool indices
+    std::vector<int64_t> labels;        // their classes
+    uint64_t seed = 0;                  // the round's
+};
+
+struct SemiSupervisedResult {
+    ClassifierPtr model;  // the last pass's
+    TrainResult training;  // the last pass's, or the one that was cancelled or diverged
+};
+
+SemiSupervisedResult trainSemiSupervised(const SemiSupervisedRound& round, const SemiSupervisedSettings& settings = {},
+                                         const std::function<bool()>& shouldStop = {});
+
+}  // namespace alx
