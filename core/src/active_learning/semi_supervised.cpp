@@ -70,7 +70,8 @@ TrainResult trainOnWeightedTargets(Classifier& model, const torch::Tensor& image
     torch::Tensor order;
     int64_t at = n;
     torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().device(device).dtype(torch::kFloat64));
-    for (int64_t step = 1; step <= settings.steps; ++step) {
+    const int64_t steps = std::min(settings.steps, settings.maxEpochs * ((n + settings.batchSize - 1) / settings.batchSize));
+    for (int64_t step = 1; step <= steps; ++step) {
         if (shouldStop && shouldStop()) {
             result.outcome = TrainOutcome::Cancelled;
             return result;
@@ -92,19 +93,19 @@ TrainResult trainOnWeightedTargets(Classifier& model, const torch::Tensor& image
         optimiser.step();
         lossSum += loss.detach();
         // Read back now and then, not every step: the host need not wait for the device.
-        if (step % kLossReadInterval == 0 || step == settings.steps) {
+        if (step % kLossReadInterval == 0 || step == steps) {
             const double sum = lossSum.item<double>();
             if (!std::isfinite(sum)) {
                 result.outcome = TrainOutcome::Diverged;
                 result.message = "the semi-supervised training's loss turned " + std::string(std::isnan(sum) ? "NaN" : "infinite") +
-                                 " by step " + std::to_string(step) + " of " + std::to_string(settings.steps);
+                                 " by step " + std::to_string(step) + " of " + std::to_string(steps);
                 return result;
             }
         }
     }
     EpochReport report;  // the pass as one epoch
     report.epoch = report.epochs = 1;
-    report.meanLoss = lossSum.item<double>() / double(std::max<int64_t>(1, settings.steps));
+    report.meanLoss = lossSum.item<double>() / double(std::max<int64_t>(1, steps));
     result.epochs.push_back(report);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;

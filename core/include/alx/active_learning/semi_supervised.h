@@ -28,7 +28,8 @@ struct SemiSupervisedSettings {
     int64_t graphNeighbours = 10;
     int64_t graphDimensions = 32;  // of the trained network's embedding (principal components) for its graph
     int passes = 2;            // spread, train; the next pass spreads over the trained network's graph
-    int64_t steps = 400;       // training steps per pass, in batches of batchSize drawn over the whole pool
+    int64_t steps = 400;       // training steps per pass, in batches of batchSize drawn over the whole pool,
+    int64_t maxEpochs = 20;    // but no more than this many passes over a small pool
     int64_t batchSize = 128;
     double learningRate = 1e-3;
     SpreadingSettings spreading;
@@ -41,7 +42,8 @@ Neighbours pixelGraph(const torch::Tensor& images, int64_t neighbours, const std
 
 // Trains `model` on all of `images` (normalised, on the model's device)
 // against `targets`, with the loss of each image weighted (the weighted
-// mean of the cross-entropy), for `steps` batches in a seeded order, each
+// mean of the cross-entropy), for `steps` batches (at most `maxEpochs` passes
+// over the images) in a seeded order, each
 // image shifted by a random whole number of pixels (up to a fourteenth of
 // its side, edges repeated) so that the network learns the digit, not its
 // exact pixels. Stops between batches when shouldStop() turns true or the
