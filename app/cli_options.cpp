@@ -211,6 +211,28 @@ void addRunsDirOption(CLI::App* cmd, std::string& runsDir) {
         ->type_name("DIR");
 }
 
+// --cold-start: one name, or in a sweep (axes) a comma list that varies it.
+void addColdStartOption(CLI::App* cmd, ColdStart& coldStart, SweepAxes* axes) {
+    std::vector<std::string> starts;
+    for (ColdStart c : allColdStarts()) starts.push_back(coldStartName(c));
+    cmd->add_option_function<std::string>(
+           "--cold-start",
+           [&coldStart, axes](const std::string& text) {
+               const std::vector<std::string> names = splitList(text);
+               if (!axes && names.size() != 1) throw InputError("--cold-start takes one name here (a sweep varies it)", "cold_start");
+               std::vector<ColdStart> chosen;
+               for (const std::string& name : names) chosen.push_back(parseColdStart(name));
+               coldStart = chosen.front();
+               if (axes) axes->coldStarts = chosen;
+           },
+           "how the --initial images are chosen: balanced (initial / classes of each class: it looks at the labels), "
+           "typical (the most typical image of each of k clusters, no label looked at: TypiClust) or random; "
+           "an unlabelled pile, which has no labels, starts typical unless random" +
+               std::string(axes ? "; a comma list varies it" : ""))
+        ->default_str(coldStartName(coldStart))
+        ->check(knownNames([](const std::string& name) { parseColdStart(name); }, axes ? "LIST" : braced(starts), bool(axes)));
+}
+
 void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::string& runsDir, SweepAxes* axes) {
     cmd->add_option_function<std::string>(
            "--strategy",
@@ -247,24 +269,7 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
     }
     listable(cmd, "--initial", s.loop.initial, axes ? &axes->initials : nullptr, 1,
              "images labelled first, chosen by --cold-start");
-    std::vector<std::string> starts;
-    for (ColdStart c : allColdStarts()) starts.push_back(coldStartName(c));
-    cmd->add_option_function<std::string>(
-           "--cold-start",
-           [&s, axes](const std::string& text) {
-               const std::vector<std::string> names = splitList(text);
-               if (!axes && names.size() != 1) throw InputError("--cold-start takes one name here (a sweep varies it)", "cold_start");
-               std::vector<ColdStart> chosen;
-               for (const std::string& name : names) chosen.push_back(parseColdStart(name));
-               s.loop.coldStart = chosen.front();
-               if (axes) axes->coldStarts = chosen;
-           },
-           "how the --initial images are chosen: balanced (initial / classes of each class: it looks at the labels), "
-           "typical (the most typical image of each of k clusters, no label looked at: TypiClust) or random; "
-           "an unlabelled pile, which has no labels, starts typical unless random" +
-               std::string(axes ? "; a comma list varies it" : ""))
-        ->default_str(coldStartName(s.loop.coldStart))
-        ->check(knownNames([](const std::string& name) { parseColdStart(name); }, axes ? "LIST" : braced(starts), bool(axes)));
+    addColdStartOption(cmd, s.loop.coldStart, axes);
     listable(cmd, "--acquire", s.loop.acquire, axes ? &axes->acquires : nullptr, 1, "images labelled per round");
     cmd->add_option("--budget", s.loop.budget,
                     "labelled images in all, the initial ones included (an unlabelled pile: the labels given)")

@@ -7,12 +7,11 @@
 #include "alx/active_learning/learning_curve.h"
 #include "alx/active_learning/loop.h"
 #include "alx/active_learning/stopping.h"
-#include "alx/data/dataset_catalog.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/util/errors.h"
+#include "synthetic_sets.h"
 #include "test_support.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -111,11 +110,7 @@ private slots:
         const auto e = torch::tensor({1.0f, 0.0f, 1.0f, 0.1f, 1.0f, 0.2f, 1.0f, 0.3f, 0.0f, 5.0f}).view({5, 2});
         model_ = std::make_unique<TableModel>(p, e, std::vector<bool>{false, false, false, true, false});
 
-        QTemporaryDir dir;
-        alx::test::writeSyntheticDataset(dir.path().toStdString(), 500, 200);
-        const auto data = loadDataset(datasetSpec("mnist"), dir.path().toStdString(), {false});
-        pool_ = {normaliseImages(data.train.images, torch::kCPU), data.train.labels};
-        test_ = {normaliseImages(data.test.images, torch::kCPU), data.test.labels};
+        std::tie(pool_, test_) = alx::test::syntheticSets(500, 200);
     }
 
     void names() {

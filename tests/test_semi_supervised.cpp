@@ -7,13 +7,12 @@
 #include "alx/active_learning/label_spreading.h"
 #include "alx/active_learning/loop.h"
 #include "alx/active_learning/semi_supervised.h"
-#include "alx/data/dataset_catalog.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
+#include "synthetic_sets.h"
 #include "test_support.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -48,11 +47,7 @@ class TestSemiSupervised : public QObject {
 
 private slots:
     void initTestCase() {
-        QTemporaryDir dir;
-        alx::test::writeSyntheticDataset(dir.path().toStdString(), 400, 200);
-        const auto data = loadDataset(datasetSpec("mnist"), dir.path().toStdString(), {false});
-        pool_ = {normaliseImages(data.train.images, torch::kCPU), data.train.labels};
-        test_ = {normaliseImages(data.test.images, torch::kCPU), data.test.labels};
+        std::tie(pool_, test_) = alx::test::syntheticSets(400, 200);
     }
 
     // A chain 0 - 1 - 2 (each row's one neighbour: 0->1, 1->2, 2->1) with

@@ -3,13 +3,13 @@
 // evaluator's accuracy and confusion matrix agree with each other.
 #include <torch/torch.h>
 
-#include "alx/data/dataset_catalog.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/scoring/evaluator.h"
 #include "alx/training/flat_optimiser.h"
 #include "alx/models/model_registry.h"
 #include "alx/storage/weights_file.h"
 #include "alx/training/trainer.h"
+#include "synthetic_sets.h"
 #include "test_support.h"
 
 #include <QFileInfo>
@@ -46,11 +46,7 @@ class TestTrainer : public QObject {
 
 private slots:
     void initTestCase() {
-        QTemporaryDir dir;
-        alx::test::writeSyntheticDataset(dir.path().toStdString(), 600, 200);
-        const auto data = loadDataset(datasetSpec("mnist"), dir.path().toStdString(), {false});
-        train_ = {normaliseImages(data.train.images, torch::kCPU), data.train.labels};
-        test_ = {normaliseImages(data.test.images, torch::kCPU), data.test.labels};
+        std::tie(train_, test_) = alx::test::syntheticSets(600, 200);
     }
 
     void learnsAndReportsEveryEpoch() {

@@ -112,7 +112,7 @@ bool MainWindow::compareLearningCurves(const QStringList& paths) {
             if (sweep.holdsSweep()) {
                 // A sweep's tasks as they stand, a curve per strategy and combination of its varied settings.
                 const SweepPlan plan = sweep.readPlan();
-                described << tr("%1. %2 (%3)").arg(r + 1).arg(paths[r], q(loopOptionsText(plan.base.loop)));
+                described << tr("%1. %2 (%3)").arg(r + 1).arg(paths[r], q(loopOptionsText(plan.base.loop, plan.axes.coldStarts)));
                 for (const SweepGroup& group : collectSweep(sweep, plan).groups) {
                     QString setting;
                     for (const auto& [name, value] : group.settings) setting += QString(" %1 %2").arg(QString::fromStdString(name), QString::fromStdString(value));

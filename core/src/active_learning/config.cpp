@@ -4,8 +4,10 @@
 
 namespace alx {
 
-std::string loopOptionsText(const ActiveLearningConfig& config) {
-    std::string text = "cold start " + coldStartName(config.coldStart);
+std::string loopOptionsText(const ActiveLearningConfig& config, const std::vector<ColdStart>& coldStarts) {
+    std::string text = "cold start ";
+    if (coldStarts.empty()) text += coldStartName(config.coldStart);
+    for (size_t i = 0; i < coldStarts.size(); ++i) text += (i ? "," : "") + coldStartName(coldStarts[i]);
     if (config.semiSupervised) text += ", semi-supervised";
     if (config.stopAtKappa > 0) text += ", stop at kappa " + fixedNumber(config.stopAtKappa, 3);
     return text;

@@ -76,13 +76,7 @@ void listSweep(const std::string& path, RunListing& r) {
     r.model = joined(plan.axes.models);
     r.dataset = joined(plan.axes.datasets);
     r.budget = plan.base.loop.budget;
-    r.options = loopOptionsText(plan.base.loop);
-    if (plan.axes.coldStarts.size() > 1) {  // varied: every value, in the plan's order
-        std::vector<std::string> names;
-        for (ColdStart c : plan.axes.coldStarts) names.push_back(coldStartName(c));
-        r.options.replace(0, r.options.find(',') == std::string::npos ? r.options.size() : r.options.find(','),
-                          "cold start " + joined(names));
-    }
+    r.options = loopOptionsText(plan.base.loop, plan.axes.coldStarts);
     r.status = folder.readSubmissions().empty() ? "stopped" : "running";
     std::error_code ec;
     if (!fs::is_regular_file(folder.summaryPath(), ec)) return;

@@ -85,21 +85,19 @@ nlohmann::json planJson(const SweepPlan& plan) {
     return j;
 }
 
-Strategy strategyIn(const std::string& name, const std::string& path) {
+// A name in the plan parsed by `parse` (parseStrategy, parseColdStart); an
+// unknown one refuses the plan, naming its file.
+template <class Parse>
+auto parsedIn(Parse parse, const std::string& name, const std::string& path) -> decltype(parse(name)) {
     try {
-        return parseStrategy(name);
+        return parse(name);
     } catch (const InputError& e) {
         refuse(path, e.what());
     }
 }
 
-ColdStart coldStartIn(const std::string& name, const std::string& path) {
-    try {
-        return parseColdStart(name);
-    } catch (const InputError& e) {
-        refuse(path, e.what());
-    }
-}
+Strategy strategyIn(const std::string& name, const std::string& path) { return parsedIn(parseStrategy, name, path); }
+ColdStart coldStartIn(const std::string& name, const std::string& path) { return parsedIn(parseColdStart, name, path); }
 
 SweepAxes axesFromJson(const nlohmann::json& v, const std::string& path) {
     SweepAxes a;

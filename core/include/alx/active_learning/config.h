@@ -3,6 +3,7 @@
 // LibTorch; a run's whole settings are alx/active_learning/settings.h.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "alx/active_learning/cold_start.h"
 
@@ -38,8 +39,9 @@ struct ActiveLearningConfig {
 
 // The choices that set one loop apart from another of the same model and
 // budget, in a few words, as the runs list shows them: "cold start typical,
-// stop at kappa 0.990".
-std::string loopOptionsText(const ActiveLearningConfig& config);
+// semi-supervised, stop at kappa 0.990". `coldStarts`, when given, are
+// named instead of config.coldStart (a sweep's, in its plan's order).
+std::string loopOptionsText(const ActiveLearningConfig& config, const std::vector<ColdStart>& coldStarts = {});
 
 // The seed of repeat `repeat` of a run seeded with `seed`: the one place it
 // is derived, so that the CLI, the app and a sweep's tasks agree.

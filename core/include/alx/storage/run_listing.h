@@ -20,7 +20,7 @@ struct RunListing {
     std::optional<double> ece;
     int epochs = 0;        // training: epochs done
     int64_t budget = 0;    // active learning: labels
-    std::string options;   // active learning and sweeps: loopOptionsText (cold start, stop at kappa)
+    std::string options;   // active learning and sweeps: loopOptionsText (cold start, semi-supervised, stop at kappa)
     double trainSeconds = 0;
     std::string name, tags;  // a person's, from the index
     std::string problem;     // why it is damaged
