@@ -6,6 +6,12 @@
 // sets LC_ALL; the build generates the locale): it trains and runs
 // active learning in the real main window, then reads every file back here,
 // under that locale, and with alx-cli, which reads them in its own.
+// The engine's headers (and LibTorch's through them) before Qt's: Qt's
+// `slots` macro breaks LibTorch headers that follow it.
+#include "alx/storage/active_learning_run.h"
+#include "alx/storage/label_audit_files.h"
+#include "alx/storage/run_folder.h"
+
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -15,9 +21,6 @@
 #include <clocale>
 #include <cmath>
 
-#include "alx/storage/active_learning_run.h"
-#include "alx/storage/label_audit_files.h"
-#include "alx/storage/run_folder.h"
 #include "pages/active_learning_page.h"
 #include "pages/results_view.h"
 #include "test_support.h"

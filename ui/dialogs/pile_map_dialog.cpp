@@ -28,7 +28,7 @@ namespace {
 constexpr QRgb kWaiting = 0xffffffff;    // in the batch being labelled: white, ringed
 constexpr QRgb kSetAside = 0xff303030;   // skipped or not usable
 constexpr size_t kShownTiles = 300;      // of a selection, drawn as tiles
-constexpr int kTilePixels = 48;
+constexpr int kSelectionTilePixels = 48;
 
 }  // namespace
 
@@ -162,7 +162,7 @@ void PileMapDialog::select(const std::vector<int64_t>& images) {
         const QString caption = known == answers_.end() || known->second.status != LabelStatus::Labelled
                                     ? QString("#%1").arg(image)
                                     : q(known->second.className);
-        auto* tile = new ImageTile(tileImage(*images_, size_t(image)), image, caption, kTilePixels, cell);
+        auto* tile = new ImageTile(tileImage(*images_, size_t(image)), image, caption, kSelectionTilePixels, cell);
         tile->setClickable(false);
         if (paths_ && size_t(image) < paths_->size()) tile->setToolTip(q((*paths_)[size_t(image)]));
         auto* tick = new QCheckBox(cell);

@@ -25,7 +25,7 @@
 namespace alx::ui {
 namespace {
 
-enum Column { kStarted, kKind, kModel, kDataset, kOptions, kSize, kAccuracy, kEce, kTrainTime, kDevice, kStatus, kName, kTags, kPath, kColumns };
+enum RunsColumn { kStarted, kKind, kModel, kDataset, kOptions, kSize, kAccuracy, kEce, kTrainTime, kDevice, kStatus, kName, kTags, kPath, kRunsColumns };
 
 }  // namespace
 
@@ -36,7 +36,7 @@ RunsPage::RunsPage(const QString& runsFolder, QWidget* parent) : QWidget(parent)
                                  tr("name"),    tr("tags"),   tr("folder")};
     layout->addLayout(makeControls(headers));
     table_ = new QTableWidget(this);
-    table_->setColumnCount(kColumns);
+    table_->setColumnCount(kRunsColumns);
     table_->setHorizontalHeaderLabels(headers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -61,7 +61,7 @@ QHBoxLayout* RunsPage::makeControls(const QStringList& headers) {
     controls->addWidget(filter_, 1);
     filterColumn_ = new QComboBox(this);
     filterColumn_->addItem(tr("in all columns"), -1);
-    for (int c = 0; c < kColumns; ++c) filterColumn_->addItem(tr("in %1").arg(headers[c]), c);
+    for (int c = 0; c < kRunsColumns; ++c) filterColumn_->addItem(tr("in %1").arg(headers[c]), c);
     controls->addWidget(filterColumn_);
     open_ = new QPushButton(tr("&Open"), this);
     compare_ = new QPushButton(tr("&Compare"), this);
@@ -209,7 +209,7 @@ void RunsPage::applyFilter() {
     int shown = 0;
     for (int row = 0; row < table_->rowCount(); ++row) {
         bool match = text.isEmpty();
-        for (int c = 0; c < kColumns && !match; ++c) {
+        for (int c = 0; c < kRunsColumns && !match; ++c) {
             if (only >= 0 && c != only) continue;
             const QTableWidgetItem* item = table_->item(row, c);
             match = item && item->text().contains(text, Qt::CaseInsensitive);

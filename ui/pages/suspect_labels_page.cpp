@@ -21,7 +21,7 @@
 namespace alx::ui {
 namespace {
 
-enum Column { kRank, kImage, kIndex, kLabels, kPGiven, kVotes, kNeighbours, kVerdict, kRightLabel, kColumns };
+enum SuspectColumn { kRank, kImage, kIndex, kLabels, kPGiven, kVotes, kNeighbours, kVerdict, kRightLabel, kSuspectColumns };
 constexpr int kAuditNeighbours = 10;  // nearest training images per image in a training audit
 
 QColor verdictColour(ReviewVerdict v) {
@@ -88,7 +88,7 @@ void SuspectLabelsPage::buildControls() {
     layout->addWidget(summary_);
 
     table_ = new QTableWidget(this);
-    table_->setColumnCount(kColumns);
+    table_->setColumnCount(kSuspectColumns);
     table_->setHorizontalHeaderLabels({tr("rank"), tr("image"), tr("index"), tr("given → suggested"), tr("p(given)"),
                                        tr("votes"), tr("nearest neighbours"), tr("verdict"), tr("right label")});
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);

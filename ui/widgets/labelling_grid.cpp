@@ -19,7 +19,7 @@
 namespace alx::ui {
 namespace {
 
-constexpr int kTilePixels = 72;
+constexpr int kLabellingTilePixels = 72;
 constexpr int kKeyedClasses = 10;  // keys 1-9, then 0
 
 QString keyOf(int classIndex) { return classIndex == 9 ? "0" : QString::number(classIndex + 1); }
@@ -38,7 +38,7 @@ LabellingGrid::LabellingGrid(QWidget* parent) : QWidget(parent) {
     auto* scroll = scroll_ = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFocusPolicy(Qt::NoFocus);
-    scroll->setMinimumHeight(2 * (kTilePixels + 8 + fontMetrics().height()) + 12);  // two rows at least
+    scroll->setMinimumHeight(2 * (kLabellingTilePixels + 8 + fontMetrics().height()) + 12);  // two rows at least
     auto* tiles = new QWidget(scroll);
     tilesLayout_ = new QGridLayout(tiles);
     tilesLayout_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -96,7 +96,7 @@ void LabellingGrid::showBatch(const PileBatch& batch) {
     classes_.clear();
     for (const std::string& name : batch.classNames) classes_ << q(name);
     for (size_t i = 0; i < rows_.size(); ++i) {
-        auto* tile = new ImageTile(tileImage(batch.images, i), int64_t(i), QString(), kTilePixels, tilesLayout_->parentWidget());
+        auto* tile = new ImageTile(tileImage(batch.images, i), int64_t(i), QString(), kLabellingTilePixels, tilesLayout_->parentWidget());
         tile->setToolTip(q(batch.paths[i]));
         connect(tile, &ImageTile::clicked, this, [this](qint64 index) {
             select(int(index));
@@ -123,7 +123,7 @@ void LabellingGrid::showBatch(const PileBatch& batch) {
 }
 
 int LabellingGrid::columnsThatFit() const {
-    const int tileWidth = kTilePixels + 8 + std::max(0, tilesLayout_->horizontalSpacing());
+    const int tileWidth = kLabellingTilePixels + 8 + std::max(0, tilesLayout_->horizontalSpacing());
     return std::max(1, (scroll_->viewport()->width() - 16) / tileWidth);
 }
 

@@ -34,8 +34,6 @@ namespace alx::ui {
 
 namespace {
 
-bool dialogsAllowed() { return !qEnvironmentVariableIsSet("ALX_NO_DIALOGS"); }
-
 // <runs folder>/<yyyyMMdd-HHmmss>-al-<model>-<dataset>, created; a
 // suffix keeps two runs started in the same second apart. Empty on failure.
 QString newActiveLearningFolder(const ActiveLearningJobRequest& request) {
@@ -53,6 +51,10 @@ QString MainWindow::runsFolder() {
     const QString chosen = qEnvironmentVariable("ALX_RUNS_DIR");
     if (!chosen.isEmpty()) return chosen;
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/alx/runs";
+}
+
+void MainWindow::warn(const QString& title, const QString& message) {
+    if (!qEnvironmentVariableIsSet("ALX_NO_DIALOGS")) QMessageBox::warning(this, title, message);
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new JobWorker) {
@@ -163,7 +165,7 @@ void MainWindow::connectWorker() {
         mapPage_->setRunning(false);
         trainingView_->say(title + ": " + message);
         statusBar()->showMessage(title + ": " + message, 15000);
-        if (dialogsAllowed()) QMessageBox::warning(this, title, message);
+        warn(title, message);
         Q_EMIT runFailed(message);
     });
     connect(worker_, &JobWorker::downloadProgress, panel_, &TrainingPanel::showDownloadProgress);
@@ -171,7 +173,7 @@ void MainWindow::connectWorker() {
         setBusy(false);
         panel_->endDownloadProgress();
         statusBar()->showMessage(message, 15000);
-        if (!ok && dialogsAllowed()) QMessageBox::warning(this, tr("Download"), message);
+        if (!ok) warn(tr("Download"), message);
     });
     connect(worker_, &JobWorker::runKept, this, [this](const QString& dir) {
         suspectPage_->setRunDir(dir);
@@ -251,7 +253,7 @@ void MainWindow::startActiveLearning(ActiveLearningJobRequest request) {
             const QString message = tr("Cannot create a folder for the run under %1")
                                         .arg(runsFolder());
             statusBar()->showMessage(message, 15000);
-            if (dialogsAllowed()) QMessageBox::warning(this, tr("Cannot run active learning"), message);
+            warn(tr("Cannot run active learning"), message);
             Q_EMIT runFailed(message);
             return;
         }

@@ -131,6 +131,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // A warning in a message box, unless ALX_NO_DIALOGS is set (scripted runs, tests).
+    void warn(const QString& title, const QString& message);
     QTabWidget* buildPages();
     void connectPanel();
     void connectWorker();

@@ -20,8 +20,6 @@
 namespace alx::ui {
 namespace {
 
-bool dialogsAllowed() { return !qEnvironmentVariableIsSet("ALX_NO_DIALOGS"); }
-
 struct LaunchOutcome {
     bool ok = false;
     bool written = false;  // the folder holds the new sweep, submitted or not
@@ -71,7 +69,7 @@ void MainWindow::askForSweep() {
     const ActiveLearningJobRequest request = sweepRequest();
     const auto refuse = [this](const QString& message) {
         statusBar()->showMessage(message, 15000);
-        if (dialogsAllowed()) QMessageBox::warning(this, tr("Run as a sweep"), message);
+        warn(tr("Run as a sweep"), message);
     };
     // The tasks run the alx-cli installed with this alx, on whichever node takes them.
     const QString cli = QCoreApplication::applicationDirPath() + "/alx-cli";
@@ -119,7 +117,7 @@ void MainWindow::runSweep(const SweepLaunch& given) {
         if (out.written) message += tr("\nIts folder is written; submit it with: alx-cli sweep submit %1").arg(launch.dir);
         statusBar()->showMessage(message, 15000);
         if (out.written) openSweep(launch.dir);
-        if (dialogsAllowed()) QMessageBox::warning(this, tr("Run as a sweep"), message);
+        warn(tr("Run as a sweep"), message);
         Q_EMIT runFailed(message);
     });
 }

@@ -1,5 +1,5 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "alx/compare/run_comparison.h"
 #include "alx/data/downloader.h"

@@ -1,7 +1,7 @@
 // The label audits the Suspect labels page asks for: runs audited together,
 // and a run's training images by cross-validation.
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "alx/jobs/audit_job.h"
 #include "alx/jobs/job.h"

@@ -1,5 +1,5 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers that follow it.
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "alx/compare/run_comparison.h"
 #include "alx/jobs/run_folder_job.h"

@@ -179,10 +179,6 @@ void checkIndex(const ImageFolderIndex& index) {
 
 // ---- labels.csv -------------------------------------------------------------
 
-[[noreturn]] void failAt(const std::string& path, int line, const std::string& what) {
-    throw InputError(fileError(path, "line " + std::to_string(line) + ": " + what));
-}
-
 std::string trimmed(const std::string& text) {
     const size_t first = text.find_first_not_of(" \t"), last = text.find_last_not_of(" \t");
     return first == std::string::npos ? "" : text.substr(first, last - first + 1);
@@ -190,25 +186,25 @@ std::string trimmed(const std::string& text) {
 
 ImageSplitRole csvRole(const std::string& split, bool labelled, const std::string& csv, int line) {
     if (split.empty()) return labelled ? ImageSplitRole::Unassigned : ImageSplitRole::Pool;
-    if (!labelled) failAt(csv, line, "an image without a label cannot be in the '" + split + "' split");
+    if (!labelled) failAtLine(csv, line, "an image without a label cannot be in the '" + split + "' split");
     if (split == "train") return ImageSplitRole::Train;
     if (split == "test") return ImageSplitRole::Test;
     if (split == "val" || split == "validation") return ImageSplitRole::Validation;
-    failAt(csv, line, "unknown split '" + split + "' (train, test, val or validation, or empty)");
+    failAtLine(csv, line, "unknown split '" + split + "' (train, test, val or validation, or empty)");
 }
 
 // The row's path, normalised ("./a//b.png" is "a/b.png"), once checked to name a readable file.
 std::string csvPath(const std::string& dir, const std::string& raw, const std::string& csv, int line) {
     const fs::path relative = fs::path(raw).lexically_normal();
-    if (raw.empty()) failAt(csv, line, "the path is empty");
-    if (relative.is_absolute()) failAt(csv, line, "the path '" + raw + "' must be relative to the folder");
+    if (raw.empty()) failAtLine(csv, line, "the path is empty");
+    if (relative.is_absolute()) failAtLine(csv, line, "the path '" + raw + "' must be relative to the folder");
     const std::string path = relative.generic_string();
     std::error_code ec;
     const fs::file_status status = fs::status(join(dir, path), ec);
-    if (!fs::exists(status)) failAt(csv, line, "no such file '" + raw + "'");
-    if (!fs::is_regular_file(status)) failAt(csv, line, "'" + raw + "' is not a file");
+    if (!fs::exists(status)) failAtLine(csv, line, "no such file '" + raw + "'");
+    if (!fs::is_regular_file(status)) failAtLine(csv, line, "'" + raw + "' is not a file");
     if (::access(join(dir, path).c_str(), R_OK) != 0) {
-        failAt(csv, line, "cannot read '" + raw + "': " + std::strerror(errno));
+        failAtLine(csv, line, "cannot read '" + raw + "': " + std::strerror(errno));
     }
     return path;
 }
@@ -232,7 +228,7 @@ void indexLabelsCsv(ImageFolderIndex& index, const std::string& csv) {
     for (const std::string& field : rows[0].fields) header.push_back(lowered(trimmed(field)));
     using Names = std::vector<std::string>;
     if (header != Names{"path", "label"} && header != Names{"path", "label", "split"}) {
-        failAt(csv, rows[0].line, "the header must be path,label or path,label,split");
+        failAtLine(csv, rows[0].line, "the header must be path,label or path,label,split");
     }
     std::map<std::string, int> firstLine;  // each path's row, to report a second one
     std::vector<std::string> labels;       // each entry's label, "" for none
@@ -240,12 +236,12 @@ void indexLabelsCsv(ImageFolderIndex& index, const std::string& csv) {
         const CsvRow& row = rows[r];
         if (row.fields.size() != header.size()) {
             const std::string found = std::to_string(row.fields.size());
-            failAt(csv, row.line, "expected " + std::to_string(header.size()) + " fields, found " + found);
+            failAtLine(csv, row.line, "expected " + std::to_string(header.size()) + " fields, found " + found);
         }
         std::string path = csvPath(index.dir, row.fields[0], csv, row.line);
         const auto [first, isNew] = firstLine.emplace(path, row.line);
         if (!isNew) {
-            failAt(csv, row.line, "'" + path + "' is listed twice, also on line " + std::to_string(first->second));
+            failAtLine(csv, row.line, "'" + path + "' is listed twice, also on line " + std::to_string(first->second));
         }
         labels.push_back(trimmed(row.fields[1]));
         const std::string split = header.size() > 2 ? lowered(trimmed(row.fields[2])) : "";

@@ -4,13 +4,10 @@
 #include "alx/util/files.h"
 
 namespace alx {
-namespace {
 
-[[noreturn]] void failAt(const std::string& path, int line, const std::string& what) {
+void failAtLine(const std::string& path, int line, const std::string& what) {
     throw InputError(fileError(path, "line " + std::to_string(line) + ": " + what));
 }
-
-}  // namespace
 
 std::vector<CsvRow> parseCsv(const std::string& text, const std::string& path) {
     std::vector<CsvRow> rows;
@@ -43,13 +40,13 @@ std::vector<CsvRow> parseCsv(const std::string& text, const std::string& path) {
             ++line;
             endRow();
         } else if (!crlf && wasQuoted) {
-            failAt(path, line, "text after a closing quote");
+            failAtLine(path, line, "text after a closing quote");
         } else if (!crlf) {
             if (c == '"' && field.empty()) quoted = wasQuoted = true;
             else field += c;
         }
     }
-    if (quoted) failAt(path, row.line, "a quoted field is never closed");
+    if (quoted) failAtLine(path, row.line, "a quoted field is never closed");
     if (!row.fields.empty() || !field.empty() || wasQuoted) endRow();
     return rows;
 }

@@ -22,6 +22,9 @@ std::vector<CsvRow> parseCsv(const std::string& text, const std::string& path);
 // parseCsv of a whole file (readWholeFile's refusals for one that cannot be read).
 std::vector<CsvRow> readCsvFile(const std::string& path);
 
+// Refuses a file's content at a line: an InputError naming `path` and `line`.
+[[noreturn]] void failAtLine(const std::string& path, int line, const std::string& what);
+
 // One field as parseCsv reads it back: quoted when it holds a comma, a
 // quote, a line break or leading or trailing spaces.
 std::string csvField(const std::string& text);
