@@ -19,26 +19,22 @@ using namespace storage_detail;
 
 constexpr const char* kLabelsHeader = "path,label,status,round";
 
-[[noreturn]] void refuseLine(const std::string& path, int line, const std::string& what) {
-    refuse(path, "line " + std::to_string(line) + ": " + what);
-}
-
 PileLabelRow parseLabelRow(const CsvRow& row, const std::string& path) {
-    if (row.fields.size() != 4) refuseLine(path, row.line, "expected 4 fields, found " + std::to_string(row.fields.size()));
+    if (row.fields.size() != 4) failAtLine(path, row.line, "expected 4 fields, found " + std::to_string(row.fields.size()));
     PileLabelRow r;
     r.path = row.fields[0];
     r.className = row.fields[1];
     try {
         r.status = parseLabelStatus(row.fields[2]);
     } catch (const InputError& e) {
-        refuseLine(path, row.line, e.what());
+        failAtLine(path, row.line, e.what());
     }
     const auto round = parseInteger(row.fields[3]);
-    if (!round || *round < 0 || *round > 10000000) refuseLine(path, row.line, "the round is not a count: '" + row.fields[3] + "'");
+    if (!round || *round < 0 || *round > 10000000) failAtLine(path, row.line, "the round is not a count: '" + row.fields[3] + "'");
     r.round = int(*round);
-    if (r.path.empty()) refuseLine(path, row.line, "the path is empty");
+    if (r.path.empty()) failAtLine(path, row.line, "the path is empty");
     if ((r.status == LabelStatus::Labelled) == r.className.empty()) {
-        refuseLine(path, row.line, r.status == LabelStatus::Labelled ? "a labelled image without a label" : "a label on an image that is " + row.fields[2]);
+        failAtLine(path, row.line, r.status == LabelStatus::Labelled ? "a labelled image without a label" : "a label on an image that is " + row.fields[2]);
     }
     return r;
 }
@@ -57,7 +53,7 @@ std::vector<PileLabelRow> ActiveLearningRunFolder::readLabels() const {
     std::vector<PileLabelRow> out;
     for (size_t i = 1; i < rows.size(); ++i) out.push_back(parseLabelRow(rows[i], path));
     for (size_t i = 1; i < out.size(); ++i) {
-        if (out[i].round < out[i - 1].round) refuseLine(path, rows[i + 1].line, "its round is earlier than the row before");
+        if (out[i].round < out[i - 1].round) failAtLine(path, rows[i + 1].line, "its round is earlier than the row before");
     }
     return out;
 }
@@ -95,7 +91,7 @@ std::vector<std::pair<std::string, std::string>> readPathLabels(const std::strin
     for (size_t i = 1; i < rows.size(); ++i) {
         const CsvRow& row = rows[i];
         if (row.fields.size() < 2) {
-            throw InputError(fileError(file, "line " + std::to_string(row.line) + ": expected path,label"));
+            failAtLine(file, row.line, "expected path,label");
         }
         out.emplace_back(fs::path(row.fields[0]).lexically_normal().generic_string(), row.fields[1]);
     }
