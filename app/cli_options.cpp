@@ -289,6 +289,11 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
         ->capture_default_str()->check(CLI::PositiveNumber);
     listable(cmd, "--max-steps", s.loop.maxStepsPerRound, axes ? &axes->maxSteps : nullptr, 1,
              "training steps per round at most (50 epochs or this, whichever is fewer)");
+    cmd->add_option("--warm-steps", s.loop.warmSteps,
+                    "each round after the first continues from the last round's model for at most this many steps "
+                    "instead of training a new one from scratch; 0 = from scratch every round (as runs made before "
+                    "this option were: resume those with --warm-steps 0)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
     cmd->add_option("--repeats", s.repeats, "repeats per strategy, seeds derived from --seed")->capture_default_str()
         ->check(CLI::PositiveNumber);
     addSeedOption(cmd, s.seed);

@@ -8,6 +8,7 @@
 #include "alx/active_learning/loop.h"
 #include "alx/active_learning/stopping.h"
 #include "alx/data/dataset_loader.h"
+#include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
 #include "synthetic_sets.h"
 #include "test_support.h"
@@ -62,6 +63,18 @@ torch::Tensor rowsAsImages(int64_t n) {
 
 // A loop on the synthetic pool that runs in seconds: 20 initial labels, 10
 // a round, 100 candidates scored, 20 training steps, up to `budget` labels.
+std::vector<torch::Tensor> parametersOf(Classifier& model) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : model.parameters()) out.push_back(p.detach().clone());
+    return out;
+}
+
+double largestDifference(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    double largest = 0;
+    for (size_t i = 0; i < a.size(); ++i) largest = std::max(largest, (a[i] - b[i]).abs().max().item<double>());
+    return largest;
+}
+
 ActiveLearningConfig smallLoop(int64_t budget) {
     ActiveLearningConfig config;
     config.classes = 10;
@@ -184,6 +197,7 @@ private slots:
     void loopBookkeeping() {
         ActiveLearningConfig config = smallLoop(55);
         config.mcSamples = 3;
+        config.warmSteps = 0;  // every round from scratch: a resumed repeat retrains its last round's model
         std::vector<ActiveLearningRound> seen;
         ActiveLearningCallbacks callbacks;
         callbacks.onRound = [&](const ActiveLearningRound& r) { seen.push_back(r); };
@@ -223,6 +237,58 @@ private slots:
         // The resumed round's kappa compares with the retrained round 2, as the uninterrupted run's did.
         QCOMPARE(resumed[0].kappa, seen[3].kappa);
         QCOMPARE(resumed[1].kappa, seen[4].kappa);
+        QCOMPARE(continued.labelled, result.labelled);
+    }
+
+    // A warm-started round continues from the last round's model for at
+    // most warmSteps steps; resumed with that model (as the job saves it),
+    // a repeat goes on exactly as the uninterrupted one.
+    void warmStartContinuesAndResumesExactly() {
+        ActiveLearningConfig config = smallLoop(50);
+        config.warmSteps = 1;
+        std::vector<std::vector<torch::Tensor>> models;
+        std::vector<int64_t> modelLabels;
+        std::vector<ActiveLearningRound> seen;
+        ActiveLearningCallbacks callbacks;
+        callbacks.onRoundModel = [&](Classifier& model, int64_t labels) {
+            models.push_back(parametersOf(model));
+            modelLabels.push_back(labels);
+        };
+        callbacks.onRound = [&](const ActiveLearningRound& r) { seen.push_back(r); };
+        const auto result = runActiveLearning(Strategy::Entropy, config, pool_, test_, 5, callbacks);
+        QCOMPARE(modelLabels, (std::vector<int64_t>{20, 30, 40, 50}));
+        // One Adam step moves no parameter by more than the learning rate
+        // (its first step is lr * g / (|g| + eps)); a new model would differ everywhere.
+        for (size_t r = 1; r < models.size(); ++r) {
+            const double moved = largestDifference(models[r], models[r - 1]);
+            QVERIFY2(moved > 0 && moved <= config.learningRate * 1.001, qPrintable(QString::number(moved)));
+        }
+        ActiveLearningConfig scratch = smallLoop(30);
+        scratch.warmSteps = 0;
+        std::vector<std::vector<torch::Tensor>> fresh;
+        ActiveLearningCallbacks none;
+        none.onRoundModel = [&](Classifier& model, int64_t) { fresh.push_back(parametersOf(model)); };
+        runActiveLearning(Strategy::Entropy, scratch, pool_, test_, 5, none);
+        QVERIFY(fresh.empty());  // nothing continues from a model trained from scratch
+
+        // Resumed after the round of 30 labels with that round's model.
+        ClassifierPtr saved = makeModel(config.model, {shapeOf(pool_.images), config.classes});
+        {
+            torch::NoGradGuard noGrad;
+            auto parameters = saved->parameters();
+            for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(models[1][i]);
+        }
+        std::vector<ActiveLearningRound> resumed;
+        callbacks.onRound = [&](const ActiveLearningRound& r) { resumed.push_back(r); };
+        const std::vector<int64_t> resumeFrom(result.labelled.begin(), result.labelled.begin() + 30);
+        const auto continued =
+            runActiveLearning(Strategy::Entropy, config, pool_, test_, 5, callbacks, resumeFrom, {}, {}, {}, saved);
+        QCOMPARE(resumed.size(), size_t(2));
+        for (size_t r = 0; r < 2; ++r) {
+            QCOMPARE(resumed[r].acquired, seen[r + 2].acquired);
+            QCOMPARE(resumed[r].testAccuracy, seen[r + 2].testAccuracy);
+            QCOMPARE(resumed[r].kappa, seen[r + 2].kappa);
+        }
         QCOMPARE(continued.labelled, result.labelled);
     }
 
@@ -323,6 +389,15 @@ private slots:
         config.semiSupervised = true;
         config.coldStart = ColdStart::Typical;
         QCOMPARE(loopOptionsText(config), std::string("cold start typical, semi-supervised, stop at kappa 0.500"));
+        config.semiSupervised = false;
+        config.stopAtKappa = 0;
+        config.warmSteps = 0;
+        QCOMPARE(loopOptionsText(config), std::string("cold start typical, from scratch each round"));
+        config.warmSteps = 25;
+        QCOMPARE(loopOptionsText(config), std::string("cold start typical, warm start 25 steps"));
+        config.warmSteps = -1;
+        QVERIFY_THROWS_EXCEPTION(InputError, runActiveLearning(Strategy::Entropy, config, pool_, test_, 5));
+        config.warmSteps = 50;
         config.stopAtKappa = 1.5;
         QVERIFY_THROWS_EXCEPTION(InputError, runActiveLearning(Strategy::Entropy, config, pool_, test_, 5));
     }

@@ -677,6 +677,19 @@ private slots:
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 130);
+        // The interrupted repeat's last model is saved beside its state, for its next round to continue from.
+        const QJsonArray randomState = readJson(out + "/state/random-0.json")["labelled"].toArray();
+        const QString savedModel = QString("random-0-%1.pt").arg(randomState.size());
+        QCOMPARE(QDir(out + "/state").entryList({"random-0-*.pt"}), QStringList{savedModel});
+        // Damaged, it is named, with the way on; removed, the repeat resumes from a model retrained from scratch.
+        QFile model(out + "/state/" + savedModel);
+        QVERIFY(model.open(QIODevice::ReadWrite));
+        const QByteArray weights = model.readAll();
+        model.resize(weights.size() / 2);
+        model.close();
+        expectBadInput(args + QStringList{"--resume"}, savedModel);
+        expectBadInput(args + QStringList{"--resume"}, "remove it");
+        QVERIFY(model.remove());
 
         // Without --resume the folder is refused.
         expectBadInput(args, "--resume");
@@ -701,6 +714,7 @@ private slots:
             QVERIFY2(fields[2] == "20" ? fields[5].isEmpty() : ok && kappa >= -1 && kappa <= 1, lines[i].constData());
         }
         QCOMPARE(keys.size(), 6);
+        QCOMPARE(QDir(out + "/state").entryList({"*.pt"}), QStringList{});  // finished repeats keep no model
         // A curve written before the ece column still opens and resumes.
         curve.close();
         QVERIFY(curve.open(QIODevice::WriteOnly | QIODevice::Truncate));

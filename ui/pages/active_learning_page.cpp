@@ -132,6 +132,10 @@ QWidget* ActiveLearningPage::buildControls() {
     mcSamples_ = addSpinRow(form, controls, {tr("MC dropout passes:"), 1, 200, 20, 1, {}});
     maxSteps_ = addSpinRow(form, controls, {tr("Steps per round (max):"), 10, 5000, 300, 50,
                                             tr("Training per round: 50 epochs of the labelled set or this many steps, whichever is fewer")});
+    warmSteps_ = addSpinRow(form, controls, {tr("Warm-start steps:"), 0, 5000, 50, 10,
+                                             tr("Each round after the first continues from the last round's model for "
+                                                "at most this many steps; 0 trains every round from scratch")});
+    warmSteps_->setSpecialValueText(tr("off (from scratch)"));
     repeats_ = addSpinRow(form, controls, {tr("Repeats:"), 1, 20, 3, 1, {}});
     stopKappa_ = new QDoubleSpinBox(controls);
     stopKappa_->setRange(0, 1);
@@ -183,6 +187,7 @@ ActiveLearningJobRequest ActiveLearningPage::request() const {
     r.loop.poolSubset = poolSubset_->value();
     r.loop.mcSamples = mcSamples_->value();
     r.loop.maxStepsPerRound = maxSteps_->value();
+    r.loop.warmSteps = warmSteps_->value();
     r.repeats = repeats_->value();
     r.loop.stopAtKappa = stopKappa_->value();
     r.loop.semiSupervised = semiSupervised_->isChecked();
@@ -198,6 +203,7 @@ void ActiveLearningPage::setRequest(const ActiveLearningJobRequest& request) {
     model_->selectModel(q(r.loop.model));
     setBudget(r.loop.initial, r.loop.acquire, r.loop.budget, r.loop.poolSubset, r.repeats, r.loop.maxStepsPerRound);
     mcSamples_->setValue(r.loop.mcSamples);
+    warmSteps_->setValue(int(r.loop.warmSteps));
     coldStart_->setCurrentIndex(std::max(0, coldStart_->findData(int(r.loop.coldStart))));
     human_->setChecked(r.personLabels);
     stopKappa_->setValue(r.loop.stopAtKappa);

@@ -91,7 +91,7 @@ private:
     ModelCombo* model_;
     QComboBox* coldStart_;
     QDoubleSpinBox* stopKappa_;
-    QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_;
+    QSpinBox *initial_, *acquire_, *budget_, *poolSubset_, *mcSamples_, *repeats_, *maxSteps_, *warmSteps_;
     QCheckBox* human_;
     QCheckBox* semiSupervised_;
     QPushButton *run_, *stop_, *resume_, *sweep_;

@@ -67,6 +67,7 @@ struct LoopState {
     std::vector<int64_t> lastPredictions;       // the stop set as the previous round's model predicted it
     std::vector<std::optional<double>> kappas;  // the repeat's, round by round
     std::optional<Neighbours> pixelGraph;       // the semi-supervised rounds' first graph, made once
+    bool modelIsResumed = false;                // s.model is the last resumed round's, already trained
 };
 
 // The round's model learnt from the labelled images and the whole pool
@@ -95,22 +96,29 @@ TrainResult trainSemiSupervisedRound(const ActiveLearningConfig& config, const T
     }
 }
 
-// Trains the round's model on the labelled set: from scratch (the default)
-// or continuing from the last round's.
+// Trains the round's model on the labelled set: from scratch in the first
+// round, then continuing from the last round's (config.warmSteps).
 TrainResult trainRound(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed, int round,
                        const ActiveLearningCallbacks& callbacks, LoopState& s, TensorSet& train) {
     const torch::Device device = pool.images.device();
     const auto index = indexTensor(s.labelled, device);
     train = TensorSet{pool.images.index_select(0, index), s.knownLabels.index_select(0, index)};
     if (config.semiSupervised) return trainSemiSupervisedRound(config, pool, seed, round, callbacks, s);
-    if (!s.model || config.retrainFromScratch) {
-        torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
+    if (s.modelIsResumed) {  // this round's model, as it was saved
+        s.modelIsResumed = false;
+        return {};
+    }
+    const bool warm = s.model && config.warmSteps > 0;
+    // A new model's weights and every round's dropout masks come from the
+    // global generator: seeded by the round, so a resumed repeat draws the same.
+    torch::manual_seed(roundSeed(seed, SeedPurpose::Weights, round));
+    if (!warm) {
         s.model = makeModel(config.model, {shapeOf(pool.images), config.classes}, config.reinitialise);
         s.model->to(device);
     }
     TrainCallbacks trainCallbacks;
     trainCallbacks.shouldStop = callbacks.shouldStop;
-    return trainModel(*s.model, train, {}, roundTrainConfig(config, train.size(), seed, round), trainCallbacks);
+    return trainModel(*s.model, train, {}, roundTrainConfig(config, train.size(), seed, round, warm), trainCallbacks);
 }
 
 // The agreement of this round's model with the last round's on the stop set
@@ -208,11 +216,13 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
                                        const std::vector<int64_t>& resumeLabelled,
                                        const std::vector<int64_t>& resumeLabels,
                                        const std::vector<int64_t>& firstSet,
-                                       const std::vector<std::optional<double>>& resumeKappas) {
+                                       const std::vector<std::optional<double>>& resumeKappas,
+                                       ClassifierPtr resumeModel) {
     if (config.acquire < 1) throw InputError("the images acquired per round must be at least 1", "acquire");
     if (config.classes < 2) throw InputError("active learning needs at least 2 classes, not " + std::to_string(config.classes), "classes");
     if (config.budget < config.initial) throw InputError("the budget must be at least the initial set", "budget");
     if (config.budget > pool.size()) throw InputError("the budget exceeds the pool of " + std::to_string(pool.size()) + " images", "budget");
+    if (config.warmSteps < 0) throw InputError("the warm-start steps cannot be negative", "warm_steps");
     if (!(config.stopAtKappa >= 0 && config.stopAtKappa <= 1)) throw InputError("the kappa to stop at must be between 0 and 1", "stop_at_kappa");
     modelInfo(config.model);  // an unknown name fails here
     requireModelFits(strategy, config.model);
@@ -223,6 +233,11 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
     s.labelled = startingSet(config, pool, seed, resumeLabelled, resumeLabels, firstSet, s.knownLabels);
     s.isLabelled.insert(s.labelled.begin(), s.labelled.end());
     s.kappas = resumeKappas;
+    if (resumeModel && !resumeLabelled.empty()) {
+        s.model = std::move(resumeModel);
+        s.model->to(pool.images.device());
+        s.modelIsResumed = true;
+    }
     result.stoppedByKappa = stoppedByKappa(s.kappas, config.stopAtKappa);
     if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {  // a finished run: nothing left to do
         result.labelled = s.labelled;
@@ -252,6 +267,9 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
         if (record) {
             ActiveLearningRound r{round, int64_t(s.labelled.size()), 0, 0, s.justAcquired, s.justScores, s.justLabels, 0, kappa};
             measureRound(*s.model, test, callbacks.shouldStop, r);
+            if (callbacks.onRoundModel && config.warmSteps > 0 && !config.semiSupervised) {
+                callbacks.onRoundModel(*s.model, r.labels);
+            }
             r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - roundStart).count();
             result.rounds.push_back(r);
             s.kappas.push_back(kappa);

@@ -25,13 +25,15 @@ torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Devi
     return torch::tensor(indices, torch::kInt64).to(device);
 }
 
-TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round) {
+TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round,
+                             bool warm) {
     TrainConfig tc;
     tc.optimiser = OptimiserKind::Adam;
     tc.learningRate = config.learningRate;
     tc.batchSize = std::min<int64_t>(config.batchSize, trainImages);
     const int64_t stepsPerEpoch = (trainImages + tc.batchSize - 1) / tc.batchSize;
-    tc.epochs = int(std::max<int64_t>(1, std::min<int64_t>(config.epochsPerRound, config.maxStepsPerRound / stepsPerEpoch)));
+    const int64_t maxSteps = warm ? std::min(config.maxStepsPerRound, config.warmSteps) : config.maxStepsPerRound;
+    tc.epochs = int(std::max<int64_t>(1, std::min<int64_t>(config.epochsPerRound, maxSteps / stepsPerEpoch)));
     tc.seed = roundSeed(seed, SeedPurpose::Training, round);
     tc.lossReadInterval = 1000000;  // only at epoch ends
     return tc;

@@ -32,8 +32,11 @@ uint64_t roundSeed(uint64_t seed, SeedPurpose purpose, int round);
 
 torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Device& device);
 
-// A round's training, capped so that its cost does not grow with the labelled set.
-TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round);
+// A round's training, capped so that its cost does not grow with the
+// labelled set; a round that continues from the last round's model (`warm`)
+// is capped at config.warmSteps as well.
+TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round,
+                             bool warm = false);
 
 // The test accuracy and calibration error of the round's model.
 void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,

@@ -90,6 +90,11 @@ struct RepeatProgress {
     std::vector<std::optional<double>> kappas;  // of the rounds resumed, in order
 };
 
+// What a repeat's saved models are: the loop's model for the data's shape and classes.
+WeightsInfo roundModelInfo(const JobContext& job) {
+    return {job.settings.loop.model, {shapeOf(job.pool.images), job.settings.loop.classes}};
+}
+
 // Each finished round is written before the next starts: the state first,
 // so that a curve row is only ever written with the labels it stands for.
 ActiveLearningCallbacks loopCallbacks(JobContext& job, RepeatProgress& progress) {
@@ -101,13 +106,16 @@ ActiveLearningCallbacks loopCallbacks(JobContext& job, RepeatProgress& progress)
         state.labelled.insert(state.labelled.end(), r.acquired.begin(), r.acquired.end());  // none in round 0
         state.labels.insert(state.labels.end(), r.acquiredLabels.begin(), r.acquiredLabels.end());
         job.rows.push_back({progress.strategy, progress.repeat, r.labels, r.testAccuracy, r.ece, r.kappa});
-        job.folder.writeState(progress.strategy, progress.repeat, state);
+        job.folder.writeState(progress.strategy, progress.repeat, state);  // and removes the older models
         job.folder.writeCurve(job.rows);
         job.folder.writeSummary(job.rows, job.settings);
         if (job.callbacks.onRound) {
             job.callbacks.onRound({progress.strategy, progress.repeat, r, imageStack(job.data.train.images, r.acquired),
                                    labelsAt(job.data.train.labels, r.acquired), job.data.classNames, false});
         }
+    };
+    loop.onRoundModel = [&job, &progress](Classifier& model, int64_t labels) {
+        job.folder.writeModel(progress.strategy, progress.repeat, labels, model, roundModelInfo(job));
     };
     if (job.settings.personLabels) {
         loop.labeller = [&job, &progress](const std::vector<int64_t>& indices) {
@@ -151,13 +159,20 @@ bool runRepeat(JobContext& job, Strategy strategy, int repeat) {
         state.labels.clear();
     }
     if (state.labels.empty()) state.labels = labelsAt(job.data.train.labels, state.labelled);
+    // The model a warm-started repeat's next round continues from.
+    ClassifierPtr resumeModel;
+    if (!resumeLabelled.empty() && job.settings.loop.warmSteps > 0 && !job.settings.loop.semiSupervised) {
+        resumeModel = job.folder.readModel(strategy, repeat, int64_t(resumeLabelled.size()), roundModelInfo(job),
+                                           job.settings.loop.reinitialise);
+    }
     ActiveLearningResult ran;
     try {
         ran = runActiveLearning(strategy, job.settings.loop, job.pool, job.test, seed, loopCallbacks(job, progress),
-                                resumeLabelled, resumeLabels, firstSet, progress.kappas);
+                                resumeLabelled, resumeLabels, firstSet, progress.kappas, resumeModel);
     } catch (const Cancelled&) {
         ran.cancelled = true;
     }
+    if (!ran.cancelled) job.folder.removeModels(strategy, repeat);  // nothing continues from them
     return !ran.cancelled;
 }
 
@@ -171,6 +186,7 @@ ActiveLearningJobResult runActiveLearningJob(const ActiveLearningJobRequest& req
     if (pile) {
         // Balanced needs the labels a pile does not have; the person is the labeller unless an oracle stands in.
         if (settings.loop.coldStart == ColdStart::Balanced) settings.loop.coldStart = ColdStart::Typical;
+        settings.loop.warmSteps = 0;  // a pile's rounds train from scratch (pile_loop.cpp)
         settings.personLabels = request.oracle.empty();
     }
     checkRequest(request, settings, callbacks, pile);

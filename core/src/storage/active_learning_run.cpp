@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "alx/models/model_registry.h"
+#include "alx/storage/weights_file.h"
 #include "alx/storage/run_summary.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
@@ -163,6 +165,44 @@ void ActiveLearningRunFolder::writeState(Strategy strategy, int repeat, const Re
     nlohmann::json j{{"labelled", state.labelled}};
     if (!state.labels.empty()) j["labels"] = state.labels;
     writeFileAtomically(statePath(strategy, repeat), j.dump() + "\n");
+    removeModels(strategy, repeat, int64_t(state.labelled.size()));  // the earlier rounds': the state no longer names them
+}
+
+void ActiveLearningRunFolder::removeModels(Strategy strategy, int repeat, int64_t keepLabels) const {
+    const std::string prefix = strategyName(strategy) + "-" + std::to_string(repeat) + "-";
+    const std::string kept = keepLabels > 0 ? fs::path(modelPath(strategy, repeat, keepLabels)).filename().string() : "";
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(pathIn(dir_, names::kStates), error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) == 0 && entry.path().extension() == ".pt" && name != kept) {
+            fs::remove(entry.path(), error);  // a leftover is harmless: only the state's own is ever read
+        }
+    }
+}
+
+std::string ActiveLearningRunFolder::modelPath(Strategy strategy, int repeat, int64_t labels) const {
+    return pathIn(pathIn(dir_, names::kStates),
+                  strategyName(strategy) + "-" + std::to_string(repeat) + "-" + std::to_string(labels) + ".pt");
+}
+
+void ActiveLearningRunFolder::writeModel(Strategy strategy, int repeat, int64_t labels, Classifier& model,
+                                         const WeightsInfo& info) const {
+    fs::create_directories(pathIn(dir_, names::kStates));
+    saveWeights(model, modelPath(strategy, repeat, labels), info);
+}
+
+ClassifierPtr ActiveLearningRunFolder::readModel(Strategy strategy, int repeat, int64_t labels, const WeightsInfo& info,
+                                                 bool reinitialise) const {
+    const std::string path = modelPath(strategy, repeat, labels);
+    if (!fs::exists(path)) return nullptr;
+    ClassifierPtr model = makeModel(info.model, info.input, reinitialise);
+    try {
+        loadWeights(*model, path, info);
+    } catch (const InputError& e) {
+        throw InputError(std::string(e.what()) +
+                         "; remove it to resume with a model retrained from scratch on the labelled images");
+    }
+    return model;
 }
 
 void ActiveLearningRunFolder::writeSummary(const std::vector<CurveRow>& rows, const ActiveLearningSettings& settings) const {

@@ -40,6 +40,7 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     if (c.reinitialise) j["reinit"] = true;
     if (c.stopAtKappa > 0) j["stop_at_kappa"] = c.stopAtKappa;
     if (c.semiSupervised) j["semi_supervised"] = true;
+    if (c.warmSteps > 0) j["warm_steps"] = c.warmSteps;
     if (!c.modelSha256.empty()) j["model_sha256"] = c.modelSha256;
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
     if (s.data.testImages > 0) j["test_images"] = s.data.testImages;
@@ -96,6 +97,7 @@ ActiveLearningSettings settingsFromJson(const nlohmann::json& j, const std::stri
         c.modelSha256 = j.value("model_sha256", std::string());
         c.stopAtKappa = j.value("stop_at_kappa", 0.0);
         c.semiSupervised = j.value("semi_supervised", false);
+        c.warmSteps = optionalIntegerField(j, "warm_steps", path, 0, 0, kInt64Max);  // absent: from scratch, as before
         try {
             c.coldStart = parseColdStart(j.value("cold_start", std::string("balanced")));
         } catch (const InputError& e) {

@@ -20,7 +20,6 @@ struct ActiveLearningConfig {
     int64_t poolSubset = 2000; // candidates scored per round, drawn at random from the pool; 0 = the whole pool
     int mcSamples = 20;
     int64_t neighbours = 5;    // kl_neighbours
-    bool retrainFromScratch = true;
     // Training per round, capped so a round's cost does not grow with the
     // labelled set: `epochsPerRound` passes over the labelled images in
     // batches of `batchSize`, but never more than `maxStepsPerRound` steps.
@@ -28,6 +27,13 @@ struct ActiveLearningConfig {
     int64_t maxStepsPerRound = 300;
     int64_t batchSize = 64;
     double learningRate = 1e-3;
+    // Each round after the first continues from the last round's model for
+    // at most this many steps (within the cap above) instead of training a
+    // new one from scratch: it has already learnt all but the last few
+    // labels. 0 trains every round from scratch, as runs recorded before
+    // this setting did. The semi-supervised rounds always start afresh:
+    // their targets change with every label.
+    int64_t warmSteps = 50;
     // End a repeat once the stopping rule holds at this kappa (stopping.h)
     // before the budget is spent; 0 runs every repeat to its budget.
     double stopAtKappa = 0;
@@ -39,7 +45,8 @@ struct ActiveLearningConfig {
 
 // The choices that set one loop apart from another of the same model and
 // budget, in a few words, as the runs list shows them: "cold start typical,
-// semi-supervised, stop at kappa 0.990". `coldStarts`, when given, are
+// semi-supervised, stop at kappa 0.990" (warm starts named where they are
+// not the default's: "from scratch each round"). `coldStarts`, when given, are
 // named instead of config.coldStart (a sweep's, in its plan's order).
 std::string loopOptionsText(const ActiveLearningConfig& config, const std::vector<ColdStart>& coldStarts = {});
 

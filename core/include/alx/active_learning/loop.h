@@ -37,6 +37,11 @@ struct ActiveLearningCallbacks {
     // Human in the loop: given the images chosen (training-set indices),
     // returns their labels; empty means the dataset's own labels are used.
     std::function<std::vector<int64_t>(const std::vector<int64_t>&)> labeller;
+    // A round's model, after its training and before onRound, where the next
+    // round continues from it (config.warmSteps > 0, not semi-supervised):
+    // what a resumed repeat needs to continue exactly. `labels`: the
+    // labelled images it learnt.
+    std::function<void(Classifier& model, int64_t labels)> onRoundModel;
 };
 
 struct ActiveLearningResult {
@@ -68,12 +73,16 @@ std::vector<int64_t> firstLabelledSet(ColdStart start, const TensorSet& pool, in
 // `firstSet` when given (its caller chose it with firstLabelledSet), else
 // from firstLabelledSet(config.coldStart, ...). `resumeKappas` are the
 // kappas of the resumed rounds, in order, for config.stopAtKappa's rule.
+// `resumeModel`, when given, is the model of the last resumed round (as
+// onRoundModel saw it), which the next round continues from; without it a
+// resumed repeat first retrains on its labelled images from scratch.
 ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool,
                                        const TensorSet& test, uint64_t seed,
                                        const ActiveLearningCallbacks& callbacks = {},
                                        const std::vector<int64_t>& resumeLabelled = {},
                                        const std::vector<int64_t>& resumeLabels = {},
                                        const std::vector<int64_t>& firstSet = {},
-                                       const std::vector<std::optional<double>>& resumeKappas = {});
+                                       const std::vector<std::optional<double>>& resumeKappas = {},
+                                       ClassifierPtr resumeModel = nullptr);
 
 }  // namespace alx

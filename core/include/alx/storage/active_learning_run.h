@@ -7,6 +7,10 @@
 //                   labels and accuracy at the stopping rule's stop
 //   state/<strategy>-<repeat>.json   the labelled images in order and the
 //                   labels they were trained with: what a resume continues from
+//   state/<strategy>-<repeat>-<labels>.pt   the weights of the repeat's last
+//                   model, which learnt <labels> images: what its next round
+//                   continues from (warm starts); only the latest is kept,
+//                   and none once the repeat is finished
 //   labels.csv      path,label,status,round: a person's answer about each image
 //                   of an unlabelled pile shown so far, in the order shown,
 //                   rewritten with every answer (status pending, labelled,
@@ -14,6 +18,7 @@
 //                   what labelling a pile resumes from
 // Every file is written atomically; readers refuse a damaged file, naming it.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +28,12 @@
 #include "alx/active_learning/settings.h"
 
 namespace alx {
+
+// Declared, not included: the app's windows read run folders through this
+// header and must not see LibTorch (weights_file.h has them).
+class Classifier;
+struct WeightsInfo;
+using ClassifierPtr = std::shared_ptr<Classifier>;
 
 struct RepeatState {
     std::vector<int64_t> labelled;  // training-set indices, in the order they were labelled
@@ -45,6 +56,7 @@ public:
     std::string summaryPath() const;
     std::string settingsPath() const;
     std::string statePath(Strategy strategy, int repeat) const;
+    std::string modelPath(Strategy strategy, int repeat, int64_t labels) const;
 
     bool holdsRun() const;  // settings.json or curve.csv exists
     // The recorded settings (settingsJson's fields; the rest keep their defaults).
@@ -59,6 +71,19 @@ public:
 
     std::optional<RepeatState> readState(Strategy strategy, int repeat) const;
     void writeState(Strategy strategy, int repeat, const RepeatState& state) const;
+
+    // The repeat's model after the round that had `labels` labelled images
+    // (weights_file.h), written before that round's state so that a state
+    // never names a model that is not there; writeState removes the
+    // repeat's older ones. readModel: none when the state's model was never
+    // saved (a run from scratch, or one recorded before); InputError naming
+    // the file when it is damaged or belongs to another model.
+    void writeModel(Strategy strategy, int repeat, int64_t labels, Classifier& model, const WeightsInfo& info) const;
+    ClassifierPtr readModel(Strategy strategy, int repeat, int64_t labels, const WeightsInfo& info,
+                            bool reinitialise) const;
+    // Removes the repeat's saved models but the one after `keepLabels`
+    // labels (0: all of them, once the repeat is finished).
+    void removeModels(Strategy strategy, int repeat, int64_t keepLabels = 0) const;
 
     std::string labelsPath() const;
     // The rows of labels.csv (none when there is none); refuses a damaged
