@@ -10,6 +10,7 @@
 #include "alx/data/dataset_loader.h"
 #include "alx/models/model_registry.h"
 #include "alx/util/errors.h"
+#include "resumed_rounds.h"
 #include "synthetic_sets.h"
 #include "test_support.h"
 
@@ -228,12 +229,7 @@ private slots:
         const std::vector<int64_t> firstTwo(result.labelled.begin(), result.labelled.begin() + 20);
         const auto continued = runActiveLearning(Strategy::Margin, config, pool_, test_, 3, callbacks, firstTwo, {}, {},
                                                  {seen[0].kappa, seen[1].kappa});
-        QCOMPARE(resumed.size(), size_t(2));
-        for (size_t r = 0; r < 2; ++r) {
-            QCOMPARE(resumed[r].acquired, seen[r + 2].acquired);
-            QCOMPARE(resumed[r].testAccuracy, seen[r + 2].testAccuracy);
-            QCOMPARE(resumed[r].kappa, seen[r + 2].kappa);
-        }
+        alx::test::compareWithUninterrupted(resumed, seen, 2);
         QCOMPARE(continued.labelled, result.labelled);
         // The semi-supervised rounds learnt the synthetic classes from 10 labels.
         QVERIFY2(seen[0].testAccuracy > 0.9, qPrintable(QString::number(seen[0].testAccuracy)));

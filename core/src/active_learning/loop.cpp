@@ -173,6 +173,25 @@ void acquireRound(Strategy strategy, const ActiveLearningConfig& config, const T
     s.labelled.insert(s.labelled.end(), s.justAcquired.begin(), s.justAcquired.end());
 }
 
+// Refuses settings the loop cannot run, naming the setting.
+void checkLoopSettings(Strategy strategy, const ActiveLearningConfig& config, const TensorSet& pool) {
+    if (config.acquire < 1) throw InputError("the images acquired per round must be at least 1", "acquire");
+    if (config.classes < 2) throw InputError("active learning needs at least 2 classes, not " + std::to_string(config.classes), "classes");
+    if (config.budget < config.initial) throw InputError("the budget must be at least the initial set", "budget");
+    if (config.budget > pool.size()) throw InputError("the budget exceeds the pool of " + std::to_string(pool.size()) + " images", "budget");
+    if (config.warmSteps < 0) throw InputError("the warm-start steps cannot be negative", "warm_steps");
+    if (!(config.stopAtKappa >= 0 && config.stopAtKappa <= 1)) throw InputError("the kappa to stop at must be between 0 and 1", "stop_at_kappa");
+    modelInfo(config.model);  // an unknown name fails here
+    requireModelFits(strategy, config.model);
+}
+
+// The result with the labelled images and their labels as the loop leaves them.
+ActiveLearningResult withLabelled(ActiveLearningResult result, const LoopState& s) {
+    result.labelled = s.labelled;
+    result.labels = labelsOf(s.knownLabels, s.labelled);
+    return result;
+}
+
 }  // namespace
 
 std::vector<int64_t> initialLabelledSet(const torch::Tensor& labels, int64_t initial, int64_t classes, uint64_t seed) {
@@ -218,15 +237,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
                                        const std::vector<int64_t>& firstSet,
                                        const std::vector<std::optional<double>>& resumeKappas,
                                        ClassifierPtr resumeModel) {
-    if (config.acquire < 1) throw InputError("the images acquired per round must be at least 1", "acquire");
-    if (config.classes < 2) throw InputError("active learning needs at least 2 classes, not " + std::to_string(config.classes), "classes");
-    if (config.budget < config.initial) throw InputError("the budget must be at least the initial set", "budget");
-    if (config.budget > pool.size()) throw InputError("the budget exceeds the pool of " + std::to_string(pool.size()) + " images", "budget");
-    if (config.warmSteps < 0) throw InputError("the warm-start steps cannot be negative", "warm_steps");
-    if (!(config.stopAtKappa >= 0 && config.stopAtKappa <= 1)) throw InputError("the kappa to stop at must be between 0 and 1", "stop_at_kappa");
-    modelInfo(config.model);  // an unknown name fails here
-    requireModelFits(strategy, config.model);
-
+    checkLoopSettings(strategy, config, pool);
     ActiveLearningResult result;
     LoopState s;
     s.knownLabels = pool.labels.clone();
@@ -240,9 +251,7 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
     }
     result.stoppedByKappa = stoppedByKappa(s.kappas, config.stopAtKappa);
     if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {  // a finished run: nothing left to do
-        result.labelled = s.labelled;
-        result.labels = labelsOf(s.knownLabels, s.labelled);
-        return result;
+        return withLabelled(std::move(result), s);
     }
     const std::vector<int64_t> initial(s.labelled.begin(), s.labelled.begin() + std::min<int64_t>(config.initial, int64_t(s.labelled.size())));
     s.stopImages = pool.images.index_select(0, indexTensor(stopSetFor(pool.size(), initial, seed), pool.images.device()));
@@ -251,9 +260,9 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
                     ? 0
                     : int((int64_t(s.labelled.size()) - config.initial + config.acquire - 1) / config.acquire);
     // When resuming, the round that produced the last labels is already
-    // recorded: retrain on them (to have a model that acquires, and the stop
-    // set's predictions the next kappa compares with) without recording
-    // that round again.
+    // recorded: take its saved model (resumeModel) or retrain on them, to
+    // have a model that acquires and the stop set's predictions the next
+    // kappa compares with, without recording that round again.
     bool record = resumeLabelled.empty();
     // A round's time runs from the end of the previous one: the acquisition
     // that chose its images, its training and its evaluation.
@@ -281,17 +290,13 @@ ActiveLearningResult runActiveLearning(Strategy strategy, const ActiveLearningCo
         // ended there), so it fires, if at all, on this one.
         result.stoppedByKappa = stoppedByKappa(s.kappas, config.stopAtKappa);
         if (int64_t(s.labelled.size()) >= config.budget || result.stoppedByKappa) {
-            result.labelled = s.labelled;
-            result.labels = labelsOf(s.knownLabels, s.labelled);
-            return result;
+            return withLabelled(std::move(result), s);
         }
         acquireRound(strategy, config, pool, train, seed, round, callbacks, s);
         ++round;
     }
     result.cancelled = true;
-    result.labelled = s.labelled;
-    result.labels = labelsOf(s.knownLabels, s.labelled);
-    return result;
+    return withLabelled(std::move(result), s);
 }
 
 }  // namespace alx
