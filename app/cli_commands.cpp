@@ -33,7 +33,7 @@ void addRunOptions(CLI::App* cmd, TrainJobRequest& job, std::string& runsDir, bo
             ->check(CLI::ExistingFile);
     }
     addSeedOption(cmd, job.seed, "seed for initialisation and shuffling");
-    addDeviceOptions(cmd, job.device, job.threads);
+    addDeviceOptions(cmd, job.device, job.threads, kThreadsHelp, training ? &job.cudaGraphs : nullptr);
     cmd->add_option("--neighbours", job.neighbours, "neighbours per image for the neighbour scores")
         ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_flag("--train-neighbours", job.trainNeighbours,

@@ -185,10 +185,16 @@ void addDataOptions(CLI::App* cmd, DatasetRequest& data, const ImageWords& image
     cmd->add_option(images.testNames, data.testImages, images.test)->check(CLI::NonNegativeNumber);
 }
 
-void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads, const std::string& threadsHelp) {
+void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads, const std::string& threadsHelp,
+                      bool* cudaGraphs) {
     cmd->add_option("--device", device, "where to compute: auto is CUDA when present, else the CPU")
         ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     cmd->add_option("--threads", threads, threadsHelp)->check(CLI::NonNegativeNumber);
+    if (!cudaGraphs) return;
+    cmd->add_flag_function(
+        "--no-cuda-graphs", [cudaGraphs](int64_t) { *cudaGraphs = false; },
+        "on a GPU, launch every operation of every training step instead of replaying each step from a CUDA graph "
+        "captured once (to compare the two)");
 }
 
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model, const std::string& help) {
@@ -299,7 +305,8 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
     addSeedOption(cmd, s.seed);
     addDeviceOptions(cmd, s.device, s.threads,
                      axes ? "CPU threads per task (default: Slurm's --cpus-per-task, or the cores over --jobs locally)"
-                          : "CPU threads for LibTorch (default: all cores)");
+                          : kThreadsHelp,
+                     axes ? nullptr : &s.loop.cudaGraphs);
     addRunsDirOption(cmd, runsDir);
 }
 

@@ -28,9 +28,11 @@ void addDataLocationOptions(CLI::App* cmd, DatasetRequest& data);
 // --image-size, --channels, --test-fraction and --skip-bad-images: how an image folder is read.
 void addImageFolderOptions(CLI::App* cmd, ImageFolderOptions& folder);
 
-// --device and --threads.
-void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads,
-                      const std::string& threadsHelp = "CPU threads for LibTorch (default: all cores)");
+inline const std::string kThreadsHelp = "CPU threads for LibTorch (default: all cores)";
+
+// --device and --threads, and where training is asked for (cudaGraphs), --no-cuda-graphs.
+void addDeviceOptions(CLI::App* cmd, std::string& device, int& threads, const std::string& threadsHelp = kThreadsHelp,
+                      bool* cudaGraphs = nullptr);
 
 // --model, one of the registry's names.
 CLI::Option* addModelOption(CLI::App* cmd, std::string& model, const std::string& help);

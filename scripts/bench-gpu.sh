@@ -19,6 +19,7 @@
 #   ALX_BENCH_MODELS default "net lenet5 simplecnn resnet18"
 #   ALX_BENCH_TRAIN_IMAGES, ALX_BENCH_EPOCHS  default 0 (all) and 2
 #   ALX_BENCH_BENCH_TRAIN  images alx-cli bench trains on first, default 2000
+#   ALX_BENCH_CMAKE_ARGS   more CMake options, e.g. -DALX_CUDA_GRAPHS=OFF
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$(cd "${1:?usage: bench-gpu.sh DATA_DIR [WORK_DIR]}" && pwd)"
@@ -54,6 +55,8 @@ if [[ -n "${ALX_DEPS_PREFIX:-}" ]]; then
 fi
 # Downloads need libcurl's headers; a server handed the dataset goes without.
 download=OFF
+# shellcheck disable=SC2206  # split on purpose: several options
+extra+=(${ALX_BENCH_CMAKE_ARGS:-})
 [[ -f /usr/include/curl/curl.h || -f /usr/include/x86_64-linux-gnu/curl/curl.h ]] && download=ON
 
 configure_and_build() {  # $1: C++ standard

@@ -168,14 +168,18 @@ private slots:
     void flatOptimiserMatchesLibTorchs_data() {
         QTest::addColumn<int>("kind");
         QTest::addColumn<bool>("flat");
-        QTest::newRow("sgd momentum, flat") << int(OptimiserKind::Sgd) << true;
-        QTest::newRow("adam, flat") << int(OptimiserKind::Adam) << true;
-        QTest::newRow("sgd momentum, per parameter") << int(OptimiserKind::Sgd) << false;
-        QTest::newRow("adam, per parameter") << int(OptimiserKind::Adam) << false;
+        QTest::addColumn<bool>("capturable");  // Adam's step count on the device, as for a CUDA graph
+        QTest::newRow("sgd momentum, flat") << int(OptimiserKind::Sgd) << true << false;
+        QTest::newRow("adam, flat") << int(OptimiserKind::Adam) << true << false;
+        QTest::newRow("adam, flat, capturable") << int(OptimiserKind::Adam) << true << true;
+        QTest::newRow("sgd momentum, per parameter") << int(OptimiserKind::Sgd) << false << false;
+        QTest::newRow("adam, per parameter") << int(OptimiserKind::Adam) << false << false;
+        QTest::newRow("adam, per parameter, capturable") << int(OptimiserKind::Adam) << false << true;
     }
     void flatOptimiserMatchesLibTorchs() {
         QFETCH(int, kind);
         QFETCH(bool, flat);
+        QFETCH(bool, capturable);
         torch::manual_seed(5);
         auto ours = makeModel("lenet5", kMnistInput);
         torch::manual_seed(5);
@@ -184,6 +188,7 @@ private slots:
         options.kind = OptimiserKind(kind);
         options.learningRate = 0.01;
         options.flatLimit = flat ? 4'000'000 : 0;
+        options.capturable = capturable;
         FlatOptimiser optimiser(ours->parameters(), options);
         QCOMPARE(optimiser.isFlat(), flat);
         std::unique_ptr<torch::optim::Optimizer> libtorch;

@@ -36,6 +36,7 @@ TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainIm
     tc.epochs = int(std::max<int64_t>(1, std::min<int64_t>(config.epochsPerRound, maxSteps / stepsPerEpoch)));
     tc.seed = roundSeed(seed, SeedPurpose::Training, round);
     tc.lossReadInterval = 1000000;  // only at epoch ends
+    tc.cudaGraphs = config.cudaGraphs;
     return tc;
 }
 

@@ -184,6 +184,7 @@ TrainConfig trainConfigFor(const TrainJobRequest& request) {
     config.epochs = request.epochs > 0 ? request.epochs : preset.epochs;
     config.seed = request.seed;
     config.lossReadInterval = request.lossReadInterval;
+    config.cudaGraphs = request.cudaGraphs;
     return config;
 }
 

@@ -18,7 +18,7 @@ Pca fitPca(const torch::Tensor& x, int64_t k) {
     const auto centred = data - pca.mean;
     // The D x D product in float32 (fast), its eigenvectors in float64 (accurate).
     const auto covariance = torch::mm(centred.t(), centred).to(torch::kFloat64) / double(x.size(0) - 1);
-    const auto [values, vectors] = torch::linalg::eigh(covariance, "L");  // ascending
+    const auto [values, vectors] = torch::linalg_eigh(covariance, "L");  // ascending
     const auto order = torch::arange(x.size(1) - 1, x.size(1) - 1 - k, -1, torch::kInt64);
     auto components = vectors.index_select(1, order).t().contiguous();  // [k, D]
     const auto pivot = components.abs().argmax(1, /*keepdim=*/true);

@@ -8,6 +8,9 @@ namespace alx {
 
 FlatOptimiser::FlatOptimiser(const std::vector<torch::Tensor>& parameters, const Options& options) : options_(options) {
     torch::NoGradGuard noGrad;
+    if (options_.capturable && !parameters.empty()) {
+        deviceSteps_ = torch::zeros({}, torch::TensorOptions(torch::kFloat64).device(parameters.front().device()));
+    }
     int64_t total = 0;
     for (const auto& p : parameters) total += p.numel();
     flat_ = total <= options_.flatLimit && !parameters.empty();
@@ -56,6 +59,13 @@ void FlatOptimiser::update(torch::Tensor& parameter, const torch::Tensor& gradie
     const double b1 = options_.beta1, b2 = options_.beta2;
     first.mul_(b1).add_(gradient, 1 - b1);
     second.mul_(b2).addcmul_(gradient, gradient, 1 - b2);
+    if (deviceSteps_.defined()) {  // the same arithmetic with the corrections as device scalars
+        const auto correction1 = 1 - torch::pow(b1, deviceSteps_);
+        const auto correction2 = 1 - torch::pow(b2, deviceSteps_);
+        const auto denominator = (second.sqrt() / correction2.sqrt()).add_(options_.epsilon);
+        parameter.sub_(first.div(denominator).mul_(options_.learningRate / correction1));
+        return;
+    }
     const double correction1 = 1 - std::pow(b1, double(steps_));
     const double correction2 = 1 - std::pow(b2, double(steps_));
     const auto denominator = (second.sqrt() / std::sqrt(correction2)).add_(options_.epsilon);
@@ -65,6 +75,7 @@ void FlatOptimiser::update(torch::Tensor& parameter, const torch::Tensor& gradie
 void FlatOptimiser::step() {
     torch::NoGradGuard noGrad;
     ++steps_;
+    if (deviceSteps_.defined()) deviceSteps_.add_(1);
     if (flat_) {
         update(flatParameters_, flatGradients_, flatFirst_, flatSecond_);
         return;

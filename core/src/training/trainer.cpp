@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -12,6 +14,7 @@
 #include "alx/scoring/evaluator.h"
 #include "alx/training/flat_optimiser.h"
 #include "alx/util/timing.h"
+#include "training/captured_step.h"
 
 namespace alx {
 namespace {
@@ -74,6 +77,7 @@ struct Steps {
     const TrainCallbacks& callbacks;
     bool explicitGradients;
     int64_t readInterval;
+    std::unique_ptr<CapturedStep> graph;  // full batches on a GPU, when used
 };
 
 // One step: the loss of a batch, its gradients and the update; the loss stays on the device.
@@ -88,6 +92,13 @@ torch::Tensor step(Steps& s, const torch::Tensor& images, const torch::Tensor& l
     }
     s.optimiser.step();
     return loss;
+}
+
+// A full batch through the captured graph where there is one; the last,
+// shorter batch of an epoch as it is.
+torch::Tensor anyStep(Steps& s, const torch::Tensor& images, const torch::Tensor& labels) {
+    if (s.graph && images.size(0) == s.config.batchSize) return s.graph->run(images, labels);
+    return step(s, images, labels);
 }
 
 std::string divergence(double windowSum, int epoch, int64_t firstBatch, int64_t lastBatch, const TrainConfig& config,
@@ -123,7 +134,7 @@ std::optional<double> epochLoss(Steps& s, const TensorSet& train, int epoch, at:
         }
         const int64_t begin = b * batchSize, end = std::min(n, (b + 1) * batchSize);
         // Summed on the device; read only every readInterval batches.
-        windowLossSum += step(s, epochImages.slice(0, begin, end), epochLabels.slice(0, begin, end)).detach();
+        windowLossSum += anyStep(s, epochImages.slice(0, begin, end), epochLabels.slice(0, begin, end)).detach();
         ++windowBatches;
         if (windowBatches < s.readInterval && b + 1 < batches) continue;
         const double windowSum = windowLossSum.item<double>();
@@ -158,6 +169,13 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     optimiserOptions.kind = config.optimiser;
     optimiserOptions.learningRate = config.learningRate;
     optimiserOptions.momentum = config.momentum;
+    // A captured step needs its gradients at fixed addresses: the flat
+    // arrangement, whatever the model's size.
+    const bool captured = config.cudaGraphs && train.images.is_cuda() && CapturedStep::available();
+    if (captured) {
+        optimiserOptions.flatLimit = std::numeric_limits<int64_t>::max();
+        optimiserOptions.capturable = true;
+    }
     FlatOptimiser optimiser(model.parameters(), optimiserOptions);
     const ConvolutionBackendForBatch convolutionBackend(config.batchSize);
     const ThreadsForBatch threads(config.batchSize);
@@ -165,7 +183,11 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     // buffer. CPU only until they have been checked on a GPU.
     const bool explicitGradients = config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat() &&
                                    train.images.device().is_cpu();
-    Steps steps{model, optimiser, config, callbacks, explicitGradients, std::max<int64_t>(1, config.lossReadInterval)};
+    Steps steps{model, optimiser, config, callbacks, explicitGradients, std::max<int64_t>(1, config.lossReadInterval), {}};
+    if (captured) {
+        steps.graph = std::make_unique<CapturedStep>(
+            [&steps](const torch::Tensor& images, const torch::Tensor& labels) { return step(steps, images, labels); });
+    }
     auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     const int64_t batches = (train.size() + config.batchSize - 1) / config.batchSize;
 

@@ -41,6 +41,9 @@ struct ActiveLearningConfig {
     // (semi_supervised.h) instead of from the labelled images alone.
     bool semiSupervised = false;
     int64_t classes = 0;       // the dataset's (the jobs set it from the loaded data)
+    // How, not what: on a GPU each round's training steps are replayed from
+    // a CUDA graph (TrainConfig::cudaGraphs). Not part of a run's settings.
+    bool cudaGraphs = true;
 };
 
 // The choices that set one loop apart from another of the same model and

@@ -31,6 +31,7 @@ struct TrainJobRequest {
     std::string excludeFile, relabelFile;
     std::string outDir;      // where the run is written as it goes; empty = nowhere (the app saves on request)
     int64_t lossReadInterval = 50;  // batches between loss read-backs (and onBatch calls)
+    bool cudaGraphs = true;  // on a GPU: replay each step from a CUDA graph (TrainConfig::cudaGraphs)
 };
 
 }  // namespace alx

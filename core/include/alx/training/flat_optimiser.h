@@ -28,6 +28,11 @@ public:
         double momentum = 0.9;  // SGD
         double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // Adam
         int64_t flatLimit = 4'000'000;  // parameters up to which one flat buffer is used
+        // Adam's step count kept on the parameters' device and its bias
+        // corrections computed there, so that a step captured once in a
+        // CUDA graph computes the right ones every time it is replayed
+        // (a count on the host would be frozen into the graph).
+        bool capturable = false;
     };
 
     // In the flat arrangement the parameters' storage is rebound: construct
@@ -47,6 +52,7 @@ private:
     std::vector<torch::Tensor> first_, second_;  // its moments
     torch::Tensor flatParameters_, flatGradients_, flatFirst_, flatSecond_;
     int64_t steps_ = 0;
+    torch::Tensor deviceSteps_;  // capturable: the step count, as a float64 scalar on the device
 };
 
 }  // namespace alx

@@ -29,6 +29,10 @@ struct TrainConfig {
     // Classifier::hasExplicitGradients) do so; false forces autograd, for
     // comparing the two.
     bool explicitGradients = true;
+    // On a GPU, each full batch's step is replayed from a CUDA graph
+    // captured once (where the build has them); false launches every
+    // operation of every step, for comparing the two.
+    bool cudaGraphs = true;
 };
 
 struct BatchReport {
