@@ -141,6 +141,18 @@ void Commands::addInspectionCommands(CLI::App& app) {
         ->check(CLI::Range(1.0, 10000.0));
     map_->add_option("--iterations", mapRequest_.tsne.iterations, "t-SNE's iterations")->capture_default_str()
         ->check(CLI::PositiveNumber);
+    map_->add_option_function<std::string>(
+           "--repulsion",
+           [this](const std::string& way) {
+               mapRequest_.tsne.repulsion = way == "grid"         ? TsneRepulsion::Grid
+                                            : way == "barnes-hut" ? TsneRepulsion::BarnesHut
+                                                                  : TsneRepulsion::Automatic;
+           },
+           "t-SNE's repulsive forces on the CPU: grid (interpolated on a grid and convolved by FFT: FIt-SNE), "
+           "barnes-hut (a quadtree, theta 0.5), or auto (the grid from " + std::to_string(kGridFromPoints) +
+               " points on)")
+        ->default_str("auto")
+        ->check(CLI::IsMember({"auto", "grid", "barnes-hut"}));
     addSeedOption(map_, mapRequest_.tsne.seed, "seed (t-SNE starts from the PCA map; the seed is for ties only)");
     addDeviceOptions(map_, mapRequest_.device, mapRequest_.threads);
     addDataLocationOptions(map_, mapRequest_.data);

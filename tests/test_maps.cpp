@@ -6,6 +6,7 @@
 
 #include "alx/maps/pca.h"
 #include "alx/maps/tsne.h"
+#include "maps/fft_repulsion.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/util/errors.h"
 
@@ -110,10 +111,62 @@ private slots:
         QVERIFY(fine > 0);  // an approximation, not the exact sum again
     }
 
+    void interpolatedForcesAreCloseToTheExactOnes() {
+        const auto x = blobs(5, 100, 10, 5);
+        const Affinities p = tsneAffinities(x, 30);
+        torch::manual_seed(6);
+        const auto y = torch::randn({500, 2}, torch::kFloat64) * 5;
+        const auto exact = tsneGradientExact(p, y);
+        const double error = ((tsneGradientInterpolated(p, y) - exact).norm() / exact.norm()).item<double>();
+        QVERIFY2(error < 0.01, qPrintable(QString::number(error)));
+        QVERIFY(error > 0);  // an approximation, not the exact sum
+
+        // The repulsion and Z directly, against the sums written out, and
+        // closer on a finer grid.
+        const auto yc = y.contiguous();
+        const int64_t n = y.size(0);
+        const auto d2 = (yc.unsqueeze(1) - yc.unsqueeze(0)).pow(2).sum(2);
+        auto w = 1.0 / (1.0 + d2);
+        w.fill_diagonal_(0.0);
+        const double z = w.sum().item<double>();
+        const auto w2 = w * w;
+        const auto forces = w2.sum(1, true) * yc - torch::mm(w2, yc);
+        auto relativeError = [&](const InterpolationGrid& grid, double* zError) {
+            auto r = torch::empty({n, 2}, torch::kFloat64);
+            const double zi = fftRepulsion(yc.data_ptr<double>(), n, r.data_ptr<double>(), grid);
+            *zError = std::abs(zi - z) / z;
+            return ((r - forces).norm() / forces.norm()).item<double>();
+        };
+        double zCoarse = 0, zFine = 0;
+        InterpolationGrid coarse;
+        InterpolationGrid fine;
+        fine.maxBoxWidth = 0.25;
+        fine.minBoxes = 200;
+        const double coarseError = relativeError(coarse, &zCoarse), fineError = relativeError(fine, &zFine);
+        QVERIFY2(coarseError < 0.01 && zCoarse < 1e-3, qPrintable(QString("%1 %2").arg(coarseError).arg(zCoarse)));
+        QVERIFY2(fineError < coarseError / 4 && zFine < zCoarse,
+                 qPrintable(QString("%1 vs %2, %3 vs %4").arg(fineError).arg(coarseError).arg(zFine).arg(zCoarse)));
+    }
+
+    void fftSizesHaveOnlySmallPrimeFactors() {
+        QCOMPARE(smoothFftSize(1), int64_t(1));
+        QCOMPARE(smoothFftSize(7), int64_t(8));
+        QCOMPARE(smoothFftSize(49), int64_t(50));
+        QCOMPARE(smoothFftSize(121), int64_t(125));
+        QCOMPARE(smoothFftSize(241), int64_t(243));
+    }
+
+    void separatedBlobsStaySeparatedAndTheSeedFixesTheMap_data() {
+        QTest::addColumn<int>("repulsion");
+        QTest::newRow("barnes-hut") << int(TsneRepulsion::BarnesHut);
+        QTest::newRow("grid") << int(TsneRepulsion::Grid);
+    }
     void separatedBlobsStaySeparatedAndTheSeedFixesTheMap() {
+        QFETCH(int, repulsion);
         torch::Tensor labels;
         const auto x = blobs(5, 60, 20, 7, &labels);
         TsneConfig config;
+        config.repulsion = TsneRepulsion(repulsion);
         config.perplexity = 20;
         config.iterations = 400;
         int progressCalls = 0;

@@ -5,7 +5,12 @@
 // neighbour search giving the same answers on two threads as on one.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -17,6 +22,7 @@
 #include "alx/models/model_registry.h"
 #include "alx/scoring/neighbours.h"
 #include "kernels/parallel_items.h"
+#include "kernels/row_top_k.h"
 
 #include <QtTest>
 
@@ -141,6 +147,48 @@ private slots:
         }
         QVERIFY(torch::equal(one.indices, two.indices));
         QVERIFY(torch::allclose(one.similarity, two.similarity, 1e-6, 1e-6));
+    }
+
+    void sameLaneItemsNeverOverlap() {
+        const ThreadCount two(2);
+        QCOMPARE(itemLanes(true), int64_t(2));
+        QCOMPARE(itemLanes(false), int64_t(1));
+        std::atomic<int> busy[2] = {0, 0};
+        std::atomic<bool> overlapped{false};
+        forEachItem(12, true, {}, [&](int64_t i) {
+            if (busy[i % 2]++ != 0) overlapped = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            --busy[i % 2];
+        });
+        QVERIFY(!overlapped);
+    }
+
+    void largestPerRowMatchesASort() {
+        // Few distinct values, so ties are everywhere; a NaN and -inf too.
+        torch::manual_seed(8);
+        const int64_t rows = 40, n = 101;
+        auto scores = torch::randint(0, 12, {rows, n}).to(torch::kFloat32);
+        scores[3][7] = std::numeric_limits<float>::quiet_NaN();
+        scores[5].fill_(-std::numeric_limits<float>::infinity());
+        const auto data = scores.contiguous();
+        for (int64_t m : {int64_t(1), int64_t(5), int64_t(37), n}) {
+            std::vector<float> values(size_t(rows * m));
+            std::vector<int64_t> indices(size_t(rows * m));
+            largestPerRow(data.data_ptr<float>(), rows, n, m, values.data(), indices.data());
+            for (int64_t r = 0; r < rows; ++r) {
+                std::vector<std::pair<float, int64_t>> all;
+                for (int64_t j = 0; j < n; ++j) {
+                    const float v = data[r][j].item<float>();
+                    all.push_back({std::isnan(v) ? -std::numeric_limits<float>::infinity() : v, j});
+                }
+                // The largest first; of equal values the lower column first.
+                std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+                for (int64_t t = 0; t < m; ++t) {
+                    QCOMPARE(values[size_t(r * m + t)], all[size_t(t)].first);
+                    QCOMPARE(indices[size_t(r * m + t)], all[size_t(t)].second);
+                }
+            }
+        }
     }
 };
 

@@ -9,13 +9,16 @@
 
 namespace alx {
 
+int64_t itemLanes(bool acrossThreads) { return acrossThreads ? std::max(1, at::get_num_threads()) : 1; }
+
 void forEachItem(int64_t count, bool acrossThreads, const std::function<bool()>& shouldStop,
                  const std::function<void(int64_t)>& work) {
-    const int64_t lanes = acrossThreads ? std::max(1, at::get_num_threads()) : 1;
+    const int64_t lanes = itemLanes(acrossThreads);
     const at::ThreadLocalState callerState;  // grad mode, inference mode: thread-local, so carried over by hand
     for (int64_t first = 0; first < count; first += lanes) {
         if (shouldStop && shouldStop()) throw Cancelled();
         // A group of one runs on this thread: at::parallel_for does not split it.
+        // Each group's items run one per thread, and groups one after another.
         at::parallel_for(first, std::min(count, first + lanes), 1, [&](int64_t begin, int64_t end) {
             const at::ThreadLocalStateGuard sameState(callerState);
             for (int64_t i = begin; i < end; ++i) work(i);

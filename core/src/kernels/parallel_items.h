@@ -21,4 +21,9 @@ namespace alx {
 void forEachItem(int64_t count, bool acrossThreads, const std::function<bool()>& shouldStop,
                  const std::function<void(int64_t)>& work);
 
+// How many items forEachItem runs at once. Items i and j with the same
+// i % itemLanes(acrossThreads) never run at the same time, so scratch
+// space indexed by i % itemLanes is never shared by two threads.
+int64_t itemLanes(bool acrossThreads);
+
 }  // namespace alx

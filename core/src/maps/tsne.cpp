@@ -4,12 +4,16 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "alx/maps/pca.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/util/errors.h"
 #include "barnes_hut.h"
+#include "fft_repulsion.h"
 #include "kernels/parallel_items.h"
 
 namespace alx {
@@ -45,22 +49,58 @@ void calibrateRow(const double* distance, int64_t k, double perplexity, double* 
     }
 }
 
-Affinities fromCoo(const torch::Tensor& rows, const torch::Tensor& cols, const torch::Tensor& values, int64_t n) {
-    // P + P^T, duplicates summed and sorted row-major by coalesce().
-    const auto indices = torch::stack({torch::cat({rows, cols}), torch::cat({cols, rows})});
-    const auto symmetric = torch::sparse_coo_tensor(indices, torch::cat({values, values}), {n, n}).coalesce();
-    const auto rowOf = symmetric.indices()[0].contiguous();
-    const auto colOf = symmetric.indices()[1].contiguous();
-    auto value = symmetric.values().contiguous();
-    value = value / value.sum();
+// P + P^T of the conditional affinities (row i: p_j|i for its k neighbours
+// neighbour[i * k ...]), in rows sorted by column with duplicates summed,
+// scaled to sum to 1: counted into place, then each row sorted on its own.
+Affinities symmetrise(const int64_t* neighbour, const double* conditional, int64_t n, int64_t k) {
+    std::vector<int64_t> start(size_t(n + 1), 0);
+    for (int64_t i = 0; i < n; ++i) {
+        start[size_t(i + 1)] += k;
+        for (int64_t t = 0; t < k; ++t) start[size_t(neighbour[i * k + t] + 1)] += 1;
+    }
+    for (int64_t i = 0; i < n; ++i) start[size_t(i + 1)] += start[size_t(i)];
+    std::vector<std::pair<int64_t, double>> entry(size_t(start[size_t(n)]));
+    std::vector<int64_t> cursor(start.begin(), start.end() - 1);
+    for (int64_t i = 0; i < n; ++i) {
+        for (int64_t t = 0; t < k; ++t) {
+            const int64_t j = neighbour[i * k + t];
+            const double v = conditional[i * k + t];
+            entry[size_t(cursor[size_t(i)]++)] = {j, v};
+            entry[size_t(cursor[size_t(j)]++)] = {i, v};
+        }
+    }
+    std::vector<int64_t> kept(size_t(n), 0);  // entries per row once duplicates are summed
+    forEachItem((n + kBlock - 1) / kBlock, true, {}, [&](int64_t b) {
+        for (int64_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+            auto* first = entry.data() + start[size_t(i)];
+            auto* last = entry.data() + start[size_t(i + 1)];
+            std::sort(first, last, [](const auto& x, const auto& y) { return x.first < y.first; });
+            auto* out = first;
+            for (auto* at = first; at != last; ++at) {
+                if (out != first && (out - 1)->first == at->first) {
+                    (out - 1)->second += at->second;
+                } else {
+                    *out++ = *at;
+                }
+            }
+            kept[size_t(i)] = out - first;
+        }
+    });
     Affinities p;
-    const int64_t nnz = rowOf.size(0);
-    p.column.assign(colOf.data_ptr<int64_t>(), colOf.data_ptr<int64_t>() + nnz);
-    p.value.assign(value.data_ptr<double>(), value.data_ptr<double>() + nnz);
-    const auto counts = torch::bincount(rowOf, {}, n);
     p.rowStart.assign(size_t(n + 1), 0);
-    const auto* c = counts.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i) p.rowStart[size_t(i + 1)] = p.rowStart[size_t(i)] + c[i];
+    for (int64_t i = 0; i < n; ++i) p.rowStart[size_t(i + 1)] = p.rowStart[size_t(i)] + kept[size_t(i)];
+    p.column.resize(size_t(p.rowStart[size_t(n)]));
+    p.value.resize(p.column.size());
+    double total = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        for (int64_t t = 0; t < kept[size_t(i)]; ++t) {
+            const auto& [column, value] = entry[size_t(start[size_t(i)] + t)];
+            p.column[size_t(p.rowStart[size_t(i)] + t)] = column;
+            p.value[size_t(p.rowStart[size_t(i)] + t)] = value;
+            total += value;
+        }
+    }
+    for (double& v : p.value) v /= total;
     return p;
 }
 
@@ -105,6 +145,21 @@ torch::Tensor gradientBarnesHut(const Affinities& p, const torch::Tensor& y, dou
     double total = 0;
     for (double v : z) total += v;  // in a fixed order: the same map whatever the threads
     return 4.0 * (scale * attractive - repulsive / std::max(total, 1e-300));
+}
+
+// The gradient with the repulsion interpolated on a grid (FIt-SNE).
+torch::Tensor gradientInterpolated(const Affinities& p, const torch::Tensor& y, double scale) {
+    const int64_t n = y.size(0);
+    const auto yc = y.contiguous();
+    const double* xy = yc.data_ptr<double>();
+    auto attractive = torch::empty({n, 2}, torch::kFloat64);
+    auto repulsive = torch::empty({n, 2}, torch::kFloat64);
+    double* a = attractive.data_ptr<double>();
+    forEachItem((n + kBlock - 1) / kBlock, true, {}, [&](int64_t b) {
+        attraction(p, xy, b * kBlock, std::min(n, (b + 1) * kBlock), a);
+    });
+    const double z = fftRepulsion(xy, n, repulsive.data_ptr<double>());
+    return 4.0 * (scale * attractive - repulsive / std::max(z, 1e-300));
 }
 
 // The gradient computed exactly, in blocks of rows, on y's device.
@@ -162,8 +217,8 @@ Affinities tsneAffinities(const torch::Tensor& embeddings, double perplexity, co
     forEachItem((n + kBlock - 1) / kBlock, true, shouldStop, [&](int64_t b) {
         for (int64_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) calibrateRow(d + i * k, k, perplexity, out + i * k);
     });
-    const auto rows = torch::arange(n, torch::kInt64).unsqueeze(1).expand({n, k}).reshape({-1});
-    return fromCoo(rows, nb.indices.to(torch::kCPU).reshape({-1}), conditional.reshape({-1}), n);
+    const auto neighbour = nb.indices.to(torch::kCPU, torch::kInt64).contiguous();
+    return symmetrise(neighbour.data_ptr<int64_t>(), out, n, k);
 }
 
 torch::Tensor tsneGradientExact(const Affinities& p, const torch::Tensor& y) {
@@ -173,6 +228,10 @@ torch::Tensor tsneGradientExact(const Affinities& p, const torch::Tensor& y) {
 
 torch::Tensor tsneGradientBarnesHut(const Affinities& p, const torch::Tensor& y, double theta) {
     return gradientBarnesHut(p, y.to(torch::kCPU, torch::kFloat64), theta, 1.0);
+}
+
+torch::Tensor tsneGradientInterpolated(const Affinities& p, const torch::Tensor& y) {
+    return gradientInterpolated(p, y.to(torch::kCPU, torch::kFloat64), 1.0);
 }
 
 double tsneKlDivergenceExact(const Affinities& p, const torch::Tensor& y) {
@@ -210,9 +269,11 @@ torch::Tensor tsneMap(const torch::Tensor& embeddings, const TsneConfig& config,
         auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
         y = torch::randn({n, 2}, generator, torch::kFloat64) * 1e-4;
     }
-    // The exact repulsion on a GPU (fast there); Barnes-Hut on the CPU.
+    // The exact repulsion on a GPU (fast there); on the CPU interpolated or by Barnes-Hut.
     const torch::Device device = embeddings.device();
     const bool exact = device.is_cuda() || config.theta == 0;
+    const bool grid = config.repulsion == TsneRepulsion::Grid ||
+                      (config.repulsion == TsneRepulsion::Automatic && n >= kGridFromPoints);
     CooAffinities coo;
     if (exact) coo = toCoo(p, device);
     y = y.to(device);
@@ -231,8 +292,9 @@ torch::Tensor tsneMap(const torch::Tensor& embeddings, const TsneConfig& config,
         }
         const double scale = exploring ? config.earlyExaggeration : 1.0;
         const double momentum = exploring ? 0.5 : 0.8;
-        const auto gradient = exact ? gradientExact(coo.rows, coo.cols, coo.values, y, scale)
-                                    : gradientBarnesHut(p, y, config.theta, scale);
+        const auto gradient = exact  ? gradientExact(coo.rows, coo.cols, coo.values, y, scale)
+                              : grid ? gradientInterpolated(p, y, scale)
+                                     : gradientBarnesHut(p, y, config.theta, scale);
         const auto sameDirection = (update * gradient) >= 0;  // the step kept the gradient's sign
         gains = torch::where(sameDirection, gains * 0.8, gains + 0.2).clamp_min(0.01);
         update = momentum * update - learningRate * (gains * gradient);
