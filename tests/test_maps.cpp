@@ -26,6 +26,19 @@ torch::Tensor blobs(int64_t blobs, int64_t each, int64_t dims, uint64_t seed, to
     return torch::cat(parts);
 }
 
+// Affinities of five blobs, a random map of them and the exact gradient there:
+// what the approximate repulsions are checked against.
+struct ForceCase {
+    Affinities p;
+    torch::Tensor y, exact;
+};
+ForceCase forceCase() {
+    const Affinities p = tsneAffinities(blobs(5, 100, 10, 5), 30);
+    torch::manual_seed(6);
+    const auto y = torch::randn({500, 2}, torch::kFloat64) * 5;
+    return {p, y, tsneGradientExact(p, y)};
+}
+
 }  // namespace
 
 class TestMaps : public QObject {
@@ -93,11 +106,9 @@ private slots:
     }
 
     void barnesHutForcesAreCloseToTheExactOnes() {
-        const auto x = blobs(5, 100, 10, 5);
-        const Affinities p = tsneAffinities(x, 30);
-        torch::manual_seed(6);
-        const auto y = torch::randn({500, 2}, torch::kFloat64) * 5;
-        const auto exact = tsneGradientExact(p, y);
+        const ForceCase known = forceCase();
+        const Affinities& p = known.p;
+        const torch::Tensor &y = known.y, &exact = known.exact;
         // theta = 0 opens every cell: the same sums, in another order.
         QVERIFY(torch::allclose(tsneGradientBarnesHut(p, y, 0.0), exact, 1e-9, 1e-12));
         // theta = 0.5, the default: the whole gradient within 5 % (relative
@@ -112,11 +123,9 @@ private slots:
     }
 
     void interpolatedForcesAreCloseToTheExactOnes() {
-        const auto x = blobs(5, 100, 10, 5);
-        const Affinities p = tsneAffinities(x, 30);
-        torch::manual_seed(6);
-        const auto y = torch::randn({500, 2}, torch::kFloat64) * 5;
-        const auto exact = tsneGradientExact(p, y);
+        const ForceCase known = forceCase();
+        const Affinities& p = known.p;
+        const torch::Tensor &y = known.y, &exact = known.exact;
         const double error = ((tsneGradientInterpolated(p, y) - exact).norm() / exact.norm()).item<double>();
         QVERIFY2(error < 0.01, qPrintable(QString::number(error)));
         QVERIFY(error > 0);  // an approximation, not the exact sum
