@@ -81,7 +81,7 @@ for round in $(seq 1 "$rounds"); do
     done
   done
   out_of_time && break
-  [[ "$round" -eq 1 ]] && active_learning 1 eager || active_learning "$round" graphs
+  if [[ "$round" -eq 1 ]]; then active_learning 1 eager; else active_learning "$round" graphs; fi
 done
 echo "bench-gpu-graphs: $((SECONDS - start)) s"
 rm -rf "$work"

@@ -163,7 +163,7 @@ private slots:
         QVERIFY(!overlapped);
     }
 
-    void largestPerRowMatchesASort() {
+    void rowTopKMatchesASort() {
         // Few distinct values, so ties are everywhere; a NaN and -inf too.
         torch::manual_seed(8);
         const int64_t rows = 40, n = 101;
@@ -171,10 +171,17 @@ private slots:
         scores[3][7] = std::numeric_limits<float>::quiet_NaN();
         scores[5].fill_(-std::numeric_limits<float>::infinity());
         const auto data = scores.contiguous();
+        // Every m, with the columns offered at once and in blocks out of order
+        // (the last block first, some shorter than m), as the neighbour search does.
         for (int64_t m : {int64_t(1), int64_t(5), int64_t(37), n}) {
+          for (int64_t width : {n, int64_t(16), int64_t(30)}) {
             std::vector<float> values(size_t(rows * m));
             std::vector<int64_t> indices(size_t(rows * m));
-            largestPerRow(data.data_ptr<float>(), rows, n, m, values.data(), indices.data());
+            RowTopK top(rows, m);
+            std::vector<int64_t> starts;
+            for (int64_t begin = 0; begin < n; begin += width) starts.insert(starts.begin(), begin);
+            for (int64_t begin : starts) top.offer(data.data_ptr<float>() + begin, std::min(width, n - begin), n, begin);
+            top.finish(values.data(), indices.data());
             for (int64_t r = 0; r < rows; ++r) {
                 std::vector<std::pair<float, int64_t>> all;
                 for (int64_t j = 0; j < n; ++j) {
@@ -188,6 +195,7 @@ private slots:
                     QCOMPARE(indices[size_t(r * m + t)], all[size_t(t)].second);
                 }
             }
+          }
         }
     }
 };

@@ -35,10 +35,12 @@ void RowTopK::offerRow(int64_t r, const float* scores, int64_t count, int64_t of
     }
     float threshold = threshold_[size_t(r)];
     const auto offer = [&](int64_t at) {
-        // Only strictly larger values: of equal ones the earlier column stays.
-        if (!(scores[at] > threshold)) return;
+        // In only if it outranks the heap's last: a larger value, or an equal
+        // one in a lower column (blocks may come in any order).
+        const Entry candidate{scores[at], offset + at};
+        if (!leavesFirst(candidate, heap[0])) return;
         std::pop_heap(heap, heap + m_, leavesFirst);
-        heap[m_ - 1] = {scores[at], offset + at};
+        heap[m_ - 1] = candidate;
         std::push_heap(heap, heap + m_, leavesFirst);
         threshold = heap[0].first;
     };
@@ -46,7 +48,7 @@ void RowTopK::offerRow(int64_t r, const float* scores, int64_t count, int64_t of
     for (; j + kWidth <= count; j += kWidth) {
         // One comparison per value, vectorised, with no branch per value.
         int beats = 0;
-        for (int64_t t = 0; t < kWidth; ++t) beats |= scores[j + t] > threshold;
+        for (int64_t t = 0; t < kWidth; ++t) beats |= scores[j + t] >= threshold;
         if (!beats) continue;
         for (int64_t t = 0; t < kWidth; ++t) offer(j + t);
     }
@@ -68,12 +70,6 @@ void RowTopK::finish(float* values, int64_t* indices) {
             indices[r * m_ + k] = heap[k].second;
         }
     }
-}
-
-void largestPerRow(const float* scores, int64_t rows, int64_t n, int64_t m, float* values, int64_t* indices) {
-    RowTopK top(rows, m);
-    top.offer(scores, n, n, 0);
-    top.finish(values, indices);
 }
 
 }  // namespace alx

@@ -37,7 +37,4 @@ private:
     std::vector<float> threshold_;  // a full heap's smallest value
 };
 
-// All n columns at once (scores row-major, n >= m).
-void largestPerRow(const float* scores, int64_t rows, int64_t n, int64_t m, float* values, int64_t* indices);
-
 }  // namespace alx

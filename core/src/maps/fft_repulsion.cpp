@@ -67,6 +67,20 @@ Placement place(const double* xy, int64_t n, const InterpolationGrid& grid) {
     return at;
 }
 
+// Calls visit(node, weight) for the p x p nodes of point i's box, node being
+// the index in a grid whose rows are `rowLength` long: where the point's
+// charges are spread, and where its sums are read back from.
+template <class Visit>
+void forEachNodeOf(const Placement& at, int64_t i, int64_t rowLength, Visit&& visit) {
+    const int p = at.p;
+    const int64_t bx = at.box[size_t(2 * i)] * p, by = at.box[size_t(2 * i + 1)] * p;
+    const double* wx = &at.weight[size_t(2 * i * p)];
+    const double* wy = &at.weight[size_t((2 * i + 1) * p)];
+    for (int a = 0; a < p; ++a) {
+        for (int b = 0; b < p; ++b) visit((bx + a) * rowLength + (by + b), wx[a] * wy[b]);
+    }
+}
+
 // The kernel at every offset between two nodes, laid out for a circular
 // convolution of size 2m (offset d at index d mod 2m), as its real FFT. In
 // float32: its FFT is several times faster than float64's, and its rounding
@@ -98,29 +112,21 @@ double fftRepulsion(const double* xy, int64_t n, double* r, const InterpolationG
     c10::InferenceMode inference;
     const Placement at = place(xy, n, grid);
     const int64_t m = at.nodes, size = 2 * m;
-    const int p = at.p;
     // Charges 1, x and y spread onto the nodes, in the top-left m x m of a
     // grid zero-padded to 2m x 2m for a linear (not circular) convolution.
     auto charges = torch::zeros({3, size, size}, torch::kFloat32);
     float* c = charges.data_ptr<float>();
     const int64_t plane = size * size;
     for (int64_t i = 0; i < n; ++i) {
-        const int64_t bx = at.box[size_t(2 * i)] * p, by = at.box[size_t(2 * i + 1)] * p;
-        const double* wx = &at.weight[size_t(2 * i * p)];
-        const double* wy = &at.weight[size_t((2 * i + 1) * p)];
-        for (int a = 0; a < p; ++a) {
-            for (int b = 0; b < p; ++b) {
-                const double w = wx[a] * wy[b];
-                const int64_t node = (bx + a) * size + (by + b);
-                c[node] += float(w);
-                c[plane + node] += float(w * xy[2 * i]);
-                c[2 * plane + node] += float(w * xy[2 * i + 1]);
-            }
-        }
+        forEachNodeOf(at, i, size, [&](int64_t node, double w) {
+            c[node] += float(w);
+            c[plane + node] += float(w * xy[2 * i]);
+            c[2 * plane + node] += float(w * xy[2 * i + 1]);
+        });
     }
     // One transform of the charges serves both kernels: the squared one for
     // the forces (charges 1, x, y), the plain one for Z (charge 1).
-    const double spacing = at.boxWidth / p;
+    const double spacing = at.boxWidth / at.p;
     const auto spectra = torch::fft_rfft2(charges);
     const auto products =
         torch::cat({spectra * kernelSpectrum(m, spacing, 2), spectra.slice(0, 0, 1) * kernelSpectrum(m, spacing, 1)});
@@ -129,20 +135,13 @@ double fftRepulsion(const double* xy, int64_t n, double* r, const InterpolationG
     std::vector<double> z(static_cast<size_t>(n), 0.0);
     forEachItem((n + kPointBlock - 1) / kPointBlock, true, {}, [&](int64_t blk) {
         for (int64_t i = blk * kPointBlock; i < std::min(n, (blk + 1) * kPointBlock); ++i) {
-            const int64_t bx = at.box[size_t(2 * i)] * p, by = at.box[size_t(2 * i + 1)] * p;
-            const double* wx = &at.weight[size_t(2 * i * p)];
-            const double* wy = &at.weight[size_t((2 * i + 1) * p)];
             double one = 0, sx = 0, sy = 0, zi = 0;
-            for (int a = 0; a < p; ++a) {
-                for (int b = 0; b < p; ++b) {
-                    const double w = wx[a] * wy[b];
-                    const int64_t node = (bx + a) * size + (by + b);
-                    one += w * s[node];
-                    sx += w * s[plane + node];
-                    sy += w * s[2 * plane + node];
-                    zi += w * s[3 * plane + node];
-                }
-            }
+            forEachNodeOf(at, i, size, [&](int64_t node, double w) {
+                one += w * s[node];
+                sx += w * s[plane + node];
+                sy += w * s[2 * plane + node];
+                zi += w * s[3 * plane + node];
+            });
             // sum_j w_ij^2 (y_i - y_j); the point's own term (w_ii = 1) is zero here
             r[2 * i] = xy[2 * i] * one - sx;
             r[2 * i + 1] = xy[2 * i + 1] * one - sy;

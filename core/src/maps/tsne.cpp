@@ -3,8 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -120,35 +120,29 @@ void attraction(const Affinities& p, const double* y, int64_t begin, int64_t end
     }
 }
 
-// The gradient by Barnes-Hut; `scale` multiplies P (early exaggeration).
-torch::Tensor gradientBarnesHut(const Affinities& p, const torch::Tensor& y, double theta, double scale) {
-    const int64_t n = y.size(0);
-    const auto yc = y.contiguous();
-    const double* xy = yc.data_ptr<double>();
+// Barnes-Hut's repulsion at accuracy theta: writes sum_j w_ij^2 (y_i - y_j)
+// to r (2n values) and returns Z = sum_{i != j} w_ij, as fftRepulsion does.
+double barnesHutRepulsion(const double* xy, int64_t n, double theta, double* r) {
     QuadTree tree;
     tree.build(xy, n);
-    auto attractive = torch::empty({n, 2}, torch::kFloat64);
-    auto repulsive = torch::zeros({n, 2}, torch::kFloat64);
+    std::fill(r, r + 2 * n, 0.0);
     std::vector<double> z(size_t(n), 0.0);
-    double* a = attractive.data_ptr<double>();
-    double* r = repulsive.data_ptr<double>();
-    const int64_t blocks = (n + kBlock - 1) / kBlock;
-    forEachItem(blocks, true, {}, [&](int64_t b) {
-        const int64_t begin = b * kBlock, end = std::min(n, begin + kBlock);
-        attraction(p, xy, begin, end, a);
+    forEachItem((n + kBlock - 1) / kBlock, true, {}, [&](int64_t b) {
         // In the tree's Z-order: one query after another walks nearly the same cells.
-        for (int64_t at = begin; at < end; ++at) {
+        for (int64_t at = b * kBlock; at < std::min(n, (b + 1) * kBlock); ++at) {
             const int64_t i = tree.order()[size_t(at)];
             tree.repulsion(xy[2 * i], xy[2 * i + 1], theta, &z[size_t(i)], &r[2 * i], &r[2 * i + 1]);
         }
     });
     double total = 0;
     for (double v : z) total += v;  // in a fixed order: the same map whatever the threads
-    return 4.0 * (scale * attractive - repulsive / std::max(total, 1e-300));
+    return total;
 }
 
-// The gradient with the repulsion interpolated on a grid (FIt-SNE).
-torch::Tensor gradientInterpolated(const Affinities& p, const torch::Tensor& y, double scale) {
+// The gradient with an approximate repulsion, repulsion(xy, n, r) -> Z
+// (barnesHutRepulsion, fftRepulsion); `scale` multiplies P (early exaggeration).
+template <class Repulsion>
+torch::Tensor gradientApproximate(const Affinities& p, const torch::Tensor& y, double scale, Repulsion&& repulsion) {
     const int64_t n = y.size(0);
     const auto yc = y.contiguous();
     const double* xy = yc.data_ptr<double>();
@@ -158,8 +152,19 @@ torch::Tensor gradientInterpolated(const Affinities& p, const torch::Tensor& y, 
     forEachItem((n + kBlock - 1) / kBlock, true, {}, [&](int64_t b) {
         attraction(p, xy, b * kBlock, std::min(n, (b + 1) * kBlock), a);
     });
-    const double z = fftRepulsion(xy, n, repulsive.data_ptr<double>());
+    const double z = repulsion(xy, n, repulsive.data_ptr<double>());
     return 4.0 * (scale * attractive - repulsive / std::max(z, 1e-300));
+}
+
+torch::Tensor gradientBarnesHut(const Affinities& p, const torch::Tensor& y, double theta, double scale) {
+    return gradientApproximate(p, y, scale, [theta](const double* xy, int64_t n, double* r) {
+        return barnesHutRepulsion(xy, n, theta, r);
+    });
+}
+
+// The gradient with the repulsion interpolated on a grid (FIt-SNE).
+torch::Tensor gradientInterpolated(const Affinities& p, const torch::Tensor& y, double scale) {
+    return gradientApproximate(p, y, scale, [](const double* xy, int64_t n, double* r) { return fftRepulsion(xy, n, r); });
 }
 
 // The gradient computed exactly, in blocks of rows, on y's device.

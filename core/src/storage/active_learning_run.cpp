@@ -73,6 +73,9 @@ std::vector<Strategy> strategiesOf(const std::vector<CurveRow>& rows) {
     return distinctStrategies(out);
 }
 
+// "<strategy>-<repeat>": what a repeat's files in state/ are named by.
+std::string repeatStem(Strategy strategy, int repeat) { return strategyName(strategy) + "-" + std::to_string(repeat); }
+
 }  // namespace
 
 ActiveLearningRunFolder::ActiveLearningRunFolder(std::string dir) : dir_(std::move(dir)) {}
@@ -81,7 +84,7 @@ std::string ActiveLearningRunFolder::curvePath() const { return pathIn(dir_, nam
 std::string ActiveLearningRunFolder::summaryPath() const { return pathIn(dir_, names::kSummary); }
 std::string ActiveLearningRunFolder::settingsPath() const { return pathIn(dir_, names::kSettings); }
 std::string ActiveLearningRunFolder::statePath(Strategy strategy, int repeat) const {
-    return pathIn(pathIn(dir_, names::kStates), strategyName(strategy) + "-" + std::to_string(repeat) + ".json");
+    return pathIn(pathIn(dir_, names::kStates), repeatStem(strategy, repeat) + ".json");
 }
 
 bool ActiveLearningRunFolder::holdsRun() const { return fs::exists(curvePath()) || fs::exists(settingsPath()); }
@@ -169,7 +172,7 @@ void ActiveLearningRunFolder::writeState(Strategy strategy, int repeat, const Re
 }
 
 void ActiveLearningRunFolder::removeModels(Strategy strategy, int repeat, int64_t keepLabels) const {
-    const std::string prefix = strategyName(strategy) + "-" + std::to_string(repeat) + "-";
+    const std::string prefix = repeatStem(strategy, repeat) + "-";
     const std::string kept = keepLabels > 0 ? fs::path(modelPath(strategy, repeat, keepLabels)).filename().string() : "";
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(pathIn(dir_, names::kStates), error)) {
@@ -181,8 +184,7 @@ void ActiveLearningRunFolder::removeModels(Strategy strategy, int repeat, int64_
 }
 
 std::string ActiveLearningRunFolder::modelPath(Strategy strategy, int repeat, int64_t labels) const {
-    return pathIn(pathIn(dir_, names::kStates),
-                  strategyName(strategy) + "-" + std::to_string(repeat) + "-" + std::to_string(labels) + ".pt");
+    return pathIn(pathIn(dir_, names::kStates), repeatStem(strategy, repeat) + "-" + std::to_string(labels) + ".pt");
 }
 
 void ActiveLearningRunFolder::writeModel(Strategy strategy, int repeat, int64_t labels, Classifier& model,
