@@ -239,6 +239,31 @@ void addColdStartOption(CLI::App* cmd, ColdStart& coldStart, SweepAxes* axes) {
         ->check(knownNames([](const std::string& name) { parseColdStart(name); }, axes ? "LIST" : braced(starts), bool(axes)));
 }
 
+// --semi-supervised: a flag, or in a sweep (axes) also =yes,no, which varies it.
+void addSemiSupervisedOption(CLI::App* cmd, bool& semiSupervised, SweepAxes* axes) {
+    const std::string help =
+        "each round's model also learns from the unlabelled pool: the labels are spread over the pool's "
+        "nearest-neighbour graph and the network trains on every pool image with the spread class, weighted by how "
+        "sure it is, twice (the second time over its own embedding's graph)";
+    if (!axes) {
+        cmd->add_flag("--semi-supervised", semiSupervised, help);
+        return;
+    }
+    cmd->add_option_function<std::string>(
+           "--semi-supervised",
+           [&semiSupervised, axes](const std::string& text) {
+               std::vector<bool> chosen;
+               for (const std::string& item : splitList(text)) chosen.push_back(parseYesNo(item, "semi_supervised"));
+               semiSupervised = chosen.front();
+               axes->semiSupervised = chosen;
+           },
+           help + "; =yes,no varies it (the sweep's folder goes before it, or it is read as the value)")
+        ->expected(0, 1)
+        ->default_str("yes")
+        ->type_name("[yes,no]")
+        ->check(knownNames([](const std::string& item) { parseYesNo(item, "semi_supervised"); }, "LIST", true));
+}
+
 void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::string& runsDir, SweepAxes* axes) {
     cmd->add_option_function<std::string>(
            "--strategy",
@@ -285,10 +310,7 @@ void addActiveLearningOptions(CLI::App* cmd, ActiveLearningSettings& s, std::str
                     "round's, on a fixed stop set of unlabelled images, has been at least this for 3 rounds in a row "
                     "(Bloodgood and Vijay-Shanker 2009; 0.99 is theirs); 0 = run to the budget")
         ->capture_default_str()->check(CLI::Range(0.0, 1.0));
-    cmd->add_flag("--semi-supervised", s.loop.semiSupervised,
-                  "each round's model also learns from the unlabelled pool: the labels are spread over the pool's "
-                  "nearest-neighbour graph and the network trains on every pool image with the spread class, "
-                  "weighted by how sure it is, twice (the second time over its own embedding's graph)");
+    addSemiSupervisedOption(cmd, s.loop.semiSupervised, axes);
     listable(cmd, "--pool-subset", s.loop.poolSubset, axes ? &axes->poolSubsets : nullptr, 0,
              "candidates scored per round, at random from the pool (0 = all)");
     cmd->add_option("--mc-samples", s.loop.mcSamples, "Monte Carlo dropout passes (bald, variation_ratios)")

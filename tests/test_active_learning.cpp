@@ -386,6 +386,20 @@ private slots:
         QCOMPARE(loopOptionsText(config), std::string("cold start typical, from scratch each round"));
         config.warmSteps = 25;
         QCOMPARE(loopOptionsText(config), std::string("cold start typical, warm start 25 steps"));
+        // A sweep's values named instead of the config's: warm starts still
+        // said, for its supervised tasks; a semi-supervised one starts afresh.
+        QCOMPARE(loopOptionsText(config, {ColdStart::Random}, {true, false}),
+                 std::string("cold start random, semi-supervised yes,no, warm start 25 steps"));
+        QCOMPARE(loopOptionsText(config, {}, {true}), std::string("cold start typical, semi-supervised"));
+        QCOMPARE(parseYesNo("Yes", "f"), true);
+        QCOMPARE(parseYesNo("off", "f"), false);
+        try {
+            parseYesNo("maybe", "semi_supervised");
+            QFAIL("'maybe' read as yes or no");
+        } catch (const InputError& e) {
+            QCOMPARE(e.field(), std::string("semi_supervised"));
+            QVERIFY2(std::string(e.what()).find("'maybe'") != std::string::npos, e.what());
+        }
         config.warmSteps = -1;
         QVERIFY_THROWS_EXCEPTION(InputError, runActiveLearning(Strategy::Entropy, config, pool_, test_, 5));
         config.warmSteps = 50;

@@ -142,6 +142,77 @@ private slots:
         QVERIFY(variedSettings(earlier).empty());
     }
 
+    // Learning from the pool varies like any setting: each task learns from
+    // it or not, the plan keeps it, the merge groups by it ("yes", "no"), the
+    // runs list names both; a plan written before it was a task's own reads
+    // the shared one.
+    void semiSupervisedIsAnAxis() {
+        SweepAxes axes;
+        axes.strategies = {Strategy::Margin};
+        axes.semiSupervised = {false, true};
+        ActiveLearningSettings base;
+        base.loop.budget = 40;
+        base.loop.coldStart = ColdStart::Typical;
+        base.repeats = 2;
+        const SweepPlan plan = planSweep(base, axes);
+        QCOMPARE(plan.tasks.size(), size_t(4));
+        QCOMPARE(variedSettings(plan), std::vector<std::string>{"semi_supervised"});
+        QVERIFY(!plan.tasks[1].semiSupervised);
+        QVERIFY(plan.tasks[2].semiSupervised);
+        QCOMPARE(settingValue(plan.tasks[1], "semi_supervised"), std::string("no"));
+        QCOMPARE(settingValue(plan.tasks[2], "semi_supervised"), std::string("yes"));
+        QVERIFY(taskSettings(plan, plan.tasks[3]).loop.semiSupervised);
+        QVERIFY(!taskSettings(plan, plan.tasks[0]).loop.semiSupervised);
+        QCOMPARE(planSweep(base, SweepAxes{{Strategy::Margin}}).tasks[0].semiSupervised, false);  // the base's
+
+        const SweepFolder folder(dir("semi"));
+        folder.createPlan(plan);
+        const auto j = nlohmann::json::parse(readText(folder.planPath()));
+        QCOMPARE(j["values"]["semi_supervised"], nlohmann::json::array({false, true}));
+        QCOMPARE(j["tasks"][2]["semi_supervised"], nlohmann::json(true));
+        const SweepPlan back = folder.readPlan();
+        QCOMPARE(back.axes.semiSupervised, axes.semiSupervised);
+        QVERIFY(!back.tasks[0].semiSupervised && back.tasks[3].semiSupervised);
+        QVERIFY(!back.base.loop.semiSupervised);
+        QCOMPARE(readRunListing(folder.dir())->options, std::string("cold start typical, semi-supervised no,yes"));
+
+        for (const SweepTask& t : plan.tasks) writeTaskRun(folder, plan, t, 40, TaskState::Done);
+        const SweepMerge merge = collectSweep(folder, plan);
+        QCOMPARE(merge.groups.size(), size_t(2));
+        QCOMPARE(merge.groups[0].settings.at("semi_supervised"), std::string("no"));
+        QCOMPARE(merge.groups[1].settings.at("semi_supervised"), std::string("yes"));
+        folder.writeMerge(plan, merge.groups, merge.unfinished);
+        const std::string curve = readText(folder.curvePath());
+        QVERIFY2(curve.rfind("semi_supervised,strategy,repeat,labels,", 0) == 0, curve.c_str());
+        QVERIFY(curve.find("\nyes,margin,1,40,") != std::string::npos);
+
+        // A value in the plan that is not true or false refuses it, naming the file.
+        auto damaged = j;
+        damaged["tasks"][1]["semi_supervised"] = "perhaps";
+        const SweepFolder bad(dir("semi-bad"));
+        fs::create_directories(bad.dir());
+        writeText(bad.planPath(), damaged.dump(2));
+        try {
+            bad.readPlan();
+            QFAIL("a plan with semi_supervised \"perhaps\" was read");
+        } catch (const InputError& e) {
+            QVERIFY2(std::string(e.what()).find("semi_supervised") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find(bad.planPath()) != std::string::npos, e.what());
+        }
+        // As an earlier version wrote it: the shared setting stands for every task.
+        auto old = j;
+        old["values"].erase("semi_supervised");
+        for (auto& task : old["tasks"]) task.erase("semi_supervised");
+        old["shared"]["semi_supervised"] = true;
+        const SweepFolder earlierFolder(dir("semi-old"));
+        fs::create_directories(earlierFolder.dir());
+        writeText(earlierFolder.planPath(), old.dump(2));
+        const SweepPlan earlier = earlierFolder.readPlan();
+        QCOMPARE(earlier.axes.semiSupervised, std::vector<bool>{true});
+        QVERIFY(earlier.tasks[0].semiSupervised && earlier.tasks[3].semiSupervised);
+        QVERIFY(variedSettings(earlier).empty());
+    }
+
     void badGridsAreRefusedNamingTheField() {
         const auto fieldOf = [](ActiveLearningSettings base, SweepAxes axes) -> std::string {
             try {

@@ -173,6 +173,32 @@ private slots:
         QVERIFY2(r.out.contains("\"sweep\""), qPrintable(r.out));
     }
 
+    // --semi-supervised in a sweep: alone it is every task's; =no,yes varies it;
+    // a value that is neither is refused, naming it.
+    void semiSupervisedVariesFromTheCommandLine() {
+        const QString dir = path("semi");
+        Result r = cli(QStringList{"sweep", "create", dir} + tinyOptions(mnist_, 40) + QStringList{"--semi-supervised=no,yes"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("8 tasks"), qPrintable(r.out));
+        QJsonObject plan = QJsonDocument::fromJson(readAll(dir + "/sweep.json").toUtf8()).object();
+        QCOMPARE(plan["varied"].toArray(), QJsonArray({"semi_supervised"}));
+        QCOMPARE(plan["tasks"].toArray()[4].toObject()["semi_supervised"].toBool(), true);
+        QCOMPARE(plan["tasks"].toArray()[3].toObject()["semi_supervised"].toBool(), false);
+
+        const QString every = path("semi-every");
+        r = cli(QStringList{"sweep", "create", every} + tinyOptions(mnist_, 40) + QStringList{"--semi-supervised"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        plan = QJsonDocument::fromJson(readAll(every + "/sweep.json").toUtf8()).object();
+        QCOMPARE(plan["values"].toObject()["semi_supervised"].toArray(), QJsonArray({true}));
+        QVERIFY(plan["varied"].toArray().isEmpty());
+
+        r = cli(QStringList{"sweep", "create", path("semi-bad")} + tinyOptions(mnist_, 40) +
+                QStringList{"--semi-supervised=perhaps"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("'perhaps' is neither yes nor no"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("semi-bad") + "/sweep.json"));
+    }
+
     void aStoppedTaskResumesWithoutRepeatingARound() {
         // SIGTERM to a task (what Slurm sends before a time limit) here without a cluster.
         const QString dir = path("stopped");

@@ -47,7 +47,7 @@ void checkAxes(const ActiveLearningSettings& base, const SweepAxes& axes) {
 
 const std::vector<std::string>& sweepSettingNames() {
     static const std::vector<std::string> names{"dataset", "model",     "initial",   "acquire",
-                                                "pool_subset", "max_steps", "cold_start"};
+                                                "pool_subset", "max_steps", "cold_start", "semi_supervised"};
     return names;
 }
 
@@ -66,6 +66,7 @@ SweepPlan planSweep(const ActiveLearningSettings& base, const SweepAxes& given) 
     axes.poolSubsets = orBase(given.poolSubsets, base.loop.poolSubset);
     axes.maxSteps = orBase(given.maxSteps, base.loop.maxStepsPerRound);
     axes.coldStarts = orBase(given.coldStarts, base.loop.coldStart);
+    axes.semiSupervised = orBase(given.semiSupervised, base.loop.semiSupervised);
     checkAxes(plan.base, axes);
     plan.base.strategies = axes.strategies;
 
@@ -77,11 +78,13 @@ SweepPlan planSweep(const ActiveLearningSettings& base, const SweepAxes& given) 
                     for (int64_t poolSubset : axes.poolSubsets)
                         for (int64_t maxSteps : axes.maxSteps)
                             for (ColdStart coldStart : axes.coldStarts)
-                                for (Strategy strategy : axes.strategies)
-                                    for (int repeat = 0; repeat < base.repeats; ++repeat) {
-                                        plan.tasks.push_back({id++, strategy, repeat, dataset, model, initial, acquire,
-                                                              poolSubset, maxSteps, coldStart});
-                                    }
+                                for (bool semiSupervised : axes.semiSupervised)
+                                    for (Strategy strategy : axes.strategies)
+                                        for (int repeat = 0; repeat < base.repeats; ++repeat) {
+                                            plan.tasks.push_back({id++, strategy, repeat, dataset, model, initial,
+                                                                  acquire, poolSubset, maxSteps, coldStart,
+                                                                  semiSupervised});
+                                        }
     plan.created = utcNowIso();
     return plan;
 }
@@ -89,7 +92,7 @@ SweepPlan planSweep(const ActiveLearningSettings& base, const SweepAxes& given) 
 std::vector<std::string> variedSettings(const SweepPlan& plan) {
     const SweepAxes& a = plan.axes;
     const size_t counts[] = {a.datasets.size(),    a.models.size(),   a.initials.size(), a.acquires.size(),
-                             a.poolSubsets.size(), a.maxSteps.size(), a.coldStarts.size()};
+                             a.poolSubsets.size(), a.maxSteps.size(), a.coldStarts.size(), a.semiSupervised.size()};
     std::vector<std::string> out;
     for (size_t i = 0; i < sweepSettingNames().size(); ++i) {
         if (counts[i] > 1) out.push_back(sweepSettingNames()[i]);
@@ -105,6 +108,7 @@ std::string settingValue(const SweepTask& task, const std::string& name) {
     if (name == "pool_subset") return std::to_string(task.poolSubset);
     if (name == "max_steps") return std::to_string(task.maxSteps);
     if (name == "cold_start") return coldStartName(task.coldStart);
+    if (name == "semi_supervised") return yesNoName(task.semiSupervised);
     if (name == "strategy") return strategyName(task.strategy);
     if (name == "repeat") return std::to_string(task.repeat);
     throw InputError("no sweep setting called '" + name + "'");
@@ -120,6 +124,7 @@ ActiveLearningSettings taskSettings(const SweepPlan& plan, const SweepTask& task
     s.loop.poolSubset = task.poolSubset;
     s.loop.maxStepsPerRound = task.maxSteps;
     s.loop.coldStart = task.coldStart;
+    s.loop.semiSupervised = task.semiSupervised;
     s.onlyRepeat = task.repeat;
     return s;
 }

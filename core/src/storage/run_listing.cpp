@@ -76,7 +76,7 @@ void listSweep(const std::string& path, RunListing& r) {
     r.model = joined(plan.axes.models);
     r.dataset = joined(plan.axes.datasets);
     r.budget = plan.base.loop.budget;
-    r.options = loopOptionsText(plan.base.loop, plan.axes.coldStarts);
+    r.options = loopOptionsText(plan.base.loop, plan.axes.coldStarts, plan.axes.semiSupervised);
     r.status = folder.readSubmissions().empty() ? "stopped" : "running";
     std::error_code ec;
     if (!fs::is_regular_file(folder.summaryPath(), ec)) return;

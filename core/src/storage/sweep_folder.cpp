@@ -33,6 +33,21 @@ std::vector<std::string> stringList(const nlohmann::json& j, const std::string& 
     return out;
 }
 
+bool booleanField(const nlohmann::json& j, const std::string& key, const std::string& path) {
+    if (!j.contains(key) || !j.at(key).is_boolean()) refuse(path, key + " is not true or false");
+    return j.at(key).get<bool>();
+}
+
+std::vector<bool> booleanList(const nlohmann::json& j, const std::string& key, const std::string& path) {
+    if (!j.at(key).is_array() || j.at(key).empty()) refuse(path, key + " is not a list of values");
+    std::vector<bool> out;
+    for (const auto& v : j.at(key)) {
+        if (!v.is_boolean()) refuse(path, key + " holds a value that is not true or false");
+        out.push_back(v.get<bool>());
+    }
+    return out;
+}
+
 std::vector<int64_t> numberList(const nlohmann::json& j, const std::string& key, const std::string& path, int64_t low) {
     if (!j.contains(key) || j.at(key).empty()) refuse(path, key + " is not a list of values");
     return integerList(j.at(key), key, path, low, kInt64Max);
@@ -40,7 +55,7 @@ std::vector<int64_t> numberList(const nlohmann::json& j, const std::string& key,
 
 // The settings each task takes from its values, not from the shared ones.
 const char* const kTaskOwnSettings[] = {"model",       "dataset",             "initial",   "acquire",
-                                        "pool_subset", "max_steps_per_round", "cold_start"};
+                                        "pool_subset", "max_steps_per_round", "cold_start", "semi_supervised"};
 
 // "shared": what every task runs with (the settings' own mapping, less each
 // task's own values), and where: the data folder, the checks, device, threads.
@@ -60,7 +75,7 @@ nlohmann::json taskJson(const SweepTask& t) {
     return {{"id", t.id},           {"strategy", strategyName(t.strategy)}, {"repeat", t.repeat},
             {"dataset", t.dataset}, {"model", t.model},                     {"initial", t.initial},
             {"acquire", t.acquire}, {"pool_subset", t.poolSubset},          {"max_steps", t.maxSteps},
-            {"cold_start", coldStartName(t.coldStart)}};
+            {"cold_start", coldStartName(t.coldStart)}, {"semi_supervised", t.semiSupervised}};
 }
 
 nlohmann::json planJson(const SweepPlan& plan) {
@@ -78,6 +93,7 @@ nlohmann::json planJson(const SweepPlan& plan) {
     std::vector<std::string> coldStarts;
     for (ColdStart c : a.coldStarts) coldStarts.push_back(coldStartName(c));
     j["values"]["cold_start"] = coldStarts;
+    j["values"]["semi_supervised"] = a.semiSupervised;
     j["varied"] = variedSettings(plan);
     nlohmann::json tasks = nlohmann::json::array();
     for (const SweepTask& t : plan.tasks) tasks.push_back(taskJson(t));
@@ -112,6 +128,8 @@ SweepAxes axesFromJson(const nlohmann::json& v, const std::string& path) {
     if (v.contains("cold_start")) {
         for (const std::string& name : stringList(v, "cold_start", path)) a.coldStarts.push_back(coldStartIn(name, path));
     }
+    // And before semi-supervised learning was.
+    if (v.contains("semi_supervised")) a.semiSupervised = booleanList(v, "semi_supervised", path);
     return a;
 }
 
@@ -126,6 +144,7 @@ ActiveLearningSettings baseFromJson(const nlohmann::json& shared, const SweepAxe
     j["pool_subset"] = a.poolSubsets.front();
     j["max_steps_per_round"] = a.maxSteps.front();
     if (!a.coldStarts.empty()) j["cold_start"] = coldStartName(a.coldStarts.front());
+    if (!a.semiSupervised.empty()) j["semi_supervised"] = bool(a.semiSupervised.front());
     ActiveLearningSettings b = settingsFromJson(j, path);
     b.strategies = a.strategies;
     b.data.dataDir = stringField(shared, "data_dir", path);
@@ -148,6 +167,8 @@ SweepTask taskFromJson(const nlohmann::json& t, const SweepPlan& plan, const std
     task.poolSubset = integerField(t, "pool_subset", path, 0, kInt64Max);
     task.maxSteps = integerField(t, "max_steps", path, 1, kInt64Max);
     task.coldStart = coldStartIn(t.value("cold_start", coldStartName(plan.base.loop.coldStart)), path);
+    task.semiSupervised = plan.base.loop.semiSupervised;
+    if (t.contains("semi_supervised")) task.semiSupervised = booleanField(t, "semi_supervised", path);
     return task;
 }
 
@@ -160,6 +181,7 @@ SweepPlan planFromJson(const nlohmann::json& j, const std::string& path) {
         plan.axes = axesFromJson(j.at("values"), path);
         plan.base = baseFromJson(j.at("shared"), plan.axes, path);
         if (plan.axes.coldStarts.empty()) plan.axes.coldStarts = {plan.base.loop.coldStart};
+        if (plan.axes.semiSupervised.empty()) plan.axes.semiSupervised = {plan.base.loop.semiSupervised};
         const auto& tasks = j.at("tasks");
         if (!tasks.is_array() || tasks.empty()) refuse(path, "holds no tasks");
         for (const auto& t : tasks) plan.tasks.push_back(taskFromJson(t, plan, path));

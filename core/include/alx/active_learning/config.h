@@ -49,9 +49,16 @@ struct ActiveLearningConfig {
 // The choices that set one loop apart from another of the same model and
 // budget, in a few words, as the runs list shows them: "cold start typical,
 // semi-supervised, stop at kappa 0.990" (warm starts named where they are
-// not the default's: "from scratch each round"). `coldStarts`, when given, are
-// named instead of config.coldStart (a sweep's, in its plan's order).
-std::string loopOptionsText(const ActiveLearningConfig& config, const std::vector<ColdStart>& coldStarts = {});
+// not the default's: "from scratch each round"). `coldStarts` and
+// `semiSupervised`, when given, are named instead of config's own (a sweep's
+// values, in its plan's order).
+std::string loopOptionsText(const ActiveLearningConfig& config, const std::vector<ColdStart>& coldStarts = {},
+                            const std::vector<bool>& semiSupervised = {});
+
+// A yes-or-no setting's values as a sweep names them: --semi-supervised=yes,no,
+// the merged curves' columns and the status table (sweep.json holds booleans).
+std::string yesNoName(bool value);
+bool parseYesNo(const std::string& text, const std::string& field);  // yes/no, true/false, on/off; InputError naming field
 
 // The seed of repeat `repeat` of a run seeded with `seed`: the one place it
 // is derived, so that the CLI, the app and a sweep's tasks agree.

@@ -20,6 +20,7 @@ struct SweepAxes {
     std::vector<std::string> datasets, models;  // registry names
     std::vector<int64_t> initials, acquires, poolSubsets, maxSteps;
     std::vector<ColdStart> coldStarts;
+    std::vector<bool> semiSupervised;
 };
 
 struct SweepTask {
@@ -29,14 +30,15 @@ struct SweepTask {
     std::string dataset, model;
     int64_t initial = 0, acquire = 0, poolSubset = 0, maxSteps = 0;
     ColdStart coldStart = ColdStart::Balanced;
+    bool semiSupervised = false;
 };
 
 struct SweepPlan {
     // What every task shares: the data (its folder absolute, so that a task
     // finds it from any node), the loop, repeats, seed, device and threads
     // (0: the scheduler's CPUs for the task, else the local share). Its
-    // strategies, dataset, model, initial, acquire, pool subset, max steps
-    // and cold start are each task's own.
+    // strategies, dataset, model, initial, acquire, pool subset, max steps,
+    // cold start and semi-supervised are each task's own.
     ActiveLearningSettings base;
     SweepAxes axes;
     std::vector<SweepTask> tasks;  // by id: combinations outermost, then strategy, then repeat
@@ -45,7 +47,7 @@ struct SweepPlan {
 
 // The settings a sweep can vary, in the order of the grid's nesting and of
 // the merged curve's leading columns.
-// dataset, model, initial, acquire, pool_subset, max_steps, cold_start
+// dataset, model, initial, acquire, pool_subset, max_steps, cold_start, semi_supervised
 const std::vector<std::string>& sweepSettingNames();
 
 // Checks every value (InputError naming the field) and expands the grid;
