@@ -80,6 +80,36 @@ private slots:
         QVERIFY(*threads.begin() == std::this_thread::get_id());
     }
 
+    // The training step's slices: on the threads asked for even while
+    // LibTorch is held to one, each seeing itself inside a parallel region
+    // (so LibTorch does not split its operations again), the caller's
+    // inference mode carried over, an item's error rethrown.
+    void itemsRunOnTheThreadsAskedFor() {
+        const ThreadCount one(1);
+        std::mutex mutex;
+        std::set<std::thread::id> threads;
+        std::atomic<int> nested{0}, inInference{0}, done{0};
+        {
+            c10::InferenceMode inference;
+            forEachItemOnThreads(2, 2, [&](int64_t) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                nested += at::in_parallel_region() ? 1 : 0;
+                inInference += c10::InferenceMode::is_enabled() ? 1 : 0;
+                ++done;
+                const std::lock_guard<std::mutex> lock(mutex);
+                threads.insert(std::this_thread::get_id());
+            });
+        }
+        QCOMPARE(threads.size(), size_t(2));
+        QCOMPARE(done.load(), 2);
+        QCOMPARE(nested.load(), 2);
+        QCOMPARE(inInference.load(), 2);
+        QCOMPARE(torch::get_num_threads(), 1);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, forEachItemOnThreads(3, 2, [](int64_t i) {
+                                     if (i == 1) throw std::runtime_error("item 1");
+                                 }));
+    }
+
     void workersShareTheCallersInferenceMode() {
         const ThreadCount two(2);
         std::atomic<int> inInference{0}, withGrad{0};

@@ -1,6 +1,8 @@
 #include "kernels/parallel_items.h"
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
 
 #include <ATen/Parallel.h>
 #include <ATen/ThreadLocalState.h>
@@ -24,6 +26,28 @@ void forEachItem(int64_t count, bool acrossThreads, const std::function<bool()>&
             for (int64_t i = begin; i < end; ++i) work(i);
         });
     }
+}
+
+void forEachItemOnThreads(int64_t count, int threads, const std::function<void(int64_t)>& work) {
+    if (threads <= 1 || count <= 1) {
+        for (int64_t i = 0; i < count; ++i) work(i);
+        return;
+    }
+    const at::ThreadLocalState callerState;
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    // LibTorch's operations inside see omp_in_parallel() and run on their own thread.
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int64_t i = 0; i < count; ++i) {
+        try {
+            const at::ThreadLocalStateGuard sameState(callerState);
+            work(i);
+        } catch (...) {
+            const std::lock_guard<std::mutex> lock(failureMutex);
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace alx

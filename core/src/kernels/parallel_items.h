@@ -21,6 +21,13 @@ namespace alx {
 void forEachItem(int64_t count, bool acrossThreads, const std::function<bool()>& shouldStop,
                  const std::function<void(int64_t)>& work);
 
+// Calls work(i) for every i in [0, count) on `threads` threads at once,
+// one item per thread at a time, whatever LibTorch's own thread count (a
+// training step holds that to one, so that the operations between its
+// parallel parts are not split too). As forEachItem otherwise, without
+// cancellation: items are short.
+void forEachItemOnThreads(int64_t count, int threads, const std::function<void(int64_t)>& work);
+
 // How many items forEachItem runs at once. Items i and j with the same
 // i % itemLanes(acrossThreads) never run at the same time, so scratch
 // space indexed by i % itemLanes is never shared by two threads.

@@ -59,8 +59,12 @@ public:
     // each step the kernel autograd would call (test_models checks the
     // gradients against autograd's for both poolings and both max-pooling
     // paths). No graph is recorded: intermediate results are plain tensors.
-    torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels) override {
+    using Classifier::lossWithGradients;
+    torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels,
+                                    const std::vector<torch::Tensor>& gradients) override {
         c10::InferenceMode noAutograd;
+        // parameters() order: each layer's weight, then its bias.
+        const auto g = [&gradients](int layer) { return std::make_pair(gradients.at(2 * layer), gradients.at(2 * layer + 1)); };
         const int64_t n = images.size(0);
         // Forward, keeping what the backward pass needs.
         const auto conv1 = conv1_(images);
@@ -79,13 +83,13 @@ public:
                                                                 at::Reduction::Mean, -100, totalWeight);
         const auto gradLogits = at::_log_softmax_backward_data(gradLogProbabilities, logProbabilities, 1,
                                                                logits.scalar_type());
-        auto grad = linearBackward(fc3_, gradLogits, hidden2);
-        grad = linearBackward(fc2_, at::threshold_backward(grad, hidden2, 0), hidden1);
-        grad = linearBackward(fc1_, at::threshold_backward(grad, hidden1, 0), flat);
+        auto grad = linearBackward(fc3_, gradLogits, hidden2, g(4));
+        grad = linearBackward(fc2_, at::threshold_backward(grad, hidden2, 0), hidden1, g(3));
+        grad = linearBackward(fc1_, at::threshold_backward(grad, hidden1, 0), flat, g(2));
         grad = poolAndReluBackward(grad.view(block2.output.sizes()), conv2, block2);
-        grad = convolutionBackward(conv2_, grad, block1.output, true);
+        grad = convolutionBackward(conv2_, grad, block1.output, true, g(1));
         grad = poolAndReluBackward(grad, conv1, block1);
-        convolutionBackward(conv1_, grad, images, false);
+        convolutionBackward(conv1_, grad, images, false, g(0));
         return loss;
     }
 
@@ -114,23 +118,26 @@ private:
         return at::threshold_backward(gradRelu, kept.relu, 0);
     }
 
+    using Gradients = std::pair<torch::Tensor, torch::Tensor>;  // a layer's weight's and bias's
+
     // y = x W^T + b: writes dW and db, returns dx.
-    static torch::Tensor linearBackward(torch::nn::Linear& layer, const torch::Tensor& grad, const torch::Tensor& x) {
-        at::mm_out(layer->weight.mutable_grad(), grad.t(), x);
-        at::sum_out(layer->bias.mutable_grad(), grad, 0);
+    static torch::Tensor linearBackward(torch::nn::Linear& layer, const torch::Tensor& grad, const torch::Tensor& x,
+                                        Gradients out) {
+        at::mm_out(out.first, grad.t(), x);
+        at::sum_out(out.second, grad, 0);
         return at::mm(grad, layer->weight);
     }
 
     // Writes the weight's and bias's gradients; returns the input's when
     // asked. Both convolutions here have stride 1, no padding or dilation.
     static torch::Tensor convolutionBackward(torch::nn::Conv2d& layer, const torch::Tensor& grad,
-                                             const torch::Tensor& x, bool wantInputGradient) {
+                                             const torch::Tensor& x, bool wantInputGradient, Gradients out) {
         const int64_t biasSizes[] = {layer->options.out_channels()};
         const auto [gradInput, gradWeight, gradBias] =
             at::convolution_backward(grad, x, layer->weight, biasSizes, {1, 1}, {0, 0}, {1, 1}, false, {0, 0}, 1,
                                      {wantInputGradient, true, true});
-        layer->weight.mutable_grad().copy_(gradWeight);
-        layer->bias.mutable_grad().copy_(gradBias);
+        out.first.copy_(gradWeight);
+        out.second.copy_(gradBias);
         return gradInput;
     }
 

@@ -28,8 +28,14 @@ ModelOutput Classifier::head(const torch::Tensor&) {
     throw InputError("model '" + name() + "' has no dropout: Monte Carlo dropout strategies need one (e.g. gal)", "model");
 }
 
-torch::Tensor Classifier::lossWithGradients(const torch::Tensor&, const torch::Tensor&) {
+torch::Tensor Classifier::lossWithGradients(const torch::Tensor&, const torch::Tensor&, const std::vector<torch::Tensor>&) {
     throw std::logic_error("model '" + name() + "' has no explicit gradients; train it with autograd");
+}
+
+torch::Tensor Classifier::lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels) {
+    std::vector<torch::Tensor> gradients;
+    for (const torch::Tensor& p : parameters()) gradients.push_back(p.grad());
+    return lossWithGradients(images, labels, gradients);
 }
 
 }  // namespace alx

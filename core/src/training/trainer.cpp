@@ -15,6 +15,7 @@
 #include "alx/training/flat_optimiser.h"
 #include "alx/util/timing.h"
 #include "training/captured_step.h"
+#include "training/split_gradients.h"
 
 namespace alx {
 namespace {
@@ -39,10 +40,13 @@ private:
 // Below batch 16 there is nothing for a second intra-op thread to share,
 // and OpenMP's hand-offs made the step time erratic (net, batch 4, two
 // threads: 6,174 to 10,192 images/s across runs; one thread: 9,426 steady).
+// A step split across the threads (SplitGradients) holds LibTorch to one
+// thread too: its threads are its slices, and the few operations between
+// them are too small to share.
 class ThreadsForBatch {
 public:
-    explicit ThreadsForBatch(int64_t batchSize) : previous_(torch::get_num_threads()) {
-        if (batchSize < 16 && previous_ > 1) torch::set_num_threads(1);
+    ThreadsForBatch(int64_t batchSize, bool split) : previous_(torch::get_num_threads()) {
+        if ((batchSize < 16 || split) && previous_ > 1) torch::set_num_threads(1);
     }
     ~ThreadsForBatch() {
         if (torch::get_num_threads() != previous_) torch::set_num_threads(previous_);
@@ -78,12 +82,15 @@ struct Steps {
     bool explicitGradients;
     int64_t readInterval;
     std::unique_ptr<CapturedStep> graph;  // full batches on a GPU, when used
+    std::unique_ptr<SplitGradients> split;  // explicit gradients on more than one CPU thread
 };
 
 // One step: the loss of a batch, its gradients and the update; the loss stays on the device.
 torch::Tensor step(Steps& s, const torch::Tensor& images, const torch::Tensor& labels) {
     torch::Tensor loss;
-    if (s.explicitGradients) {
+    if (s.split) {
+        loss = s.split->lossWithGradients(images, labels);  // overwrites every gradient
+    } else if (s.explicitGradients) {
         loss = s.model.lossWithGradients(images, labels);  // overwrites every gradient
     } else {
         s.optimiser.zeroGrad();
@@ -178,12 +185,19 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     }
     FlatOptimiser optimiser(model.parameters(), optimiserOptions);
     const ConvolutionBackendForBatch convolutionBackend(config.batchSize);
-    const ThreadsForBatch threads(config.batchSize);
     // Explicit gradients are written into the flat arrangement's gradient
     // buffer. CPU only until they have been checked on a GPU.
     const bool explicitGradients = config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat() &&
                                    train.images.device().is_cpu();
-    Steps steps{model, optimiser, config, callbacks, explicitGradients, std::max<int64_t>(1, config.lossReadInterval), {}};
+    const int cpuThreads = torch::get_num_threads();
+    // Slices of fewer images cost what the whole batch costs (a step of
+    // `net` at batch 4 is mostly the operations' fixed costs, which every
+    // slice pays), so a batch is split only into slices of kSmallestSlice or more.
+    const int slices = int(std::min<int64_t>(cpuThreads, config.batchSize / SplitGradients::kSmallestSlice));
+    const bool split = explicitGradients && slices > 1;
+    const ThreadsForBatch threads(config.batchSize, split);
+    Steps steps{model, optimiser, config, callbacks, explicitGradients, std::max<int64_t>(1, config.lossReadInterval), {}, {}};
+    if (split) steps.split = std::make_unique<SplitGradients>(model, optimiser.flatGradients(), slices);
     if (captured) {
         steps.graph = std::make_unique<CapturedStep>(
             [&steps](const torch::Tensor& images, const torch::Tensor& labels) { return step(steps, images, labels); });

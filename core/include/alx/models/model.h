@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <vector>
 #include <string>
 
 #include <torch/nn/module.h>
@@ -54,12 +55,15 @@ public:
     // and replaying it costs more than the arithmetic (a few dozen tiny
     // operations a step at small batches; docs/benchmarks.md has figures).
     // lossWithGradients() returns the mean cross-entropy of forward(images)
-    // against labels and overwrites every parameter's .grad() (which must
-    // already be defined, as in FlatOptimiser's flat arrangement) with its
-    // gradient, by backpropagation written out through LibTorch's own
-    // forward and backward kernels, the ones autograd would call.
+    // against labels and overwrites gradients[i] with the gradient of the
+    // i-th of parameters() (same shape), by backpropagation written out
+    // through LibTorch's own forward and backward kernels, the ones autograd
+    // would call. Without `gradients`, into each parameter's .grad(), which
+    // must already be defined (as in FlatOptimiser's flat arrangement).
     virtual bool hasExplicitGradients() const { return false; }
-    virtual torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels);
+    virtual torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels,
+                                            const std::vector<torch::Tensor>& gradients);
+    torch::Tensor lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels);
 
     // The same computation as TorchScript source, for export (scripted_model.h):
     // methods embed(x) and forward(x) over pixels in [0, 1], normalising

@@ -42,6 +42,8 @@ public:
     void zeroGrad();
     void step();
     bool isFlat() const { return flat_; }
+    // The flat arrangement's gradients, every parameter's .grad() a view into it.
+    const torch::Tensor& flatGradients() const { return flatGradients_; }
 
 private:
     void update(torch::Tensor& parameter, const torch::Tensor& gradient, torch::Tensor& first, torch::Tensor& second) const;
