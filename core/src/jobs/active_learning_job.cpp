@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "alx/active_learning/stopping.h"
+#include "alx/storage/weights_file.h"
 #include "alx/util/device.h"
 #include "alx/util/digest.h"
 #include "alx/util/errors.h"
