@@ -146,15 +146,16 @@ private slots:
     }
 
     // A batch split into slices, one per thread, gives the whole batch's
-    // loss and gradients: even and uneven slices, more threads than cores.
+    // loss and gradients: even and uneven slices, more threads than cores,
+    // and a batch too small to split (slices of at least kSmallestSlice).
     void splitGradientsAreTheWholeBatchs_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("batch");
         QTest::addColumn<int>("threads");
         QTest::addRow("lenet5, 32 in 2") << "lenet5" << 32 << 2;
-        QTest::addRow("lenet5, 7 in 3") << "lenet5" << 7 << 3;
-        QTest::addRow("net, 4 in 2") << "net" << 4 << 2;
-        QTest::addRow("net, 1 in 2") << "net" << 1 << 2;
+        QTest::addRow("lenet5, 25 in 3") << "lenet5" << 25 << 3;
+        QTest::addRow("net, 16 in 2") << "net" << 16 << 2;
+        QTest::addRow("net, 4 whole") << "net" << 4 << 2;
     }
     void splitGradientsAreTheWholeBatchs() {
         QFETCH(QString, name);
@@ -167,6 +168,7 @@ private slots:
         const torch::Tensor wholeLoss = model->lossWithGradients(images, labels);
         const torch::Tensor whole = optimiser.flatGradients().clone();
         optimiser.flatGradients().fill_(std::nan(""));  // every gradient must be written again
+        QCOMPARE(SplitGradients::slicesFor(batch, threads), std::min(threads, std::max(1, batch / 8)));
         SplitGradients split(*model, optimiser.flatGradients(), threads);
         const torch::Tensor splitLoss = split.lossWithGradients(images, labels);
         QVERIFY2(std::abs(splitLoss.item<double>() - wholeLoss.item<double>()) < 1e-6,

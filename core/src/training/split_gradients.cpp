@@ -9,6 +9,10 @@
 
 namespace alx {
 
+int SplitGradients::slicesFor(int64_t images, int threads) {
+    return int(std::clamp<int64_t>(images / kSmallestSlice, 1, std::max(1, threads)));
+}
+
 SplitGradients::SplitGradients(Classifier& model, const torch::Tensor& flatGradients, int threads)
     : model_(model), flatGradients_(flatGradients), threads_(std::max(1, threads)) {
     const std::vector<torch::Tensor> parameters = model.parameters();
@@ -29,7 +33,7 @@ SplitGradients::SplitGradients(Classifier& model, const torch::Tensor& flatGradi
 
 torch::Tensor SplitGradients::lossWithGradients(const torch::Tensor& images, const torch::Tensor& labels) {
     const int64_t n = images.size(0);
-    const int64_t slices = std::min<int64_t>(threads_, n);
+    const int64_t slices = slicesFor(n, threads_);
     if (slices <= 1) return model_.lossWithGradients(images, labels, sliceGradients_.front());
     // Slices as even as can be: the first n % slices one image longer.
     std::vector<int64_t> begin(size_t(slices + 1), 0);

@@ -18,11 +18,16 @@ class Classifier;
 
 class SplitGradients {
 public:
-    // The fewest images in a slice worth a thread of its own (the trainer's choice).
+    // The fewest images in a slice worth a thread of its own: slices of fewer
+    // cost what the whole batch costs (a step of `net` at batch 4 is mostly
+    // its operations' fixed costs, which every slice pays).
     static constexpr int64_t kSmallestSlice = 8;
+    // How many slices a batch of `images` is split into on `threads` threads.
+    static int slicesFor(int64_t images, int threads);
 
     // `flatGradients` is the buffer every parameter's .grad() is a view into
-    // (FlatOptimiser's flat arrangement); `threads` the slices at most.
+    // (FlatOptimiser's flat arrangement); `threads` the slices at most (one:
+    // the model's backward pass as it is, into the parameters' gradients).
     SplitGradients(Classifier& model, const torch::Tensor& flatGradients, int threads);
 
     // The batch's mean loss; the parameters' gradients then hold the batch's

@@ -79,19 +79,16 @@ struct Steps {
     FlatOptimiser& optimiser;
     const TrainConfig& config;
     const TrainCallbacks& callbacks;
-    bool explicitGradients;
     int64_t readInterval;
-    std::unique_ptr<CapturedStep> graph;  // full batches on a GPU, when used
-    std::unique_ptr<SplitGradients> split;  // explicit gradients on more than one CPU thread
+    std::unique_ptr<CapturedStep> graph;       // full batches on a GPU, when used
+    std::unique_ptr<SplitGradients> explicitGradients;  // the model's own backward pass, where it has one
 };
 
 // One step: the loss of a batch, its gradients and the update; the loss stays on the device.
 torch::Tensor step(Steps& s, const torch::Tensor& images, const torch::Tensor& labels) {
     torch::Tensor loss;
-    if (s.split) {
-        loss = s.split->lossWithGradients(images, labels);  // overwrites every gradient
-    } else if (s.explicitGradients) {
-        loss = s.model.lossWithGradients(images, labels);  // overwrites every gradient
+    if (s.explicitGradients) {
+        loss = s.explicitGradients->lossWithGradients(images, labels);  // overwrites every gradient
     } else {
         s.optimiser.zeroGrad();
         loss = torch::nn::functional::cross_entropy(s.model.forward(images).logits, labels);
@@ -189,15 +186,14 @@ TrainResult trainModel(Classifier& model, const TensorSet& train, const TensorSe
     // buffer. CPU only until they have been checked on a GPU.
     const bool explicitGradients = config.explicitGradients && model.hasExplicitGradients() && optimiser.isFlat() &&
                                    train.images.device().is_cpu();
-    const int cpuThreads = torch::get_num_threads();
-    // Slices of fewer images cost what the whole batch costs (a step of
-    // `net` at batch 4 is mostly the operations' fixed costs, which every
-    // slice pays), so a batch is split only into slices of kSmallestSlice or more.
-    const int slices = int(std::min<int64_t>(cpuThreads, config.batchSize / SplitGradients::kSmallestSlice));
-    const bool split = explicitGradients && slices > 1;
-    const ThreadsForBatch threads(config.batchSize, split);
-    Steps steps{model, optimiser, config, callbacks, explicitGradients, std::max<int64_t>(1, config.lossReadInterval), {}, {}};
-    if (split) steps.split = std::make_unique<SplitGradients>(model, optimiser.flatGradients(), slices);
+    // One slice per thread, but never of fewer images than SplitGradients
+    // finds worth a thread (net's batch of 4 stays whole).
+    const int slices = explicitGradients ? SplitGradients::slicesFor(config.batchSize, torch::get_num_threads()) : 1;
+    const ThreadsForBatch threads(config.batchSize, slices > 1);
+    Steps steps{model, optimiser, config, callbacks, std::max<int64_t>(1, config.lossReadInterval), {}, {}};
+    if (explicitGradients) {
+        steps.explicitGradients = std::make_unique<SplitGradients>(model, optimiser.flatGradients(), slices);
+    }
     if (captured) {
         steps.graph = std::make_unique<CapturedStep>(
             [&steps](const torch::Tensor& images, const torch::Tensor& labels) { return step(steps, images, labels); });
