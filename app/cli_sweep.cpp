@@ -198,14 +198,16 @@ std::string statusJson(const std::vector<TaskStatus>& statuses, const std::vecto
 // A line per task (and its reason when it failed, stopped or was requeued), then the counts.
 void printStatusTable(const std::vector<TaskStatus>& statuses, const std::vector<std::string>& varied) {
     std::string header = cell("task", 6) + cell("strategy", 18) + cell("repeat", 8);
-    for (const auto& name : varied) header += cell(name, 12);
+    // A varied setting's column as wide as its name needs (semi_supervised).
+    const auto width = [](const std::string& name) { return std::max<size_t>(12, name.size() + 2); };
+    for (const auto& name : varied) header += cell(name, width(name));
     header += cell("state", 11) + cell("rounds", 8) + cell("accuracy", 10) + cell("slurm job", 14) + "log";
     std::cout << header << "\n";
     std::map<TaskState, int> counts;
     for (const TaskStatus& s : statuses) {
         std::string line = cell(std::to_string(s.task.id), 6) + cell(strategyName(s.task.strategy), 18) +
                            cell(std::to_string(s.task.repeat + 1), 8);
-        for (const auto& name : varied) line += cell(settingValue(s.task, name), 12);
+        for (const auto& name : varied) line += cell(settingValue(s.task, name), width(name));
         line += cell(taskStateName(s.state), 11) + cell(std::to_string(s.rounds), 8) + cell(percent(s.lastAccuracy), 10) +
                 cell(s.slurmJob.empty() ? "-" : s.slurmJob + "_" + std::to_string(s.arrayIndex), 14) + s.log;
         std::cout << line << "\n";
