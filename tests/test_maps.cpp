@@ -122,6 +122,24 @@ private slots:
         QVERIFY(fine > 0);  // an approximation, not the exact sum again
     }
 
+    void barnesHutCountsPointsAtTheSamePlace() {
+        // Two points copied onto others, and twelve within 1e-10 of one
+        // place (closer than the tree's deepest cell, so one leaf of more
+        // points than a leaf holds): each still counts on its own.
+        const ForceCase known = forceCase();
+        auto y = known.y.clone();
+        y[3].copy_(y[1]);
+        y[4].copy_(y[2]);
+        for (int64_t i = 0; i < 12; ++i) {
+            y[10 + i][0] = 1.5 + 1e-10 * double(i);
+            y[10 + i][1] = -2.0;
+        }
+        const auto exact = tsneGradientExact(known.p, y);
+        QVERIFY(torch::allclose(tsneGradientBarnesHut(known.p, y, 0.0), exact, 1e-9, 1e-12));
+        const double error = ((tsneGradientBarnesHut(known.p, y, 0.5) - exact).norm() / exact.norm()).item<double>();
+        QVERIFY2(error < 0.05, qPrintable(QString::number(error)));
+    }
+
     void interpolatedForcesAreCloseToTheExactOnes() {
         const ForceCase known = forceCase();
         const Affinities& p = known.p;

@@ -3,20 +3,74 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+
+#include "kernels/vector_clones.h"
 
 namespace alx {
 namespace {
 
-// Deeper cells than this are narrower than a float's resolution of any map
-// t-SNE makes; points that still share one are counted as one place.
-constexpr int kMaxDepth = 48;
+// 32 bits a coordinate: cells deeper than this are narrower than a double's
+// resolution of any map t-SNE makes; the points of such a cell stay in one
+// leaf, each still counted on its own.
+constexpr int kLevels = 32;
+// A cell of at most this many points is a leaf: walks list its points one by one.
+constexpr int32_t kLeafPoints = 8;
+
+// The bits of v spread to the even bits of the result.
+uint64_t spread(uint64_t v) {
+    v &= 0xffffffffULL;
+    v = (v | (v << 16)) & 0x0000ffff0000ffffULL;
+    v = (v | (v << 8)) & 0x00ff00ff00ff00ffULL;
+    v = (v | (v << 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    v = (v | (v << 2)) & 0x3333333333333333ULL;
+    v = (v | (v << 1)) & 0x5555555555555555ULL;
+    return v;
+}
+
+// Adds to *z, *fx, *fy the sums over the m interactions (x, y, count) of
+// count w, count w^2 (px - x) and count w^2 (py - y), w = 1 / (1 + d^2),
+// less the point itself: the one entry at distance 0 (w_ii = 1, no force;
+// other points at the very same place count, as they should). Eight lanes
+// summed apart, then in a fixed order: the compiler makes vectors of them
+// without reordering a sum, and the same input gives the same sums
+// whatever thread runs it.
+ALX_VECTOR_CLONES
+void sumInteractions(const double* ex, const double* ey, const double* ec, size_t m, double px, double py, double* z,
+                     double* fx, double* fy) {
+    constexpr size_t kLanes = 8;
+    double sumW[kLanes] = {}, sumX[kLanes] = {}, sumY[kLanes] = {}, self[kLanes] = {};
+    auto add = [&](size_t lane, size_t e) {
+        const double dx = px - ex[e], dy = py - ey[e];
+        const double d2 = dx * dx + dy * dy;
+        const double w = 1.0 / (1.0 + d2);
+        const double cw = ec[e] * w;
+        sumW[lane] += cw;
+        sumX[lane] += cw * w * dx;
+        sumY[lane] += cw * w * dy;
+        self[lane] = d2 == 0 ? 1.0 : self[lane];
+    };
+    size_t e = 0;
+    for (; e + kLanes <= m; e += kLanes) {
+        for (size_t lane = 0; lane < kLanes; ++lane) add(lane, e + lane);
+    }
+    for (size_t lane = 0; e < m; ++e, ++lane) add(lane, e);
+    double w = 0, x = 0, y = 0, here = 0;
+    for (size_t lane = 0; lane < kLanes; ++lane) {
+        w += sumW[lane];
+        x += sumX[lane];
+        y += sumY[lane];
+        here = std::max(here, self[lane]);
+    }
+    *z += w - here;
+    *fx += x;
+    *fy += y;
+}
 
 }  // namespace
 
 void QuadTree::build(const double* xy, int64_t n) {
     xy_ = xy;
-    nodes_.clear();
-    nodes_.reserve(size_t(4 * n + 16));
     double minX = std::numeric_limits<double>::infinity(), minY = minX, maxX = -minX, maxY = -minX;
     for (int64_t i = 0; i < n; ++i) {
         minX = std::min(minX, xy[2 * i]);
@@ -24,111 +78,115 @@ void QuadTree::build(const double* xy, int64_t n) {
         minY = std::min(minY, xy[2 * i + 1]);
         maxY = std::max(maxY, xy[2 * i + 1]);
     }
-    Node root;
     const double width = std::max({maxX - minX, maxY - minY, 1e-12}) * (1 + 1e-6);
-    root.x0 = minX;
-    root.y0 = minY;
-    root.width = width;
-    nodes_.push_back(root);
-    // Z-order: interleave the bits of 16-bit grid coordinates.
-    auto spread = [](uint32_t v) {
-        uint32_t x = v & 0xffff;
-        x = (x | (x << 8)) & 0x00ff00ff;
-        x = (x | (x << 4)) & 0x0f0f0f0f;
-        x = (x | (x << 2)) & 0x33333333;
-        x = (x | (x << 1)) & 0x55555555;
-        return x;
-    };
-    std::vector<std::pair<uint32_t, int64_t>> keys(static_cast<size_t>(n));
+    const double toGrid = 4294967295.0 / width;
+    std::vector<std::pair<uint64_t, int64_t>> keys(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
-        const auto gx = uint32_t((xy[2 * i] - minX) / width * 65535.0);
-        const auto gy = uint32_t((xy[2 * i + 1] - minY) / width * 65535.0);
+        const auto gx = uint64_t((xy[2 * i] - minX) * toGrid);
+        const auto gy = uint64_t((xy[2 * i + 1] - minY) * toGrid);
         keys[size_t(i)] = {spread(gx) | (spread(gy) << 1), i};
     }
     std::sort(keys.begin(), keys.end());
+    std::vector<uint64_t> code(static_cast<size_t>(n));
     order_.resize(size_t(n));
-    for (int64_t i = 0; i < n; ++i) order_[size_t(i)] = keys[size_t(i)].second;
-    for (int64_t i : order_) insert(i);
-}
+    for (int64_t i = 0; i < n; ++i) {
+        code[size_t(i)] = keys[size_t(i)].first;
+        order_[size_t(i)] = keys[size_t(i)].second;
+    }
 
-int64_t QuadTree::childFor(const Node& node, double x, double y) const {
-    const double half = node.width / 2;
-    return node.firstChild + (x >= node.x0 + half ? 1 : 0) + (y >= node.y0 + half ? 2 : 0);
-}
-
-void QuadTree::insert(int64_t point) {
-    const double x = xy_[2 * point], y = xy_[2 * point + 1];
-    int64_t at = 0;
-    for (int depth = 0;; ++depth) {
-        {
-            Node& node = nodes_[size_t(at)];
-            node.cx = (node.cx * double(node.count) + x) / double(node.count + 1);
-            node.cy = (node.cy * double(node.count) + y) / double(node.count + 1);
-            ++node.count;
-            if (node.firstChild < 0) {
-                if (node.count == 1) {
-                    node.point = int32_t(point);
-                    return;
-                }
-                const double ox = xy_[2 * node.point], oy = xy_[2 * node.point + 1];
-                if (depth >= kMaxDepth || (ox == x && oy == y)) return;  // the same place: counted only
+    // Breadth first, so that each cell's children are consecutive and come after it.
+    nodes_.clear();
+    groups_.clear();
+    Node root;
+    root.width = width;
+    root.count = int32_t(n);
+    nodes_.push_back(root);
+    std::vector<int8_t> level{0};
+    std::vector<int8_t> grouped{0};
+    for (int32_t at = 0; at < int32_t(nodes_.size()); ++at) {
+        const Node node = nodes_[size_t(at)];
+        const bool leaf = node.count <= kLeafPoints || level[size_t(at)] == kLevels;
+        const bool inGroup = grouped[size_t(at)] != 0;
+        if (!inGroup && (leaf || node.count <= kGroup)) groups_.push_back({node.begin, node.begin + node.count});
+        if (leaf) continue;
+        // The points of each quadrant are one run of the sorted codes.
+        const int shift = 2 * (kLevels - 1 - level[size_t(at)]);
+        auto quadrant = [&](int32_t k) { return int((code[size_t(k)] >> shift) & 3); };
+        nodes_[size_t(at)].firstChild = int32_t(nodes_.size());
+        for (int32_t k = node.begin, end = node.begin + node.count; k < end;) {
+            const int q = quadrant(k);
+            int32_t stop = k + 1;
+            while (stop < end && quadrant(stop) == q) ++stop;
+            Node child;
+            child.width = node.width / 2;
+            child.begin = k;
+            child.count = stop - k;
+            nodes_.push_back(child);
+            level.push_back(int8_t(level[size_t(at)] + 1));
+            grouped.push_back(inGroup || leaf || node.count <= kGroup ? 1 : 0);
+            ++nodes_[size_t(at)].children;
+            k = stop;
+        }
+    }
+    // Centres of mass, children before parents.
+    for (auto node = nodes_.rbegin(); node != nodes_.rend(); ++node) {
+        double sx = 0, sy = 0;
+        if (node->firstChild < 0) {
+            for (int32_t k = node->begin; k < node->begin + node->count; ++k) {
+                sx += xy[2 * order_[size_t(k)]];
+                sy += xy[2 * order_[size_t(k)] + 1];
+            }
+        } else {
+            for (int32_t c = node->firstChild; c < node->firstChild + node->children; ++c) {
+                sx += nodes_[size_t(c)].cx * nodes_[size_t(c)].count;
+                sy += nodes_[size_t(c)].cy * nodes_[size_t(c)].count;
             }
         }
-        if (nodes_[size_t(at)].firstChild < 0) {
-            // Split the leaf: its point moves into the child that covers it.
-            const Node parent = nodes_[size_t(at)];
-            const double half = parent.width / 2;
-            const int64_t first = int64_t(nodes_.size());
-            for (int c = 0; c < 4; ++c) {
-                Node child;
-                child.x0 = parent.x0 + ((c & 1) ? half : 0);
-                child.y0 = parent.y0 + ((c & 2) ? half : 0);
-                child.width = half;
-                nodes_.push_back(child);
-            }
-            nodes_[size_t(at)].firstChild = int32_t(first);
-            const int64_t old = parent.point;
-            nodes_[size_t(at)].point = -1;
-            Node& moved = nodes_[size_t(childFor(nodes_[size_t(at)], xy_[2 * old], xy_[2 * old + 1]))];
-            moved.cx = xy_[2 * old];
-            moved.cy = xy_[2 * old + 1];
-            moved.count = parent.count - 1;  // the old point, and any identical to it
-            moved.point = int32_t(old);
-        }
-        at = childFor(nodes_[size_t(at)], x, y);
+        node->cx = sx / node->count;
+        node->cy = sy / node->count;
     }
 }
 
-void QuadTree::repulsion(double x, double y, double theta, double* z, double* fx, double* fy) const {
+void QuadTree::repulsion(const Range& group, double theta, Interactions& list, double* z, double* f) const {
+    double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
+    for (int64_t k = group.begin; k < group.end; ++k) {
+        const int64_t i = order_[size_t(k)];
+        x0 = std::min(x0, xy_[2 * i]);
+        x1 = std::max(x1, xy_[2 * i]);
+        y0 = std::min(y0, xy_[2 * i + 1]);
+        y1 = std::max(y1, xy_[2 * i + 1]);
+    }
+    list.x.clear();
+    list.y.clear();
+    list.count.clear();
     const double theta2 = theta * theta;
-    int64_t stack[4 * kMaxDepth + 8];
+    int32_t stack[4 * kLevels + 8];
     int top = 0;
     stack[top++] = 0;
-    double sumW = 0, sumX = 0, sumY = 0;
     while (top > 0) {
         const Node& node = nodes_[size_t(stack[--top])];
-        if (node.count == 0) continue;
-        const double dx = x - node.cx, dy = y - node.cy;
-        const double d2 = dx * dx + dy * dy;
-        const bool leaf = node.firstChild < 0;
-        if (leaf || node.width * node.width < theta2 * d2) {
-            if (d2 == 0) {
-                // The point itself, and any others at the very same place (w = 1, no force).
-                if (leaf) sumW += double(node.count - 1);
-                continue;
-            }
-            const double w = 1.0 / (1.0 + d2);
-            const double count = double(node.count);
-            sumW += count * w;
-            sumX += count * w * w * dx;
-            sumY += count * w * w * dy;
+        // The distance from the centre of mass to the nearest point of the group's box.
+        const double dx = std::max({x0 - node.cx, 0.0, node.cx - x1});
+        const double dy = std::max({y0 - node.cy, 0.0, node.cy - y1});
+        if (node.firstChild >= 0 && node.width * node.width < theta2 * (dx * dx + dy * dy)) {
+            list.x.push_back(node.cx);
+            list.y.push_back(node.cy);
+            list.count.push_back(double(node.count));
+        } else if (node.firstChild >= 0) {
+            for (int32_t c = 0; c < node.children; ++c) stack[top++] = node.firstChild + c;
         } else {
-            for (int c = 0; c < 4; ++c) stack[top++] = node.firstChild + c;
+            for (int32_t k = node.begin; k < node.begin + node.count; ++k) {
+                list.x.push_back(xy_[2 * order_[size_t(k)]]);
+                list.y.push_back(xy_[2 * order_[size_t(k)] + 1]);
+                list.count.push_back(1.0);
+            }
         }
     }
-    *z += sumW;
-    *fx += sumX;
-    *fy += sumY;
+    for (int64_t k = group.begin; k < group.end; ++k) {
+        const int64_t i = order_[size_t(k)];
+        sumInteractions(list.x.data(), list.y.data(), list.count.data(), list.x.size(), xy_[2 * i], xy_[2 * i + 1],
+                        &z[i], &f[2 * i], &f[2 * i + 1]);
+    }
 }
 
 }  // namespace alx

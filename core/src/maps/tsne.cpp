@@ -19,7 +19,8 @@
 namespace alx {
 namespace {
 
-constexpr int64_t kBlock = 1024;  // points per work item across threads
+constexpr int64_t kBlock = 1024;      // points per work item across threads
+constexpr int64_t kGroupBlock = 64;  // groups of Barnes-Hut's walks per work item
 
 // Bisection on the precision beta of one point's Gaussian (here: Laplace,
 // on cosine distances, as scikit-learn does for non-Euclidean metrics) so
@@ -127,11 +128,12 @@ double barnesHutRepulsion(const double* xy, int64_t n, double theta, double* r) 
     tree.build(xy, n);
     std::fill(r, r + 2 * n, 0.0);
     std::vector<double> z(size_t(n), 0.0);
-    forEachItem((n + kBlock - 1) / kBlock, true, {}, [&](int64_t b) {
-        // In the tree's Z-order: one query after another walks nearly the same cells.
-        for (int64_t at = b * kBlock; at < std::min(n, (b + 1) * kBlock); ++at) {
-            const int64_t i = tree.order()[size_t(at)];
-            tree.repulsion(xy[2 * i], xy[2 * i + 1], theta, &z[size_t(i)], &r[2 * i], &r[2 * i + 1]);
+    const auto& groups = tree.groups();
+    const auto count = int64_t(groups.size());
+    forEachItem((count + kGroupBlock - 1) / kGroupBlock, true, {}, [&](int64_t b) {
+        QuadTree::Interactions scratch;
+        for (int64_t g = b * kGroupBlock; g < std::min(count, (b + 1) * kGroupBlock); ++g) {
+            tree.repulsion(groups[size_t(g)], theta, scratch, z.data(), r);
         }
     });
     double total = 0;

@@ -1,0 +1,10 @@
+#pragma once
+// ALX_VECTOR_CLONES before a function compiles it three times, for AVX-512,
+// AVX2 and the x86-64 baseline, and picks the widest the CPU runs when the
+// program starts: the package is built for the baseline, but the few loops
+// that dominate a job get the vectors of the machine. Nothing elsewhere.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ALX_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define ALX_VECTOR_CLONES
+#endif
