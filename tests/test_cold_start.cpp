@@ -13,6 +13,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <set>
 
 using namespace alx;
@@ -181,6 +182,48 @@ private Q_SLOTS:
         QCOMPARE(skipped + notUsable, int64_t(state.labels.size()) - 15);
         QCOMPARE(changes, int(state.labels.size()) + int(asked.size()) * 2);  // an answer and a done each, and a batch chosen per round
         QVERIFY(rounds >= 3);
+    }
+
+    // With semi-supervised rounds a pile's model learns from every image of
+    // the pile too (the method is tested in test_semi_supervised); here the
+    // wiring: the dataset's own labelled images come first in the pool, the
+    // person's labels after them, so a label put on the wrong image would
+    // show on the test set. The same seed labels and measures the same.
+    void semiSupervisedPileLearnsFromThePool() {
+        Pile pile = makePile(20, 5);
+        const Pile known = makePile(1, 6), test = makePile(10, 7);
+        // In a shuffled order, so that a label one place off is another kind's.
+        const auto order = torch::randperm(60, torch::TensorOptions(torch::kInt64));
+        pile.images = pile.images.index_select(0, order);
+        std::vector<std::string> shuffled;
+        for (int64_t i = 0; i < 60; ++i) shuffled.push_back(pile.truth[size_t(order[i].item<int64_t>())]);
+        pile.truth = shuffled;
+        const std::vector<std::string> names = {"circle", "square", "star"};
+        auto labelsOf = [&](const Pile& p) {
+            std::vector<int64_t> labels;
+            for (const std::string& t : p.truth) labels.push_back(std::find(names.begin(), names.end(), t) - names.begin());
+            return torch::tensor(labels, torch::kInt64);
+        };
+        const PileData data{pile.images, {known.images, labelsOf(known)}, {test.images, labelsOf(test)}};
+        ActiveLearningConfig config = pileConfig();
+        config.semiSupervised = true;
+        config.budget = 6;
+        auto label = [&](PileState& state, std::vector<double>& accuracy) {
+            state.classNames = names;  // the folder's classes, as the job gives them
+            PileCallbacks cb;
+            cb.nextAnswer = [&](const PileQuery& q, const PileState& s) { return truthful(pile, q, s); };
+            cb.onRound = [&](const ActiveLearningRound& r, const PileState&) { accuracy.push_back(r.testAccuracy); };
+            return labelPile(Strategy::Margin, config, data, 8, state, cb);
+        };
+        PileState first, second;
+        std::vector<double> accuracy, again;
+        QVERIFY(label(first, accuracy));
+        QVERIFY(label(second, again));
+        QCOMPARE(first.labelled(), int64_t(6));
+        QCOMPARE(accuracy.size(), size_t(2));
+        for (double a : accuracy) QCOMPARE(a, 1.0);
+        QCOMPARE(again, accuracy);
+        for (size_t i = 0; i < first.labels.size(); ++i) QCOMPARE(second.labels[i].image, first.labels[i].image);
     }
 
     void stoppedMidBatchResumesWithoutAskingTwice() {

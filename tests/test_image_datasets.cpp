@@ -192,9 +192,6 @@ private slots:
         r = runCli(QStringList(al).replaceInStrings("entropy", "entropy,margin") + QStringList{"--oracle", oracleFile});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("one strategy"), qPrintable(r.err));
-        r = runCli(al + QStringList{"--oracle", oracleFile, "--semi-supervised"});
-        QCOMPARE(r.exitCode, 2);  // not on a pile yet
-        QVERIFY2(r.err.contains("--semi-supervised"), qPrintable(r.err));
 
         // Stopped after its first measured round, then resumed.
         QProcess first;

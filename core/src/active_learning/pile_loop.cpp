@@ -3,9 +3,11 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "alx/active_learning/acquisition.h"
+#include "alx/active_learning/semi_supervised.h"
 #include "alx/active_learning/typical.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/maps/pca.h"
@@ -34,6 +36,8 @@ struct PileRun {
     std::shared_ptr<const std::vector<float>> map;  // the pile's map, N x 2, made when first asked for
     ClassifierPtr model;     // the last round's, once two classes have labels
     TensorSet train;         // what it was trained on
+    torch::Tensor pool;      // --semi-supervised: the dataset's labelled images, then the pile
+    std::optional<Neighbours> graph;  // and the pool's pixel graph, both made once per run
 };
 
 std::vector<size_t> rowsOfRound(const PileState& state, int round) {
@@ -144,6 +148,37 @@ TensorSet trainingSet(const PileRun& run) {
     return set;
 }
 
+// With --semi-supervised: the round's model learns from every image of the
+// pile as well, the person's labels spread over the pile's neighbour graph
+// (semi_supervised.h), as the simulated loop's rounds do.
+TrainResult trainOnThePile(PileRun& run, int round, int64_t classes) {
+    const int64_t known = run.data.labelled.size();
+    if (!run.graph) {
+        run.pool = known > 0 ? torch::cat({run.data.labelled.images, run.data.pile}) : run.data.pile;
+        run.graph = pixelGraph(run.pool, SemiSupervisedSettings{}.graphNeighbours, run.callbacks.shouldStop);
+    }
+    SemiSupervisedRound in;
+    in.model = run.config.model;
+    in.reinitialise = run.config.reinitialise;
+    in.classes = classes;
+    in.images = run.pool;
+    in.graph = &*run.graph;
+    if (known > 0) {
+        const torch::Tensor labels = run.data.labelled.labels.to(torch::kCPU, torch::kInt64).contiguous();
+        in.labels.assign(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + known);
+        for (int64_t i = 0; i < known; ++i) in.labelled.push_back(i);
+    }
+    for (const PileLabel& l : run.state.labels) {
+        if (l.status != LabelStatus::Labelled) continue;
+        in.labelled.push_back(known + l.image);
+        in.labels.push_back(run.state.classIndex(l.className));
+    }
+    in.seed = roundSeed(run.seed, SeedPurpose::Weights, round);
+    SemiSupervisedResult trained = trainSemiSupervised(in, {}, run.callbacks.shouldStop);
+    run.model = trained.model;
+    return trained.training;
+}
+
 // Trains and measures on what is labelled; false (no model) until two classes have labels.
 bool trainRound(PileRun& run, int round, ActiveLearningRound& r) {
     run.train = trainingSet(run);
@@ -154,13 +189,18 @@ bool trainRound(PileRun& run, int round, ActiveLearningRound& r) {
         return false;
     }
     const int64_t classes = int64_t(run.state.classNames.size());
-    torch::manual_seed(roundSeed(run.seed, SeedPurpose::Weights, round));
-    run.model = makeModel(run.config.model, {shapeOf(run.data.pile), classes}, run.config.reinitialise);
-    run.model->to(run.data.pile.device());
-    TrainCallbacks callbacks;
-    callbacks.shouldStop = run.callbacks.shouldStop;
-    const TrainResult trained =
-        trainModel(*run.model, run.train, {}, roundTrainConfig(run.config, run.train.size(), run.seed, round), callbacks);
+    TrainResult trained;
+    if (run.config.semiSupervised) {
+        trained = trainOnThePile(run, round, classes);
+    } else {
+        torch::manual_seed(roundSeed(run.seed, SeedPurpose::Weights, round));
+        run.model = makeModel(run.config.model, {shapeOf(run.data.pile), classes}, run.config.reinitialise);
+        run.model->to(run.data.pile.device());
+        TrainCallbacks callbacks;
+        callbacks.shouldStop = run.callbacks.shouldStop;
+        trained = trainModel(*run.model, run.train, {}, roundTrainConfig(run.config, run.train.size(), run.seed, round),
+                             callbacks);
+    }
     if (trained.outcome == TrainOutcome::Cancelled) throw Cancelled();
     if (trained.outcome == TrainOutcome::Diverged) throw RunError(trained.message);
     if (run.data.test.size() > 0) {
@@ -220,7 +260,7 @@ bool labelPile(Strategy strategy, const ActiveLearningConfig& config, const Pile
                PileState& state, const PileCallbacks& callbacks) {
     if (config.initial < 1 || config.acquire < 1) throw InputError("batches must hold at least one image", "acquire");
     if (!callbacks.nextAnswer) throw InputError("labelling a pile needs someone to answer", "labeller");
-    PileRun run{config, data, seed, callbacks, state, {}, {}, {}, {}};
+    PileRun run{config, data, seed, callbacks, state, {}, {}, {}, {}, {}, {}};
     int round = state.labels.empty() ? 0 : state.labels.back().round;
     try {
         if (state.labels.empty()) {

@@ -29,11 +29,6 @@ void checkRequest(const ActiveLearningJobRequest& request, const ActiveLearningS
                          "(a path,label CSV) or label them in the app",
                          "oracle");
     }
-    if (pile && s.loop.semiSupervised) {
-        throw InputError("--semi-supervised learns from a simulated pool for now, not while a pile is labelled: leave it out "
-                         "for " + s.data.dataDir,
-                         "semi_supervised");
-    }
     if (!pile && !request.oracle.empty()) {
         throw InputError("--oracle answers for a person on unlabelled images, and " + s.data.spec.name +
                              (s.data.dataDir.empty() ? std::string() : " in " + s.data.dataDir) + " has none",
