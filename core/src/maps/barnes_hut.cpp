@@ -71,19 +71,26 @@ void sumInteractions(const double* ex, const double* ey, const double* ec, size_
 
 void QuadTree::build(const double* xy, int64_t n) {
     xy_ = xy;
+    double width = 0;
+    const std::vector<uint64_t> code = sortByCode(n, &width);
+    cut(code, width);
+    weigh();
+}
+
+std::vector<uint64_t> QuadTree::sortByCode(int64_t n, double* width) {
     double minX = std::numeric_limits<double>::infinity(), minY = minX, maxX = -minX, maxY = -minX;
     for (int64_t i = 0; i < n; ++i) {
-        minX = std::min(minX, xy[2 * i]);
-        maxX = std::max(maxX, xy[2 * i]);
-        minY = std::min(minY, xy[2 * i + 1]);
-        maxY = std::max(maxY, xy[2 * i + 1]);
+        minX = std::min(minX, xy_[2 * i]);
+        maxX = std::max(maxX, xy_[2 * i]);
+        minY = std::min(minY, xy_[2 * i + 1]);
+        maxY = std::max(maxY, xy_[2 * i + 1]);
     }
-    const double width = std::max({maxX - minX, maxY - minY, 1e-12}) * (1 + 1e-6);
-    const double toGrid = 4294967295.0 / width;
+    *width = std::max({maxX - minX, maxY - minY, 1e-12}) * (1 + 1e-6);  // the highest point inside the root
+    const double toGrid = 4294967295.0 / *width;
     std::vector<std::pair<uint64_t, int64_t>> keys(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
-        const auto gx = uint64_t((xy[2 * i] - minX) * toGrid);
-        const auto gy = uint64_t((xy[2 * i + 1] - minY) * toGrid);
+        const auto gx = uint64_t((xy_[2 * i] - minX) * toGrid);
+        const auto gy = uint64_t((xy_[2 * i + 1] - minY) * toGrid);
         keys[size_t(i)] = {spread(gx) | (spread(gy) << 1), i};
     }
     std::sort(keys.begin(), keys.end());
@@ -93,16 +100,19 @@ void QuadTree::build(const double* xy, int64_t n) {
         code[size_t(i)] = keys[size_t(i)].first;
         order_[size_t(i)] = keys[size_t(i)].second;
     }
+    return code;
+}
 
+void QuadTree::cut(const std::vector<uint64_t>& code, double width) {
     // Breadth first, so that each cell's children are consecutive and come after it.
     nodes_.clear();
     groups_.clear();
     Node root;
     root.width = width;
-    root.count = int32_t(n);
+    root.count = int32_t(code.size());
     nodes_.push_back(root);
     std::vector<int8_t> level{0};
-    std::vector<int8_t> grouped{0};
+    std::vector<int8_t> grouped{0};  // inside a cell already taken as a group
     for (int32_t at = 0; at < int32_t(nodes_.size()); ++at) {
         const Node node = nodes_[size_t(at)];
         const bool leaf = node.count <= kLeafPoints || level[size_t(at)] == kLevels;
@@ -114,27 +124,30 @@ void QuadTree::build(const double* xy, int64_t n) {
         auto quadrant = [&](int32_t k) { return int((code[size_t(k)] >> shift) & 3); };
         nodes_[size_t(at)].firstChild = int32_t(nodes_.size());
         for (int32_t k = node.begin, end = node.begin + node.count; k < end;) {
-            const int q = quadrant(k);
             int32_t stop = k + 1;
-            while (stop < end && quadrant(stop) == q) ++stop;
+            while (stop < end && quadrant(stop) == quadrant(k)) ++stop;
             Node child;
             child.width = node.width / 2;
             child.begin = k;
             child.count = stop - k;
             nodes_.push_back(child);
             level.push_back(int8_t(level[size_t(at)] + 1));
-            grouped.push_back(inGroup || leaf || node.count <= kGroup ? 1 : 0);
+            grouped.push_back(inGroup || node.count <= kGroup ? 1 : 0);
             ++nodes_[size_t(at)].children;
             k = stop;
         }
     }
-    // Centres of mass, children before parents.
+}
+
+void QuadTree::weigh() {
+    // Children come after their parents: from the last cell back, each
+    // cell's children are weighed before it.
     for (auto node = nodes_.rbegin(); node != nodes_.rend(); ++node) {
         double sx = 0, sy = 0;
         if (node->firstChild < 0) {
             for (int32_t k = node->begin; k < node->begin + node->count; ++k) {
-                sx += xy[2 * order_[size_t(k)]];
-                sy += xy[2 * order_[size_t(k)] + 1];
+                sx += xy_[2 * order_[size_t(k)]];
+                sy += xy_[2 * order_[size_t(k)] + 1];
             }
         } else {
             for (int32_t c = node->firstChild; c < node->firstChild + node->children; ++c) {

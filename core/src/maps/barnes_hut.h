@@ -45,7 +45,12 @@ private:
         int32_t firstChild = -1;  // children (non-empty) are consecutive; -1 for a leaf
         int32_t children = 0;
     };
-    void split(int32_t at, const std::vector<uint64_t>& code, int level);
+    // The points in Z-order (order_), their codes returned; *width: the root cell's.
+    std::vector<uint64_t> sortByCode(int64_t n, double* width);
+    // The cells, breadth first, and the groups.
+    void cut(const std::vector<uint64_t>& code, double width);
+    // Each cell's centre of mass.
+    void weigh();
 
     const double* xy_ = nullptr;
     std::vector<Node> nodes_;
