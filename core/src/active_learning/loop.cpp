@@ -77,16 +77,9 @@ TrainResult trainSemiSupervisedRound(const ActiveLearningConfig& config, const T
                                      int round, const ActiveLearningCallbacks& callbacks, LoopState& s) {
     try {
         if (!s.pixelGraph) s.pixelGraph = pixelGraph(pool.images, SemiSupervisedSettings{}.graphNeighbours, callbacks.shouldStop);
-        SemiSupervisedRound in;
-        in.model = config.model;
-        in.reinitialise = config.reinitialise;
-        in.classes = config.classes;
-        in.images = pool.images;
-        in.graph = &*s.pixelGraph;
-        in.labelled = s.labelled;
-        in.labels = labelsOf(s.knownLabels, s.labelled);
-        in.seed = roundSeed(seed, SeedPurpose::Weights, round);
-        SemiSupervisedResult trained = trainSemiSupervised(in, {}, callbacks.shouldStop);
+        SemiSupervisedResult trained = semiSupervisedModel(config, config.classes, pool.images, *s.pixelGraph, s.labelled,
+                                                           labelsOf(s.knownLabels, s.labelled), seed, round,
+                                                           callbacks.shouldStop);
         s.model = trained.model;
         return trained.training;
     } catch (const Cancelled&) {

@@ -7,7 +7,6 @@
 #include <set>
 
 #include "alx/active_learning/acquisition.h"
-#include "alx/active_learning/semi_supervised.h"
 #include "alx/active_learning/typical.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/maps/pca.h"
@@ -157,24 +156,19 @@ TrainResult trainOnThePile(PileRun& run, int round, int64_t classes) {
         run.pool = known > 0 ? torch::cat({run.data.labelled.images, run.data.pile}) : run.data.pile;
         run.graph = pixelGraph(run.pool, SemiSupervisedSettings{}.graphNeighbours, run.callbacks.shouldStop);
     }
-    SemiSupervisedRound in;
-    in.model = run.config.model;
-    in.reinitialise = run.config.reinitialise;
-    in.classes = classes;
-    in.images = run.pool;
-    in.graph = &*run.graph;
+    std::vector<int64_t> labelled, labels;
     if (known > 0) {
-        const torch::Tensor labels = run.data.labelled.labels.to(torch::kCPU, torch::kInt64).contiguous();
-        in.labels.assign(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + known);
-        for (int64_t i = 0; i < known; ++i) in.labelled.push_back(i);
+        const torch::Tensor given = run.data.labelled.labels.to(torch::kCPU, torch::kInt64).contiguous();
+        labels.assign(given.data_ptr<int64_t>(), given.data_ptr<int64_t>() + known);
+        for (int64_t i = 0; i < known; ++i) labelled.push_back(i);
     }
     for (const PileLabel& l : run.state.labels) {
         if (l.status != LabelStatus::Labelled) continue;
-        in.labelled.push_back(known + l.image);
-        in.labels.push_back(run.state.classIndex(l.className));
+        labelled.push_back(known + l.image);
+        labels.push_back(run.state.classIndex(l.className));
     }
-    in.seed = roundSeed(run.seed, SeedPurpose::Weights, round);
-    SemiSupervisedResult trained = trainSemiSupervised(in, {}, run.callbacks.shouldStop);
+    SemiSupervisedResult trained = semiSupervisedModel(run.config, classes, run.pool, *run.graph, std::move(labelled),
+                                                       std::move(labels), run.seed, round, run.callbacks.shouldStop);
     run.model = trained.model;
     return trained.training;
 }

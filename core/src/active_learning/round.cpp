@@ -40,6 +40,22 @@ TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainIm
     return tc;
 }
 
+SemiSupervisedResult semiSupervisedModel(const ActiveLearningConfig& config, int64_t classes, const torch::Tensor& pool,
+                                         const Neighbours& graph, std::vector<int64_t> labelled,
+                                         std::vector<int64_t> labels, uint64_t seed, int round,
+                                         const std::function<bool()>& shouldStop) {
+    SemiSupervisedRound in;
+    in.model = config.model;
+    in.reinitialise = config.reinitialise;
+    in.classes = classes;
+    in.images = pool;
+    in.graph = &graph;
+    in.labelled = std::move(labelled);
+    in.labels = std::move(labels);
+    in.seed = roundSeed(seed, SeedPurpose::Weights, round);
+    return trainSemiSupervised(in, {}, shouldStop);
+}
+
 void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,
                   ActiveLearningRound& r) {
     const Evaluation eval = evaluateModel(model, test, kEvaluationBatch, shouldStop);

@@ -12,6 +12,7 @@
 
 #include "alx/active_learning/config.h"
 #include "alx/active_learning/loop.h"
+#include "alx/active_learning/semi_supervised.h"
 #include "alx/data/tensor_set.h"
 #include "alx/models/model.h"
 #include "alx/training/trainer.h"
@@ -37,6 +38,14 @@ torch::Tensor indexTensor(const std::vector<int64_t>& indices, const torch::Devi
 // is capped at config.warmSteps as well.
 TrainConfig roundTrainConfig(const ActiveLearningConfig& config, int64_t trainImages, uint64_t seed, int round,
                              bool warm = false);
+
+// A semi-supervised round's model (semi_supervised.h) from the loop's
+// model settings, with the round's weights seed: the simulated loop's and
+// the pile's rounds alike. `graph` is the pool's pixel graph.
+SemiSupervisedResult semiSupervisedModel(const ActiveLearningConfig& config, int64_t classes, const torch::Tensor& pool,
+                                         const Neighbours& graph, std::vector<int64_t> labelled,
+                                         std::vector<int64_t> labels, uint64_t seed, int round,
+                                         const std::function<bool()>& shouldStop);
 
 // The test accuracy and calibration error of the round's model.
 void measureRound(Classifier& model, const TensorSet& test, const std::function<bool()>& shouldStop,

@@ -10,13 +10,12 @@ class QuadTree {
 public:
     // `xy` holds n points as x0, y0, x1, y1, ...; it must outlive the tree.
     // The points are sorted by their Z-order (Morton) code, so that every
-    // cell's points are one range of order() and nearby cells lie nearby in
-    // memory; the tree is then cut from that order, level by level.
+    // cell's points are one range of that order and nearby cells lie nearby
+    // in memory; the tree is then cut from that order, level by level.
     void build(const double* xy, int64_t n);
-    const std::vector<int64_t>& order() const { return order_; }
 
     // The groups the walks are made for: the largest cells of at most
-    // `kGroup` points, each as a range [begin, end) of order().
+    // `kGroup` points, each as a range [begin, end) of the sorted order.
     struct Range {
         int64_t begin = 0, end = 0;
     };
@@ -40,7 +39,7 @@ private:
     struct Node {
         double cx = 0, cy = 0;   // centre of mass
         double width = 0;        // of the square cell
-        int32_t count = 0;       // points in the cell: order()[begin, begin + count)
+        int32_t count = 0;       // points in the cell: order_[begin, begin + count)
         int32_t begin = 0;
         int32_t firstChild = -1;  // children (non-empty) are consecutive; -1 for a leaf
         int32_t children = 0;
@@ -54,7 +53,7 @@ private:
 
     const double* xy_ = nullptr;
     std::vector<Node> nodes_;
-    std::vector<int64_t> order_;
+    std::vector<int64_t> order_;  // the points in Z-order
     std::vector<Range> groups_;
 };
 
