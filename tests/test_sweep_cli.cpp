@@ -6,6 +6,7 @@
 // task was run, stopped and resumed.
 #include <QtTest>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <QJsonArray>
@@ -24,11 +25,12 @@ struct Result {
     QString out, err;
 };
 
-// The tiny sweep every test uses: 2 strategies x 2 repeats, rounds of ~1 s.
+// The tiny sweep every test uses: 2 strategies x 2 repeats, rounds of a
+// fraction of a second.
 QStringList tinyOptions(const QString& mnist, int budget) {
-    return {"--strategy",      "random,bald", "--repeats",     "2",    "--budget",       QString::number(budget),
-            "--max-steps",     "20",          "--mc-samples",  "3",    "--pool-subset",  "200",
-            "--train-images",  "3000",        "--test-images", "1000", "--threads",      "1",
+    return {"--strategy",      "random,bald", "--repeats",     "2",   "--budget",       QString::number(budget),
+            "--max-steps",     "8",           "--mc-samples",  "3",   "--pool-subset",  "200",
+            "--train-images",  "1000",        "--test-images", "300", "--threads",      "1",
             "--data-dir",      mnist};
 }
 
@@ -216,8 +218,12 @@ private slots:
             out += QString::fromUtf8(task.readAllStandardOutput());
         }
         QVERIFY2(out.contains("task 3 round 2:"), qPrintable(out));
-        // A second run of the same task is refused while the first holds its lock.
+        // A second run of the same task is refused while the first holds its
+        // lock. The first is held still meanwhile (SIGSTOP keeps the lock), so
+        // that it cannot finish its last round before it is stopped.
+        QCOMPARE(::kill(pid_t(task.processId()), SIGSTOP), 0);
         const Result second = cli({"sweep", "run-task", dir, "3"});
+        QCOMPARE(::kill(pid_t(task.processId()), SIGCONT), 0);
         QCOMPARE(second.exitCode, 1);
         QVERIFY2(second.err.contains("already running"), qPrintable(second.err));
         task.terminate();  // SIGTERM
