@@ -806,7 +806,7 @@ private slots:
     }
 
     void activeLearningCurvesGrowLive() {
-        auto w = makeWindow(1, 0, 0);
+        auto w = makeWindow(1, 3000, 1000);
         ActiveLearningPage* page = w->activeLearningPage();
         page->setStrategies({"random", "entropy"});
         page->setBudget(20, 10, 40, 200, 1, 10);
@@ -840,7 +840,7 @@ private slots:
     }
 
     void humanLabelsTheAcquiredImages() {
-        auto w = makeWindow(1, 0, 0);
+        auto w = makeWindow(1, 3000, 1000);
         ActiveLearningPage* page = w->activeLearningPage();
         page->setStrategies({"entropy"});
         page->setBudget(20, 10, 30, 200, 1, 10);
