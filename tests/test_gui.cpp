@@ -173,8 +173,8 @@ class TestGui : public QObject {
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.insert("ALX_RUNS_DIR", tmp_.path() + "/sweep-runs");  // create lists the sweep there
             const QList<QStringList> commands = {
-                {"sweep", "create", made, "--strategy", "random,bald", "--repeats", "2", "--budget", "40", "--max-steps", "20",
-                 "--mc-samples", "3", "--pool-subset", "200", "--train-images", "3000", "--test-images", "1000", "--threads", "1",
+                {"sweep", "create", made, "--strategy", "random,bald", "--repeats", "2", "--budget", "40", "--max-steps", "8",
+                 "--mc-samples", "3", "--pool-subset", "200", "--train-images", "1000", "--test-images", "300", "--threads", "1",
                  "--data-dir", mnist_},
                 {"sweep", "submit", made, "--backend", "local", "--jobs", "2"}};
             for (const QStringList& args : commands) {
@@ -582,8 +582,8 @@ private slots:
         for (const char* strategy : {"entropy", "random"}) {
             QProcess al;
             al.start(alx::test::cliPath(), {"al", "--strategy", strategy, "--repeats", "2", "--budget", "30", "--initial", "20",
-                                            "--acquire", "10", "--max-steps", "20", "--train-images", "2000", "--test-images",
-                                            "500", "--threads", "1", "--data-dir", mnist_, "--runs-dir", MainWindow::runsFolder()});
+                                            "--acquire", "10", "--max-steps", "8", "--train-images", "1000", "--test-images",
+                                            "300", "--threads", "1", "--data-dir", mnist_, "--runs-dir", MainWindow::runsFolder()});
             QVERIFY(al.waitForFinished(300000));
             const QString printed = QString::fromUtf8(al.readAllStandardOutput());
             QVERIFY2(al.exitCode() == 0, qPrintable(printed + al.readAllStandardError()));
@@ -593,7 +593,7 @@ private slots:
         const QString sweep = QDir(MainWindow::runsFolder()).filePath("compared-sweep");
         for (const QStringList& args :
              {QStringList{"sweep", "create", sweep, "--strategy", "random,entropy", "--repeats", "2", "--budget", "30",
-                          "--max-steps", "20", "--train-images", "2000", "--test-images", "500", "--threads", "1",
+                          "--max-steps", "8", "--train-images", "1000", "--test-images", "300", "--threads", "1",
                           "--data-dir", mnist_, "--runs-dir", MainWindow::runsFolder()},
               QStringList{"sweep", "submit", sweep, "--backend", "local", "--jobs", "2"}}) {
             QProcess step;
