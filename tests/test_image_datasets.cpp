@@ -6,6 +6,9 @@
 // asked. A pile of unlabelled images is labelled by an oracle through
 // alx-cli al, interrupted and resumed, and its labels exported. The images are made here with libpng and libjpeg: three classes
 // a network can tell apart (a bright top, left or centre) under noise.
+#include "alx/jobs/job.h"  // LibTorch before Qt (Qt's slots macro)
+#include "alx/jobs/run_folder_job.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QSet>
@@ -241,6 +244,28 @@ private slots:
         QCOMPARE(firstKinds.size(), 3);  // the cold start covered the three kinds
         QCOMPARE(readJson(run + "/settings.json")["cold_start"].toString(), QString("typical"));
         QVERIFY(csvRows(run + "/curve.csv") >= 3);
+
+        // Opened, the run shows its last batch from labels.csv: the images
+        // labelled for its last round, with the labels given.
+        const alx::OpenedActiveLearningRun opened = alx::openActiveLearningRun(run.toStdString(), {});
+        QCOMPARE(opened.lastRound, csvRows(run + "/curve.csv") - 1);
+        QSet<QString> lastBatch;
+        for (const QByteArray& row : rows) {
+            const QList<QByteArray> f = row.split(',');
+            if (f[2] == "labelled" && f[3].toInt() == opened.lastRound) lastBatch.insert(QString(f[0]));
+        }
+        QVERIFY(!lastBatch.isEmpty());
+        QCOMPARE(int(opened.lastAcquired.size()), lastBatch.size());
+        QCOMPARE(int(opened.lastImages.count()), lastBatch.size());
+        QCOMPARE(opened.lastUsedLabels, opened.lastTrueLabels);
+        const alx::LoadedDataset pile = alx::loadJobData(alx::seededDataset(opened.settings.data, opened.settings.seed), {}, {},
+                                                         /*pileAllowed=*/true);
+        for (size_t i = 0; i < opened.lastAcquired.size(); ++i) {
+            const QString path = QString::fromStdString(pile.poolPaths.at(size_t(opened.lastAcquired[i])));
+            QVERIFY2(lastBatch.contains(path), qPrintable(path));
+            const int index = path.mid(14, 3).toInt();  // unlabelled/imgNNN.png
+            QCOMPARE(QString::fromStdString(opened.classNames.at(size_t(opened.lastUsedLabels[i]))), kClasses[index % 3]);
+        }
 
         const QString exported = tmp_.path() + "/my-labels.csv";
         r = runCli({"labels", "export", run, "--out", exported});

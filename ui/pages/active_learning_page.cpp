@@ -263,7 +263,7 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
                                  .arg(100 * p.accuracy, 0, 'f', 2)
                                  .arg(!p.acquired.empty() ? tr("; acquired before it:")
                                       : p.round == 0      ? tr(" (the initial set)")
-                                                          : QString())  // an opened pile's batch is in labels.csv
+                                                          : QString())  // a batch all skipped, or an old run's
                                  .arg(p.crossValidated ? tr("accuracy cross-validated on the labels (no test images)")
                                                        : tr("test accuracy")));
     // An opened run has no scores, and a run written before labels were

@@ -20,25 +20,6 @@ std::vector<PileLabelRow> fileRows(const PileState& state, const std::vector<std
     return rows;
 }
 
-// A resumed run's answers, back on the pile as loaded now; the classes are
-// the dataset's, then the new ones in the order labels.csv first gives them.
-PileState resumedState(const ActiveLearningRunFolder& folder, const LoadedDataset& data) {
-    PileState state;
-    state.classNames = data.classNames;
-    std::unordered_map<std::string, int64_t> imageOf;
-    for (size_t i = 0; i < data.poolPaths.size(); ++i) imageOf.emplace(data.poolPaths[i], int64_t(i));
-    for (const PileLabelRow& row : folder.readLabels()) {
-        const auto found = imageOf.find(row.path);
-        if (found == imageOf.end()) {
-            throw InputError(fileError(folder.labelsPath(), "'" + row.path + "' is no longer among the unlabelled images of " +
-                                                                data.dir + " (put it back to resume)"),
-                             "resume");
-        }
-        if (row.status == LabelStatus::Labelled && state.classIndex(row.className) < 0) state.classNames.push_back(row.className);
-        state.labels.push_back({found->second, row.status, row.className, row.round});
-    }
-    return state;
-}
 
 // Answers as an oracle file says: each pending image's label, or skipped
 // when the file has none; then the batch is done.
@@ -99,6 +80,24 @@ TensorSet onDevice(const ImageSplit& split, const torch::Device& device) {
 }
 
 }  // namespace
+
+PileState resumedState(const ActiveLearningRunFolder& folder, const LoadedDataset& data) {
+    PileState state;
+    state.classNames = data.classNames;
+    std::unordered_map<std::string, int64_t> imageOf;
+    for (size_t i = 0; i < data.poolPaths.size(); ++i) imageOf.emplace(data.poolPaths[i], int64_t(i));
+    for (const PileLabelRow& row : folder.readLabels()) {
+        const auto found = imageOf.find(row.path);
+        if (found == imageOf.end()) {
+            throw InputError(fileError(folder.labelsPath(), "'" + row.path + "' is no longer among the unlabelled images of " +
+                                                                data.dir + " (put it back to resume)"),
+                             "resume");
+        }
+        if (row.status == LabelStatus::Labelled && state.classIndex(row.className) < 0) state.classNames.push_back(row.className);
+        state.labels.push_back({found->second, row.status, row.className, row.round});
+    }
+    return state;
+}
 
 ActiveLearningJobResult runPileJob(const ActiveLearningJobRequest& request, const ActiveLearningSettings& settings,
                                    const ActiveLearningRunFolder& folder, std::vector<CurveRow> rows,

@@ -5,9 +5,16 @@
 // it is given, and a resumed run continues from it. Private to core/jobs.
 #include <vector>
 
+#include "alx/active_learning/pile_state.h"
+#include "alx/data/dataset_loader.h"
 #include "alx/jobs/active_learning_job.h"
 
 namespace alx::jobs_detail {
+
+// A run's answers (labels.csv), back on the pile as `data` loads it now; the
+// classes are the dataset's, then the new ones in the order labels.csv first
+// gives them. Refuses an answered image no longer in the pile, naming it.
+PileState resumedState(const ActiveLearningRunFolder& folder, const LoadedDataset& data);
 
 ActiveLearningJobResult runPileJob(const ActiveLearningJobRequest& request, const ActiveLearningSettings& settings,
                                    const ActiveLearningRunFolder& folder, std::vector<CurveRow> rows,

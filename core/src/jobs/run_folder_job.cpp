@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "alx/models/model_registry.h"
+#include "pile_job.h"
 #include "alx/models/scripted_model.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
@@ -42,6 +43,33 @@ bool checkTrainingRowsFit(const RunFolder& folder, const SavedRun& run, int64_t 
 
 [[noreturn]] void refuseIndex(const std::string& statePath) {
     throw InputError(fileError(statePath, "an image index is beyond the training set found on this machine"));
+}
+
+// The run's dataset as its settings recorded it, for showing its last batch:
+// the training images (and a pile, which may be all there is), not the test
+// images.
+LoadedDataset loadedForOpening(const ActiveLearningSettings& settings, const DatasetRequest& given,
+                               const std::function<bool()>& shouldStop, bool pile = false) {
+    DatasetRequest data = seededDataset(settings.data, settings.seed);
+    data.dataDir = recordedOrGivenDir(data.dataDir, given.dataDir);
+    data.testImages = 1;
+    return loadJobData(data, shouldStop, {}, pile);
+}
+
+// A pile run's last batch: the images the person labelled for its last
+// round, with the labels they gave (a pile has no other truth). An answered
+// image since taken out of the pile is refused, naming labels.csv.
+void showPileBatch(const ActiveLearningRunFolder& folder, const LoadedDataset& loaded,
+                   OpenedActiveLearningRun& opened) {
+    const PileState pile = jobs_detail::resumedState(folder, loaded);
+    for (const PileLabel& l : pile.labels) {
+        if (l.round != opened.lastRound || l.status != LabelStatus::Labelled) continue;
+        opened.lastAcquired.push_back(l.image);
+        opened.lastUsedLabels.push_back(pile.classIndex(l.className));
+    }
+    opened.lastTrueLabels = opened.lastUsedLabels;
+    opened.lastImages = imageStack(loaded.pool.images, opened.lastAcquired);
+    opened.classNames = pile.classNames;
 }
 
 }  // namespace
@@ -88,18 +116,27 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
         if (row.labels < last.labels) before = std::max(before, row.labels);
     }
     opened.lastRound = rounds - 1;
+    if (before == 0) return opened;  // the initial set
     const auto state = folder.readState(last.strategy, last.repeat);
-    if (before == 0 || !state) return opened;  // the initial set, or no state to say which images
+    if (!state) {  // a pile keeps its batches in labels.csv
+        if (folder.readLabels().empty()) return opened;
+        try {
+            showPileBatch(folder, loadedForOpening(opened.settings, data, shouldStop, /*pile=*/true), opened);
+        } catch (const InputError&) {
+            // The pile moved or changed: the curve opens without the batch,
+            // and a resume names what is missing.
+            opened.lastAcquired.clear();
+            opened.lastUsedLabels.clear();
+            opened.lastTrueLabels.clear();
+        }
+        return opened;
+    }
     const int64_t end = std::min<int64_t>(last.labels, int64_t(state->labelled.size()));
     opened.lastAcquired.assign(state->labelled.begin() + std::min(before, end), state->labelled.begin() + end);
     if (!state->labels.empty()) {
         opened.lastUsedLabels.assign(state->labels.begin() + std::min(before, end), state->labels.begin() + end);
     }
-    const std::string givenDir = data.dataDir;
-    data = seededDataset(opened.settings.data, opened.settings.seed);
-    data.dataDir = recordedOrGivenDir(data.dataDir, givenDir);
-    data.testImages = 1;  // only the training images are shown
-    const LoadedDataset loaded = loadJobData(data, shouldStop, {});
+    const LoadedDataset loaded = loadedForOpening(opened.settings, data, shouldStop);
     for (int64_t i : opened.lastAcquired) {
         if (i >= loaded.train.size()) refuseIndex(folder.statePath(last.strategy, last.repeat));
         opened.lastTrueLabels.push_back(loaded.train.labels[i].item<int64_t>());

@@ -39,11 +39,11 @@ OpenedTrainingRun openTrainingRun(const std::string& dir, DatasetRequest data,
 struct OpenedActiveLearningRun {
     ActiveLearningSettings settings;      // its strategies in the order the curve names them
     std::vector<CurveRow> curve;
-    std::vector<int64_t> lastAcquired;    // training-set indices; empty when the last round is the initial set
-    std::vector<int64_t> lastTrueLabels;  // the dataset's labels of those
+    std::vector<int64_t> lastAcquired;    // training-set indices, a pile's into the pile; none for the initial set
+    std::vector<int64_t> lastTrueLabels;  // the dataset's labels of those (a pile's: the person's)
     std::vector<int64_t> lastUsedLabels;  // the labels they were trained with; empty in older states
     ImageStack lastImages;                // one per lastAcquired
-    std::vector<std::string> classNames;  // the dataset's; empty when no images were loaded
+    std::vector<std::string> classNames;  // the dataset's, a pile's new ones after them; empty when no images were loaded
     int lastRound = 0;
 };
 OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetRequest data,
