@@ -266,6 +266,12 @@ private slots:
             const int index = path.mid(14, 3).toInt();  // unlabelled/imgNNN.png
             QCOMPARE(QString::fromStdString(opened.classNames.at(size_t(opened.lastUsedLabels[i]))), kClasses[index % 3]);
         }
+        // The pile moved away: the run still opens, its curve without the batch.
+        QVERIFY(QDir().rename(data, data + "-moved"));
+        const alx::OpenedActiveLearningRun withoutPile = alx::openActiveLearningRun(run.toStdString(), {});
+        QCOMPARE(withoutPile.curve.size(), opened.curve.size());
+        QVERIFY(withoutPile.lastAcquired.empty() && withoutPile.lastImages.count() == 0);
+        QVERIFY(QDir().rename(data + "-moved", data));
 
         const QString exported = tmp_.path() + "/my-labels.csv";
         r = runCli({"labels", "export", run, "--out", exported});

@@ -20,7 +20,6 @@ std::vector<PileLabelRow> fileRows(const PileState& state, const std::vector<std
     return rows;
 }
 
-
 // Answers as an oracle file says: each pending image's label, or skipped
 // when the file has none; then the batch is done.
 std::function<PileAnswer(const PileQuery&, const PileState&)> oracleAnswers(const std::string& file,

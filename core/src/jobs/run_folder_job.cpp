@@ -5,10 +5,10 @@
 #include <algorithm>
 
 #include "alx/models/model_registry.h"
-#include "pile_job.h"
 #include "alx/models/scripted_model.h"
 #include "alx/util/errors.h"
 #include "alx/util/files.h"
+#include "pile_job.h"
 
 namespace alx {
 namespace {
@@ -57,8 +57,8 @@ LoadedDataset loadedForOpening(const ActiveLearningSettings& settings, const Dat
 }
 
 // A pile run's last batch: the images the person labelled for its last
-// round, with the labels they gave (a pile has no other truth). An answered
-// image since taken out of the pile is refused, naming labels.csv.
+// round, with the labels they gave (a pile has no other truth). Throws,
+// naming labels.csv, when an answered image has left the pile.
 void showPileBatch(const ActiveLearningRunFolder& folder, const LoadedDataset& loaded,
                    OpenedActiveLearningRun& opened) {
     const PileState pile = jobs_detail::resumedState(folder, loaded);
@@ -120,16 +120,17 @@ OpenedActiveLearningRun openActiveLearningRun(const std::string& dir, DatasetReq
     const auto state = folder.readState(last.strategy, last.repeat);
     if (!state) {  // a pile keeps its batches in labels.csv
         if (folder.readLabels().empty()) return opened;
+        OpenedActiveLearningRun withBatch = opened;
         try {
-            showPileBatch(folder, loadedForOpening(opened.settings, data, shouldStop, /*pile=*/true), opened);
-        } catch (const InputError&) {
-            // The pile moved or changed: the curve opens without the batch,
-            // and a resume names what is missing.
-            opened.lastAcquired.clear();
-            opened.lastUsedLabels.clear();
-            opened.lastTrueLabels.clear();
+            showPileBatch(folder, loadedForOpening(opened.settings, data, shouldStop, /*pile=*/true), withBatch);
+            return withBatch;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::runtime_error&) {
+            // The pile moved, changed or cannot be read: the curve opens
+            // without the batch, and a resume names what is wrong.
+            return opened;
         }
-        return opened;
     }
     const int64_t end = std::min<int64_t>(last.labels, int64_t(state->labelled.size()));
     opened.lastAcquired.assign(state->labelled.begin() + std::min(before, end), state->labelled.begin() + end);
