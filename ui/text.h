@@ -1,6 +1,7 @@
 #pragma once
 // Text between the engine (std::string, UTF-8) and Qt (QString), spelled
 // once for every widget.
+#include <QLocale>
 #include <QString>
 
 #include <string>
@@ -9,5 +10,10 @@ namespace alx::ui {
 
 inline QString q(const std::string& text) { return QString::fromStdString(text); }
 inline std::string s(const QString& text) { return text.toStdString(); }
+
+// A number as the person's language writes it (87,40 in German), with
+// `digits` after the decimal separator: the screen follows the locale that
+// QApplication sets, where files never do.
+inline QString decimal(double value, int digits) { return QLocale().toString(value, 'f', digits); }
 
 }  // namespace alx::ui

@@ -222,15 +222,15 @@ void ComparisonView::showRuns() {
         name->setToolTip(q(run.path));
         runs_->setItem(int(r), 0, name);
         const double accuracy = run.summary.testAccuracy;
-        runs_->setItem(int(r), 1, cell(QString::number(100 * accuracy, 'f', 2), accuracy == bestAccuracy ? best : QColor()));
-        runs_->setItem(int(r), 2, cell(QString::number(100 * run.ece, 'f', 2), run.ece == bestEce ? best : QColor()));
+        runs_->setItem(int(r), 1, cell(decimal(100 * accuracy, 2), accuracy == bestAccuracy ? best : QColor()));
+        runs_->setItem(int(r), 2, cell(decimal(100 * run.ece, 2), run.ece == bestEce ? best : QColor()));
         runs_->setItem(int(r), 3, cell(QString::number(run.summary.epochs.size())));
-        runs_->setItem(int(r), 4, cell(QString::number(run.summary.trainSeconds, 'f', 1)));
+        runs_->setItem(int(r), 4, cell(decimal(run.summary.trainSeconds, 1)));
         for (int k = 0; k < classes; ++k) {
             double top = 0;
             for (const auto& other : runs) top = std::max(top, other.perClassAccuracy[size_t(k)]);
             const double a = run.perClassAccuracy[size_t(k)];
-            runs_->setItem(int(r), 5 + k, cell(std::isnan(a) ? QString("-") : QString::number(100 * a, 'f', 1), a == top ? best : QColor()));
+            runs_->setItem(int(r), 5 + k, cell(std::isnan(a) ? QString("-") : decimal(100 * a, 1), a == top ? best : QColor()));
         }
         for (int s = 0; s < kScoreCount; ++s) runs_->setItem(int(r), 5 + classes + s, cell(QString::number(run.scoreMeans[size_t(s)], 'g', 4)));
     }
@@ -249,7 +249,7 @@ void ComparisonView::showPairs() {
         pairs_->setItem(i, 3, cell(QString::number(p.onlySecondRight)));
         pairs_->setItem(i, 4, cell(QString::number(p.mcnemarP, 'g', 3)));
         pairs_->setItem(i, 5, cell(significant ? tr("yes") : tr("no"), significant ? QColor(255, 187, 60, 110) : QColor()));
-        pairs_->setItem(i, 6, cell(QString::number(p.uncertainJaccard, 'f', 2)));
+        pairs_->setItem(i, 6, cell(decimal(p.uncertainJaccard, 2)));
     }
 }
 
@@ -313,7 +313,7 @@ void ComparisonView::showDisagreements() {
                                         tr("#%1 label %2").arg(c->shownDisagreements[k]).arg(name(c->shownLabels[k])), 56, box));
         for (size_t r = 0; r < c->shownPredictions.size(); ++r) {
             auto* line = new QLabel(tr("%1: %2 (%3)").arg(r + 1).arg(name(c->shownPredictions[r][k]))
-                                        .arg(c->shownProbabilities[r][k], 0, 'f', 2), box);
+                                        .arg(decimal(c->shownProbabilities[r][k], 2)), box);
             QPalette palette = line->palette();
             palette.setColor(QPalette::WindowText, runColour(r));
             line->setPalette(palette);

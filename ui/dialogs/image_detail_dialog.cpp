@@ -1,4 +1,5 @@
 #include "dialogs/image_detail_dialog.h"
+#include "text.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -65,7 +66,7 @@ ImageDetailDialog::ImageDetailDialog(const RunResultsPtr& r, int64_t index, QWid
     for (int j = 0; j < r->neighboursPerImage; ++j) {
         const int64_t n = r->neighbours[size_t(index * r->neighboursPerImage + j)];
         neighbours->addWidget(new ImageTile(tileImage(r->images, size_t(n)), n,
-                                            tr("test #%1\nlabel %2\nd = %3").arg(n).arg(name(r->labels[size_t(n)])).arg(r->neighbourDistance(index, j), 0, 'f', 3),
+                                            tr("test #%1\nlabel %2\nd = %3").arg(n).arg(name(r->labels[size_t(n)])).arg(decimal(r->neighbourDistance(index, j), 3)),
                                             84, this));
     }
     neighbours->addStretch();
@@ -79,7 +80,7 @@ ImageDetailDialog::ImageDetailDialog(const RunResultsPtr& r, int64_t index, QWid
             const int64_t n = r->trainNeighbours[size_t(index * r->trainNeighboursPerImage + j)];
             const int trainLabel = r->trainLabel(n);
             auto* tile = new ImageTile(tileImage(r->trainImage(n), r->trainImages.shape), n,
-                                       tr("training #%1\nlabel %2\nd = %3").arg(n).arg(name(trainLabel)).arg(r->trainNeighbourDistance(index, j), 0, 'f', 3),
+                                       tr("training #%1\nlabel %2\nd = %3").arg(n).arg(name(trainLabel)).arg(decimal(r->trainNeighbourDistance(index, j), 3)),
                                        84, this, trainLabel == predicted ? QColor() : QColor(255, 127, 14));
             tile->setClickable(false);
             tile->setToolTip(trainLabel == predicted ? tr("labelled as this image is predicted")

@@ -117,14 +117,14 @@ QString sharedSettingsText(const SweepPlan& plan) {
 }
 
 QString labelsCell(const std::optional<double>& median, const Spread& spread) {
-    const auto one = [](const std::optional<double>& v) { return v ? QString::number(*v, 'f', 0) : QObject::tr("not reached"); };
+    const auto one = [](const std::optional<double>& v) { return v ? decimal(*v, 0) : QObject::tr("not reached"); };
     if (!spread.least) return one(median);
     return QString("%1 [%2 – %3]").arg(one(median), one(spread.least), one(spread.most));
 }
 
 QString accuracyCell(const std::optional<double>& median, const Spread& spread) {
     if (!median) return "–";
-    const auto one = [](const std::optional<double>& v) { return v ? QString::number(100 * *v, 'f', 2) : QString("–"); };
+    const auto one = [](const std::optional<double>& v) { return v ? decimal(100 * *v, 2) : QString("–"); };
     if (!spread.least) return one(median) + " %";
     return QString("%1 % [%2 – %3 %]").arg(one(median), one(spread.least), one(spread.most));
 }

@@ -308,7 +308,7 @@ void SweepView::showTasks() {
         cell(tasks_, row, column(kState))->setBackground(stateColour(st.state));
         setCell(tasks_, row, column(kRounds), QString::number(st.rounds));
         setCell(tasks_, row, column(kLabels), st.rounds ? QString::number(st.labels) : QString());
-        setCell(tasks_, row, column(kAccuracy), st.lastAccuracy ? QString::number(100 * *st.lastAccuracy, 'f', 2) + " %" : QString());
+        setCell(tasks_, row, column(kAccuracy), st.lastAccuracy ? decimal(100 * *st.lastAccuracy, 2) + " %" : QString());
         setCell(tasks_, row, column(kSlurmJob), st.slurmJob.empty() ? QString() : q(st.slurmJob) + "_" + QString::number(st.arrayIndex));
         // The reason when there is one (the log says more), else where the log is.
         QString log = q(st.log);

@@ -260,7 +260,7 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
                                  .arg(p.repeat + 1)
                                  .arg(p.round)
                                  .arg(p.labels)
-                                 .arg(100 * p.accuracy, 0, 'f', 2)
+                                 .arg(decimal(100 * p.accuracy, 2))
                                  .arg(!p.acquired.empty() ? tr("; acquired before it:")
                                       : p.round == 0      ? tr(" (the initial set)")
                                                           : QString())  // a batch all skipped, or an old run's
@@ -296,7 +296,7 @@ void ActiveLearningPage::updateTable() {
         const int repeatsSeen = std::max(repeatsRequested_, int(repeats.size()));
         auto cell = [](const std::optional<double>& v, bool percent) {
             if (!v) return QObject::tr("not reached");
-            return percent ? QString::number(100 * *v, 'f', 2) + " %" : QString::number(*v, 'f', 0);
+            return percent ? decimal(100 * *v, 2) + " %" : decimal(*v, 0);
         };
         table_->setItem(index, 0, new QTableWidgetItem(QString::fromStdString(strategy)));
         table_->setItem(index, 1, new QTableWidgetItem(cell(medianLabelsToReach(points, repeatsSeen, 0.90), false)));

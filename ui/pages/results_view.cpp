@@ -1,4 +1,5 @@
 #include "pages/results_view.h"
+#include "text.h"
 
 #include <QDir>
 #include <QDialog>
@@ -48,7 +49,7 @@ void ResultsView::setResults(const RunResultsPtr& r) {
                              : QString::fromStdString(spec.displayName);
     accuracy_->setText(tr("%1 on %2: test accuracy <b>%3 %</b> (%4 of %5 images)")
                            .arg(QString::fromStdString(modelInfo(r->summary.model).displayName), data)
-                           .arg(100 * r->summary.testAccuracy, 0, 'f', 2)
+                           .arg(decimal(100 * r->summary.testAccuracy, 2))
                            .arg(int64_t(r->summary.testAccuracy * double(r->count) + 0.5))
                            .arg(r->count) +
                        (r->summary.script.embedding == kEmbeddingFromLogits

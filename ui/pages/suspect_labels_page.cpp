@@ -1,4 +1,5 @@
 #include "pages/suspect_labels_page.h"
+#include "text.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -184,8 +185,8 @@ QString SuspectLabelsPage::reliabilityText() const {
     QString text = tr("%1 agreeing with %2 % of the given labels; its own mistakes: at least %3 % of the images (the "
                       "disagreements it does not flag).")
                        .arg(who)
-                       .arg(100 * r.accuracy, 0, 'f', 2)
-                       .arg(100 * r.errorRate, 0, 'f', 2);
+                       .arg(decimal(100 * r.accuracy, 2))
+                       .arg(decimal(100 * r.errorRate, 2));
     if (r.weak) text = tr("<b>Weak list.</b> ") + text;
     if (!r.advice.empty()) text += " " + QString::fromStdString(r.advice);
     return text;
@@ -224,7 +225,7 @@ void SuspectLabelsPage::rebuild() {
                           .arg(a.flaggedCount)
                           .arg(a.images)
                           .arg(what)
-                          .arg(100.0 * double(a.flaggedCount) / double(std::max<int64_t>(1, a.images)), 0, 'f', 2)
+                          .arg(decimal(100.0 * double(a.flaggedCount) / double(std::max<int64_t>(1, a.images)), 2))
                           .arg(reliabilityText()));
     const bool training = results_->trainNeighboursPerImage > 0;
     table_->horizontalHeaderItem(kNeighbours)
@@ -256,7 +257,7 @@ void SuspectLabelsPage::fillRow(int row, int64_t i) {
     fixed(kImage, QString())->setIcon(QIcon(thumbnail(imageOf(i), 56)));
     fixed(kIndex, QString::number(i));
     fixed(kLabels, tr("%1 → %2").arg(className(givenLabel(i)), className(a.suggested[size_t(i)])));
-    fixed(kPGiven, QString::number(a.pGiven[size_t(i)], 'f', 3));
+    fixed(kPGiven, decimal(a.pGiven[size_t(i)], 3));
     // How many of the runs averaged put the suggested label first.
     fixed(kVotes, evidence.votes.empty() ? QString::fromUtf8("—")
                                          : tr("%1 of %2").arg(std::lround(evidence.votes[size_t(i)] * float(evidence.members)))

@@ -1,4 +1,5 @@
 #include "pages/training_view.h"
+#include "text.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -50,7 +51,7 @@ void TrainingView::batch(const BatchPoint& b) {
     progress_->setValue(int(1000 * done / std::max(1.0, total)));
     const double eta = b.elapsedSeconds * (total - done) / std::max(1.0, done);
     text_->setText(tr("Epoch %1 of %2, batch %3 of %4, loss %5, elapsed %6, about %7 left")
-                       .arg(b.epoch).arg(b.epochs).arg(b.batch).arg(b.batches).arg(b.loss, 0, 'f', 4)
+                       .arg(b.epoch).arg(b.epochs).arg(b.batch).arg(b.batches).arg(decimal(b.loss, 4))
                        .arg(formatDuration(b.elapsedSeconds), formatDuration(eta)));
 }
 
@@ -61,7 +62,7 @@ void TrainingView::evaluating() {
 void TrainingView::finished(const RunResults& r) {
     progress_->setValue(1000);
     text_->setText(tr("Done: test accuracy %1 % after %2 of training, %3 to evaluate and score.")
-                       .arg(100 * r.summary.testAccuracy, 0, 'f', 2).arg(formatDuration(r.summary.trainSeconds))
+                       .arg(decimal(100 * r.summary.testAccuracy, 2)).arg(formatDuration(r.summary.trainSeconds))
                        .arg(formatDuration(r.summary.evalSeconds)));
 }
 
@@ -70,7 +71,7 @@ void TrainingView::opened(const RunResults& r, const QString& dir) {
     for (const EpochReport& e : r.summary.epochs) lossPlot_->addEpoch(e);
     text_->setText(tr("Opened %1: %2 on %3, test accuracy %4 %")
                        .arg(dir, QString::fromStdString(modelInfo(r.summary.model).displayName), QString::fromStdString(r.summary.dataset))
-                       .arg(100 * r.summary.testAccuracy, 0, 'f', 2));
+                       .arg(decimal(100 * r.summary.testAccuracy, 2)));
 }
 
 void TrainingView::say(const QString& text) { text_->setText(text); }

@@ -1,4 +1,5 @@
 #include "plots/reliability_plot.h"
+#include "text.h"
 
 #include <QLabel>
 #include <QToolTip>
@@ -90,12 +91,12 @@ void ReliabilityPlot::setResults(const RunResultsPtr& r) {
     plot_->replot();
 
     QString text = tr("Calibration of the test probabilities (15 bins): ECE <b>%1 %</b>, MCE %2 %, NLL %3, Brier %4.")
-                       .arg(100 * before_.ece, 0, 'f', 2)
-                       .arg(100 * before_.mce, 0, 'f', 1)
-                       .arg(before_.nll, 0, 'f', 4)
-                       .arg(before_.brier, 0, 'f', 4);
+                       .arg(decimal(100 * before_.ece, 2))
+                       .arg(decimal(100 * before_.mce, 1))
+                       .arg(decimal(before_.nll, 4))
+                       .arg(decimal(before_.brier, 4));
     if (scaled_) {
-        text += tr(" Temperature %1, fitted on the validation split: ECE %2 %.").arg(*r->summary.calibration.temperature, 0, 'f', 3).arg(100 * after_.ece, 0, 'f', 2);
+        text += tr(" Temperature %1, fitted on the validation split: ECE %2 %.").arg(decimal(*r->summary.calibration.temperature, 3)).arg(decimal(100 * after_.ece, 2));
     } else {
         text += tr(" No temperature: the run had no validation split to fit one on (set Validation images).");
     }
@@ -107,13 +108,13 @@ QString ReliabilityPlot::describeBinAt(double confidence) const {
         const ReliabilityBin& bin = before_.bins[b];
         if (confidence <= bin.lower || confidence > bin.upper) continue;
         QString text = tr("confidence (%1, %2]: %3 images, mean confidence %4, accuracy %5")
-                           .arg(bin.lower, 0, 'f', 3)
-                           .arg(bin.upper, 0, 'f', 3)
+                           .arg(decimal(bin.lower, 3))
+                           .arg(decimal(bin.upper, 3))
                            .arg(bin.count)
-                           .arg(bin.meanConfidence, 0, 'f', 3)
-                           .arg(bin.accuracy, 0, 'f', 3);
+                           .arg(decimal(bin.meanConfidence, 3))
+                           .arg(decimal(bin.accuracy, 3));
         if (scaled_ && b < after_.bins.size()) {
-            text += tr("\nafter scaling: %1 images, accuracy %2").arg(after_.bins[b].count).arg(after_.bins[b].accuracy, 0, 'f', 3);
+            text += tr("\nafter scaling: %1 images, accuracy %2").arg(after_.bins[b].count).arg(decimal(after_.bins[b].accuracy, 3));
         }
         return text;
     }

@@ -1,4 +1,5 @@
 #include "plots/score_histograms.h"
+#include "text.h"
 
 #include <QCheckBox>
 #include <QGridLayout>
@@ -89,7 +90,7 @@ QString ScoreHistograms::describeBinAt(int kind, double x) const {
         .arg(h.binStart(bin), 0, 'g', 4)
         .arg(h.binStart(bin + 1), 0, 'g', 4)
         .arg(h.counts[size_t(bin)])
-        .arg(100.0 * h.counts[size_t(bin)] / std::max(1, total), 0, 'f', 1)
+        .arg(decimal(100.0 * h.counts[size_t(bin)] / std::max(1, total), 1))
         .arg(wrong)
         .arg(top.join(", "));
 }

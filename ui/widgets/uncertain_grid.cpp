@@ -1,4 +1,5 @@
 #include "widgets/uncertain_grid.h"
+#include "text.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -142,14 +143,14 @@ void UncertainGrid::rebuild() {
                 const int64_t nb = results_->trainNeighbours[size_t(i * m + j)];
                 const int nbLabel = results_->trainLabel(nb);
                 neighbour = new ImageTile(tileImage(results_->trainImage(nb), results_->trainImages.shape), nb,
-                                          tr("label %1\nd %2").arg(name(nbLabel)).arg(results_->trainNeighbourDistance(i, j), 0, 'f', 3),
+                                          tr("label %1\nd %2").arg(name(nbLabel)).arg(decimal(results_->trainNeighbourDistance(i, j), 3)),
                                           40, tiles_, nbLabel == predicted ? QColor() : QColor(255, 127, 14));
                 neighbour->setClickable(false);
                 neighbour->setToolTip(tr("Training image #%1, label %2").arg(nb).arg(name(nbLabel)));
             } else {
                 const int64_t nb = results_->neighbours[size_t(i * m + j)];
                 neighbour = new ImageTile(tileImage(results_->images, size_t(nb)), nb,
-                                          tr("label %1\nd %2").arg(name(results_->labels[size_t(nb)])).arg(results_->neighbourDistance(i, j), 0, 'f', 3),
+                                          tr("label %1\nd %2").arg(name(results_->labels[size_t(nb)])).arg(decimal(results_->neighbourDistance(i, j), 3)),
                                           40, tiles_);
                 connect(neighbour, &ImageTile::clicked, this, &UncertainGrid::imageClicked);
             }
