@@ -15,5 +15,7 @@ inline std::string s(const QString& text) { return text.toStdString(); }
 // `digits` after the decimal separator: the screen follows the locale that
 // QApplication sets, where files never do.
 inline QString decimal(double value, int digits) { return QLocale().toString(value, 'f', digits); }
+// The same with `digits` significant digits (0,1235; 1,235e-05).
+inline QString significantDigits(double value, int digits) { return QLocale().toString(value, 'g', digits); }
 
 }  // namespace alx::ui

@@ -232,7 +232,7 @@ void ComparisonView::showRuns() {
             const double a = run.perClassAccuracy[size_t(k)];
             runs_->setItem(int(r), 5 + k, cell(std::isnan(a) ? QString("-") : decimal(100 * a, 1), a == top ? best : QColor()));
         }
-        for (int s = 0; s < kScoreCount; ++s) runs_->setItem(int(r), 5 + classes + s, cell(QString::number(run.scoreMeans[size_t(s)], 'g', 4)));
+        for (int s = 0; s < kScoreCount; ++s) runs_->setItem(int(r), 5 + classes + s, cell(significantDigits(run.scoreMeans[size_t(s)], 4)));
     }
     runs_->resizeColumnsToContents();
 }
@@ -247,7 +247,7 @@ void ComparisonView::showPairs() {
         pairs_->setItem(i, 1, cell(QString::number(p.disagreements)));
         pairs_->setItem(i, 2, cell(QString::number(p.onlyFirstRight)));
         pairs_->setItem(i, 3, cell(QString::number(p.onlySecondRight)));
-        pairs_->setItem(i, 4, cell(QString::number(p.mcnemarP, 'g', 3)));
+        pairs_->setItem(i, 4, cell(significantDigits(p.mcnemarP, 3)));
         pairs_->setItem(i, 5, cell(significant ? tr("yes") : tr("no"), significant ? QColor(255, 187, 60, 110) : QColor()));
         pairs_->setItem(i, 6, cell(decimal(p.uncertainJaccard, 2)));
     }

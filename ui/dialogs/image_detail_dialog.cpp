@@ -57,7 +57,7 @@ ImageDetailDialog::ImageDetailDialog(const RunResultsPtr& r, int64_t index, QWid
     auto* scores = new QGridLayout;
     for (int kind = 0; kind < kScoreCount; ++kind) {
         scores->addWidget(new QLabel(QString::fromStdString(scoreName(scoreAt(kind))) + ":", this), kind / 3, (kind % 3) * 2);
-        scores->addWidget(new QLabel(QString::number(r->score(kind, index), 'g', 5), this), kind / 3, (kind % 3) * 2 + 1);
+        scores->addWidget(new QLabel(significantDigits(r->score(kind, index), 5), this), kind / 3, (kind % 3) * 2 + 1);
     }
     layout->addLayout(scores);
 

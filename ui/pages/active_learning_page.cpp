@@ -278,7 +278,7 @@ void ActiveLearningPage::showLastRound(const AlRoundPoint& p) {
         const int truth = i < p.trueLabels.size() ? p.trueLabels[i] : -1;
         QString caption = tr("label %1").arg(name(truth));
         if (i < p.usedLabels.size() && p.usedLabels[i] != truth) caption = tr("given %1 (is %2)").arg(name(p.usedLabels[i]), name(truth));
-        if (i < p.scores.size()) caption += "\n" + QString::number(p.scores[i], 'g', 3);
+        if (i < p.scores.size()) caption += "\n" + significantDigits(p.scores[i], 3);
         auto* tile = new ImageTile(tileImage(p.images, i), p.acquired[i], caption, 40, lastRound_);
         lastRoundLayout_->addWidget(tile, int(i) / 20, int(i) % 20);
     }

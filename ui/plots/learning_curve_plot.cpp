@@ -1,4 +1,5 @@
 #include "plots/learning_curve_plot.h"
+#include "text.h"
 
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -99,7 +100,7 @@ void LearningCurvePlot::setTargets(const std::vector<double>& accuracies) {
         label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(0.005, target);
         label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        label->setText(QString::number(100 * target, 'g', 3) + " %");
+        label->setText(significantDigits(100 * target, 3) + " %");
         label->setColor(QColor(100, 100, 100));
     }
     scheduleReplot();

@@ -87,8 +87,8 @@ QString ScoreHistograms::describeBinAt(int kind, double x) const {
     }
     return tr("%1 in [%2, %3): %4 images (%5 %), %6 misclassified\nlabels: %7")
         .arg(QString::fromStdString(scoreName(scoreAt(kind))))
-        .arg(h.binStart(bin), 0, 'g', 4)
-        .arg(h.binStart(bin + 1), 0, 'g', 4)
+        .arg(significantDigits(h.binStart(bin), 4))
+        .arg(significantDigits(h.binStart(bin + 1), 4))
         .arg(h.counts[size_t(bin)])
         .arg(decimal(100.0 * h.counts[size_t(bin)] / std::max(1, total), 1))
         .arg(wrong)
@@ -142,7 +142,7 @@ void ScoreHistograms::draw(int kind) {
     label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     label->position->setCoords(mean, 0.02);
     label->setPositionAlignment(Qt::AlignTop | (mean > (h.low + h.high) / 2 ? Qt::AlignRight : Qt::AlignLeft));
-    label->setText(tr(" mean %1 ").arg(mean, 0, 'g', 4));
+    label->setText(tr(" mean %1 ").arg(significantDigits(mean, 4)));
     label->setColor(QColor(214, 39, 40));
     plot->replot();
 }

@@ -130,7 +130,7 @@ void UncertainGrid::rebuild() {
         const int64_t i = shown_[size_t(rank)];
         const int label = results_->labels[size_t(i)], predicted = results_->predicted[size_t(i)];
         auto* tile = new ImageTile(tileImage(results_->images, size_t(i)), i,
-                                   tr("%1. #%2 %3→%4\n%5").arg(rank + 1).arg(i).arg(name(label), name(predicted)).arg(values[size_t(i)], 0, 'g', 3),
+                                   tr("%1. #%2 %3→%4\n%5").arg(rank + 1).arg(i).arg(name(label), name(predicted)).arg(significantDigits(values[size_t(i)], 3)),
                                    56, tiles_, label == predicted ? QColor(44, 160, 44) : QColor(214, 39, 40));
         connect(tile, &ImageTile::clicked, this, &UncertainGrid::imageClicked);
         tileLayout_->addWidget(tile, row, base);
