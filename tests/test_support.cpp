@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include "alx/storage/npy_layout.h"
+
 #include <unistd.h>
 
 #include <QCoreApplication>
@@ -9,6 +11,7 @@
 #include <QProcess>
 
 #include <zlib.h>
+#include <cstring>
 
 #include <cstdlib>
 #include <filesystem>
@@ -150,4 +153,14 @@ QJsonObject alx::test::readJson(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
     return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+std::vector<float> alx::test::readNpyFloats(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const NpyLayout layout = parseNpyLayout(bytes, path);
+    if (layout.type != NpyLayout::Type::Float32) throw std::runtime_error(path + ": not float32");
+    std::vector<float> values(size_t(layout.rows * layout.cols));
+    std::memcpy(values.data(), bytes.data() + layout.dataOffset, values.size() * sizeof(float));
+    return values;
 }

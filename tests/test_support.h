@@ -58,4 +58,8 @@ CliResult runCli(const QStringList& args, int timeoutMs = 120000, bool unprivile
 // A JSON file's object; empty when it is missing or not an object.
 QJsonObject readJson(const QString& path);
 
+// A float32 .npy file's elements, row by row, read without LibTorch (for the
+// programs that never include it); throws when it is not such a file.
+std::vector<float> readNpyFloats(const std::string& path);
+
 }  // namespace alx::test
