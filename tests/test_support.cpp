@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include "alx/storage/npy_layout.h"
+#include "alx/util/files.h"
 
 #include <unistd.h>
 
@@ -156,8 +157,7 @@ QJsonObject alx::test::readJson(const QString& path) {
 }
 
 std::vector<float> alx::test::readNpyFloats(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<uint8_t> bytes = readWholeFile(path);
     const NpyLayout layout = parseNpyLayout(bytes, path);
     if (layout.type != NpyLayout::Type::Float32) throw std::runtime_error(path + ": not float32");
     std::vector<float> values(size_t(layout.rows * layout.cols));
