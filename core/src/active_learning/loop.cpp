@@ -76,7 +76,7 @@ struct LoopState {
 TrainResult trainSemiSupervisedRound(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed,
                                      int round, const ActiveLearningCallbacks& callbacks, LoopState& s) {
     try {
-        if (!s.pixelGraph) s.pixelGraph = pixelGraph(pool.images, SemiSupervisedSettings{}.graphNeighbours, callbacks.shouldStop);
+        if (!s.pixelGraph) s.pixelGraph = pixelGraph(pool.images, SemiSupervisedSettings{}.pixelNeighbours, callbacks.shouldStop);
         SemiSupervisedResult trained = semiSupervisedModel(config, config.classes, pool.images, *s.pixelGraph, s.labelled,
                                                            labelsOf(s.knownLabels, s.labelled), seed, round,
                                                            callbacks.shouldStop);

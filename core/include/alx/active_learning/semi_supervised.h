@@ -25,7 +25,11 @@
 namespace alx {
 
 struct SemiSupervisedSettings {
-    int64_t graphNeighbours = 10;
+    // The pixels' graph is noisier than a trained network's: fewer, nearer
+    // neighbours carry fewer wrong edges there, more carry the labels
+    // further in the network's.
+    int64_t pixelNeighbours = 5;
+    int64_t graphNeighbours = 20;  // of the trained network's graph
     int64_t graphDimensions = 32;  // of the trained network's embedding (principal components) for its graph
     int passes = 2;            // spread, train; the next pass spreads over the trained network's graph
     int64_t steps = 400;       // training steps per pass, in batches of batchSize drawn over the whole pool,
