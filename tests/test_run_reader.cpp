@@ -3,6 +3,9 @@
 // names the file, before anything is used.
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
+#include "alx/active_learning/semi_supervised_settings.h"
 #include "alx/jobs/audit_job.h"
 #include "alx/storage/active_learning_run.h"
 #include "alx/util/files.h"
@@ -398,6 +401,48 @@ private slots:
             writeAll(stateFile, goodState);
         }
         QCOMPARE(folder.validate().size(), size_t(2));
+    }
+
+    // A semi-supervised run records how its rounds learn: the same settings
+    // resume; a folder whose rounds learnt otherwise (an earlier build's
+    // training steps) is refused, naming its settings.json, unless a person
+    // labels it.
+    void semiSupervisedRunsRecordTheirMethod() {
+        QTemporaryDir tmp;
+        const ActiveLearningRunFolder folder(tmp.path().toStdString());
+        ActiveLearningSettings settings;
+        settings.loop.semiSupervised = true;
+        folder.writeSettings(settings);
+        const QString settingsFile = tmp.path() + "/settings.json";
+        const nlohmann::json written = nlohmann::json::parse(readAll(settingsFile).toStdString());
+        const SemiSupervisedSettings defaults;
+        QCOMPARE(written.at("semi_supervised_method").at("last_pass_steps").get<int64_t>(), defaults.lastPassSteps);
+        QCOMPARE(written.at("semi_supervised_method").at("spreading_power").get<double>(), defaults.spreading.power);
+        folder.requireSameSettings(settings);
+        nlohmann::json earlier = written;
+        earlier["semi_supervised_method"]["last_pass_steps"] = 400;
+        writeAll(settingsFile, QByteArray::fromStdString(earlier.dump(2)));
+        try {
+            folder.requireSameSettings(settings);
+            QFAIL("a run whose rounds trained 400 steps was resumed with 600");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("settings.json") && QString(e.what()).contains("other settings"), e.what());
+        }
+        earlier.erase("semi_supervised_method");  // a run from before the method was recorded
+        writeAll(settingsFile, QByteArray::fromStdString(earlier.dump(2)));
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.requireSameSettings(settings));
+        // A person's labelling goes on under this build's method; other settings still must match.
+        settings.personLabels = true;
+        earlier["labeller"] = "person";
+        writeAll(settingsFile, QByteArray::fromStdString(earlier.dump(2)));
+        folder.requireSameSettings(settings);
+        earlier["budget"] = 500;
+        writeAll(settingsFile, QByteArray::fromStdString(earlier.dump(2)));
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.requireSameSettings(settings));
+        settings.personLabels = false;
+        settings.loop.semiSupervised = false;  // a supervised run records no method
+        folder.writeSettings(settings);
+        QVERIFY(!nlohmann::json::parse(readAll(settingsFile).toStdString()).contains("semi_supervised_method"));
     }
 };
 

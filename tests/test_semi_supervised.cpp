@@ -185,7 +185,7 @@ private slots:
         round.labels = labels;
         round.seed = 5;
         SemiSupervisedSettings s;
-        s.steps = 50;
+        s.steps = s.lastPassSteps = 50;
         s.batchSize = 32;
         const SemiSupervisedResult r = trainSemiSupervised(round, s);
         QVERIFY(r.training.outcome == TrainOutcome::Finished);

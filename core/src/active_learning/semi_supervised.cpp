@@ -125,8 +125,10 @@ SemiSupervisedResult trainSemiSupervised(const SemiSupervisedRound& round, const
         torch::manual_seed(passSeed);
         result.model = makeModel(round.model, {shapeOf(round.images), round.classes}, round.reinitialise);
         result.model->to(round.images.device());
-        result.training = trainOnWeightedTargets(*result.model, round.images, targets.targets, targets.weights, settings,
-                                                 passSeed, shouldStop);
+        SemiSupervisedSettings passSettings = settings;
+        if (pass + 1 == settings.passes) passSettings.steps = settings.lastPassSteps;
+        result.training = trainOnWeightedTargets(*result.model, round.images, targets.targets, targets.weights,
+                                                 passSettings, passSeed, shouldStop);
         if (result.training.outcome != TrainOutcome::Finished || pass + 1 == settings.passes) break;
         graph = nearestNeighbours(graphFeatures(*result.model, round.images, settings, shouldStop),
                                   settings.graphNeighbours, 0, shouldStop);

@@ -101,7 +101,7 @@ void ActiveLearningRunFolder::writeSettings(const ActiveLearningSettings& settin
 void ActiveLearningRunFolder::requireSameSettings(const ActiveLearningSettings& settings) const {
     const nlohmann::json previous = readJsonFile(settingsPath());
     settingsFromJson(previous, settingsPath());  // damaged or incomplete: refused as such
-    if (previous != settingsJson(settings)) {
+    if (settingsToMatch(previous) != settingsToMatch(settingsJson(settings))) {
         refuse(settingsPath(), "the run there used other settings: " + previous.dump() + "; asked for " +
                                    settingsJson(settings).dump());
     }

@@ -1,5 +1,6 @@
 #include "settings_json.h"
 
+#include "alx/active_learning/semi_supervised_settings.h"
 #include "alx/util/errors.h"
 #include "file_helpers.h"
 
@@ -16,6 +17,25 @@ void checkRanges(const ActiveLearningSettings& s, const std::string& path) {
         s.data.testImages < 0) {
         refuse(path, "a setting is out of range");
     }
+}
+
+// What the semi-supervised rounds of this build do, beyond the switch. The
+// loop always runs with these defaults, so a run begun by a build with other
+// ones differs here and is refused on resume rather than mixing two methods
+// in one curve.
+nlohmann::json semiSupervisedMethodJson(const SemiSupervisedSettings& s) {
+    return {{"pixel_neighbours", s.pixelNeighbours},
+            {"graph_neighbours", s.graphNeighbours},
+            {"graph_dimensions", s.graphDimensions},
+            {"passes", s.passes},
+            {"steps", s.steps},
+            {"last_pass_steps", s.lastPassSteps},
+            {"max_epochs", s.maxEpochs},
+            {"batch_size", s.batchSize},
+            {"learning_rate", s.learningRate},
+            {"spreading_alpha", s.spreading.alpha},
+            {"spreading_steps", s.spreading.iterations},
+            {"spreading_power", s.spreading.power}};
 }
 
 }  // namespace
@@ -39,7 +59,10 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
     if (c.coldStart != ColdStart::Balanced) j["cold_start"] = coldStartName(c.coldStart);
     if (c.reinitialise) j["reinit"] = true;
     if (c.stopAtKappa > 0) j["stop_at_kappa"] = c.stopAtKappa;
-    if (c.semiSupervised) j["semi_supervised"] = true;
+    if (c.semiSupervised) {
+        j["semi_supervised"] = true;
+        j["semi_supervised_method"] = semiSupervisedMethodJson(SemiSupervisedSettings{});
+    }
     if (c.warmSteps > 0) j["warm_steps"] = c.warmSteps;
     if (!c.modelSha256.empty()) j["model_sha256"] = c.modelSha256;
     if (s.data.trainImages > 0) j["train_images"] = s.data.trainImages;
@@ -53,6 +76,13 @@ nlohmann::json settingsJson(const ActiveLearningSettings& s) {
         j["test_fraction"] = f.testFraction;
     }
     return j;
+}
+
+nlohmann::json settingsToMatch(nlohmann::json settings) {
+    if (settings.is_object() && settings.value("labeller", std::string()) == "person") {
+        settings.erase("semi_supervised_method");
+    }
+    return settings;
 }
 
 namespace {

@@ -10,17 +10,10 @@
 
 #include <torch/types.h>
 
+#include "alx/active_learning/semi_supervised_settings.h"
 #include "alx/scoring/neighbours.h"
 
 namespace alx {
-
-struct SpreadingSettings {
-    double alpha = 0.99;    // how much an image takes from its neighbours rather than its own label
-    // At alpha 0.99 the shares are still moving after 30 steps (labels have
-    // not yet reached the far ends of a class); past 60 they hardly change.
-    int iterations = 60;
-    double power = 6;       // edge weight = max(cosine similarity, 0) ^ power: the nearest count most
-};
 
 // The graph's edges are each row's neighbours (graph.indices [N, m]) with
 // weight max(similarity, 0)^power, made symmetric (W = A + A^T), normalised

@@ -18,26 +18,12 @@
 #include <torch/types.h>
 
 #include "alx/active_learning/label_spreading.h"
+#include "alx/active_learning/semi_supervised_settings.h"
 #include "alx/models/model.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/training/trainer.h"
 
 namespace alx {
-
-struct SemiSupervisedSettings {
-    // The pixels' graph is noisier than a trained network's: fewer, nearer
-    // neighbours carry fewer wrong edges there, more carry the labels
-    // further in the network's.
-    int64_t pixelNeighbours = 5;
-    int64_t graphNeighbours = 20;  // of the trained network's graph
-    int64_t graphDimensions = 32;  // of the trained network's embedding (principal components) for its graph
-    int passes = 2;            // spread, train; the next pass spreads over the trained network's graph
-    int64_t steps = 400;       // training steps per pass, in batches of batchSize drawn over the whole pool,
-    int64_t maxEpochs = 20;    // but no more than this many passes over a small pool
-    int64_t batchSize = 128;
-    double learningRate = 1e-3;
-    SpreadingSettings spreading;
-};
 
 // The first pass's graph: each pool image's cosine nearest neighbours in the
 // cold start's features (coldStartFeatures, typical.h). Computed once per

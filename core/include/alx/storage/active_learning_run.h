@@ -63,7 +63,8 @@ public:
     ActiveLearningSettings readSettings() const;
     void writeSettings(const ActiveLearningSettings& settings) const;
     // Refuses (InputError) when the folder's settings differ from `settings`,
-    // naming both.
+    // naming both (a person-labelled run's semi-supervised method may differ:
+    // settings_json.h).
     void requireSameSettings(const ActiveLearningSettings& settings) const;
 
     std::vector<CurveRow> readCurve() const;  // empty when there is none yet
