@@ -101,9 +101,9 @@ void ActiveLearningRunFolder::writeSettings(const ActiveLearningSettings& settin
 void ActiveLearningRunFolder::requireSameSettings(const ActiveLearningSettings& settings) const {
     const nlohmann::json previous = readJsonFile(settingsPath());
     settingsFromJson(previous, settingsPath());  // damaged or incomplete: refused as such
-    if (settingsToMatch(previous) != settingsToMatch(settingsJson(settings))) {
-        refuse(settingsPath(), "the run there used other settings: " + previous.dump() + "; asked for " +
-                                   settingsJson(settings).dump());
+    const nlohmann::json asked = settingsJson(settings);
+    if (settingsToMatch(previous) != settingsToMatch(asked)) {
+        refuse(settingsPath(), "the run there used other settings: " + previous.dump() + "; asked for " + asked.dump());
     }
 }
 
