@@ -418,13 +418,20 @@ private slots:
         const SemiSupervisedSettings defaults;
         QCOMPARE(written.at("semi_supervised_method").at("last_pass_steps").get<int64_t>(), defaults.lastPassSteps);
         QCOMPARE(written.at("semi_supervised_method").at("spreading_power").get<double>(), defaults.spreading.power);
+        QCOMPARE(written.at("semi_supervised_method").at("pixel_shift").get<int64_t>(), defaults.pixelShift);
         folder.requireSameSettings(settings);
+        // A run whose pixel graph forgave no move (the plain one) is another method.
+        nlohmann::json plainGraph = written;
+        plainGraph["semi_supervised_method"]["pixel_shift"] = 0;
+        writeAll(settingsFile, QByteArray::fromStdString(plainGraph.dump(2)));
+        QVERIFY_THROWS_EXCEPTION(InputError, folder.requireSameSettings(settings));
+        writeAll(settingsFile, QByteArray::fromStdString(written.dump(2)));
         nlohmann::json earlier = written;
         earlier["semi_supervised_method"]["last_pass_steps"] = 400;
         writeAll(settingsFile, QByteArray::fromStdString(earlier.dump(2)));
         try {
             folder.requireSameSettings(settings);
-            QFAIL("a run whose rounds trained 400 steps was resumed with 600");
+            QFAIL("a run whose rounds trained 400 steps was resumed with other steps");
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains("settings.json") && QString(e.what()).contains("other settings"), e.what());
         }

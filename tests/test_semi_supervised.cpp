@@ -175,7 +175,7 @@ private slots:
             labelled.push_back(i);
             labels.push_back(c);
         }
-        const Neighbours graph = pixelGraph(pool_.images, 10);
+        const Neighbours graph = pixelGraph(pool_.images, 10, 1);
         SemiSupervisedRound round;
         round.model = "lenet5";
         round.classes = 10;
@@ -185,6 +185,7 @@ private slots:
         round.labels = labels;
         round.seed = 5;
         SemiSupervisedSettings s;
+        s.passes = 2;  // the second spreading over the first network's graph, too
         s.steps = s.lastPassSteps = 50;
         s.batchSize = 32;
         const SemiSupervisedResult r = trainSemiSupervised(round, s);

@@ -76,7 +76,8 @@ struct LoopState {
 TrainResult trainSemiSupervisedRound(const ActiveLearningConfig& config, const TensorSet& pool, uint64_t seed,
                                      int round, const ActiveLearningCallbacks& callbacks, LoopState& s) {
     try {
-        if (!s.pixelGraph) s.pixelGraph = pixelGraph(pool.images, SemiSupervisedSettings{}.pixelNeighbours, callbacks.shouldStop);
+        const SemiSupervisedSettings method;
+        if (!s.pixelGraph) s.pixelGraph = pixelGraph(pool.images, method.pixelNeighbours, method.pixelShift, callbacks.shouldStop);
         SemiSupervisedResult trained = semiSupervisedModel(config, config.classes, pool.images, *s.pixelGraph, s.labelled,
                                                            labelsOf(s.knownLabels, s.labelled), seed, round,
                                                            callbacks.shouldStop);

@@ -154,7 +154,8 @@ TrainResult trainOnThePile(PileRun& run, int round, int64_t classes) {
     const int64_t known = run.data.labelled.size();
     if (!run.graph) {
         run.pool = known > 0 ? torch::cat({run.data.labelled.images, run.data.pile}) : run.data.pile;
-        run.graph = pixelGraph(run.pool, SemiSupervisedSettings{}.pixelNeighbours, run.callbacks.shouldStop);
+        const SemiSupervisedSettings method;
+        run.graph = pixelGraph(run.pool, method.pixelNeighbours, method.pixelShift, run.callbacks.shouldStop);
     }
     std::vector<int64_t> labelled, labels;
     if (known > 0) {

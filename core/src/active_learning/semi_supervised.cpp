@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 
-#include "alx/active_learning/typical.h"
 #include "alx/data/dataset_loader.h"
 #include "alx/maps/pca.h"
 #include "alx/scoring/evaluator.h"
@@ -48,10 +47,6 @@ torch::Tensor graphFeatures(Classifier& model, const torch::Tensor& images, cons
 }
 
 }  // namespace
-
-Neighbours pixelGraph(const torch::Tensor& images, int64_t neighbours, const std::function<bool()>& shouldStop) {
-    return nearestNeighbours(coldStartFeatures(images), neighbours, 0, shouldStop);
-}
 
 TrainResult trainOnWeightedTargets(Classifier& model, const torch::Tensor& images, const torch::Tensor& targets,
                                    const torch::Tensor& weights, const SemiSupervisedSettings& settings, uint64_t seed,

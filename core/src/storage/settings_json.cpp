@@ -25,6 +25,7 @@ void checkRanges(const ActiveLearningSettings& s, const std::string& path) {
 // in one curve.
 nlohmann::json semiSupervisedMethodJson(const SemiSupervisedSettings& s) {
     return {{"pixel_neighbours", s.pixelNeighbours},
+            {"pixel_shift", s.pixelShift},
             {"graph_neighbours", s.graphNeighbours},
             {"graph_dimensions", s.graphDimensions},
             {"passes", s.passes},

@@ -6,10 +6,10 @@
 // target, weighted by how sure the spreading is: self-training on graph
 // pseudo-labels, as in Iscen, Tolias, Avrithis and Chum 2019 ("Label
 // Propagation for Deep Semi-supervised Learning"). The first pass spreads
-// over the pixels' graph (the cold start's features); each later pass over
-// the graph of the network just trained, whose embedding groups the pool
-// better than the pixels do. A round is a function of its labelled set and
-// its seed alone, so a resumed run repeats it exactly.
+// over the pool's pixel graph (pixel_graph.h); a later pass, where the
+// settings ask for one, over the graph of the network just trained. A round
+// is a function of its labelled set and its seed alone, so a resumed run
+// repeats it exactly.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,17 +18,13 @@
 #include <torch/types.h>
 
 #include "alx/active_learning/label_spreading.h"
+#include "alx/active_learning/pixel_graph.h"
 #include "alx/active_learning/semi_supervised_settings.h"
 #include "alx/models/model.h"
 #include "alx/scoring/neighbours.h"
 #include "alx/training/trainer.h"
 
 namespace alx {
-
-// The first pass's graph: each pool image's cosine nearest neighbours in the
-// cold start's features (coldStartFeatures, typical.h). Computed once per
-// pool; every round and repeat of a run can share it.
-Neighbours pixelGraph(const torch::Tensor& images, int64_t neighbours, const std::function<bool()>& shouldStop = {});
 
 // Trains `model` on all of `images` (normalised, on the model's device)
 // against `targets`, with the loss of each image weighted (the weighted
