@@ -149,7 +149,7 @@ QWidget* ActiveLearningPage::buildControls() {
     semiSupervised_ = new QCheckBox(tr("Learn from the unlabelled pool too"), controls);
     semiSupervised_->setToolTip(tr("Each round spreads the labels over the pool's nearest-neighbour graph and trains on "
                                    "every image with the class it got, weighted by how sure that is: far fewer labels "
-                                   "for the same accuracy, a minute or two a round on 60,000 images"));
+                                   "for the same accuracy, about a minute a round on 60,000 images with two cores"));
     form->addRow(semiSupervised_);
     human_ = new QCheckBox(tr("I label the acquired images myself"), controls);
     human_->setToolTip(tr("The first checked strategy, one repeat: the app shows each round's images without labels"));

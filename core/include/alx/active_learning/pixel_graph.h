@@ -8,6 +8,7 @@
 // them, which keeps far fewer edges between classes.
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include <torch/types.h>
