@@ -104,7 +104,8 @@ Neighbours pixelGraph(const torch::Tensor& images, int64_t neighbours, int64_t r
     const int64_t m = std::min(neighbours + 1, n);
     std::vector<torch::Tensor> indices, similarities;
     for (const auto& [dy, dx] : pixelGraphShifts(reach)) {
-        const torch::Tensor reference = projectPca(pca, shifted(pixels, dy, dx).flatten(1));
+        const bool unmoved = dy == 0 && dx == 0;  // the queries themselves, already projected
+        const torch::Tensor reference = unmoved ? queries : projectPca(pca, shifted(pixels, dy, dx).flatten(1));
         const Neighbours found = nearestNeighboursIn(queries, reference, m, 0, shouldStop);
         indices.push_back(found.indices);
         similarities.push_back(found.similarity);
