@@ -87,6 +87,26 @@ class TestLocale : public QObject {
         return w;
     }
 
+    // Runs active learning in the app's window, one repeat of `strategy`
+    // from `initial` labels to `budget` in rounds of 10 (500 images scored,
+    // at most 20 steps), through the page's controls; `dir` gets its folder.
+    void runActiveLearningInApp(const QString& strategy, int64_t initial, int64_t budget, bool semiSupervised,
+                                QString& dir) {
+        auto w = makeWindow();
+        ActiveLearningPage* page = w->activeLearningPage();
+        page->setStrategies({strategy});
+        page->setBudget(initial, 10, budget, 500, 1, 20);
+        alx::ActiveLearningJobRequest asked = page->request();
+        asked.settings.loop.semiSupervised = semiSupervised;
+        page->setRequest(asked);  // the page's own checkbox
+        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
+        QSignalSpy failed(w.get(), &MainWindow::runFailed);
+        Q_EMIT page->runRequested(page->request());
+        QVERIFY(finished.wait(300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        dir = w->activeLearningRunDir();
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);  // the app's runs go to a test location
@@ -143,17 +163,9 @@ private slots:
     // An active-learning run made in the app: its curve reads back here, and
     // alx-cli resumes it (reading every file) to a larger budget.
     void anActiveLearningRunReadsBack() {
-        auto w = makeWindow();
-        ActiveLearningPage* page = w->activeLearningPage();
-        page->setStrategies({"entropy"});
-        page->setBudget(20, 10, 30, 500, 1, 20);
-        QSignalSpy finished(w.get(), &MainWindow::activeLearningFinished);
-        QSignalSpy failed(w.get(), &MainWindow::runFailed);
-        Q_EMIT page->runRequested(page->request());
-        QVERIFY(finished.wait(300000));
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
-        const QString dir = w->activeLearningRunDir();
-        w.reset();
+        QString dir;
+        runActiveLearningInApp("entropy", 20, 30, false, dir);
+        if (QTest::currentTestFailed()) return;
 
         QVERIFY2(ragged(dir + "/curve.csv").isEmpty(), qPrintable(ragged(dir + "/curve.csv")));
         const std::vector<alx::CurveRow> rows = alx::ActiveLearningRunFolder(dir.toStdString()).validate();
@@ -166,6 +178,34 @@ private slots:
                                        "--acquire", "10", "--pool-subset", "500", "--max-steps", "20", "--train-images",
                                        "2000", "--test-images", "300", "--data-dir", mnist_, "--out", dir, "--resume"});
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.output));
+    }
+
+    // A semi-supervised run made in the app: settings.json records the
+    // rounds' method, fractions included (learning rate, spreading alpha),
+    // with points; the run store reads it back as this build's method, and
+    // alx-cli resumes it (reading every file of the finished run).
+    void aSemiSupervisedRunReadsBack() {
+        QString dir;
+        runActiveLearningInApp("margin", 10, 20, true, dir);
+        if (QTest::currentTestFailed()) return;
+
+        QFile settingsFile(dir + "/settings.json");
+        QVERIFY(settingsFile.open(QIODevice::ReadOnly));
+        const QByteArray text = settingsFile.readAll();
+        QVERIFY2(text.contains("\"learning_rate\": 0.001") && text.contains("\"spreading_alpha\": 0.99") &&
+                     text.contains("\"pixel_shift\": 1"),
+                 text.constData());
+        const alx::ActiveLearningRunFolder folder(dir.toStdString());
+        const alx::ActiveLearningSettings read = folder.readSettings();
+        QVERIFY(read.loop.semiSupervised);
+        folder.requireSameSettings(read);  // the method read back equals this build's
+        QCOMPARE(folder.validate().size(), size_t(2));
+        const CliRun resumed = runCli({"al", "--strategy", "margin", "--repeats", "1", "--budget", "20", "--initial", "10",
+                                       "--acquire", "10", "--pool-subset", "500", "--max-steps", "20", "--train-images",
+                                       "2000", "--test-images", "300", "--semi-supervised", "--data-dir", mnist_, "--out",
+                                       dir, "--resume"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.output));
+        QCOMPARE(folder.validate().size(), size_t(2));
     }
 };
 
